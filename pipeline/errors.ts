@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'E_LOCKED'
   | 'E_LOCKFILE'
   | 'E_IO'
+  | 'E_TARGET_EDITED'
+  | 'E_TRANSLATION'
 
 /** Options of an {@link L10nError}: where the problem is, and what caused it. */
 export interface L10nErrorOptions {

@@ -1,0 +1,104 @@
+/**
+ * pseudo: a deterministic pseudo-localization for offline runs. Every piece of Markdown
+ * stays where it is; each text run that would be translated is wrapped in ⟦ ⟧ and its
+ * Han characters become Latin pseudo-words (about 3.5 letters a character, close to the
+ * zh→en length ratio), so a person can see what a translator would receive and the
+ * structure check has something realistic to compare. Locked glossary names are put in
+ * their target form, as a real translation must.
+ */
+import type { Text } from 'mdast'
+import { visit } from 'unist-util-visit'
+import { splice, type Replacement } from './assemble.ts'
+import { parseMarkdown } from './markdown.ts'
+
+/** A span of the text to replace by a fixed form (a locked glossary name). */
+export interface LockedSpan {
+  start: number
+  end: number
+  form: string
+}
+
+const HAN = /\p{Script=Han}/u
+const CONSONANTS = 'bdfghjklmnprstvz'
+const VOWELS = 'aeiou'
+const FINALS = ['', 'n', 'r', 'l', 's']
+
+// Full-width punctuation → ASCII, with whether a space follows it.
+const PUNCTUATION: Record<string, [string, boolean]> = {
+  '，': [',', true], '。': ['.', true], '、': [',', true], '：': [':', true], '；': [';', true],
+  '！': ['!', true], '？': ['?', true], '“': ['"', false], '”': ['"', true], '‘': ["'", false],
+  '’': ["'", true], '《': ['“', false], '》': ['”', true], '（': ['(', false], '）': [')', true],
+  '【': ['[', false], '】': [']', true], '·': [' ', false], '…': ['...', true], '—': ['-', false],
+}
+
+function syllable(char: string): string {
+  const code = char.codePointAt(0)!
+  return CONSONANTS[code % CONSONANTS.length]! + VOWELS[(code >> 4) % VOWELS.length]! + FINALS[(code >> 7) % FINALS.length]!
+}
+
+/** Pseudo-translates one plain text run (no Markdown in it). */
+export function pseudoText(text: string, locked: readonly LockedSpan[] = []): string {
+  let out = ''
+  let spaceWanted = false
+  let hanInWord = 0
+  const emit = (piece: string, spaceBefore: boolean) => {
+    if ((spaceWanted || spaceBefore) && out !== '' && !/\s$/.test(out) && !/^[\s,.;:!?)\]”"']/.test(piece)) out += ' '
+    out += piece
+    spaceWanted = false
+  }
+  const sorted = [...locked].sort((a, b) => a.start - b.start)
+  let index = 0
+  while (index < text.length) {
+    const lock = sorted.find((span) => span.start === index)
+    if (lock) {
+      emit(lock.form, true)
+      spaceWanted = true
+      hanInWord = 0
+      index = lock.end
+      continue
+    }
+    const char = String.fromCodePoint(text.codePointAt(index)!)
+    index += char.length
+    if (HAN.test(char)) {
+      // Two characters make one pseudo-word, as many Chinese words are two characters long.
+      if (hanInWord === 0) emit(syllable(char), true)
+      else out += syllable(char)
+      hanInWord = (hanInWord + 1) % 2
+      if (hanInWord === 0) spaceWanted = true
+      continue
+    }
+    hanInWord = 0
+    const mapped = PUNCTUATION[char]
+    if (mapped) {
+      emit(mapped[0], false)
+      spaceWanted = mapped[1]
+      continue
+    }
+    if (/\s/.test(char)) {
+      out += char
+      spaceWanted = false
+      continue
+    }
+    emit(char, false)
+  }
+  return out
+}
+
+/**
+ * Pseudo-localizes a Markdown fragment: each text node's source slice is transformed in
+ * place, so every marker, URL, code span and line break stays byte-identical.
+ * `findLocked` returns glossary spans of a text run.
+ */
+export function pseudoLocalize(markdown: string, findLocked: (text: string) => LockedSpan[] = () => []): string {
+  const replacements: Replacement[] = []
+  visit(parseMarkdown(markdown), 'text', (node: Text) => {
+    const start = node.position?.start.offset
+    const end = node.position?.end.offset
+    if (start === undefined || end === undefined) return
+    const slice = markdown.slice(start, end)
+    if (!HAN.test(slice)) return
+    const core = /^(\s*)([\s\S]*?)(\s*)$/.exec(slice)!
+    replacements.push({ start, end, text: `${core[1]}⟦${pseudoText(core[2]!, findLocked(core[2]!))}⟧${core[3]}` })
+  })
+  return splice(markdown, replacements)
+}

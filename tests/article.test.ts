@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { assemble } from '../pipeline/assemble.ts'
+import { localizeFrontmatter, translatableValues, topLevelKeys } from '../pipeline/frontmatter.ts'
+import { lint } from '../pipeline/lint.ts'
+import { parseMarkdown } from '../pipeline/markdown.ts'
+import { parse } from '../pipeline/parse.ts'
+import { chunkMarkdown, measure, split } from '../pipeline/split.ts'
+import type { Article } from '../pipeline/types.ts'
+
+const example = readFileSync('examples/cn/soundtrack.md', 'utf8')
+const fixture = (name: string) => readFileSync(`tests/fixtures/article/${name}`, 'utf8')
+
+/** Reassembles an article with every chunk "translated" to itself. */
+function identityRoundTrip(article: Article, maxSize?: number): string {
+  const sections = split(article, maxSize ? { maxSize } : {})
+  const body = sections.flatMap((section) => section.chunks.map((chunk) => ({ start: chunk.start, end: chunk.end, text: chunk.source })))
+  return assemble(article, { body })
+}
+
+const roundTripCases: [string, string][] = [
+  ['the example article', example],
+  ['mixed markup (tables, code, links, images, HTML, nested headings, footnotes)', fixture('mixed.md')],
+  ['no ## heading at all', fixture('no-h2.md')],
+  ['leftovers and an empty section', fixture('empty-and-leftovers.md')],
+  ['CRLF line endings', fixture('mixed.md').replace(/\n/g, '\r\n')],
+  ['a BOM', '\ufeff' + fixture('mixed.md')],
+  ['BOM and CRLF in the example', '\ufeff' + example.replace(/\n/g, '\r\n')],
+  ['hard-wrapped bold names and _x_ italics', '---\nlocale: cn\n---\n\n## 人物\n\n**约翰·\n威廉姆斯**为_星球大战_作曲，\n**伯纳德·赫尔曼**  \n写了*惊魂记*。\n\n\n\n## 末尾\n\n结尾没有换行'],
+]
+
+describe('identity round trip', () => {
+  it.each(roundTripCases)('is byte-identical for %s', (_name, text) => {
+    const article = parse(text, 'input.md')
+    expect(identityRoundTrip(article)).toBe(text)
+  })
+
+  it.each(roundTripCases)('is byte-identical for %s when cut into tiny chunks', (_name, text) => {
+    const article = parse(text, 'input.md')
+    expect(identityRoundTrip(article, 10)).toBe(text)
+  })
+
+  it('keeps CRLF in replaced text even when the translation uses LF', () => {
+    const text = '---\r\nlocale: cn\r\n---\r\n\r\n## 标题\r\n\r\n一段\r\n两行\r\n'
+    const article = parse(text, 'crlf.md')
+    const [section] = split(article)
+    const chunk = section!.chunks[0]!
+    const out = assemble(article, { body: [{ start: chunk.start, end: chunk.end, text: '## Title\n\nOne\nTwo' }] })
+    expect(out).toBe('---\r\nlocale: cn\r\n---\r\n\r\n## Title\r\n\r\nOne\r\nTwo\r\n')
+  })
+})
+
+describe('parse', () => {
+  it('cuts the frontmatter as text and parses CJK emphasis', () => {
+    const article = parse(example, 'soundtrack.md')
+    expect(article.frontmatter.yaml.startsWith('title:')).toBe(true)
+    expect(article.frontmatter.yaml).toContain('createdAt: 2025-07-30\n')
+    expect(article.body.startsWith('\n')).toBe(true)
+    expect(article.text.slice(article.bodyStart)).toBe(article.body)
+  })
+
+  it('reads **“引号”**后 and **《命运》**交响曲 as strong text', () => {
+    const tree = parseMarkdown('**“引号”**后和**《命运》**交响曲')
+    const paragraph = tree.children[0]
+    expect(paragraph?.type).toBe('paragraph')
+    const strong = paragraph && 'children' in paragraph ? paragraph.children.filter((node) => node.type === 'strong') : []
+    expect(strong).toHaveLength(2)
+  })
+})
+
+describe('split', () => {
+  it('makes one section per ## heading of the example, identified by content hash', () => {
+    const sections = split(parse(example, 'soundtrack.md'))
+    expect(sections).toHaveLength(10)
+    expect(sections[0]!.isPreamble).toBe(false)
+    expect(sections[0]!.heading).toBe('画面背后的旋律世界')
+    expect(sections.map((section) => section.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(new Set(sections.map((section) => section.hash)).size).toBe(10)
+    for (const section of sections) expect(section.source.startsWith('## ')).toBe(true)
+  })
+
+  it('has a preamble when text comes before the first heading, and keeps ### inside its section', () => {
+    const sections = split(parse(fixture('mixed.md'), 'mixed.md'))
+    expect(sections.map((section) => [section.isPreamble, section.depth, section.heading])).toEqual([
+      [true, 0, null],
+      [false, 1, '一级标题'],
+      [false, 2, '表格与代码'],
+      [false, 2, '最后一节'],
+    ])
+    expect(sections[2]!.source).toContain('### 三级标题留在本节')
+  })
+
+  it('treats an article without ## as a single preamble section', () => {
+    const sections = split(parse(fixture('no-h2.md'), 'no-h2.md'))
+    expect(sections).toHaveLength(1)
+    expect(sections[0]!.isPreamble).toBe(true)
+    expect(sections[0]!.source).toContain('### 只有三级标题')
+  })
+
+  it('keeps section hashes of neighbours when a section is inserted', () => {
+    const before = split(parse(example, 'a.md'))
+    const inserted = example.replace('## 镜头与音符交织', '## 新插入的一节\n\n新的段落。\n\n## 镜头与音符交织')
+    const after = split(parse(inserted, 'a.md'))
+    expect(after).toHaveLength(11)
+    const afterHashes = new Set(after.map((section) => section.hash))
+    for (const section of before) expect(afterHashes.has(section.hash)).toBe(true)
+  })
+
+  it('cuts an oversize section at block boundaries, never inside a list, table, code or HTML block', () => {
+    const article = parse(fixture('mixed.md'), 'mixed.md')
+    const sections = split(article, { maxSize: 40 })
+    const big = sections[2]!
+    expect(big.chunks.length).toBeGreaterThan(3)
+    const tree = parseMarkdown(article.body)
+    const atomic = tree.children.filter((node) => ['list', 'table', 'code', 'html', 'blockquote'].includes(node.type))
+    for (const chunk of big.chunks) {
+      for (const node of atomic) {
+        const start = node.position!.start.offset!
+        const end = node.position!.end.offset!
+        const overlaps = start < chunk.end && chunk.start < end
+        if (overlaps) expect(chunk.start <= start && end <= chunk.end).toBe(true)
+      }
+      // A chunk never ends on a heading: the heading travels with its first block.
+      expect(parseMarkdown(chunk.source).children.at(-1)?.type).not.toBe('heading')
+    }
+  })
+
+  it('sizes chunks in characters, so a Chinese paragraph is not one "word"', () => {
+    const paragraph = '这是一个很长的中文段落'.repeat(30)
+    const markdown = Array.from({ length: 6 }, () => paragraph).join('\n\n')
+    const chunks = chunkMarkdown(markdown, { maxSize: 700 })
+    expect(chunks).toHaveLength(3)
+    for (const chunk of chunks) expect(measure(chunk.source)).toBeLessThanOrEqual(700)
+    expect(measure(paragraph, 'tokens')).toBeGreaterThan(100)
+  })
+
+  it('splits the example by a small budget into more chunks without losing text', () => {
+    const article = parse(example, 'a.md')
+    const sections = split(article, { maxSize: 1500 })
+    const chunkCount = sections.reduce((sum, section) => sum + section.chunks.length, 0)
+    expect(chunkCount).toBeGreaterThan(sections.length)
+    expect(identityRoundTrip(article, 1500)).toBe(example)
+  })
+})
+
+describe('new-locale frontmatter', () => {
+  const article = parse(example, 'soundtrack.md')
+  const values = translatableValues(article.frontmatter.yaml)
+
+  it('offers title, description and each keyword for translation', () => {
+    expect(values.map((value) => value.id)).toEqual(['title', 'description', ...Array.from({ length: 7 }, (_, i) => `keywords.${i}`)])
+  })
+
+  it('changes only locale, title, description and keywords; kept keys stay byte-identical', () => {
+    const translations = new Map(values.map((value) => [value.id, `EN ${value.id}`]))
+    const yaml = localizeFrontmatter(article.frontmatter.yaml, 'en', translations)
+    const sourceLines = article.frontmatter.yaml.split('\n')
+    const targetLines = yaml.split('\n')
+    expect(targetLines).toHaveLength(sourceLines.length)
+    const changed = sourceLines.filter((line, i) => line !== targetLines[i])
+    expect(changed).toHaveLength(10)
+    for (const line of changed) expect(line).toMatch(/^(title: |description: |  - |locale: cn$)/)
+    expect(yaml).toContain('createdAt: 2025-07-30\n')
+    expect(yaml).toContain('  appleMusicPlaylist: "" \n')
+    expect(yaml).toContain('locale: en\n')
+    expect(yaml).toContain('  - EN keywords.3\n')
+    expect(topLevelKeys(yaml)).toEqual(topLevelKeys(article.frontmatter.yaml))
+  })
+
+  it('quotes a translated title where YAML needs it and keeps the source quoting style', () => {
+    const yaml = 'title: 标题 # comment\nsubtitle: "副标题"\ntags: [甲, 乙]\nlocale: cn\n'
+    const out = localizeFrontmatter(
+      yaml,
+      'de',
+      new Map([
+        ['title', 'Film: Music'],
+        ['subtitle', 'He said "hi"'],
+        ['tags.0', '*Star'],
+        ['tags.1', 'b, c'],
+      ]),
+      { translate: ['title', 'subtitle', 'tags'], set: { locale: '{locale}' } },
+    )
+    expect(out).toBe('title: "Film: Music" # comment\nsubtitle: "He said \\"hi\\""\ntags: ["*Star", "b, c"]\nlocale: de\n')
+    const leadingStar = localizeFrontmatter('title: 标题\n', 'en', new Map([['title', '*Star Wars* scores']]))
+    expect(leadingStar).toBe('title: "*Star Wars* scores"\nlocale: en\n')
+  })
+
+  it('replaces a block scalar without eating the next key', () => {
+    const out = localizeFrontmatter('description: >-\n  很长的\n  描述\nlocale: cn\n', 'en', new Map([['description', 'A long description']]))
+    expect(out).toBe('description: A long description\nlocale: en\n')
+  })
+})
+
+describe('lint', () => {
+  it('reports the example\'s two generator leftovers', () => {
+    const article = parse(example, 'soundtrack.md')
+    const result = lint(article, split(article))
+    const leftovers = result.findings.filter((finding) => finding.ruleId === 'lint/generator-leftover')
+    expect(leftovers.map((finding) => finding.actual)).toEqual(['【当前字数：1034】', '【词数：1053】'])
+    expect(result.leftoverBlocks).toHaveLength(2)
+    expect(leftovers[0]!.sourcePosition!.line).toBe(example.split('\n').indexOf('【当前字数：1034】') + 1)
+  })
+
+  it('reports inline leftovers, unpaired emphasis and empty sections', () => {
+    const text = fixture('empty-and-leftovers.md')
+    const article = parse(text, 'e.md')
+    const result = lint(article, split(article))
+    const ids = result.findings.map((finding) => `${finding.ruleId}@${finding.section}`)
+    expect(ids).toEqual([
+      'lint/empty-section@0',
+      'lint/generator-leftover@1',
+      'lint/generator-leftover@1',
+      'lint/unparsed-emphasis@1',
+      'lint/generator-leftover@1',
+    ])
+    // Only whole-paragraph leftovers are dropped; "正文一段。（字数：38）" keeps its text.
+    expect(result.leftoverBlocks).toHaveLength(2)
+  })
+})
