@@ -73,7 +73,7 @@ function cutFrontmatter(text: string, file: string): FrontmatterBlock {
   const cut = matter(text.slice(start), {
     language: 'yaml',
     engines: { yaml: inert, js: { parse: refuse, stringify: refuse }, javascript: { parse: refuse, stringify: refuse } },
-  } as unknown as matter.GrayMatterOption<string, never>)
+  } as unknown as Parameters<typeof matter>[1])
   if (!text.endsWith(cut.content) || cut.content.length === text.length - start) {
     throw new L10nError('E_NO_FRONTMATTER', { file, line: 1, column: 1 })
   }
