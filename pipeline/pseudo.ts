@@ -87,9 +87,11 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = []): st
 /**
  * Pseudo-localizes a Markdown fragment: each text node's source slice is transformed in
  * place, so every marker, URL, code span and line break stays byte-identical.
- * `findLocked` returns glossary spans of a text run.
+ * `findLocked` returns glossary spans of the whole fragment: some names only count
+ * inside emphasis (`*金刚*`), so they must be found with the markers still there.
  */
 export function pseudoLocalize(markdown: string, findLocked: (text: string) => LockedSpan[] = () => []): string {
+  const locked = findLocked(markdown)
   const replacements: Replacement[] = []
   visit(parseMarkdown(markdown), 'text', (node: Text) => {
     const start = node.position?.start.offset
@@ -98,7 +100,12 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
     const slice = markdown.slice(start, end)
     if (!HAN.test(slice)) return
     const core = /^(\s*)([\s\S]*?)(\s*)$/.exec(slice)!
-    replacements.push({ start, end, text: `${core[1]}⟦${pseudoText(core[2]!, findLocked(core[2]!))}⟧${core[3]}` })
+    const coreStart = start + core[1]!.length
+    const coreEnd = coreStart + core[2]!.length
+    const spans = locked
+      .filter((span) => span.start >= coreStart && span.end <= coreEnd)
+      .map((span) => ({ ...span, start: span.start - coreStart, end: span.end - coreStart }))
+    replacements.push({ start, end, text: `${core[1]}⟦${pseudoText(core[2]!, spans)}⟧${core[3]}` })
   })
   return splice(markdown, replacements)
 }

@@ -1,0 +1,124 @@
+/**
+ * lockfile: `l10n.lock.yaml`, the record of what each translation was made from and who
+ * approved it, per article × target locale × section. Pure parse and serialize; the
+ * orchestrator reads and writes it under a run lock, atomically.
+ *
+ * The text is friendly to git merges: articles and locales sorted, block style, one
+ * field per line, fields in a fixed order.
+ */
+import { isMap, LineCounter, parseDocument, stringify } from 'yaml'
+import { L10nError } from './errors.ts'
+import { t } from './i18n.ts'
+
+/** Review state of a section's translation. */
+export type SectionStatus = 'draft' | 'approved'
+
+/** One section of one translation. */
+export interface LockSection {
+  /** Content hash of the source section the translation was made from. */
+  sourceHash: string
+  /** Content hash of the translated section as written (or as approved). */
+  translationHash: string
+  status: SectionStatus
+  /** Source and translation hashes at the last approval: what a reviewer diffs against. */
+  approvedSourceHash?: string
+  approvedTranslationHash?: string
+  approvedBy?: string
+  approvedAt?: string
+  model?: string
+  promptHash?: string
+  /** Hash of the locked forms of the glossary entries this section contains. */
+  glossaryHash?: string
+}
+
+/** The frontmatter values of one translation (title, description, keywords...). */
+export interface LockFrontmatter {
+  sourceHash: string
+  translationHash: string
+  status: SectionStatus
+  approvedBy?: string
+  approvedAt?: string
+}
+
+/** One article × locale. */
+export interface LockTranslation {
+  /** Output path, relative to the lockfile's folder. */
+  output: string
+  frontmatter?: LockFrontmatter
+  sections: LockSection[]
+}
+
+/** The whole lockfile: source path (relative) → locale code → translation. */
+export interface Lockfile {
+  version: 1
+  articles: Record<string, Record<string, LockTranslation>>
+}
+
+/** An empty lockfile. */
+export function emptyLockfile(): Lockfile {
+  return { version: 1, articles: {} }
+}
+
+const SECTION_FIELDS: (keyof LockSection)[] = [
+  'sourceHash',
+  'translationHash',
+  'status',
+  'approvedSourceHash',
+  'approvedTranslationHash',
+  'approvedBy',
+  'approvedAt',
+  'model',
+  'promptHash',
+  'glossaryHash',
+]
+const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'approvedBy', 'approvedAt']
+
+function ordered<T extends object>(value: T, fields: (keyof T)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const field of fields) if (value[field] !== undefined) out[field as string] = value[field]
+  return out
+}
+
+const HEADER = '# l10n.lock.yaml: written by l10n (translate, approve). Commit it with the translations.\n# It records what each translated section was made from and who approved it.\n'
+
+/** Serializes a lockfile deterministically (sorted articles and locales, fixed field order). */
+export function serializeLockfile(lock: Lockfile): string {
+  const articles: Record<string, unknown> = {}
+  for (const source of Object.keys(lock.articles).sort()) {
+    const locales: Record<string, unknown> = {}
+    for (const code of Object.keys(lock.articles[source]!).sort()) {
+      const entry = lock.articles[source]![code]!
+      locales[code] = {
+        output: entry.output,
+        ...(entry.frontmatter ? { frontmatter: ordered(entry.frontmatter, FRONTMATTER_FIELDS) } : {}),
+        sections: entry.sections.map((section) => ordered(section, SECTION_FIELDS)),
+      }
+    }
+    articles[source] = locales
+  }
+  return HEADER + stringify({ version: 1, articles }, { lineWidth: 0, indent: 2, defaultStringType: 'PLAIN' })
+}
+
+/** Parses a lockfile; damaged YAML or a wrong shape is E_LOCKFILE naming file, line and column. */
+export function parseLockfile(text: string, file: string): Lockfile {
+  const lineCounter = new LineCounter()
+  const document = parseDocument(text, { lineCounter })
+  const problem = document.errors[0]
+  if (problem) {
+    const place = lineCounter.linePos(problem.pos[0])
+    throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.col, params: { detail: problem.message.split('\n')[0] } })
+  }
+  if (document.contents === null) return emptyLockfile()
+  const data = document.toJS() as Partial<Lockfile> | null
+  if (!isMap(document.contents) || !data || data.version !== 1 || typeof data.articles !== 'object' || data.articles === null) {
+    throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: t('lockfile:bad-shape') } })
+  }
+  for (const [source, locales] of Object.entries(data.articles)) {
+    for (const [code, entry] of Object.entries(locales ?? {})) {
+      if (!entry || typeof entry.output !== 'string' || !Array.isArray(entry.sections)) {
+        throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: t('lockfile:bad-entry', { source, locale: code }) } })
+      }
+    }
+  }
+  return { version: 1, articles: data.articles as Lockfile['articles'] }
+}

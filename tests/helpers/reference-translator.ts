@@ -1,0 +1,80 @@
+/**
+ * A scripted "model" for the fake server: answers each request with the English
+ * reference translation (`examples/en/soundtrack.md`) of exactly the blocks it was sent,
+ * so a faultless run must reproduce the reference file byte for byte. Tests wrap it to
+ * inject faults.
+ */
+import { readFileSync } from 'node:fs'
+import { parseMarkdown } from '../../pipeline/markdown.ts'
+import { parse } from '../../pipeline/parse.ts'
+import { findLeftovers } from '../../pipeline/lint.ts'
+import { parseDocument } from 'yaml'
+import type { ChatRequestBody, Reply } from './fake-openai.ts'
+
+const source = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
+const target = parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md')
+
+function blocks(article: typeof source): string[] {
+  return article.tree.children
+    .map((node) => article.body.slice(node.position!.start.offset!, node.position!.end.offset!))
+    .filter((text) => !(findLeftovers(text).length > 0 && text.replace(/[【（(][^】）)]*[】）)]/g, '').trim() === ''))
+}
+
+const sourceBlocks = blocks(source)
+const targetBlocks = blocks(target)
+if (sourceBlocks.length !== targetBlocks.length) throw new Error(`reference blocks differ: ${sourceBlocks.length} vs ${targetBlocks.length}`)
+const blockTranslation = new Map(sourceBlocks.map((block, i) => [block, targetBlocks[i]!]))
+
+const sourceMeta = parseDocument(source.frontmatter.yaml).toJS() as Record<string, unknown>
+const targetMeta = parseDocument(target.frontmatter.yaml).toJS() as Record<string, unknown>
+
+/** The source text between the `<source>` delimiters of the first user message. */
+export function requestedSource(body: ChatRequestBody): string {
+  const user = String((body.messages ?? []).find((message) => message.role === 'user')?.content ?? '')
+  const match = /<(source(?:-\d+)?)>\n([\s\S]*)\n<\/\1>/.exec(user)
+  if (!match) throw new Error(`no source in request: ${user.slice(0, 200)}`)
+  return match[2]!
+}
+
+/** True when the request translates frontmatter values (a JSON object). */
+export function isFrontmatterRequest(body: ChatRequestBody): boolean {
+  return requestedSource(body).startsWith('{')
+}
+
+/** The reference English for a requested Markdown piece (block by block). */
+export function referenceMarkdown(markdown: string): string {
+  const tree = parseMarkdown(markdown)
+  return tree.children
+    .map((node) => {
+      const text = markdown.slice(node.position!.start.offset!, node.position!.end.offset!)
+      const translated = blockTranslation.get(text)
+      if (translated === undefined) throw new Error(`no reference translation for block: ${text.slice(0, 80)}`)
+      return translated
+    })
+    .join('\n\n')
+}
+
+/** The reference English for a frontmatter JSON request. */
+export function referenceValues(json: string): string {
+  const values = JSON.parse(json) as Record<string, string>
+  const out: Record<string, string> = {}
+  for (const id of Object.keys(values)) {
+    const [key, index] = id.split('.')
+    const value = targetMeta[key!]
+    out[id] = index === undefined ? String(value) : String((value as string[])[Number(index)])
+  }
+  void sourceMeta
+  return JSON.stringify(out, null, 2)
+}
+
+/** The faultless answer to any request of a run. */
+export function referenceAnswer(body: ChatRequestBody): string {
+  const text = requestedSource(body)
+  return isFrontmatterRequest(body) ? referenceValues(text) : referenceMarkdown(text)
+}
+
+/** A reply with the reference answer and plausible usage. */
+export function referenceReply(body: ChatRequestBody): Reply {
+  const content = referenceAnswer(body)
+  return { content, usage: { prompt_tokens: 500, completion_tokens: Math.ceil(content.length / 4) } }
+}
