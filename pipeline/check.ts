@@ -288,8 +288,9 @@ function codePoints(text: string): number {
   return count
 }
 
-const HAN = /\p{Script=Han}/u
-const HAN_RUN = /\p{Script=Han}(?:[\p{Script=Han}\u3000-\u303f\uff01-\uff5e\u2014\u2026\u201c\u201d]*\p{Script=Han})?/gu
+// A run of Chinese (or Japanese kana) with the punctuation between its characters.
+const HAN_RUN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}](?:[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\u3000-\u303f\uff01-\uff5e\u2014\u2026\u201c\u201d]*[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])?/gu
 const LETTER = /\p{L}/u
 const SCRIPT_LETTERS: Record<LocaleInfo['script'], RegExp> = {
   Hans: /\p{Script=Han}/u,
@@ -330,23 +331,46 @@ interface NumberToken {
 }
 
 const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/g
-// Chinese decades: 60年代, 60-70年代, 六十年代 has no digits and is left alone.
+// Chinese decades in digits: 60年代, 60-70年代 (both decades).
 const DECADE = /(?<!\d)(\d{2})(?:\s*[-–—~～至到]\s*(\d{2}))?\s*年代/g
+// Decades and centuries in Chinese numerals: 三十年代, 五六十年代 (the 50s and 60s), 二十世纪.
+const HAN_DIGITS = '〇一二三四五六七八九'
+const HAN_DECADE = /([一二三四五六七八九]{1,2})十年代/g
+const HAN_CENTURY = /(?<![一二三四五六七八九十〇])([一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])世纪/g
 // Group separators: comma, dot, no-break and thin spaces before exactly three digits.
 const NUMBER = /\d+(?:[,.\u00a0\u202f\u2009]\d{3}(?!\d))*(?:[.,]\d+)?/g
 
+/** 1–99 written in Chinese numerals (十九, 二十, 二十一). */
+function hanNumber(text: string): number {
+  const ten = text.indexOf('十')
+  if (ten === -1) return HAN_DIGITS.indexOf(text)
+  const tens = ten === 0 ? 1 : HAN_DIGITS.indexOf(text[0]!)
+  const ones = ten === text.length - 1 ? 0 : HAN_DIGITS.indexOf(text[ten + 1]!)
+  return tens * 10 + ones
+}
+
 function canonicalNumber(text: string): string {
-  const digits = text.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
-  return digits
+  return text.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
 }
 
 /**
  * Numbers in a text. Separators are dropped (1,000 = 1.000 = 1000, and 3.5 = 3,5), full-width
- * digits count as digits, and a Chinese decade (`60年代`) matches 60, 1960 or 2060 (`1960s`).
+ * digits count as digits, and a Chinese decade (`60年代`, `六十年代`, each of `五六十年代`)
+ * matches 60, 1960 or 2060 (`1960s`); a century in numerals (`二十世纪`) matches 20 (`20th`).
+ * Other numbers written in Chinese numerals (三个, 一部) are words, not numbers.
  */
 export function extractNumbers(value: string, offset = 0): NumberToken[] {
   const text = value.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xff10 + 48))
   const tokens: NumberToken[] = []
+  for (const match of text.matchAll(HAN_DECADE)) {
+    for (const digit of match[1]!) {
+      const decade = `${HAN_DIGITS.indexOf(digit)}0`
+      tokens.push({ text: match[0], keys: [decade, `19${decade}`, `20${decade}`], offset: offset + match.index })
+    }
+  }
+  for (const match of text.matchAll(HAN_CENTURY)) {
+    tokens.push({ text: match[0], keys: [String(hanNumber(match[1]!))], offset: offset + match.index })
+  }
   let masked = text
   for (const match of text.matchAll(DECADE)) {
     for (const decade of [match[1], match[2]]) {
@@ -374,7 +398,9 @@ function missingNumbers(source: readonly NumberToken[], target: readonly NumberT
   })
   const used = new Set<number>()
   const missing: NumberToken[] = []
-  for (const token of source) {
+  // Exact numbers first: a decade (60, 1960 or 2060) must not take the only plain 80 ("CS-80").
+  const ordered = [...source].sort((a, b) => a.keys.length - b.keys.length)
+  for (const token of ordered) {
     let found = false
     for (const key of token.keys) {
       const candidates = byKey.get(key)
@@ -387,7 +413,7 @@ function missingNumbers(source: readonly NumberToken[], target: readonly NumberT
     }
     if (!found) missing.push(token)
   }
-  return missing
+  return missing.sort((a, b) => a.offset - b.offset)
 }
 
 function isLeftoverText(text: string): boolean {
@@ -1059,19 +1085,20 @@ function compareSections(source: SectionSide, target: SectionSide, context: Comp
   }
 
   // -- inline markup
-  const countRule = (rule: RuleId, a: number[], b: number[]) => {
+  const countRule = (rule: RuleId, a: number[], b: number[], perBlock: (block: TextBlock) => number) => {
     if (!reporter.on(rule) || a.length === b.length) return
-    const first = a.findIndex((_, index) => b[index] === undefined)
+    // Point at the first pair of paragraphs whose counts differ, else at the section.
+    const pair = pairs().find(([x, y]) => x !== undefined && y !== undefined && perBlock(s.paragraphs[x]!) !== perBlock(tp.paragraphs[y]!))
     reporter.add(rule, {
       params: { count: a.length, expected: a.length, actual: b.length },
-      source: at(source, a[first === -1 ? 0 : first]),
-      target: at(target, b[b.length > a.length ? a.length : 0]),
+      source: at(source, pair ? s.paragraphs[pair[0]!]!.offset : 0),
+      target: at(target, pair ? tp.paragraphs[pair[1]!]!.offset : 0),
       expected: a.length,
       actual: b.length,
     })
   }
-  countRule('inline/strong-count', s.strong, tp.strong)
-  countRule('inline/emphasis-count', s.emphasis, tp.emphasis)
+  countRule('inline/strong-count', s.strong, tp.strong, (block) => block.strong)
+  countRule('inline/emphasis-count', s.emphasis, tp.emphasis, (block) => block.emphasis)
 
   if (reporter.on('inline/broken-emphasis')) {
     // A marker the source also shows literally (a `*` footnote sign, `C*`) is not the
@@ -1530,9 +1557,14 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   const sourceLocale = options.sourceLocale
     ? requireLocale(options.sourceLocale, source.file)
     : ((sourceDeclared !== undefined ? findLocale(sourceDeclared) : undefined) ?? guessLocale(source))
+  // A target that still declares the source's locale (or none, or an unknown one) is
+  // reported by frontmatter/locale; its text is compared as the language it is written in.
+  const declaredTarget = targetDeclared !== undefined ? findLocale(targetDeclared) : undefined
   const targetLocale = options.targetLocale
     ? requireLocale(options.targetLocale, target.file)
-    : ((targetDeclared !== undefined ? findLocale(targetDeclared) : undefined) ?? guessLocale(target))
+    : declaredTarget && declaredTarget.code !== sourceLocale.code
+      ? declaredTarget
+      : guessLocale(target)
 
   const findings: Finding[] = []
   const articleReporter = new Reporter(options.rules, { file: target.file, lng: options.lng })

@@ -2,13 +2,10 @@
  * The `l10n` command line: argument parsing, progress, printing and exit codes. All the
  * work happens in the orchestrator (`translate.ts`) and the pure stages.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
 import pc from 'picocolors'
 import { check } from './check.ts'
 import { L10nError, isL10nError } from './errors.ts'
-import { loadGlossaryFiles, type Glossary } from './glossary.ts'
 import { detectUiLanguage, setUiLanguage, t } from './i18n.ts'
 import { readTextFile, writeFileAtomic } from './io.ts'
 import { LOCALES, requireLocale } from './locales.ts'
@@ -18,23 +15,21 @@ import { articleLocale, translateFiles, type ArticleReport, type ProgressEvent, 
 import { createIdentityTranslator, createPseudoTranslator, type ProviderName, type Translator } from './translator.ts'
 import { createOpenAiProvider } from './providers/openai.ts'
 import type { Finding } from './types.ts'
+import {
+  EXIT,
+  GLOSSARY_OPTIONS,
+  chooseProvider,
+  list,
+  loadGlossary,
+  parseCommandArgs,
+  positiveInteger,
+  relativePath,
+  usage,
+  type CliIo,
+} from './cli-common.ts'
+import { WORKFLOW_COMMANDS } from './cli-workflow.ts'
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, budget: 3, interrupted: 4 } as const
-
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
-/** The glossary shipped with the tool, used when no `--glossary` is given. */
-export const DEFAULT_GLOSSARY = join(packageRoot, 'glossary', 'music.yaml')
-
-/** Where the CLI writes: injectable for tests. */
-export interface CliIo {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  isTty: boolean
-  env: NodeJS.ProcessEnv
-  /** Aborted on Ctrl-C / SIGTERM by the bin; tests abort it themselves. */
-  signal?: AbortSignal
-}
+export { EXIT, DEFAULT_GLOSSARY, chooseProvider, type CliIo } from './cli-common.ts'
 
 const defaultIo = (): CliIo => ({
   stdout: (text) => process.stdout.write(text),
@@ -42,60 +37,6 @@ const defaultIo = (): CliIo => ({
   isTty: Boolean(process.stderr.isTTY),
   env: process.env,
 })
-
-const COMMON_OPTIONS = {
-  lang: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options']
-
-const GLOSSARY_OPTIONS = {
-  glossary: { type: 'string', multiple: true },
-  'no-glossary': { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options']
-
-function usage(detail: string): L10nError {
-  return new L10nError('E_USAGE', { params: { detail } })
-}
-
-function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true })
-  } catch (error) {
-    throw usage((error as Error).message)
-  }
-}
-
-function list(values: string[] | string | undefined): string[] {
-  const all = Array.isArray(values) ? values : values === undefined ? [] : [values]
-  return all.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
-}
-
-function positiveInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined
-  const number = Number(value)
-  if (!Number.isInteger(number) || number <= 0) throw usage(t('cli:bad-number', { flag, value }))
-  return number
-}
-
-async function loadGlossary(values: { glossary?: string[] | undefined; 'no-glossary'?: boolean | undefined }): Promise<Glossary | undefined> {
-  if (values['no-glossary']) return undefined
-  const files = list(values.glossary)
-  return loadGlossaryFiles(files.length > 0 ? files : [DEFAULT_GLOSSARY])
-}
-
-/** Picks the provider: the flag, else openai when an endpoint is configured, else pseudo. */
-export function chooseProvider(flag: string | undefined, env: NodeJS.ProcessEnv): ProviderName {
-  if (flag !== undefined) {
-    if (flag === 'pseudo' || flag === 'identity' || flag === 'openai') return flag
-    throw usage(t('cli:bad-provider', { value: flag }))
-  }
-  return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'pseudo'
-}
-
-function relativePath(path: string): string {
-  const rel = relative(process.cwd(), path)
-  return rel.startsWith('..') ? path : rel
-}
 
 function progressLine(io: CliIo) {
   let done = 0
@@ -156,6 +97,11 @@ function runExitCode(report: RunReport): number {
   return failed.length > 0 || report.totals.errors > 0 ? EXIT.findings : EXIT.ok
 }
 
+function retranslateMode(value: string): 'none' | 'stale' | 'all' {
+  if (value === 'none' || value === 'stale' || value === 'all') return value
+  throw usage(t('cli:bad-retranslate', { value }))
+}
+
 async function commandTranslate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     ...GLOSSARY_OPTIONS,
@@ -177,6 +123,8 @@ async function commandTranslate(args: string[], io: CliIo): Promise<number> {
     tpm: { type: 'string' },
     'no-cache': { type: 'boolean' },
     format: { type: 'string' },
+    lockfile: { type: 'string' },
+    retranslate: { type: 'string' },
   })
   if (values.help) {
     io.stdout(t('cli:help-translate') + '\n')
@@ -225,6 +173,8 @@ async function commandTranslate(args: string[], io: CliIo): Promise<number> {
       ...(maxChars ? { split: { maxSize: maxChars } } : {}),
       force: Boolean(values.force),
       stateDir,
+      ...(values.lockfile ? { lockfile: values.lockfile } : {}),
+      ...(values.retranslate ? { retranslate: retranslateMode(values.retranslate) } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
       onEvent: progressLine(io),
     })
@@ -279,6 +229,7 @@ async function commandCheck(args: string[], io: CliIo): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   translate: commandTranslate,
   check: commandCheck,
+  ...WORKFLOW_COMMANDS,
 }
 
 /**

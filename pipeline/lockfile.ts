@@ -29,6 +29,8 @@ export interface LockSection {
   promptHash?: string
   /** Hash of the locked forms of the glossary entries this section contains. */
   glossaryHash?: string
+  /** Error findings when it was translated: such a draft is translated again on the next run. */
+  errors?: number
 }
 
 /** The frontmatter values of one translation (title, description, keywords...). */
@@ -70,6 +72,7 @@ const SECTION_FIELDS: (keyof LockSection)[] = [
   'model',
   'promptHash',
   'glossaryHash',
+  'errors',
 ]
 const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'approvedBy', 'approvedAt']
 

@@ -60,3 +60,20 @@ export function outputPath(input: OutputPathInput): string {
   if (absolute === resolve(input.source)) throw new L10nError('E_SAME_FILE', { file: input.source, params: { target } })
   return absolute
 }
+
+/** Where outputs go, as the commands take it from flags or config. */
+export interface OutputPlacement {
+  outPattern?: string | undefined
+  outRoot?: string | undefined
+}
+
+/** {@link outputPath} from a command's placement options. */
+export function placeOutput(source: string, sourceLocale: LocaleInfo, targetLocale: LocaleInfo, placement: OutputPlacement): string {
+  return outputPath({
+    source,
+    sourceLocale,
+    targetLocale,
+    ...(placement.outPattern ? { pattern: placement.outPattern } : {}),
+    ...(placement.outRoot ? { root: placement.outRoot } : {}),
+  })
+}

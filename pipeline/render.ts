@@ -77,6 +77,13 @@ function groups(findings: readonly Finding[]): Group[] {
     }
     group.findings.push(finding)
   }
+  // In a group, top to bottom: the order someone fixes them in.
+  const order = (a: Finding, b: Finding) => {
+    const x = placeOf(a)
+    const y = placeOf(b)
+    return (x?.line ?? 0) - (y?.line ?? 0) || (x?.column ?? 0) - (y?.column ?? 0)
+  }
+  for (const group of byKey.values()) group.findings.sort(order)
   const files = [...new Set(findings.map((finding) => finding.file ?? ''))]
   return [...byKey.values()].sort(
     (a, b) => files.indexOf(a.file ?? '') - files.indexOf(b.file ?? '') || (a.section ?? -1) - (b.section ?? -1),

@@ -3,7 +3,7 @@
  * runs providers. Per source file × target locale: parse → split → lint → translate
  * each section → assemble → new frontmatter → check → atomic write → report.
  */
-import { resolve } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { assemble, removalRange, type Replacement } from './assemble.ts'
 import { check, type CheckOptions } from './check.ts'
 import { L10nError, isL10nError } from './errors.ts'
@@ -12,20 +12,24 @@ import {
   localizeFrontmatter,
   translatableValues,
   type FrontmatterPolicy,
+  type FrontmatterText,
 } from './frontmatter.ts'
-import type { Glossary } from './glossary.ts'
+import { lockedForm, type Glossary } from './glossary.ts'
 import { contentHash } from './hash.ts'
 import { readTextFile, readTextFileIfExists, writeFileAtomic } from './io.ts'
 import { lint } from './lint.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
 import { parse } from './parse.ts'
-import { outputPath } from './paths.ts'
+import { placeOutput } from './paths.ts'
 import { split, type SplitOptions } from './split.ts'
 import { entriesIn } from './terms.ts'
 import type { SectionResult, Translator, Usage, ValuesResult } from './translator.ts'
-import type { Article, Finding } from './types.ts'
+import type { Article, Finding, Section } from './types.ts'
 import { parseDocument } from 'yaml'
-import { join } from 'node:path'
+import type { LockSection, LockTranslation } from './lockfile.ts'
+import { readLockfile, updateLockfile } from './lockstore.ts'
+import { planSections, translationHash, type SectionPlan } from './plan.ts'
+import { openMemory, openTextStore, type TextStore } from './store.ts'
 
 /** Everything one `translate` run needs; the CLI builds it from flags, env and config. */
 export interface TranslateRunOptions {
@@ -42,8 +46,12 @@ export interface TranslateRunOptions {
   split?: SplitOptions
   /** Overwrite outputs that exist and were not written by this tool (or were edited since). */
   force?: boolean
-  /** Where the tool keeps its state (`written.json`, cache). @default `.l10n` */
+  /** Where the tool keeps its state (cache, section texts, memory). @default `.l10n` */
   stateDir?: string
+  /** The lockfile. @default `l10n.lock.yaml` in the output root */
+  lockfile?: string
+  /** `stale`: also re-translate sections made with another prompt or model; `all`: everything. */
+  retranslate?: 'none' | 'stale' | 'all'
   /** Print nothing to disk: plan and translate, but do not write outputs. */
   dryRun?: boolean
   signal?: AbortSignal
@@ -65,7 +73,8 @@ export interface ArticleReport {
   status: 'written' | 'unchanged' | 'failed' | 'skipped'
   provider: string
   model?: string
-  sections: { total: number; translated: number; cached: number; failed: number }
+  /** translated: sent to the provider; cached: answered from the cache; reused: kept from the existing output or memory. */
+  sections: { total: number; translated: number; cached: number; reused: number; failed: number }
   requests: number
   promptTokens: number
   completionTokens: number
@@ -100,20 +109,6 @@ export function articleTitle(article: Article): string {
   return typeof title === 'string' ? title : ''
 }
 
-/** Record of outputs this tool wrote, so a hand-edited file is never overwritten. */
-type WrittenState = Record<string, string>
-
-async function readWrittenState(path: string): Promise<WrittenState> {
-  const text = await readTextFileIfExists(path)
-  if (text === undefined) return {}
-  try {
-    return JSON.parse(text) as WrittenState
-  } catch {
-    // A damaged record only loses overwrite permission; outputs stay protected.
-    return {}
-  }
-}
-
 function emptyReport(source: string, locale: string, translator: Translator): ArticleReport {
   return {
     source,
@@ -121,7 +116,7 @@ function emptyReport(source: string, locale: string, translator: Translator): Ar
     status: 'failed',
     provider: translator.name,
     ...(translator.model ? { model: translator.model } : {}),
-    sections: { total: 0, translated: 0, cached: 0, failed: 0 },
+    sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 },
     requests: 0,
     promptTokens: 0,
     completionTokens: 0,
@@ -136,9 +131,31 @@ function addUsage(report: ArticleReport, usage: Usage): void {
   report.completionTokens += usage.completionTokens
 }
 
+/** What an earlier run left for this article × locale: its lockfile record and output. */
+export interface PriorTranslation {
+  plans: SectionPlan[]
+  /** Translated frontmatter strings to keep (source values unchanged since). */
+  values?: Map<string, string>
+}
+
+/** The output of {@link translateArticle}, with what the lockfile needs to record it. */
+export interface TranslatedArticle {
+  text: string
+  sections: Section[]
+  plans: SectionPlan[]
+  /** Hash of the frontmatter strings that were translated. */
+  valuesHash: string
+}
+
+/** Hash of the frontmatter strings a policy translates. */
+export function valuesHash(values: readonly FrontmatterText[]): string {
+  return contentHash(JSON.stringify(values.map((value) => [value.id, value.text])))
+}
+
 /**
  * Translates one parsed article into one locale and returns the output text (not
- * written). Pure apart from the provider it calls.
+ * written). Sections the plan reuses are spliced in as they are; only the others go to
+ * the provider.
  */
 export async function translateArticle(
   article: Article,
@@ -147,7 +164,8 @@ export async function translateArticle(
   options: Pick<TranslateRunOptions, 'translator' | 'glossary' | 'policy' | 'split' | 'onEvent'>,
   report: ArticleReport,
   signal: AbortSignal,
-): Promise<string> {
+  prior?: PriorTranslation,
+): Promise<TranslatedArticle> {
   const { translator, glossary } = options
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   const sections = split(article, options.split)
@@ -155,22 +173,26 @@ export async function translateArticle(
   report.findings.push(...linted.findings)
   const dropLeftovers = !translator.keepsLeftovers && linted.leftoverBlocks.length > 0
   const chunked = dropLeftovers ? split(article, { ...options.split, skip: linted.leftoverBlocks }) : sections
+  const plans = prior?.plans ?? chunked.map((_, index): SectionPlan => ({ index, action: 'translate', reason: 'new', handEdited: false, stale: false }))
   const title = articleTitle(article)
   report.sections.total = chunked.length
   options.onEvent?.({ type: 'article-start', file: article.file, locale: targetLocale.code, sections: chunked.length })
 
   const values = translatableValues(article.frontmatter.yaml, policy)
   const valueText = values.map((value) => value.text).join('\n')
+  const keptValues = prior?.values
   // Settled right away so a failure here is never an unhandled rejection while sections run.
-  const valuesSettled = Promise.allSettled([translator.translateValues(
-    values,
-    { file: article.file, sourceLocale, targetLocale, entries: glossary ? entriesIn(valueText, glossary) : [] },
-    signal,
-  )])
+  const valuesSettled = Promise.allSettled([
+    keptValues
+      ? Promise.resolve<ValuesResult>({ requests: 0, promptTokens: 0, completionTokens: 0, cached: 1, values: keptValues, findings: [] })
+      : translator.translateValues(values, { file: article.file, sourceLocale, targetLocale, entries: glossary ? entriesIn(valueText, glossary) : [] }, signal),
+  ])
   // Settle everything before deciding: finished sections still get cached when one
   // fails, and no request is left running after this article is given up.
   const settled = await Promise.allSettled(
-    chunked.map(async (section): Promise<SectionResult> => {
+    chunked.map(async (section): Promise<SectionResult | undefined> => {
+      const plan = plans[section.index]!
+      if (plan.action === 'reuse') return undefined
       const result = await translator.translateSection(
         {
           file: article.file,
@@ -180,6 +202,7 @@ export async function translateArticle(
           targetLocale,
           title,
           entries: glossary ? entriesIn(section.source, glossary) : [],
+          ...(plan.previous !== undefined ? { previous: plan.previous } : {}),
         },
         signal,
       )
@@ -190,12 +213,20 @@ export async function translateArticle(
   const [valueSettled] = await valuesSettled
   const failure = [...settled, valueSettled].find((result) => result.status === 'rejected')
   if (failure) throw failure.reason
-  const sectionResults = settled.map((result) => (result as PromiseFulfilledResult<SectionResult>).value)
+  const sectionResults = settled.map((result) => (result as PromiseFulfilledResult<SectionResult | undefined>).value)
   const valueResult = (valueSettled as PromiseFulfilledResult<ValuesResult>).value
 
   const replacements: Replacement[] = []
+  const reused = new Set<number>()
   chunked.forEach((section, index) => {
-    const result = sectionResults[index]!
+    const plan = plans[index]!
+    const result = sectionResults[index]
+    if (plan.action === 'reuse' || !result) {
+      reused.add(index)
+      report.sections.reused++
+      replacements.push({ start: section.start, end: section.end, text: plan.text ?? section.source })
+      return
+    }
     addUsage(report, result)
     report.findings.push(...result.findings)
     if (result.cached >= section.chunks.length && section.chunks.length > 0) report.sections.cached++
@@ -205,17 +236,51 @@ export async function translateArticle(
       replacements.push({ start: chunk.start, end: chunk.end, text: result.texts[chunkIndex] ?? chunk.source })
     })
   })
-  if (dropLeftovers) for (const block of linted.leftoverBlocks) replacements.push({ ...removalRange(article.body, block), text: '' })
+  if (dropLeftovers) {
+    for (const block of linted.leftoverBlocks) {
+      const owner = chunked.find((section) => section.start <= block.start && block.end <= section.end)
+      // A reused section already is the translation without its leftovers.
+      if (owner && reused.has(owner.index)) continue
+      replacements.push({ ...removalRange(article.body, block), text: '' })
+    }
+  }
   addUsage(report, valueResult)
   report.findings.push(...valueResult.findings)
 
   const yaml = localizeFrontmatter(article.frontmatter.yaml, targetLocale.code, valueResult.values, policy)
-  return assemble(article, { frontmatterYaml: yaml, body: replacements })
+  return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, valuesHash: valuesHash(values) }
+}
+
+function parseOrUndefined(text: string, file: string): Article | undefined {
+  try {
+    return parse(text, file)
+  } catch {
+    return undefined
+  }
+}
+
+/** Glossary hash of a section for a target: the locked forms of the entries it contains. */
+export function sectionGlossaryHash(text: string, glossary: Glossary | undefined, target: LocaleInfo): string {
+  if (!glossary) return contentHash('no-glossary')
+  return contentHash(...entriesIn(text, glossary).map((entry) => `${entry.source}\u0001${lockedForm(entry, target.code) ?? ''}\u0001${(entry.wrong[target.code] ?? []).join('\u0002')}`))
+}
+
+/** Lockfile and state locations of a run. */
+export interface StatePaths {
+  lockfile: string
+  stateDir: string
+}
+
+/** Path of a file relative to the lockfile's folder, with `/` separators (stable across machines). */
+export function lockKey(lockfile: string, path: string): string {
+  return relative(dirname(lockfile), resolve(path)).split(sep).join('/')
 }
 
 /**
  * Runs `translate` over files × target locales. Bad input of one file is reported and
  * does not stop the others; an abort stops everything and writes nothing half-done.
+ * Unchanged sections are reused from the existing output (zero requests); hand edits
+ * are kept; the lockfile records what every section was made from.
  */
 export async function translateFiles(options: TranslateRunOptions): Promise<RunReport> {
   const started = Date.now()
@@ -223,16 +288,10 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal
   const targets = options.targets.map((code) => requireLocale(code))
   const stateDir = resolve(options.stateDir ?? '.l10n')
-  const writtenPath = join(stateDir, 'written.json')
-  const written = await readWrittenState(writtenPath)
-  let stateWrites: Promise<void> = Promise.resolve()
-  const recordWritten = (path: string, text: string) => {
-    written[path] = contentHash(text)
-    const snapshot = JSON.stringify(written, Object.keys(written).sort(), 2) + '\n'
-    // Serialized: two outputs finishing together must not interleave their state writes.
-    stateWrites = stateWrites.then(() => writeFileAtomic(writtenPath, snapshot))
-    return stateWrites
-  }
+  const lockfilePath = resolve(options.lockfile ?? join(options.outRoot ?? '.', 'l10n.lock.yaml'))
+  const lock = await readLockfile(lockfilePath)
+  const texts = openTextStore(join(stateDir, 'texts'))
+  const memory = openMemory(join(stateDir, 'memory'))
 
   const jobs: Promise<ArticleReport>[] = []
   for (const file of options.files) {
@@ -245,45 +304,71 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           try {
             const article = await loaded
             const sourceLocale = articleLocale(article)
-            const out = outputPath({
-              source: file,
-              sourceLocale,
-              targetLocale: target,
-              ...(options.outPattern ? { pattern: options.outPattern } : {}),
-              ...(options.outRoot ? { root: options.outRoot } : {}),
-            })
+            const out = placeOutput(file, sourceLocale, target, options)
             report.output = out
             if (sourceLocale.code === target.code) {
               report.status = 'skipped'
               return report
             }
-            const existing = await readTextFileIfExists(out)
-            if (existing !== undefined && !options.force && written[out] !== contentHash(existing)) {
-              throw new L10nError('E_TARGET_EDITED', { file: out })
+            const sourceKey = lockKey(lockfilePath, file)
+            const record = lock.articles[sourceKey]?.[target.code]
+            const existingText = await readTextFileIfExists(out)
+            const existing = existingText === undefined ? undefined : parseOrUndefined(existingText, out)
+            const existingSections = existing ? split(existing).map((section) => section.source) : undefined
+            // A file l10n did not write, or whose sections were added or removed by hand,
+            // cannot be merged section by section: leave it to a person unless --force.
+            const mergeable = existing !== undefined && record !== undefined && existingSections!.length === record.sections.length
+            if (existingText !== undefined && !mergeable && !options.force) throw new L10nError('E_TARGET_EDITED', { file: out })
+            const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
+            const sourceSections = split(article, options.split)
+            const fingerprint = options.translator.fingerprint(target)
+            const plans = planSections({
+              sections: sourceSections,
+              glossaryHashes: sourceSections.map((section) => sectionGlossaryHash(section.source, options.glossary, target)),
+              promptHash: fingerprint.promptHash,
+              model: fingerprint.model,
+              lock: mergeable ? record : undefined,
+              outputSections: mergeable ? existingSections : undefined,
+              retranslate: options.retranslate ?? 'none',
+              overwriteHandEdits: Boolean(options.force),
+              memory: (hash) => memory.lookup(target.code, hash),
+            })
+            const values = translatableValues(article.frontmatter.yaml, policy)
+            const keepValues = existing && mergeable && record?.frontmatter?.sourceHash === valuesHash(values) && options.retranslate !== 'all'
+            const prior: PriorTranslation = {
+              plans,
+              ...(keepValues ? { values: new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text])) } : {}),
             }
-            const text = await translateArticle(article, sourceLocale, target, options, report, signal)
+            const result = await translateArticle(article, sourceLocale, target, options, report, signal, prior)
             signal.throwIfAborted()
-            const translated = parse(text, out)
+            const translated = parse(result.text, out)
             // The identity provider copies the source on purpose: every text rule would fire.
-            if (options.translator.name !== 'identity') report.findings.push(
-              ...check(article, translated, {
-                sourceLocale: sourceLocale.code,
-                targetLocale: target.code,
-                ...(options.glossary ? { glossary: options.glossary } : {}),
-                ...(options.policy ? { policy: options.policy } : {}),
-                ...options.check,
-              }),
-            )
+            if (options.translator.name !== 'identity') {
+              report.findings.push(
+                ...check(article, translated, {
+                  sourceLocale: sourceLocale.code,
+                  targetLocale: target.code,
+                  ...(options.glossary ? { glossary: options.glossary } : {}),
+                  ...(options.policy ? { policy: options.policy } : {}),
+                  ...options.check,
+                }),
+              )
+            }
             if (options.dryRun) {
               report.status = 'skipped'
-            } else if (existing === text) {
-              report.status = 'unchanged'
-              await recordWritten(out, text)
-            } else {
-              await writeFileAtomic(out, text)
-              await recordWritten(out, text)
-              report.status = 'written'
+              return report
             }
+            report.status = existingText === result.text ? 'unchanged' : 'written'
+            if (report.status === 'written') await writeFileAtomic(out, result.text)
+            const errorsBySection = new Map<number, number>()
+            for (const finding of report.findings) {
+              if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
+            }
+            const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
+            await updateLockfile(lockfilePath, (fresh) => {
+              const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
+              fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
+            })
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
@@ -305,7 +390,6 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
     }
   }
   const articles = await Promise.all(jobs)
-  await stateWrites
   const count = (severity: string) => articles.reduce((sum, a) => sum + a.findings.filter((f) => f.severity === severity).length, 0)
   return {
     provider: options.translator.name,
@@ -328,3 +412,71 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   }
 }
 
+/**
+ * The lockfile record of a written translation. Sections are recorded by the text found
+ * in the written file, so the next run can tell a hand edit from its own output.
+ */
+async function lockEntryFor(
+  result: TranslatedArticle,
+  written: Article,
+  out: string,
+  lockfilePath: string,
+  previous: LockTranslation | undefined,
+  fingerprint: { model?: string | undefined; promptHash: string },
+  glossary: Glossary | undefined,
+  target: LocaleInfo,
+  texts: TextStore,
+  errorsBySection: ReadonlyMap<number, number>,
+): Promise<LockTranslation> {
+  const outputSections = split(written)
+  const aligned = outputSections.length === result.sections.length
+  const sections: LockSection[] = []
+  for (const section of result.sections) {
+    const plan = result.plans[section.index]!
+    const outputText = aligned ? outputSections[section.index]!.source : ''
+    await texts.put(section.source, section.hash)
+    if (aligned) await texts.put(outputText, translationHash(outputText))
+    if (plan.action === 'reuse' && plan.lock && plan.reason !== 'memory') {
+      // Unchanged or hand-edited: the record stays as it was (an edit shows up as such).
+      sections.push({ ...plan.lock, sourceHash: plan.handEdited ? plan.lock.sourceHash : section.hash })
+      continue
+    }
+    const history = plan.lock
+    sections.push({
+      sourceHash: section.hash,
+      translationHash: aligned ? translationHash(outputText) : '',
+      status: 'draft',
+      ...(history?.approvedSourceHash ? { approvedSourceHash: history.approvedSourceHash } : {}),
+      ...(history?.approvedTranslationHash ? { approvedTranslationHash: history.approvedTranslationHash } : {}),
+      ...(history?.approvedBy ? { approvedBy: history.approvedBy } : {}),
+      ...(history?.approvedAt ? { approvedAt: history.approvedAt } : {}),
+      ...(fingerprint.model ? { model: fingerprint.model } : {}),
+      promptHash: fingerprint.promptHash,
+      glossaryHash: sectionGlossaryHash(section.source, glossary, target),
+      ...(errorsBySection.get(section.index) ? { errors: errorsBySection.get(section.index)! } : {}),
+    })
+  }
+  const values = new Map(translatableValues(written.frontmatter.yaml).map((value) => [value.id, value.text]))
+  const valuesText = JSON.stringify([...values])
+  const frontmatterUnchanged = previous?.frontmatter && previous.frontmatter.sourceHash === result.valuesHash
+  return {
+    output: lockKey(lockfilePath, out),
+    frontmatter: frontmatterUnchanged
+      ? previous.frontmatter!
+      : { sourceHash: result.valuesHash, translationHash: contentHash(valuesText), status: 'draft' },
+    sections,
+  }
+}
+
+/**
+ * Keeps approvals another process recorded meanwhile: a section approved in the fresh
+ * lockfile with the same source and translation stays approved.
+ */
+function mergeApprovals(entry: LockTranslation, fresh: LockTranslation | undefined): LockTranslation {
+  if (!fresh) return entry
+  const approved = new Map(fresh.sections.filter((s) => s.status === 'approved').map((s) => [`${s.sourceHash}:${s.translationHash}`, s]))
+  return {
+    ...entry,
+    sections: entry.sections.map((section) => approved.get(`${section.sourceHash}:${section.translationHash}`) ?? section),
+  }
+}

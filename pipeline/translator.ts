@@ -26,6 +26,8 @@ export interface SectionJob {
   title: string
   /** Glossary entries that occur in this section (only those). */
   entries: GlossaryEntry[]
+  /** The earlier translation of this section (its source changed): reference wording for the model. */
+  previous?: string
 }
 
 /** Usage counters every provider reports (zero for offline ones). */
@@ -58,6 +60,8 @@ export interface Translator {
   readonly keepsLeftovers: boolean
   /** The model behind the provider, for reports. */
   readonly model: string | undefined
+  /** What the lockfile records as "made with": a changed prompt or model marks sections stale. */
+  fingerprint(target: LocaleInfo): { model: string | undefined; promptHash: string }
   translateSection(job: SectionJob, signal: AbortSignal): Promise<SectionResult>
   translateValues(
     values: readonly FrontmatterText[],
@@ -84,6 +88,7 @@ export function createPseudoTranslator(glossary: Glossary | undefined): Translat
     offline: true,
     keepsLeftovers: false,
     model: undefined,
+    fingerprint: () => ({ model: 'pseudo', promptHash: 'pseudo-1' }),
     async translateSection(job) {
       const texts = job.chunks.map((chunk) => pseudoLocalize(chunk.source, (text) => lockedSpans(text, glossary, job.targetLocale)))
       return { ...NO_USAGE, texts, findings: [] }
@@ -102,6 +107,7 @@ export function createIdentityTranslator(): Translator {
     offline: true,
     keepsLeftovers: true,
     model: undefined,
+    fingerprint: () => ({ model: 'identity', promptHash: 'identity-1' }),
     async translateSection(job) {
       return { ...NO_USAGE, texts: job.chunks.map((chunk) => chunk.source), findings: [] }
     },

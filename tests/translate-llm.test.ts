@@ -64,7 +64,7 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(server.requests).toHaveLength(0)
     expect(output()).toBe(reference)
     const report = JSON.parse(readFileSync(ws.path('again.json'), 'utf8'))
-    expect(report.articles[0].sections.cached).toBe(10)
+    expect(report.articles[0].sections.reused).toBe(10)
   })
 
   it('waits out a 429 with a short retry-after, and retries a 500', async () => {
@@ -153,7 +153,7 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(run.code).toBe(1)
     expect(output()).toContain('Johnny Williams')
     expect(run.stdout).toContain('glossary/locked-form-missing')
-    // Not cached: the next run asks again for that section only.
+    // Neither cached nor taken as done: the next run asks again for that section only.
     server.reset()
     server.setHandler(referenceReply)
     expect((await translate()).code).toBe(0)
@@ -173,7 +173,7 @@ describe('translate through an OpenAI-compatible server', () => {
 
     server.reset()
     server.setHandler((body) => ({ content: asks(body, '## 音乐巅峰与银幕记忆') ? merge(referenceAnswer(body)) : referenceAnswer(body) }))
-    const stuck = await translate(['--force', '--no-cache'])
+    const stuck = await translate(['--retranslate', 'all', '--no-cache'])
     expect(stuck.code, stuck.stdout).toBe(1)
     expect(stuck.stdout).toContain('sections/paragraph-count')
   })

@@ -58,18 +58,29 @@ describe('l10n translate (offline providers)', () => {
     expect(report.articles.map((a: { locale: string; status: string }) => `${a.locale}:${a.status}`)).toEqual(['de:written', 'fr:written'])
   })
 
-  it('never overwrites a hand-edited output unless --force', async () => {
+  it('keeps a hand edit on rerun, and overwrites it only with --force', async () => {
     expect((await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBe(0)
     const target = ws.path('examples/en/soundtrack.md')
-    const edited = readFileSync(target, 'utf8') + '\nA reviewer added this line.\n'
+    const edited = readFileSync(target, 'utf8').replace('John Williams', 'John Williams (a reviewer was here)')
     writeFileSync(target, edited)
     const again = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])
-    expect(again.code).toBe(2)
-    expect(again.stderr).toContain('edited since')
+    expect(again.code).toBe(0)
     expect(readFileSync(target, 'utf8')).toBe(edited)
     const forced = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--force'])
     expect(forced.code).toBe(0)
-    expect(readFileSync(target, 'utf8')).not.toContain('A reviewer added')
+    expect(readFileSync(target, 'utf8')).not.toContain('a reviewer was here')
+  })
+
+  it('never overwrites an output it did not write, unless --force', async () => {
+    const target = ws.path('examples/en/soundtrack.md')
+    mkdirSync(ws.path('examples/en'), { recursive: true })
+    writeFileSync(target, 'A translation made by someone else.\n')
+    const run = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('was not written by this tool')
+    expect(readFileSync(target, 'utf8')).toBe('A translation made by someone else.\n')
+    expect((await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--force'])).code).toBe(0)
+    expect(readFileSync(target, 'utf8')).toContain('locale: en')
   })
 
   it('reruns over its own output without complaint', async () => {

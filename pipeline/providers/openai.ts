@@ -22,6 +22,7 @@ import { entriesIn, verifyTerms } from '../terms.ts'
 import type { SectionJob, SectionResult, Translator, Usage, ValuesResult } from '../translator.ts'
 import type { Finding } from '../types.ts'
 import { encode } from 'gpt-tokenizer'
+import { contentHash } from '../hash.ts'
 
 /** Queue limits of a run. */
 export interface QueueSettings {
@@ -93,7 +94,7 @@ function estimateTokens(messages: readonly ChatMessage[], sourceText: string): n
 }
 
 interface UnitContext {
-  job: Pick<SectionJob, 'file' | 'section' | 'sourceLocale' | 'targetLocale' | 'title'>
+  job: Pick<SectionJob, 'file' | 'section' | 'sourceLocale' | 'targetLocale' | 'title' | 'previous'>
   usage: Usage
   findings: Finding[]
   signal: AbortSignal
@@ -186,7 +187,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
    * Translates one block-aligned piece of a section. Truncated answers are never
    * accepted: the piece is cut in half at block boundaries and each half translated.
    */
-  async function translateUnit(text: string, context: UnitContext, depth = 0): Promise<string> {
+  async function translateUnit(text: string, context: UnitContext, depth = 0, previous?: string): Promise<string> {
     const entries = glossary ? entriesIn(text, glossary) : []
     const key = cacheKey({
       kind: 'section',
@@ -195,7 +196,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       targetLocale: context.job.targetLocale.code,
       model: llm.model,
       promptHash: promptHash(templates, context.job.targetLocale),
-      entryHashes: entries.map(entryHash),
+      entryHashes: [...entries.map(entryHash), ...(previous ? [`previous:${contentHash(previous)}`] : [])],
     })
     const cached = await cache.get(key)
     if (cached) {
@@ -209,6 +210,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       heading: context.job.section.heading,
       entries,
       text,
+      ...(previous ? { previous } : {}),
     })
     let completion = await request(messages, text, context)
     let attempt = 0
@@ -258,9 +260,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     offline: false,
     keepsLeftovers: false,
     model: llm.model,
+    fingerprint: (target) => ({ model: llm.model, promptHash: promptHash(templates, target) }),
     async translateSection(job, signal): Promise<SectionResult> {
       const context: UnitContext = { job, usage: { requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 }, findings: [], signal }
-      const texts = await Promise.all(job.chunks.map((chunk) => translateUnit(chunk.source, context)))
+      // The earlier translation helps only when it covers the same text: single-chunk sections.
+      const previous = job.chunks.length === 1 ? job.previous : undefined
+      const texts = await Promise.all(job.chunks.map((chunk) => translateUnit(chunk.source, context, 0, previous)))
       return { ...context.usage, texts, findings: context.findings }
     },
     async translateValues(values, valueContext, signal): Promise<ValuesResult> {

@@ -37,7 +37,12 @@ export function createWorkspace(): Workspace {
   const run = async (args: string[], options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<CliRun> => {
     let stdout = ''
     let stderr = ''
-    const scoped = args[0] === 'translate' ? [...args, '--out-root', dir, '--state-dir', join(dir, '.l10n')] : args
+    const placed = ['translate', 'status', 'review', 'approve']
+    const scoped = placed.includes(args[0] ?? '')
+      ? [...args, '--out-root', dir, '--state-dir', join(dir, '.l10n')]
+      : args[0] === 'memory'
+        ? [...args, '--state-dir', join(dir, '.l10n')]
+        : args
     const code = await main(scoped, {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),

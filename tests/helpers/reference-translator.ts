@@ -10,6 +10,13 @@ import { parse } from '../../pipeline/parse.ts'
 import { findLeftovers } from '../../pipeline/lint.ts'
 import { parseDocument } from 'yaml'
 import type { ChatRequestBody, Reply } from './fake-openai.ts'
+import { parseGlossary } from '../../pipeline/glossary.ts'
+import { requireLocale } from '../../pipeline/locales.ts'
+import { pseudoLocalize } from '../../pipeline/pseudo.ts'
+import { lockedSpans } from '../../pipeline/translator.ts'
+
+const glossary = parseGlossary(readFileSync('glossary/music.yaml', 'utf8'), 'glossary/music.yaml')
+const english = requireLocale('en')
 
 const source = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
 const target = parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md')
@@ -47,9 +54,9 @@ export function referenceMarkdown(markdown: string): string {
   return tree.children
     .map((node) => {
       const text = markdown.slice(node.position!.start.offset!, node.position!.end.offset!)
-      const translated = blockTranslation.get(text)
-      if (translated === undefined) throw new Error(`no reference translation for block: ${text.slice(0, 80)}`)
-      return translated
+      // Blocks the reference does not have (edited in a test) get a pseudo-translation
+      // with the glossary's locked names, so they still pass the checks.
+      return blockTranslation.get(text) ?? pseudoLocalize(text, (piece) => lockedSpans(piece, glossary, english))
     })
     .join('\n\n')
 }
