@@ -13,7 +13,7 @@
  * it for each aligned pair of sections, and the translator calls it on each answer
  * before accepting it.
  */
-import type { Nodes, Paragraph, RootContent } from 'mdast'
+import type { Nodes, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from './frontmatter.ts'

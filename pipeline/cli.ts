@@ -5,21 +5,18 @@
 import { resolve } from 'node:path'
 import pc from 'picocolors'
 import { check } from './check.ts'
-import { L10nError, isL10nError } from './errors.ts'
+import { isL10nError } from './errors.ts'
 import { detectUiLanguage, setUiLanguage, t } from './i18n.ts'
 import { readTextFile, writeFileAtomic } from './io.ts'
-import { LOCALES, requireLocale } from './locales.ts'
+import { LOCALES } from './locales.ts'
 import { parse } from './parse.ts'
 import { exitCodeFor, renderFindings } from './render.ts'
-import { articleLocale, translateFiles, type ArticleReport, type ProgressEvent, type RunReport } from './translate.ts'
-import { createIdentityTranslator, createPseudoTranslator, type ProviderName, type Translator } from './translator.ts'
-import { createOpenAiProvider } from './providers/openai.ts'
+import { articleLocale, translateFiles, type RunReport } from './translate.ts'
+import { RUN_OPTIONS, openProvider, progressLine, providerNotice, resolveRunSettings, runOptions } from './cli-run.ts'
 import type { Finding } from './types.ts'
 import {
   EXIT,
   GLOSSARY_OPTIONS,
-  chooseProvider,
-  list,
   loadGlossary,
   parseCommandArgs,
   positiveInteger,
@@ -28,6 +25,7 @@ import {
   type CliIo,
 } from './cli-common.ts'
 import { WORKFLOW_COMMANDS } from './cli-workflow.ts'
+import { SYNC_COMMANDS } from './cli-sync.ts'
 
 export { EXIT, DEFAULT_GLOSSARY, chooseProvider, type CliIo } from './cli-common.ts'
 
@@ -38,56 +36,6 @@ const defaultIo = (): CliIo => ({
   env: process.env,
 })
 
-function progressLine(io: CliIo) {
-  let done = 0
-  let total = 0
-  let requests = 0
-  let tokens = 0
-  const started = Date.now()
-  return (event: ProgressEvent) => {
-    if (event.type === 'article-start') total += event.sections
-    if (event.type === 'section-done') {
-      done++
-      requests += event.usage.requests
-      tokens += event.usage.promptTokens + event.usage.completionTokens
-    }
-    if (event.type === 'article-done') {
-      if (io.isTty) io.stderr('\r\x1b[K')
-      io.stdout(articleLine(event.report) + '\n')
-      return
-    }
-    if (io.isTty) {
-      const seconds = ((Date.now() - started) / 1000).toFixed(1)
-      io.stderr(`\r\x1b[K${t('cli:progress', { done, total, requests, tokens, seconds })}`)
-    }
-  }
-}
-
-function articleLine(report: ArticleReport): string {
-  const errors = report.findings.filter((finding) => finding.severity === 'error').length
-  const warnings = report.findings.filter((finding) => finding.severity === 'warning').length
-  const params = {
-    source: relativePath(report.source),
-    output: report.output ? relativePath(report.output) : '',
-    locale: report.locale,
-    provider: report.provider,
-    sections: report.sections.total,
-    cached: report.sections.cached,
-    requests: report.requests,
-    errors,
-    warnings,
-    message: report.error?.message ?? '',
-    count: report.sections.total,
-  }
-  return t(`cli:article-${report.status}`, params)
-}
-
-function providerNotice(translator: Translator, explicit: boolean): string {
-  if (translator.name === 'openai') return t('cli:provider-openai', { model: translator.model })
-  const key = translator.name === 'identity' ? 'cli:provider-identity' : explicit ? 'cli:provider-pseudo' : 'cli:provider-pseudo-default'
-  return t(key)
-}
-
 function runExitCode(report: RunReport): number {
   if (report.interrupted) return EXIT.interrupted
   if (report.articles.some((article) => article.error?.code === 'E_BUDGET')) return EXIT.budget
@@ -97,85 +45,22 @@ function runExitCode(report: RunReport): number {
   return failed.length > 0 || report.totals.errors > 0 ? EXIT.findings : EXIT.ok
 }
 
-function retranslateMode(value: string): 'none' | 'stale' | 'all' {
-  if (value === 'none' || value === 'stale' || value === 'all') return value
-  throw usage(t('cli:bad-retranslate', { value }))
-}
-
 async function commandTranslate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    ...GLOSSARY_OPTIONS,
-    to: { type: 'string', multiple: true },
-    'out-pattern': { type: 'string' },
-    'out-root': { type: 'string' },
-    provider: { type: 'string' },
-    force: { type: 'boolean' },
-    report: { type: 'string' },
-    'max-chars': { type: 'string' },
-    'state-dir': { type: 'string' },
-    model: { type: 'string' },
-    temperature: { type: 'string' },
-    'max-output-tokens': { type: 'string' },
-    'timeout-ms': { type: 'string' },
-    'max-retries': { type: 'string' },
-    concurrency: { type: 'string' },
-    rpm: { type: 'string' },
-    tpm: { type: 'string' },
-    'no-cache': { type: 'boolean' },
-    format: { type: 'string' },
-    lockfile: { type: 'string' },
-    retranslate: { type: 'string' },
-  })
+  const { values, positionals } = parseCommandArgs(args, { ...RUN_OPTIONS, report: { type: 'string' } })
   if (values.help) {
     io.stdout(t('cli:help-translate') + '\n')
     return EXIT.ok
   }
   if (positionals.length === 0) throw usage(t('cli:need-files'))
-  const targets = list(values.to)
-  if (targets.length === 0) throw usage(t('cli:need-to'))
-  for (const target of targets) requireLocale(target)
-  const glossary = await loadGlossary(values)
-  const providerName = chooseProvider(values.provider, io.env)
-  const stateDir = resolve(values['state-dir'] ?? '.l10n')
-  const provider =
-    providerName === 'identity'
-      ? { translator: createIdentityTranslator(), close: async () => {} }
-      : providerName === 'pseudo'
-        ? { translator: createPseudoTranslator(glossary), close: async () => {} }
-        : createOpenAiProvider({
-            env: io.env,
-            glossary,
-            stateDir,
-            cache: !values['no-cache'],
-            ...(io.signal ? { signal: io.signal } : {}),
-            flags: {
-              model: values.model,
-              temperature: values.temperature,
-              maxOutputTokens: values['max-output-tokens'],
-              timeoutMs: values['timeout-ms'],
-              maxRetries: values['max-retries'],
-              concurrency: values.concurrency,
-              requestsPerMinute: values.rpm,
-              tokensPerMinute: values.tpm,
-            },
-          })
-  io.stderr(providerNotice(provider.translator, values.provider !== undefined) + '\n')
-  const maxChars = positiveInteger(values['max-chars'], '--max-chars')
+  const settings = await resolveRunSettings(values, io)
+  const provider = openProvider(settings, io, { cache: !values['no-cache'] })
+  io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
   let report: RunReport
   try {
     report = await translateFiles({
       files: positionals,
-      targets,
+      ...runOptions(settings, values, io),
       translator: provider.translator,
-      ...(glossary ? { glossary } : {}),
-      ...(values['out-pattern'] ? { outPattern: values['out-pattern'] } : {}),
-      ...(values['out-root'] ? { outRoot: values['out-root'] } : {}),
-      ...(maxChars ? { split: { maxSize: maxChars } } : {}),
-      force: Boolean(values.force),
-      stateDir,
-      ...(values.lockfile ? { lockfile: values.lockfile } : {}),
-      ...(values.retranslate ? { retranslate: retranslateMode(values.retranslate) } : {}),
-      ...(io.signal ? { signal: io.signal } : {}),
       onEvent: progressLine(io),
     })
   } finally {
@@ -230,6 +115,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   translate: commandTranslate,
   check: commandCheck,
   ...WORKFLOW_COMMANDS,
+  ...SYNC_COMMANDS,
 }
 
 /**

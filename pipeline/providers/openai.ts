@@ -23,6 +23,7 @@ import type { SectionJob, SectionResult, Translator, Usage, ValuesResult } from 
 import type { Finding } from '../types.ts'
 import { encode } from 'gpt-tokenizer'
 import { contentHash } from '../hash.ts'
+import type { BudgetTracker } from '../cost.ts'
 
 /** Queue limits of a run. */
 export interface QueueSettings {
@@ -45,6 +46,8 @@ export interface OpenAiProviderOptions {
   flags?: Partial<Record<'model' | 'temperature' | 'maxOutputTokens' | 'timeoutMs' | 'maxRetries' | 'concurrency' | 'requestsPerMinute' | 'tokensPerMinute', string | undefined>>
   /** Repair requests per unit after the first answer. @default 2 */
   repairAttempts?: number
+  /** Spending limits of the run: checked before every request, settled after. */
+  budget?: BudgetTracker
   /** Injected client and scheduler (tests, shared queues of `sync`). */
   client?: ChatClient
   scheduler?: Scheduler
@@ -86,11 +89,11 @@ export function resolveQueueSettings(flags: OpenAiProviderOptions['flags'] = {},
   }
 }
 
-/** Rough token count of messages (a real tokenizer; the server's usage corrects it later). */
-function estimateTokens(messages: readonly ChatMessage[], sourceText: string): number {
-  const prompt = messages.reduce((sum, message) => sum + encode(message.content).length + 4, 0)
+/** Token estimate of a request (a real tokenizer; the server's usage corrects it later). */
+function estimateTokens(messages: readonly ChatMessage[], sourceText: string): { promptTokens: number; completionTokens: number } {
+  const promptTokens = messages.reduce((sum, message) => sum + encode(message.content).length + 4, 0)
   // The answer is about as many tokens as the source again, more for zh→Latin scripts.
-  return prompt + Math.ceil(encode(sourceText).length * 1.5)
+  return { promptTokens, completionTokens: Math.ceil(encode(sourceText).length * 1.5) }
 }
 
 interface UnitContext {
@@ -133,11 +136,22 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
   const repairAttempts = options.repairAttempts ?? 2
 
   async function request(messages: ChatMessage[], sourceText: string, context: UnitContext): Promise<Completion> {
-    const estimatedTokens = estimateTokens(messages, sourceText)
+    const estimate = estimateTokens(messages, sourceText)
+    const estimatedTokens = estimate.promptTokens + estimate.completionTokens
     const completion = await scheduler.schedule({
       estimatedTokens,
       run: async (taskSignal) => {
-        const value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]) })
+        // Checked when the request would start, not when it was queued: once the budget
+        // is reached nothing new starts, while requests already sent finish.
+        const reservation = options.budget?.reserve({ requests: 1, ...estimate })
+        let value: Completion
+        try {
+          value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]) })
+        } catch (error) {
+          if (reservation) options.budget!.settle(reservation, { requests: (error as { attempts?: number }).attempts ?? 1, promptTokens: 0, completionTokens: 0 })
+          throw error
+        }
+        if (reservation) options.budget!.settle(reservation, { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
         const used = value.usage.promptTokens + value.usage.completionTokens
         return { value, usedTokens: used > 0 ? used : estimatedTokens }
       },

@@ -1,0 +1,200 @@
+/**
+ * Settings of a translating run (`translate`, `sync`): flags over `l10n.config.yaml`
+ * over environment over defaults, and the provider built from them.
+ */
+import { join, resolve } from 'node:path'
+import { chooseProvider, list, loadGlossary, positiveInteger, relativePath, usage, type CliIo, GLOSSARY_OPTIONS, DEFAULT_GLOSSARY } from './cli-common.ts'
+import type { ArticleReport, ProgressEvent, TranslateRunOptions } from './translate.ts'
+import { defaultConfig, loadConfig, type Config } from './config.ts'
+import type { BudgetTracker } from './cost.ts'
+import type { CheckOptions } from './check.ts'
+import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from './frontmatter.ts'
+import { loadGlossaryFiles, type Glossary } from './glossary.ts'
+import { t } from './i18n.ts'
+import { requireLocale } from './locales.ts'
+import { createOpenAiProvider } from './providers/openai.ts'
+import { createIdentityTranslator, createPseudoTranslator, type ProviderName, type Translator } from './translator.ts'
+
+/** Flags shared by `translate` and `sync`. */
+export const RUN_OPTIONS = {
+  ...GLOSSARY_OPTIONS,
+  config: { type: 'string' },
+  to: { type: 'string', multiple: true },
+  'out-pattern': { type: 'string' },
+  'out-root': { type: 'string' },
+  provider: { type: 'string' },
+  force: { type: 'boolean' },
+  'max-chars': { type: 'string' },
+  'state-dir': { type: 'string' },
+  model: { type: 'string' },
+  temperature: { type: 'string' },
+  'max-output-tokens': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'max-retries': { type: 'string' },
+  concurrency: { type: 'string' },
+  rpm: { type: 'string' },
+  tpm: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  format: { type: 'string' },
+  lockfile: { type: 'string' },
+  retranslate: { type: 'string' },
+} as const
+
+/** Parsed values of {@link RUN_OPTIONS}. */
+export type RunValues = { [K in keyof typeof RUN_OPTIONS]?: (typeof RUN_OPTIONS)[K] extends { type: 'boolean' } ? boolean | undefined : (typeof RUN_OPTIONS)[K] extends { multiple: true } ? string[] | undefined : string | undefined }
+
+/** Everything a run needs, resolved. */
+export interface RunSettings {
+  config: Config
+  targets: string[]
+  glossary: Glossary | undefined
+  provider: ProviderName
+  providerExplicit: boolean
+  stateDir: string
+  lockfile: string
+  outPattern: string | undefined
+  outRoot: string | undefined
+  policy: FrontmatterPolicy
+  check: Partial<CheckOptions>
+  maxChars: number | undefined
+  retranslate: 'none' | 'stale' | 'all' | undefined
+  providerFlags: Record<string, string | undefined>
+}
+
+function numberText(flag: string | undefined, configured: number | undefined): string | undefined {
+  return flag ?? (configured === undefined ? undefined : String(configured))
+}
+
+/** Resolves a run's settings; the config file is `--config` or `l10n.config.yaml` here, if any. */
+export async function resolveRunSettings(values: RunValues, io: CliIo): Promise<RunSettings> {
+  const config = (await loadConfig(values.config)) ?? defaultConfig()
+  const targets = list(values.to).length > 0 ? list(values.to) : config.targetLocales
+  if (targets.length === 0) throw usage(t('cli:need-to'))
+  for (const target of targets) requireLocale(target)
+  const glossary = values['no-glossary']
+    ? undefined
+    : list(values.glossary).length > 0
+      ? await loadGlossary(values)
+      : await loadGlossaryFiles(config.glossary ?? [DEFAULT_GLOSSARY])
+  const fromConfig = config.file !== undefined
+  const outRoot = values['out-root'] ?? (fromConfig ? config.contentRoot : undefined)
+  const retranslate = values.retranslate
+  if (retranslate !== undefined && retranslate !== 'none' && retranslate !== 'stale' && retranslate !== 'all') throw usage(t('cli:bad-retranslate', { value: retranslate }))
+  return {
+    config,
+    targets,
+    glossary,
+    provider: chooseProvider(values.provider ?? config.provider, io.env),
+    providerExplicit: (values.provider ?? config.provider) !== undefined,
+    stateDir: resolve(values['state-dir'] ?? (fromConfig ? join(config.contentRoot, '.l10n') : '.l10n')),
+    lockfile: resolve(values.lockfile ?? (fromConfig ? config.lockfile : join(outRoot ?? '.', 'l10n.lock.yaml'))),
+    outPattern: values['out-pattern'] ?? config.outputPattern,
+    outRoot,
+    policy: config.file ? config.frontmatter : DEFAULT_FRONTMATTER_POLICY,
+    check: { headingDepth: config.check.headingDepth, rules: config.check.rules },
+    maxChars: positiveInteger(values['max-chars'], '--max-chars'),
+    retranslate,
+    providerFlags: {
+      model: values.model ?? config.model,
+      temperature: numberText(values.temperature, config.temperature),
+      maxOutputTokens: numberText(values['max-output-tokens'], config.maxOutputTokens),
+      timeoutMs: numberText(values['timeout-ms'], config.timeoutMs),
+      maxRetries: numberText(values['max-retries'], config.maxRetries),
+      concurrency: numberText(values.concurrency, config.concurrency),
+      requestsPerMinute: numberText(values.rpm, config.requestsPerMinute),
+      tokensPerMinute: numberText(values.tpm, config.tokensPerMinute),
+    },
+  }
+}
+
+/** A provider ready to run, and how to let it finish. */
+export interface OpenedProvider {
+  translator: Translator
+  close: () => Promise<void>
+}
+
+/** Builds the chosen provider; the LLM one gets one scheduler for the whole run. */
+export function openProvider(settings: RunSettings, io: CliIo, options: { cache: boolean; budget?: BudgetTracker }): OpenedProvider {
+  if (settings.provider === 'identity') return { translator: createIdentityTranslator(), close: async () => {} }
+  if (settings.provider === 'pseudo') return { translator: createPseudoTranslator(settings.glossary), close: async () => {} }
+  return createOpenAiProvider({
+    env: io.env,
+    glossary: settings.glossary,
+    stateDir: settings.stateDir,
+    cache: options.cache,
+    ...(io.signal ? { signal: io.signal } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+    flags: settings.providerFlags,
+  })
+}
+
+/** The orchestrator options of a run, from its settings (shared with `sync`). */
+export function runOptions(settings: RunSettings, values: RunValues, io: CliIo): Omit<TranslateRunOptions, 'files' | 'translator'> {
+  return {
+    targets: settings.targets,
+    ...(settings.glossary ? { glossary: settings.glossary } : {}),
+    policy: settings.policy,
+    ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
+    ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
+    ...(settings.maxChars ? { split: { maxSize: settings.maxChars } } : {}),
+    force: Boolean(values.force),
+    stateDir: settings.stateDir,
+    lockfile: settings.lockfile,
+    ...(settings.retranslate ? { retranslate: settings.retranslate } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
+    check: settings.check,
+  }
+}
+
+/** Progress: a live line on a TTY, one plain line per finished article otherwise. */
+export function progressLine(io: CliIo) {
+  let done = 0
+  let total = 0
+  let requests = 0
+  let tokens = 0
+  const started = Date.now()
+  return (event: ProgressEvent) => {
+    if (event.type === 'article-start') total += event.sections
+    if (event.type === 'section-done') {
+      done++
+      requests += event.usage.requests
+      tokens += event.usage.promptTokens + event.usage.completionTokens
+    }
+    if (event.type === 'article-done') {
+      if (io.isTty) io.stderr('\r\x1b[K')
+      io.stdout(articleLine(event.report) + '\n')
+      return
+    }
+    if (io.isTty) {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      io.stderr(`\r\x1b[K${t('cli:progress', { done, total, requests, tokens, seconds })}`)
+    }
+  }
+}
+
+function articleLine(report: ArticleReport): string {
+  const errors = report.findings.filter((finding) => finding.severity === 'error').length
+  const warnings = report.findings.filter((finding) => finding.severity === 'warning').length
+  const params = {
+    source: relativePath(report.source),
+    output: report.output ? relativePath(report.output) : '',
+    locale: report.locale,
+    provider: report.provider,
+    sections: report.sections.total,
+    cached: report.sections.cached,
+    requests: report.requests,
+    errors,
+    warnings,
+    message: report.error?.message ?? '',
+    count: report.sections.total,
+  }
+  return t(`cli:article-${report.status}`, params)
+}
+
+/** Says plainly which provider makes the drafts. */
+export function providerNotice(translator: Translator, explicit: boolean): string {
+  if (translator.name === 'openai') return t('cli:provider-openai', { model: translator.model })
+  const key = translator.name === 'identity' ? 'cli:provider-identity' : explicit ? 'cli:provider-pseudo' : 'cli:provider-pseudo-default'
+  return t(key)
+}
+

@@ -1,0 +1,209 @@
+/**
+ * sync: the scheduled job. Discovers every source article, plans per article × locale
+ * what is missing, stale or up to date, estimates the cost, and runs the work through
+ * one shared queue within a budget. Built on `translate` (which reuses unchanged
+ * sections and keeps hand edits) and on the reviewer workflow's status.
+ */
+import { readdirSync } from 'node:fs'
+import { dirname, join, relative, sep } from 'node:path'
+import type { Config } from './config.ts'
+import { costOf, estimateRequestTokens, type ModelPrice } from './cost.ts'
+import { L10nError } from './errors.ts'
+import { translatableValues } from './frontmatter.ts'
+import type { Glossary } from './glossary.ts'
+import { readTextFile } from './io.ts'
+import { requireLocale, type LocaleInfo } from './locales.ts'
+import { parse } from './parse.ts'
+import { loadPrompts, sectionMessages, frontmatterMessages, type PromptTemplates } from './prompt.ts'
+import { split } from './split.ts'
+import { entriesIn } from './terms.ts'
+import { articleLocale, articleTitle, type RunReport } from './translate.ts'
+import { translationStatus, type TranslationState, type WorkflowOptions } from './workflow.ts'
+
+/** Finds the source articles a pattern such as `/site/src/content/knowledge-{locale}/{slug}.md` names. */
+export function discoverSources(sourcePattern: string, sourceLocale: string): string[] {
+  const pattern = sourcePattern.replaceAll('{locale}', sourceLocale)
+  const slugAt = pattern.indexOf('{slug}')
+  if (slugAt === -1) throw new L10nError('E_CONFIG', { params: { detail: `sourcePattern needs {slug}: ${sourcePattern}` } })
+  // Walk from the deepest folder that has no placeholder in it.
+  const root = dirname(pattern.slice(0, slugAt) + 'x')
+  const matcher = new RegExp(
+    '^' +
+      pattern
+        .split('{slug}')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/\\\\]+') +
+      '$',
+  )
+  let names: string[]
+  try {
+    names = readdirSync(root, { recursive: true, encoding: 'utf8' })
+  } catch (cause) {
+    throw new L10nError('E_NOT_FOUND', { file: root, cause })
+  }
+  return names
+    .map((name) => join(root, name))
+    .filter((path) => matcher.test(path.split(sep).join('/')) || matcher.test(path))
+    .sort()
+}
+
+/** What sync will do for one article × locale. */
+export interface PlanItem {
+  source: string
+  locale: string
+  output: string
+  state: TranslationState
+  /** Sections to send to the provider (0 when up to date). */
+  sections: number
+  requests: number
+  promptTokens: number
+  completionTokens: number
+}
+
+/** The plan of a run, with its estimate. */
+export interface SyncPlan {
+  items: PlanItem[]
+  totals: { requests: number; promptTokens: number; completionTokens: number; usd: number; priceKnown: boolean; work: number }
+}
+
+/**
+ * Plans a run: per article × locale, its state and the requests and tokens the missing
+ * and stale parts would cost (a real tokenizer over the real prompts).
+ */
+export async function planSync(
+  files: readonly string[],
+  targets: readonly string[],
+  workflow: WorkflowOptions,
+  model: string,
+  prices: Record<string, ModelPrice> = {},
+  templates: PromptTemplates = loadPrompts(),
+): Promise<SyncPlan> {
+  const statuses = await translationStatus(files, targets, workflow)
+  const items: PlanItem[] = []
+  const articles = new Map<string, Awaited<ReturnType<typeof loadArticle>>>()
+  for (const status of statuses) {
+    const loaded = articles.get(status.source) ?? (await loadArticle(status.source))
+    articles.set(status.source, loaded)
+    const target = requireLocale(status.locale)
+    const wanted =
+      status.state === 'missing' || status.state === 'untracked'
+        ? loaded.sections.map((section) => section.index)
+        : status.sections.filter((section) => section.plan.action === 'translate').map((section) => section.index)
+    const item: PlanItem = { source: status.source, locale: status.locale, output: status.output, state: status.state, sections: wanted.length, requests: 0, promptTokens: 0, completionTokens: 0 }
+    for (const index of wanted) {
+      const section = loaded.sections[index]!
+      for (const chunk of section.chunks) {
+        const messages = sectionMessages(templates, {
+          source: loaded.sourceLocale,
+          target,
+          title: loaded.title,
+          heading: section.heading,
+          entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
+          text: chunk.source,
+        })
+        add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), chunk.source, target.script))
+      }
+    }
+    if (status.state === 'missing' || status.state === 'untracked' || status.frontmatterStale) {
+      const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
+      const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
+      add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), loaded.valueText, target.script))
+    }
+    items.push(item)
+  }
+  const promptTokens = items.reduce((sum, item) => sum + item.promptTokens, 0)
+  const completionTokens = items.reduce((sum, item) => sum + item.completionTokens, 0)
+  const cost = costOf(model, promptTokens, completionTokens, prices)
+  return {
+    items,
+    totals: {
+      requests: items.reduce((sum, item) => sum + item.requests, 0),
+      promptTokens,
+      completionTokens,
+      usd: cost.usd,
+      priceKnown: cost.known,
+      work: items.filter((item) => item.state === 'missing' || item.state === 'stale' || item.state === 'untracked').length,
+    },
+  }
+}
+
+function glossaryEntries(text: string, glossary: Glossary | undefined) {
+  return glossary ? entriesIn(text, glossary) : []
+}
+
+function add(item: PlanItem, estimate: { requests: number; promptTokens: number; completionTokens: number }): void {
+  item.requests += estimate.requests
+  item.promptTokens += estimate.promptTokens
+  item.completionTokens += estimate.completionTokens
+}
+
+async function loadArticle(file: string): Promise<{
+  sections: ReturnType<typeof split>
+  sourceLocale: LocaleInfo
+  title: string
+  values: ReturnType<typeof translatableValues>
+  valueText: string
+}> {
+  const article = parse(await readTextFile(file), file)
+  const values = translatableValues(article.frontmatter.yaml)
+  return {
+    sections: split(article),
+    sourceLocale: articleLocale(article),
+    title: articleTitle(article),
+    values,
+    valueText: values.map((value) => value.text).join('\n'),
+  }
+}
+
+/** The report of a sync run: the run itself, the plan it followed, and its cost. */
+export interface SyncReport {
+  plan: SyncPlan
+  run?: RunReport
+  cost?: { usd: number; known: boolean }
+  budget?: { reached: boolean; limit?: string | undefined }
+  exitCode: number
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** The Markdown report: a pull-request body or a notification. */
+export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'contentRoot'>): string {
+  const rel = (path: string) => relative(config.contentRoot, path).split(sep).join('/') || path
+  const lines: string[] = ['## l10n sync', '']
+  const run = report.run
+  if (run) {
+    const cost = report.cost ? ` · cost ${report.cost.known ? `$${report.cost.usd.toFixed(4)}` : 'unknown (no price for this model)'}` : ''
+    lines.push(
+      `Provider **${run.provider}**${run.model ? ` (${run.model})` : ''} · ${run.totals.articles} article × locale pairs · ${run.totals.written} written · ${run.totals.failed} failed · ${run.totals.requests} requests · ${run.totals.promptTokens + run.totals.completionTokens} tokens${cost} · ${(run.durationMs / 1000).toFixed(1)} s`,
+      '',
+    )
+    if (report.budget?.reached) lines.push(`**Budget reached** (${report.budget.limit ?? 'limit'}): nothing new was started; finished work is kept.`, '')
+    if (run.interrupted) lines.push('**Interrupted**: nothing half-written was left behind; rerun to finish.', '')
+    lines.push('| Article | Locale | Status | Sections (translated / cached / reused / failed) | Errors | Warnings | Requests | Tokens |', '|---|---|---|---|---|---|---|---|')
+    for (const article of run.articles) {
+      const errors = article.findings.filter((f) => f.severity === 'error').length
+      const warnings = article.findings.filter((f) => f.severity === 'warning').length
+      const s = article.sections
+      lines.push(
+        `| ${escapeCell(rel(article.source))} | ${article.locale} | ${article.status}${article.error ? `: ${escapeCell(article.error.message)}` : ''} | ${s.translated} / ${s.cached} / ${s.reused} / ${s.failed} | ${errors} | ${warnings} | ${article.requests} | ${article.promptTokens + article.completionTokens} |`,
+      )
+    }
+    lines.push(
+      `| **Total** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** |`,
+    )
+  } else {
+    lines.push('| Article | Locale | State | Sections to translate | Requests | Tokens (est.) |', '|---|---|---|---|---|---|')
+    for (const item of report.plan.items) {
+      lines.push(`| ${escapeCell(rel(item.source))} | ${item.locale} | ${item.state} | ${item.sections} | ${item.requests} | ${item.promptTokens + item.completionTokens} |`)
+    }
+    const totals = report.plan.totals
+    lines.push(
+      '',
+      `Estimate: ${totals.requests} requests, ${totals.promptTokens} prompt + ${totals.completionTokens} completion tokens, ${totals.priceKnown ? `$${totals.usd.toFixed(4)}` : 'cost unknown (no price for this model)'}.`,
+    )
+  }
+  lines.push('', `Exit code: ${report.exitCode}`)
+  return lines.join('\n') + '\n'
+}
