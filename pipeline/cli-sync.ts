@@ -15,7 +15,7 @@ import { translateFiles, type RunReport } from './translate.ts'
 import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
 import type { LocaleInfo } from './locales.ts'
 import { readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 
 function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined
@@ -38,10 +38,10 @@ function markdownFiles(paths: readonly string[]): string[] {
   })
 }
 
-function planLines(plan: SyncPlan): string {
+function planLines(plan: SyncPlan, contentRoot: string): string {
   const lines = plan.items
     .filter((item) => item.state !== 'approved' && item.state !== 'draft' && item.state !== 'edited')
-    .map((item) => t('sync:plan-item', { source: relativePath(item.source), locale: item.locale, state: item.state, count: item.sections, requests: item.requests }))
+    .map((item) => t('sync:plan-item', { source: relative(contentRoot, item.source).split(sep).join('/'), locale: item.locale, state: item.state, count: item.sections, requests: item.requests }))
   const upToDate = plan.items.length - lines.length
   const totals = plan.totals
   lines.push(
@@ -127,7 +127,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   const release = await acquireLock(`${settings.lockfile}.sync-lock`, { owner: 'l10n sync' })
   try {
     const plan = await planSync(files, settings.targets, workflow, model, config.prices)
-    io.stdout(planLines(plan) + '\n')
+    io.stdout(planLines(plan, config.contentRoot) + '\n')
     if (values.frozen || values['dry-run']) {
       const exitCode = values.frozen && plan.totals.work > 0 ? EXIT.findings : EXIT.ok
       if (values.frozen) io.stdout(t(plan.totals.work > 0 ? 'sync:frozen-fail' : 'sync:frozen-ok', { count: plan.totals.work }) + '\n')

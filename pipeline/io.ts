@@ -4,8 +4,8 @@
  * half a file where a reader would take it for a whole one.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { L10nError } from './errors.ts'
 import { decodeUtf8 } from './parse.ts'
 
@@ -56,5 +56,35 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } catch (cause) {
     await unlink(temp).catch(() => {})
     throw new L10nError('E_IO', { file: path, cause, params: { detail: (cause as Error).message } })
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes temp files that {@link writeFileAtomic} left beside `path` when its process
+ * was killed mid-write (`<name>.<pid>.<hex>.tmp` of a pid that is gone), so no garbage
+ * ends up committed with the translations.
+ */
+export async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path)
+  const prefix = `${basename(path)}.`
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const match = /^(.*)\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)
+    if (!match || !name.startsWith(prefix)) continue
+    if (!processAlive(Number(match[2]))) await unlink(join(dir, name)).catch(() => {})
   }
 }

@@ -46,6 +46,8 @@ export interface LockFrontmatter {
 export interface LockTranslation {
   /** Output path, relative to the lockfile's folder. */
   output: string
+  /** Hash of the whole output file as last written by l10n (finishes an interrupted write). */
+  outputHash?: string
   frontmatter?: LockFrontmatter
   sections: LockSection[]
 }
@@ -93,6 +95,7 @@ export function serializeLockfile(lock: Lockfile): string {
       const entry = lock.articles[source]![code]!
       locales[code] = {
         output: entry.output,
+        ...(entry.outputHash ? { outputHash: entry.outputHash } : {}),
         ...(entry.frontmatter ? { frontmatter: ordered(entry.frontmatter, FRONTMATTER_FIELDS) } : {}),
         sections: entry.sections.map((section) => ordered(section, SECTION_FIELDS)),
       }

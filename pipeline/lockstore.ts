@@ -5,7 +5,7 @@
  * half-written lockfile.
  */
 import { emptyLockfile, parseLockfile, serializeLockfile, type Lockfile } from './lockfile.ts'
-import { readTextFileIfExists, writeFileAtomic } from './io.ts'
+import { readTextFileIfExists, removeStaleTemps, writeFileAtomic } from './io.ts'
 import { withLock } from './runlock.ts'
 
 /** Reads the lockfile, or an empty one when it does not exist yet. */
@@ -17,6 +17,7 @@ export async function readLockfile(path: string): Promise<Lockfile> {
 /** Applies `mutate` to the current lockfile under the lock and writes it atomically. */
 export async function updateLockfile(path: string, mutate: (lock: Lockfile) => void | Promise<void>): Promise<Lockfile> {
   return withLock(`${path}.lock`, { waitMs: 30_000, pollMs: 20, owner: 'l10n lockfile update' }, async () => {
+    await removeStaleTemps(path)
     const lock = await readLockfile(path)
     await mutate(lock)
     const text = serializeLockfile(lock)

@@ -16,7 +16,8 @@ import {
 } from './frontmatter.ts'
 import { lockedForm, type Glossary } from './glossary.ts'
 import { contentHash } from './hash.ts'
-import { readTextFile, readTextFileIfExists, writeFileAtomic } from './io.ts'
+import { readTextFile, readTextFileIfExists, removeStaleTemps, writeFileAtomic } from './io.ts'
+import { rename, unlink } from 'node:fs/promises'
 import { lint } from './lint.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
 import { parse } from './parse.ts'
@@ -251,6 +252,24 @@ export async function translateArticle(
   return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, valuesHash: valuesHash(values) }
 }
 
+/** Where a draft waits until the lockfile records it. */
+export function pendingPath(out: string): string {
+  return `${out}.l10n-pending`
+}
+
+/**
+ * Finishes or discards the commit of a run that died: a pending draft the lockfile
+ * recorded goes into place; one it never recorded is removed. Temp files of dead
+ * writers beside the output are removed too.
+ */
+async function recoverPending(out: string, record: LockTranslation | undefined): Promise<void> {
+  await removeStaleTemps(out)
+  const pending = await readTextFileIfExists(pendingPath(out))
+  if (pending === undefined) return
+  if (record?.outputHash === contentHash(pending)) await rename(pendingPath(out), out)
+  else await unlink(pendingPath(out))
+}
+
 function parseOrUndefined(text: string, file: string): Article | undefined {
   try {
     return parse(text, file)
@@ -312,6 +331,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
             }
             const sourceKey = lockKey(lockfilePath, file)
             const record = lock.articles[sourceKey]?.[target.code]
+            await recoverPending(out, record)
             const existingText = await readTextFileIfExists(out)
             const existing = existingText === undefined ? undefined : parseOrUndefined(existingText, out)
             const existingSections = existing ? split(existing).map((section) => section.source) : undefined
@@ -359,16 +379,20 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
               return report
             }
             report.status = existingText === result.text ? 'unchanged' : 'written'
-            if (report.status === 'written') await writeFileAtomic(out, result.text)
+            // Two-phase commit: the draft waits beside the output until the lockfile
+            // records it, so a crash never leaves an output the lockfile does not know.
+            if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text)
             const errorsBySection = new Map<number, number>()
             for (const finding of report.findings) {
               if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
             }
             const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
+            entry.outputHash = contentHash(result.text)
             await updateLockfile(lockfilePath, (fresh) => {
               const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
               fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
             })
+            if (report.status === 'written') await rename(pendingPath(out), out)
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'

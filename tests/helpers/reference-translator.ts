@@ -11,8 +11,8 @@ import { findLeftovers } from '../../pipeline/lint.ts'
 import { parseDocument } from 'yaml'
 import type { ChatRequestBody, Reply } from './fake-openai.ts'
 import { parseGlossary } from '../../pipeline/glossary.ts'
-import { requireLocale } from '../../pipeline/locales.ts'
-import { pseudoLocalize } from '../../pipeline/pseudo.ts'
+import { requireLocale, type LocaleInfo } from '../../pipeline/locales.ts'
+import { pseudoLocalize, pseudoText } from '../../pipeline/pseudo.ts'
 import { lockedSpans } from '../../pipeline/translator.ts'
 
 const glossary = parseGlossary(readFileSync('glossary/music.yaml', 'utf8'), 'glossary/music.yaml')
@@ -48,36 +48,51 @@ export function isFrontmatterRequest(body: ChatRequestBody): boolean {
   return requestedSource(body).startsWith('{')
 }
 
-/** The reference English for a requested Markdown piece (block by block). */
-export function referenceMarkdown(markdown: string): string {
+/** The target locale a request asks for (from the system message). */
+export function requestedLocale(body: ChatRequestBody): LocaleInfo {
+  const system = String((body.messages ?? []).find((message) => message.role === 'system')?.content ?? '')
+  const tag = /into .+? \(([\w-]+)\)\./.exec(system)?.[1]
+  return tag ? requireLocale(tag) : english
+}
+
+/**
+ * The reference English for a requested Markdown piece (block by block); for other
+ * target locales, or blocks the reference lacks, a pseudo-translation with the target's
+ * locked glossary names.
+ */
+export function referenceMarkdown(markdown: string, target: LocaleInfo = english): string {
   const tree = parseMarkdown(markdown)
   return tree.children
     .map((node) => {
       const text = markdown.slice(node.position!.start.offset!, node.position!.end.offset!)
       // Blocks the reference does not have (edited in a test) get a pseudo-translation
       // with the glossary's locked names, so they still pass the checks.
-      return blockTranslation.get(text) ?? pseudoLocalize(text, (piece) => lockedSpans(piece, glossary, english))
+      const reference = target.code === 'en' ? blockTranslation.get(text) : undefined
+      return reference ?? pseudoLocalize(text, (piece) => lockedSpans(piece, glossary, target))
     })
     .join('\n\n')
 }
 
-/** The reference English for a frontmatter JSON request. */
-export function referenceValues(json: string): string {
+/** The reference English for a frontmatter JSON request (pseudo for other values and locales). */
+export function referenceValues(json: string, target: LocaleInfo = english): string {
   const values = JSON.parse(json) as Record<string, string>
   const out: Record<string, string> = {}
-  for (const id of Object.keys(values)) {
+  for (const [id, text] of Object.entries(values)) {
     const [key, index] = id.split('.')
+    const source = sourceMeta[key!]
+    const sourceValue = index === undefined ? source : (source as string[] | undefined)?.[Number(index)]
     const value = targetMeta[key!]
-    out[id] = index === undefined ? String(value) : String((value as string[])[Number(index)])
+    const reference = index === undefined ? value : (value as string[] | undefined)?.[Number(index)]
+    out[id] = target.code === 'en' && sourceValue === text && typeof reference === 'string' ? reference : pseudoText(text, lockedSpans(text, glossary, target))
   }
-  void sourceMeta
   return JSON.stringify(out, null, 2)
 }
 
 /** The faultless answer to any request of a run. */
 export function referenceAnswer(body: ChatRequestBody): string {
   const text = requestedSource(body)
-  return isFrontmatterRequest(body) ? referenceValues(text) : referenceMarkdown(text)
+  const target = requestedLocale(body)
+  return isFrontmatterRequest(body) ? referenceValues(text, target) : referenceMarkdown(text, target)
 }
 
 /** A reply with the reference answer and plausible usage. */

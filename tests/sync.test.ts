@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { main } from '../pipeline/cli.ts'
+import { parseLockfile } from '../pipeline/lockfile.ts'
+import { acquireLock } from '../pipeline/runlock.ts'
+import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
+import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
+import { referenceReply } from './helpers/reference-translator.ts'
+
+const ARTICLES = 6
+const SECTIONS = 3
+const LOCALES = ['en', 'de', 'fr']
+/** One request per section and one for the frontmatter, per article × locale. */
+const FULL_RUN = ARTICLES * LOCALES.length * (SECTIONS + 1)
+
+let server: FakeOpenAi
+let root: string
+beforeAll(async () => {
+  server = await startFakeOpenAi({ handler: referenceReply })
+})
+afterAll(async () => server.close())
+beforeEach(() => {
+  server.reset()
+  root = mkdtempSync(join(tmpdir(), 'l10n-sync-'))
+  generateTree(root, { articles: ARTICLES, sectionsPerArticle: SECTIONS })
+  writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(LOCALES))
+})
+afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+const env = () => ({ OPENAI_BASE_URL: server.baseURL, L10N_LANG: 'en' })
+async function sync(args: string[] = [], signal?: AbortSignal) {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(['sync', '--config', join(root, 'l10n.config.yaml'), ...args], {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    isTty: false,
+    env: env(),
+    ...(signal ? { signal } : {}),
+  })
+  return { code, stdout, stderr }
+}
+const outputs = () =>
+  LOCALES.flatMap((locale) => {
+    const dir = join(root, `src/content/knowledge-${locale}`)
+    return existsSync(dir) ? readdirSync(dir).map((name) => `${locale}/${name}`) : []
+  }).sort()
+const allFiles = (dir = root): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? allFiles(join(dir, entry.name)) : [relative(root, join(dir, entry.name))]))
+
+describe('l10n sync', () => {
+  it('--dry-run prints the plan and an estimate and makes zero requests', async () => {
+    const run = await sync(['--dry-run'])
+    expect(run.code).toBe(0)
+    expect(server.requests).toHaveLength(0)
+    expect(run.stdout).toContain('src/content/knowledge-cn/article-0001.md → en: missing, 3 sections to translate (4 requests)')
+    expect(run.stdout).toMatch(new RegExp(`Plan: ${ARTICLES * 3} article × locale pairs, ${ARTICLES * 3} to do, 0 up to date; estimate ${FULL_RUN} requests, \\d+ tokens, \\$0\\.\\d+`))
+    const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    expect(report.plan.totals.requests).toBe(FULL_RUN)
+    expect(report.plan.totals.promptTokens).toBeGreaterThan(0)
+    expect(outputs()).toEqual([])
+  })
+
+  it('translates everything through one queue, then a second run makes zero requests; reports say so', async () => {
+    const first = await sync(['--concurrency', '4'])
+    expect(first.code, first.stdout + first.stderr).toBe(0)
+    expect(server.requests).toHaveLength(FULL_RUN)
+    expect(server.maxInFlight).toBeLessThanOrEqual(4)
+    expect(outputs()).toHaveLength(ARTICLES * LOCALES.length)
+    const markdown = readFileSync(join(root, 'reports/l10n.md'), 'utf8')
+    expect(markdown).toContain('| **Total** |')
+    expect(markdown).toContain('article-0001.md | de | written')
+    const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    expect(report.run.totals).toMatchObject({ written: ARTICLES * 3, failed: 0, requests: FULL_RUN, errors: 0 })
+    expect(report.exitCode).toBe(0)
+
+    server.reset()
+    const second = await sync()
+    expect(second.code).toBe(0)
+    expect(server.requests).toHaveLength(0)
+    expect(second.stdout).toMatch(/0 to do, 18 up to date/)
+  })
+
+  it('--frozen fails while anything is missing or stale, without translating', async () => {
+    expect((await sync(['--frozen'])).code).toBe(1)
+    expect(server.requests).toHaveLength(0)
+    expect((await sync()).code).toBe(0)
+    expect((await sync(['--frozen'])).code).toBe(0)
+    const file = join(root, 'src/content/knowledge-cn/article-0002.md')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('这是第二篇文章的内容。', '这是第二篇文章修改后的内容。'))
+    server.reset()
+    const frozen = await sync(['--frozen'])
+    expect(frozen.code).toBe(1)
+    expect(frozen.stdout).toMatch(/article-0002\.md → en: stale, 1 section to translate/)
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('stops cleanly at the budget with exit code 3, keeps finished work, and the rerun pays only for the rest', async () => {
+    const limited = await sync(['--max-requests', '20', '--concurrency', '2'])
+    expect(limited.code).toBe(3)
+    expect(limited.stderr).toContain('Budget reached (maxRequests)')
+    expect(server.requests.length).toBeLessThanOrEqual(20)
+    const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    expect(report.budget.reached).toBe(true)
+    expect(report.exitCode).toBe(3)
+    // No half-written output: every draft that exists is complete (it parses and has all sections).
+    for (const entry of outputs()) {
+      const [locale, name] = entry.split('/')
+      const text = readFileSync(join(root, `src/content/knowledge-${locale}/${name}`), 'utf8')
+      expect(text).toContain(`locale: ${locale}`)
+      expect(text.match(/^## /gm)).toHaveLength(SECTIONS)
+    }
+    const firstRequests = server.requests.length
+    server.reset()
+    const rest = await sync()
+    expect(rest.code).toBe(0)
+    expect(firstRequests + server.requests.length).toBe(FULL_RUN)
+    expect(outputs()).toHaveLength(ARTICLES * 3)
+  })
+
+  it('a run killed with SIGKILL halfway finishes on rerun with no loss and no repeated requests', async () => {
+    const child = spawn(process.execPath, ['bin/l10n.mjs', 'sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '2'], {
+      env: { ...process.env, ...env(), NO_COLOR: '1' },
+      stdio: 'ignore',
+    })
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+    // Slow answers, so the kill lands in the middle of the run.
+    server.setHandler(async (body) => ({ ...(await referenceReply(body)), delayMs: 20 }))
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (server.requests.length >= 25) {
+          clearInterval(poll)
+          resolve()
+        }
+      }, 5)
+    })
+    child.kill('SIGKILL')
+    await exited
+    const answeredBeforeKill = server.requests.length
+    expect(answeredBeforeKill).toBeLessThan(FULL_RUN)
+    // The lockfile (if any) parses.
+    if (existsSync(join(root, 'l10n.lock.yaml'))) parseLockfile(readFileSync(join(root, 'l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml')
+
+    // Every answer the killed run accepted is in the cache: those are never asked again.
+    const cachedBeforeRerun = allFiles().filter((file) => file.startsWith('.l10n/cache/') && file.endsWith('.json')).length
+    expect(cachedBeforeRerun).toBeGreaterThan(0)
+
+    server.reset()
+    server.setHandler(referenceReply)
+    const rerun = await sync()
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0)
+    expect(outputs()).toHaveLength(ARTICLES * 3)
+    // No half-written file and no leftover temp or pending file in the content tree.
+    expect(allFiles().filter((file) => !file.startsWith('.l10n') && /\.tmp$|l10n-pending/.test(file))).toEqual([])
+    expect(server.requests.length).toBe(FULL_RUN - cachedBeforeRerun)
+  })
+
+  it('refuses to overlap with a running sync, and takes over the lock of a dead one', async () => {
+    const release = await acquireLock(join(root, 'l10n.lock.yaml.sync-lock'), { owner: 'another l10n sync' })
+    const blocked = await sync(['--dry-run'])
+    expect(blocked.code).toBe(2)
+    expect(blocked.stderr).toMatch(/another run holds the lock .*sync-lock \(pid \d+\)/)
+    await release()
+    writeFileSync(join(root, 'l10n.lock.yaml.sync-lock'), JSON.stringify({ pid: 999999, host: (await import('node:os')).hostname(), startedAt: new Date().toISOString(), owner: 'dead' }))
+    expect((await sync(['--dry-run'])).code).toBe(0)
+  })
+
+  it('reports every config problem at once with its place', async () => {
+    writeFileSync(join(root, 'l10n.config.yaml'), 'sourceLocale: cn\nsourcePattern: src/{slug}.md\ntargetLocales: [en, xx]\nconcurrency: -1\nbogus: 1\n')
+    const run = await sync()
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/l10n\.config\.yaml:3:\d+: targetLocales\[1\]/)
+    expect(run.stderr).toMatch(/l10n\.config\.yaml:4:\d+: concurrency/)
+    expect(run.stderr).toMatch(/l10n\.config\.yaml:5:\d+: bogus/)
+    expect(run.stderr).toMatch(/sourcePattern/)
+  })
+})
