@@ -1,0 +1,222 @@
+/**
+ * `npm run bench`: speed, memory, scheduling and cost measurements, printed as a table.
+ * Not tests: nothing here fails a build; the numbers are for people to compare with the
+ * targets. No network: the LLM is the tests' fake OpenAI-compatible server.
+ *
+ *   BENCH_ARTICLES=1000  size of the generated tree for the local stages
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { encode } from 'gpt-tokenizer'
+import { assemble } from '../pipeline/assemble.ts'
+import { check } from '../pipeline/check.ts'
+import { main } from '../pipeline/cli.ts'
+import { loadGlossaryFiles } from '../pipeline/glossary.ts'
+import { createOpenAiClient, resolveLlmOptions } from '../pipeline/llm.ts'
+import { requireLocale } from '../pipeline/locales.ts'
+import { parse } from '../pipeline/parse.ts'
+import { glossaryLines } from '../pipeline/prompt.ts'
+import { createScheduler } from '../pipeline/queue.ts'
+import { split } from '../pipeline/split.ts'
+import { createPseudoTranslator } from '../pipeline/translator.ts'
+import { translateArticle } from '../pipeline/translate.ts'
+import { startFakeOpenAi } from '../tests/helpers/fake-openai.ts'
+import { referenceReply } from '../tests/helpers/reference-translator.ts'
+import { generateTree, treeConfig } from './generate-tree.ts'
+
+interface Row {
+  measure: string
+  value: string
+  target: string
+}
+const rows: Row[] = []
+const row = (measure: string, value: string, target = '') => {
+  rows.push({ measure, value, target })
+  process.stderr.write(`  ${measure}: ${value}\n`)
+}
+
+/** Peak resident memory of the process so far (the kernel's high-water mark). */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
+
+const quiet = { stdout: () => {}, stderr: () => {}, isTty: false }
+const glossary = await loadGlossaryFiles(['glossary/music.yaml'])
+const en = requireLocale('en')
+const cn = requireLocale('cn')
+
+async function localStages(): Promise<void> {
+  const count = Number(process.env.BENCH_ARTICLES ?? 1000)
+  const root = mkdtempSync(join(tmpdir(), 'l10n-bench-'))
+  try {
+    const paths = generateTree(root, { articles: count })
+    const rate = (ms: number) => `${Math.round((count / ms) * 1000)} articles/s (${(ms / count).toFixed(2)} ms each)`
+    const translator = createPseudoTranslator(glossary)
+    const time = { parse: 0, split: 0, assemble: 0, translate: 0, check: 0 }
+    let identical = 0
+    let errors = 0
+    // One article at a time, as sync works: memory stays flat however big the tree.
+    for (const path of paths) {
+      const text = readFileSync(path, 'utf8')
+      let started = performance.now()
+      const article = parse(text, path)
+      time.parse += performance.now() - started
+
+      started = performance.now()
+      const sections = split(article)
+      time.split += performance.now() - started
+
+      started = performance.now()
+      const body = sections.flatMap((section) => section.chunks.map((chunk) => ({ start: chunk.start, end: chunk.end, text: chunk.source })))
+      if (assemble(article, { body }) === text) identical++
+      time.assemble += performance.now() - started
+
+      started = performance.now()
+      const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
+      const draft = (await translateArticle(article, cn, en, { translator, glossary }, report, new AbortController().signal)).text
+      time.translate += performance.now() - started
+
+      started = performance.now()
+      errors += check(article, parse(draft, 'draft.md'), { sourceLocale: 'cn', targetLocale: 'en', glossary }).filter((f) => f.severity === 'error').length
+      time.check += performance.now() - started
+    }
+    row(`parse (${count} generated articles)`, rate(time.parse))
+    row('split', rate(time.split))
+    row('assemble (identity)', `${rate(time.assemble)}; ${identical}/${count} byte-identical`, `${count}/${count}`)
+    row('translate (pseudo, offline; includes split, lint, frontmatter)', rate(time.translate))
+    row('parse draft + check (with glossary)', `${rate(time.check)}; ${errors} errors`, '0 errors')
+    row('peak RSS after local stages', `${peakRssMb()} MB`)
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+function examplePairCheck(): void {
+  const source = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
+  const target = parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md')
+  for (let i = 0; i < 5; i++) check(source, target, { glossary })
+  const times: number[] = []
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now()
+    check(source, target, { glossary })
+    times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  row('check example pair (median of 30, glossary on)', `${times[15]!.toFixed(1)} ms (p90 ${times[27]!.toFixed(1)} ms)`, 'well under 100 ms')
+  const both = performance.now()
+  check(parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md'), parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md'), { glossary })
+  row('parse both + check example pair', `${(performance.now() - both).toFixed(1)} ms`)
+}
+
+async function scheduling(): Promise<void> {
+  const latencyMs = 50
+  const concurrency = 8
+  const intervalMs = 1000
+  const perInterval = 40
+  const requests = 120
+  const server = await startFakeOpenAi({ latencyMs, handler: () => ({ content: 'ok', usage: { prompt_tokens: 10, completion_tokens: 2 } }) })
+  try {
+    const client = createOpenAiClient(resolveLlmOptions({ baseURL: server.baseURL }, {}))
+    const scheduler = createScheduler({ concurrency, requestsPerInterval: perInterval, intervalMs })
+    const started = performance.now()
+    await Promise.all(
+      Array.from({ length: requests }, () =>
+        scheduler.schedule({
+          estimatedTokens: 12,
+          run: async (signal) => {
+            const completion = await client.complete({ messages: [{ role: 'user', content: 'hi' }], signal })
+            return { value: completion, usedTokens: 12 }
+          },
+        }),
+      ),
+    )
+    const makespan = performance.now() - started
+    // Lower bound: the last window's requests cannot start before (windows-1)·interval,
+    // and at most `concurrency` of them run at once, each taking the latency.
+    const windows = Math.ceil(requests / perInterval)
+    const lastBatch = requests - (windows - 1) * perInterval
+    const bound = Math.max((windows - 1) * intervalMs + Math.ceil(lastBatch / concurrency) * latencyMs, Math.ceil(requests / concurrency) * latencyMs)
+    row(
+      `scheduling ${requests} requests (latency ${latencyMs} ms, concurrency ${concurrency}, ${perInterval}/${intervalMs} ms)`,
+      `makespan ${Math.round(makespan)} ms / bound ${bound} ms = ${(makespan / bound).toFixed(3)}; max in flight ${server.maxInFlight}`,
+      '≤ 1.10',
+    )
+  } finally {
+    await server.close()
+  }
+}
+
+async function promptEconomy(): Promise<void> {
+  const server = await startFakeOpenAi({ handler: referenceReply })
+  const root = mkdtempSync(join(tmpdir(), 'l10n-bench-'))
+  try {
+    const env = { OPENAI_BASE_URL: server.baseURL }
+    const source = join(root, 'examples/cn/soundtrack.md')
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(join(root, 'examples/cn'), { recursive: true })
+    writeFileSync(source, readFileSync('examples/cn/soundtrack.md'))
+    await main(['translate', source, '--to', 'en', '--out-root', root, '--state-dir', join(root, '.l10n')], { ...quiet, env })
+    const sourceChars = [...readFileSync(source, 'utf8')].length
+    let promptTokens = 0
+    let glossaryTokens = 0
+    for (const request of server.requests) {
+      for (const message of request.body?.messages ?? []) {
+        const content = String(message.content)
+        promptTokens += encode(content).length
+        const lines = content.split('\n').filter((line) => line.startsWith('- ') && line.includes(' → '))
+        glossaryTokens += lines.length ? encode(lines.join('\n')).length : 0
+      }
+    }
+    const whole = encode(glossaryLines(glossary.entries, en)).length
+    row('requests to translate the example (cn → en)', String(server.requests.length))
+    row('prompt tokens sent per source character', (promptTokens / sourceChars).toFixed(2))
+    row(
+      'glossary tokens sent vs whole glossary',
+      `${glossaryTokens} sent over ${server.requests.length} requests; whole glossary ${whole} tokens per request (${((glossaryTokens / (whole * server.requests.length)) * 100).toFixed(1)}%)`,
+    )
+  } finally {
+    await server.close()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+async function reruns(): Promise<void> {
+  const server = await startFakeOpenAi({ handler: referenceReply })
+  const root = mkdtempSync(join(tmpdir(), 'l10n-bench-'))
+  try {
+    const articles = 50
+    const paths = generateTree(root, { articles, sectionsPerArticle: 4 })
+    writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en']))
+    const env = { OPENAI_BASE_URL: server.baseURL }
+    const sync = () => main(['sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '8'], { ...quiet, env })
+    let started = performance.now()
+    await sync()
+    row(`sync ${articles} articles × 1 locale against the fake server`, `${server.requests.length} requests in ${Math.round(performance.now() - started)} ms`)
+    server.reset()
+    started = performance.now()
+    await sync()
+    row('re-run of the unchanged tree: requests', `${server.requests.length} (${Math.round(performance.now() - started)} ms)`, '0')
+    const text = readFileSync(paths[7]!, 'utf8')
+    writeFileSync(paths[7]!, text.replace('这是第八篇文章的内容。', '这是第八篇文章改过的内容。'))
+    server.reset()
+    await sync()
+    row('one paragraph edited in one article: requests', String(server.requests.length), '1')
+  } finally {
+    await server.close()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+process.stderr.write('l10n benchmark\n')
+await localStages()
+examplePairCheck()
+await scheduling()
+await promptEconomy()
+await reruns()
+
+const width = (key: keyof Row) => Math.max(...rows.map((r) => r[key].length), key.length)
+const line = (r: Row) => `| ${r.measure.padEnd(width('measure'))} | ${r.value.padEnd(width('value'))} | ${r.target.padEnd(width('target'))} |`
+console.log(line({ measure: 'measure', value: 'value', target: 'target' }))
+console.log(`|${'-'.repeat(width('measure') + 2)}|${'-'.repeat(width('value') + 2)}|${'-'.repeat(width('target') + 2)}|`)
+for (const r of rows) console.log(line(r))
+process.exit(0)
