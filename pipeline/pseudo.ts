@@ -31,6 +31,27 @@ const PUNCTUATION: Record<string, [string, boolean]> = {
   '【': ['[', false], '】': [']', true], '·': [' ', false], '…': ['...', true], '—': ['-', false],
 }
 
+const NUMERAL = '〇一二三四五六七八九'
+
+/**
+ * Chinese decade and century words written in digits (三十年代 → 1930s, 五六十年代 →
+ * 1950s–60s, 二十世纪 → 20th century), so the pseudo draft keeps the source's numbers
+ * as a translation must.
+ */
+export function numberSpans(text: string): LockedSpan[] {
+  const spans: LockedSpan[] = []
+  for (const match of text.matchAll(/(?:上个?世纪)?([一二三四五六七八九])([一二三四五六七八九])?十年代/gu)) {
+    const first = NUMERAL.indexOf(match[1]!)
+    const second = match[2] ? NUMERAL.indexOf(match[2]) : undefined
+    spans.push({ start: match.index, end: match.index + match[0].length, form: second === undefined ? `19${first}0s` : `19${first}0s–19${second}0s` })
+  }
+  for (const match of text.matchAll(/([一二])十(一)?世纪/gu)) {
+    const century = NUMERAL.indexOf(match[1]!) * 10 + (match[2] ? 1 : 0)
+    spans.push({ start: match.index, end: match.index + match[0].length, form: `${century}th century` })
+  }
+  return spans
+}
+
 function syllable(char: string): string {
   const code = char.codePointAt(0)!
   return CONSONANTS[code % CONSONANTS.length]! + VOWELS[(code >> 4) % VOWELS.length]! + FINALS[(code >> 7) % FINALS.length]!
@@ -91,7 +112,9 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = []): st
  * inside emphasis (`*金刚*`), so they must be found with the markers still there.
  */
 export function pseudoLocalize(markdown: string, findLocked: (text: string) => LockedSpan[] = () => []): string {
-  const locked = findLocked(markdown)
+  const names = findLocked(markdown)
+  // Glossary names win where a number word overlaps one.
+  const locked = [...names, ...numberSpans(markdown).filter((span) => !names.some((name) => span.start < name.end && name.start < span.end))]
   const replacements: Replacement[] = []
   visit(parseMarkdown(markdown), 'text', (node: Text) => {
     const start = node.position?.start.offset
