@@ -6,6 +6,8 @@ import { resolve } from 'node:path'
 import pc from 'picocolors'
 import { check } from './check.ts'
 import { isL10nError } from './errors.ts'
+import { loadConfig } from './config.ts'
+import { loadGlossaryFiles } from './glossary.ts'
 import { detectUiLanguage, setUiLanguage, t } from './i18n.ts'
 import { readTextFile, writeFileAtomic } from './io.ts'
 import { LOCALES } from './locales.ts'
@@ -17,6 +19,7 @@ import type { Finding } from './types.ts'
 import {
   EXIT,
   GLOSSARY_OPTIONS,
+  list,
   loadGlossary,
   parseCommandArgs,
   positiveInteger,
@@ -89,6 +92,7 @@ async function commandCheck(args: string[], io: CliIo): Promise<number> {
     format: { type: 'string' },
     strict: { type: 'boolean' },
     'heading-depth': { type: 'string' },
+    config: { type: 'string' },
   })
   if (values.help) {
     io.stdout(t('cli:help-check') + '\n')
@@ -100,12 +104,15 @@ async function commandCheck(args: string[], io: CliIo): Promise<number> {
   const [sourceFile, targetFile] = positionals as [string, string]
   const source = parse(await readTextFile(sourceFile), sourceFile)
   const target = parse(await readTextFile(targetFile), targetFile)
-  const glossary = await loadGlossary(values)
-  const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth')
+  // The config's rule switches and glossary apply here too, so CI checks what translate checks.
+  const config = await loadConfig(values.config)
+  const glossary = values['no-glossary'] || list(values.glossary).length > 0 || !config?.glossary ? await loadGlossary(values) : await loadGlossaryFiles(config.glossary)
+  const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth') ?? config?.check.headingDepth
   const findings: Finding[] = check(source, target, {
     sourceLocale: articleLocale(source).code,
     ...(glossary ? { glossary } : {}),
     ...(headingDepth ? { headingDepth } : {}),
+    ...(config ? { rules: config.check.rules, policy: config.frontmatter } : {}),
   })
   io.stdout(renderFindings(findings, { format, color: io.isTty && !io.env.NO_COLOR, source: sourceFile, target: targetFile }) + '\n')
   return exitCodeFor(findings, { strict: Boolean(values.strict) })

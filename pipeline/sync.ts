@@ -9,6 +9,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import type { Config } from './config.ts'
 import { costOf, estimateRequestTokens, type ModelPrice } from './cost.ts'
 import { L10nError } from './errors.ts'
+import { t } from './i18n.ts'
 import { translatableValues } from './frontmatter.ts'
 import type { Glossary } from './glossary.ts'
 import { readTextFile } from './io.ts'
@@ -24,7 +25,7 @@ import { translationStatus, type TranslationState, type WorkflowOptions } from '
 export function discoverSources(sourcePattern: string, sourceLocale: string): string[] {
   const pattern = sourcePattern.replaceAll('{locale}', sourceLocale)
   const slugAt = pattern.indexOf('{slug}')
-  if (slugAt === -1) throw new L10nError('E_CONFIG', { params: { detail: `sourcePattern needs {slug}: ${sourcePattern}` } })
+  if (slugAt === -1) throw new L10nError('E_CONFIG', { params: { detail: t('sync:pattern-needs-slug', { pattern: sourcePattern }) } })
   // Walk from the deepest folder that has no placeholder in it.
   const root = dirname(pattern.slice(0, slugAt) + 'x')
   const matcher = new RegExp(
@@ -168,20 +169,29 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
-/** The Markdown report: a pull-request body or a notification. */
+/** The Markdown report: a pull-request body or a notification (in the UI language). */
 export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'contentRoot'>): string {
   const rel = (path: string) => relative(config.contentRoot, path).split(sep).join('/') || path
-  const lines: string[] = ['## l10n sync', '']
+  const lines: string[] = [`## ${t('sync:report-title')}`, '']
   const run = report.run
   if (run) {
-    const cost = report.cost ? ` · cost ${report.cost.known ? `$${report.cost.usd.toFixed(4)}` : 'unknown (no price for this model)'}` : ''
+    const cost = report.cost ? (report.cost.known ? `$${report.cost.usd.toFixed(4)}` : t('sync:cost-unknown')) : '-'
     lines.push(
-      `Provider **${run.provider}**${run.model ? ` (${run.model})` : ''} · ${run.totals.articles} article × locale pairs · ${run.totals.written} written · ${run.totals.failed} failed · ${run.totals.requests} requests · ${run.totals.promptTokens + run.totals.completionTokens} tokens${cost} · ${(run.durationMs / 1000).toFixed(1)} s`,
+      t('sync:report-summary', {
+        provider: run.provider + (run.model ? ` (${run.model})` : ''),
+        count: run.totals.articles,
+        written: run.totals.written,
+        failed: run.totals.failed,
+        requests: run.totals.requests,
+        tokens: run.totals.promptTokens + run.totals.completionTokens,
+        cost,
+        seconds: (run.durationMs / 1000).toFixed(1),
+      }),
       '',
     )
-    if (report.budget?.reached) lines.push(`**Budget reached** (${report.budget.limit ?? 'limit'}): nothing new was started; finished work is kept.`, '')
-    if (run.interrupted) lines.push('**Interrupted**: nothing half-written was left behind; rerun to finish.', '')
-    lines.push('| Article | Locale | Status | Sections (translated / cached / reused / failed) | Errors | Warnings | Requests | Tokens |', '|---|---|---|---|---|---|---|---|')
+    if (report.budget?.reached) lines.push(`**${t('sync:budget-reached', { limit: report.budget.limit ?? '' })}**`, '')
+    if (run.interrupted) lines.push(`**${t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests })}**`, '')
+    lines.push(`| ${t('sync:report-columns')} |`, '|---|---|---|---|---|---|---|---|')
     for (const article of run.articles) {
       const errors = article.findings.filter((f) => f.severity === 'error').length
       const warnings = article.findings.filter((f) => f.severity === 'warning').length
@@ -191,19 +201,24 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
       )
     }
     lines.push(
-      `| **Total** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** |`,
+      `| **${t('sync:report-total')}** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** |`,
     )
   } else {
-    lines.push('| Article | Locale | State | Sections to translate | Requests | Tokens (est.) |', '|---|---|---|---|---|---|')
+    lines.push(`| ${t('sync:report-plan-columns')} |`, '|---|---|---|---|---|---|')
     for (const item of report.plan.items) {
       lines.push(`| ${escapeCell(rel(item.source))} | ${item.locale} | ${item.state} | ${item.sections} | ${item.requests} | ${item.promptTokens + item.completionTokens} |`)
     }
     const totals = report.plan.totals
     lines.push(
       '',
-      `Estimate: ${totals.requests} requests, ${totals.promptTokens} prompt + ${totals.completionTokens} completion tokens, ${totals.priceKnown ? `$${totals.usd.toFixed(4)}` : 'cost unknown (no price for this model)'}.`,
+      t('sync:report-estimate', {
+        requests: totals.requests,
+        promptTokens: totals.promptTokens,
+        completionTokens: totals.completionTokens,
+        cost: totals.priceKnown ? `$${totals.usd.toFixed(4)}` : t('sync:cost-unknown'),
+      }),
     )
   }
-  lines.push('', `Exit code: ${report.exitCode}`)
+  lines.push('', t('sync:report-exit', { code: report.exitCode }))
   return lines.join('\n') + '\n'
 }

@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 import { assemble, removalRange, type Replacement } from './assemble.ts'
 import { check, type CheckOptions } from './check.ts'
 import { L10nError, isL10nError } from './errors.ts'
+import { t } from './i18n.ts'
 import {
   DEFAULT_FRONTMATTER_POLICY,
   localizeFrontmatter,
@@ -396,7 +397,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
-              report.error = { code: 'E_INTERRUPTED', message: 'interrupted' }
+              report.error = { code: 'E_INTERRUPTED', message: new L10nError('E_INTERRUPTED', { file, params: { detail: t('translate:interrupted') } }).message }
             } else if (isL10nError(error)) {
               report.status = 'failed'
               report.error = { code: error.code, message: error.message }

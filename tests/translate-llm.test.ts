@@ -3,6 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeOpenAi, type ChatRequestBody, type FakeOpenAi, type Reply } from './helpers/fake-openai.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply, requestedSource } from './helpers/reference-translator.ts'
+import { createOpenAiProvider } from '../pipeline/providers/openai.ts'
+import { createScheduler } from '../pipeline/queue.ts'
+import { translateFiles } from '../pipeline/translate.ts'
 
 let server: FakeOpenAi
 let ws: Workspace
@@ -190,6 +193,25 @@ describe('translate through an OpenAI-compatible server', () => {
     } finally {
       await slow.close()
     }
+  })
+
+  it('respects the requests-per-interval limit with the real client (scheduler with a short interval)', async () => {
+    const intervalMs = 400
+    const provider = createOpenAiProvider({
+      env: { OPENAI_BASE_URL: server.baseURL },
+      glossary: undefined,
+      stateDir: ws.path('.l10n'),
+      scheduler: createScheduler({ concurrency: 4, requestsPerInterval: 3, intervalMs }),
+    })
+    const report = await translateFiles({ files: [ws.source], targets: ['en'], translator: provider.translator, outRoot: ws.dir, stateDir: ws.path('.l10n') })
+    expect(report.totals.failed).toBe(0)
+    const times = server.requests.map((r) => r.time).sort((a, b) => a - b)
+    expect(times).toHaveLength(11)
+    // Never more than 3 starts within one interval. Times are taken at the server, and the
+    // very first request of a client arrives later (connection setup), hence the slack.
+    for (let i = 3; i < times.length; i++) expect(times[i]! - times[i - 3]!).toBeGreaterThan(intervalMs * 0.7)
+    // 11 requests at 3 per interval need at least 3 full intervals.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(3 * intervalMs * 0.7)
   })
 
   it('Ctrl-C mid-run aborts in-flight requests, writes no partial file and exits 4', async () => {
