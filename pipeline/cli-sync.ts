@@ -10,7 +10,7 @@ import { writeFileAtomic } from './io.ts'
 import { resolveLlmOptions } from './llm.ts'
 import { loadPrompts, promptHash } from './prompt.ts'
 import { acquireLock } from './runlock.ts'
-import { discoverSources, planSync, syncReportMarkdown, type SyncPlan, type SyncReport } from './sync.ts'
+import { discoverSources, needsWork, planSync, syncReportMarkdown, type SyncPlan, type SyncReport } from './sync.ts'
 import { translateFiles, type RunReport } from './translate.ts'
 import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
 import type { LocaleInfo } from './locales.ts'
@@ -40,7 +40,7 @@ function markdownFiles(paths: readonly string[]): string[] {
 
 function planLines(plan: SyncPlan, contentRoot: string): string {
   const lines = plan.items
-    .filter((item) => item.state !== 'approved' && item.state !== 'draft' && item.state !== 'edited')
+    .filter(needsWork)
     .map((item) => t('sync:plan-item', { source: relative(contentRoot, item.source).split(sep).join('/'), locale: item.locale, state: item.state, count: item.sections, requests: item.requests }))
   const upToDate = plan.items.length - lines.length
   const totals = plan.totals
@@ -101,8 +101,11 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   if (files.length === 0) throw usage(t('sync:no-sources'))
   const model = settings.provider === 'openai' ? resolveLlmOptions(settings.providerFlags.model ? { model: settings.providerFlags.model } : {}, io.env).model : settings.provider
   const templates = loadPrompts()
+  // A provider chosen only by fallback (no endpoint configured) says nothing about staleness.
   const fingerprint =
-    settings.provider === 'openai'
+    !settings.providerExplicit && settings.provider === 'pseudo'
+      ? undefined
+      : settings.provider === 'openai'
       ? (target: LocaleInfo) => ({ model, promptHash: promptHash(templates, target) })
       : settings.provider === 'pseudo'
         ? createPseudoTranslator(undefined).fingerprint
@@ -113,7 +116,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
     ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
     ...(settings.glossary ? { glossary: settings.glossary } : {}),
-    fingerprint,
+    ...(fingerprint ? { fingerprint } : {}),
   }
   const budget: Budget = {
     ...config.budget,
@@ -140,7 +143,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
     let run: RunReport
     try {
-      const work = plan.items.filter((item) => item.state === 'missing' || item.state === 'stale' || item.state === 'untracked')
+      // With --retranslate the plan's reuse does not hold: every pair is visited.
+      const work = settings.retranslate && settings.retranslate !== 'none' ? plan.items : plan.items.filter(needsWork)
       const sources = [...new Set(work.map((item) => item.source))]
       run = await translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progressLine(io) })
     } finally {

@@ -37,8 +37,13 @@ type PlaceValues = {
   model?: string | undefined
 }
 
-/** What a fresh translation would be made with, to tell which sections are stale. */
+/**
+ * What a fresh translation would be made with, to tell which sections are stale. Only
+ * when the provider or model is named: a CI job without an API key would otherwise
+ * see every LLM draft as "made by another provider".
+ */
 function fingerprintFor(provider: string | undefined, model: string | undefined, env: NodeJS.ProcessEnv): WorkflowOptions['fingerprint'] {
+  if (provider === undefined && model === undefined) return undefined
   const name = chooseProvider(provider, env)
   if (name === 'pseudo') return createPseudoTranslator(undefined).fingerprint
   if (name === 'identity') return createIdentityTranslator().fingerprint
@@ -50,13 +55,14 @@ function fingerprintFor(provider: string | undefined, model: string | undefined,
 async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions> {
   const outRoot = values['out-root']
   const glossary = await loadGlossary(values)
+  const fingerprint = fingerprintFor(values.provider, values.model, io.env)
   return {
     lockfile: resolve(values.lockfile ?? join(outRoot ?? '.', 'l10n.lock.yaml')),
     stateDir: resolve(values['state-dir'] ?? '.l10n'),
     ...(values['out-pattern'] ? { outPattern: values['out-pattern'] } : {}),
     ...(outRoot ? { outRoot } : {}),
     ...(glossary ? { glossary } : {}),
-    fingerprint: fingerprintFor(values.provider, values.model, io.env),
+    ...(fingerprint ? { fingerprint } : {}),
   }
 }
 
@@ -126,7 +132,8 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
     for (const status of statuses) {
       io.stdout(statusLine(status, color) + '\n')
       for (const section of status.sections) {
-        if (section.state === 'approved') continue
+        // Drafts are summed up in the line above; list only what needs action.
+        if (section.state === 'approved' || section.state === 'draft') continue
         io.stdout(`  §${section.index} ${section.heading ?? t('workflow:preamble')}: ${colourState(t(`workflow:state-${section.state}`), color)} (${t(`workflow:reason-${section.plan.reason}`)})\n`)
       }
     }

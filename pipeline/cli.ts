@@ -69,7 +69,16 @@ async function commandTranslate(args: string[], io: CliIo): Promise<number> {
   } finally {
     await provider.close()
   }
-  const findings = report.articles.flatMap((article) => article.findings)
+  // Source lint findings come once per target locale; show each once.
+  const seen = new Set<string>()
+  const findings = report.articles
+    .flatMap((article) => article.findings)
+    .filter((finding) => {
+      const key = JSON.stringify([finding.ruleId, finding.file, finding.section, finding.sourcePosition, finding.targetPosition, finding.message])
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
   if (findings.length > 0) {
     const format = values.format === 'json' || values.format === 'markdown' ? values.format : 'human'
     io.stdout(renderFindings(findings, { format, color: io.isTty && !io.env.NO_COLOR }) + '\n')

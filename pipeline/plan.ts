@@ -43,7 +43,8 @@ export interface PlanInput {
   sections: readonly Pick<Section, 'hash'>[]
   /** Glossary hash of each new section (locked forms of the entries it contains). */
   glossaryHashes: readonly string[]
-  promptHash: string
+  /** Prompt hash and model a new translation would use; undefined: do not compare them. */
+  promptHash: string | undefined
   model: string | undefined
   lock?: LockTranslation | undefined
   /** Section texts of the existing output, aligned with `lock.sections`. */
@@ -107,7 +108,9 @@ export function planSections(input: PlanInput): SectionPlan[] {
       const text = outputs[j]!
       const handEdited = translationHash(text) !== record.translationHash
       const glossaryChanged = record.glossaryHash !== undefined && record.glossaryHash !== input.glossaryHashes[i]
-      const promptChanged = (record.promptHash !== undefined && record.promptHash !== input.promptHash) || (record.model !== undefined && input.model !== undefined && record.model !== input.model)
+      const promptChanged =
+        (record.promptHash !== undefined && input.promptHash !== undefined && record.promptHash !== input.promptHash) ||
+        (record.model !== undefined && input.model !== undefined && record.model !== input.model)
       // Human edits win over every automatic reason to translate again.
       if (handEdited && input.overwriteHandEdits) return { ...base, action: 'translate', reason: 'forced', previous: text, lock: record }
       if (handEdited) return { ...base, action: 'reuse', reason: 'edited-by-hand', text, lock: record, handEdited: true, stale: glossaryChanged || promptChanged }
@@ -115,7 +118,7 @@ export function planSections(input: PlanInput): SectionPlan[] {
       if (record.errors && record.status !== 'approved') return { ...base, action: 'translate', reason: 'had-errors', previous: text, lock: record }
       if (glossaryChanged) return { ...base, action: 'translate', reason: 'glossary-changed', previous: text, lock: record }
       if (promptChanged && retranslate === 'stale') return { ...base, action: 'translate', reason: 'prompt-changed', previous: text, lock: record }
-      return { ...base, action: 'reuse', reason: 'unchanged', text, lock: record, stale: promptChanged }
+      return { ...base, action: 'reuse', reason: promptChanged ? 'prompt-changed' : 'unchanged', text, lock: record, stale: promptChanged }
     }
     // A changed section: the unclaimed old record between the same matched neighbours.
     const before = matches.slice(0, i).reduce<number>((last, m) => (m !== undefined ? m : last), -1)

@@ -57,8 +57,25 @@ function syllable(char: string): string {
   return CONSONANTS[code % CONSONANTS.length]! + VOWELS[(code >> 4) % VOWELS.length]! + FINALS[(code >> 7) % FINALS.length]!
 }
 
+// Latin letters → look-alikes with accents: the classic pseudo-localization for Latin sources.
+const ACCENTED: Record<string, string> = {
+  a: 'á', b: 'ƀ', c: 'ç', d: 'ð', e: 'é', f: 'ƒ', g: 'ĝ', h: 'ĥ', i: 'í', j: 'ĵ', k: 'ķ', l: 'ļ', m: 'ɱ',
+  n: 'ñ', o: 'ó', p: 'þ', q: 'ǫ', r: 'ŕ', s: 'š', t: 'ţ', u: 'ú', v: 'ṽ', w: 'ŵ', x: 'ẋ', y: 'ý', z: 'ž',
+  A: 'Á', B: 'Ɓ', C: 'Ç', D: 'Ð', E: 'É', F: 'Ƒ', G: 'Ĝ', H: 'Ĥ', I: 'Í', J: 'Ĵ', K: 'Ķ', L: 'Ļ', M: 'Ṁ',
+  N: 'Ñ', O: 'Ó', P: 'Þ', Q: 'Ǫ', R: 'Ŕ', S: 'Š', T: 'Ţ', U: 'Ú', V: 'Ṽ', W: 'Ŵ', X: 'Ẋ', Y: 'Ý', Z: 'Ž',
+}
+
+/** Options of the pseudo-localization. */
+export interface PseudoOptions {
+  /**
+   * Also disguise Latin letters (á, ƀ, ç…): for sources written in Latin script, where
+   * Han characters are not what marks translatable text. @default false
+   */
+  accentLatin?: boolean
+}
+
 /** Pseudo-translates one plain text run (no Markdown in it). */
-export function pseudoText(text: string, locked: readonly LockedSpan[] = []): string {
+export function pseudoText(text: string, locked: readonly LockedSpan[] = [], options: PseudoOptions = {}): string {
   let out = ''
   let spaceWanted = false
   let hanInWord = 0
@@ -100,7 +117,7 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = []): st
       spaceWanted = false
       continue
     }
-    emit(char, false)
+    emit(options.accentLatin ? (ACCENTED[char] ?? char) : char, false)
   }
   return out
 }
@@ -111,7 +128,7 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = []): st
  * `findLocked` returns glossary spans of the whole fragment: some names only count
  * inside emphasis (`*金刚*`), so they must be found with the markers still there.
  */
-export function pseudoLocalize(markdown: string, findLocked: (text: string) => LockedSpan[] = () => []): string {
+export function pseudoLocalize(markdown: string, findLocked: (text: string) => LockedSpan[] = () => [], options: PseudoOptions = {}): string {
   const names = findLocked(markdown)
   // Glossary names win where a number word overlaps one.
   const locked = [...names, ...numberSpans(markdown).filter((span) => !names.some((name) => span.start < name.end && name.start < span.end))]
@@ -121,14 +138,14 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
     const end = node.position?.end.offset
     if (start === undefined || end === undefined) return
     const slice = markdown.slice(start, end)
-    if (!HAN.test(slice)) return
+    if (!(options.accentLatin ? /\p{L}/u : HAN).test(slice)) return
     const core = /^(\s*)([\s\S]*?)(\s*)$/.exec(slice)!
     const coreStart = start + core[1]!.length
     const coreEnd = coreStart + core[2]!.length
     const spans = locked
       .filter((span) => span.start >= coreStart && span.end <= coreEnd)
       .map((span) => ({ ...span, start: span.start - coreStart, end: span.end - coreStart }))
-    replacements.push({ start, end, text: `${core[1]}⟦${pseudoText(core[2]!, spans)}⟧${core[3]}` })
+    replacements.push({ start, end, text: `${core[1]}⟦${pseudoText(core[2]!, spans, options)}⟧${core[3]}` })
   })
   return splice(markdown, replacements)
 }

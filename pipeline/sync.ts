@@ -123,9 +123,15 @@ export async function planSync(
       completionTokens,
       usd: cost.usd,
       priceKnown: cost.known,
-      work: items.filter((item) => item.state === 'missing' || item.state === 'stale' || item.state === 'untracked').length,
+      // Work is what a run would send: sections made with an older prompt are reused unless asked.
+      work: items.filter(needsWork).length,
     },
   }
+}
+
+/** True when a run would translate something for this item. */
+export function needsWork(item: PlanItem): boolean {
+  return item.requests > 0 || item.state === 'missing' || item.state === 'untracked'
 }
 
 function glossaryEntries(text: string, glossary: Glossary | undefined) {

@@ -21,7 +21,7 @@ import { readTextFile, readTextFileIfExists, removeStaleTemps, writeFileAtomic }
 import { rename, unlink } from 'node:fs/promises'
 import { lint } from './lint.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
-import { parse } from './parse.ts'
+import { parse, placeOf } from './parse.ts'
 import { placeOutput } from './paths.ts'
 import { split, type SplitOptions } from './split.ts'
 import { entriesIn } from './terms.ts'
@@ -101,7 +101,9 @@ export interface RunReport {
 export function articleLocale(article: Article): LocaleInfo {
   const document = parseDocument(article.frontmatter.yaml)
   const value = document.get('locale')
-  if (typeof value !== 'string') throw new L10nError('E_UNKNOWN_LOCALE', { file: article.file, params: { locale: String(value ?? ''), known: '' } })
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new L10nError('E_NO_LOCALE', { file: article.file, line: placeOf(article.text, article.frontmatter.yamlStart).line, column: 1 })
+  }
   return requireLocale(value, article.file)
 }
 

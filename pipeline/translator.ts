@@ -90,11 +90,13 @@ export function createPseudoTranslator(glossary: Glossary | undefined): Translat
     model: undefined,
     fingerprint: () => ({ model: 'pseudo', promptHash: 'pseudo-1' }),
     async translateSection(job) {
-      const texts = job.chunks.map((chunk) => pseudoLocalize(chunk.source, (text) => lockedSpans(text, glossary, job.targetLocale)))
+      const accentLatin = job.sourceLocale.script === 'Latn' || job.sourceLocale.script === 'Cyrl'
+      const texts = job.chunks.map((chunk) => pseudoLocalize(chunk.source, (text) => lockedSpans(text, glossary, job.targetLocale), { accentLatin }))
       return { ...NO_USAGE, texts, findings: [] }
     },
     async translateValues(values, context) {
-      const translated = new Map(values.map((value) => [value.id, pseudoText(value.text, lockedSpans(value.text, glossary, context.targetLocale))]))
+      const accentLatin = context.sourceLocale.script === 'Latn' || context.sourceLocale.script === 'Cyrl'
+      const translated = new Map(values.map((value) => [value.id, pseudoText(value.text, lockedSpans(value.text, glossary, context.targetLocale), { accentLatin })]))
       return { ...NO_USAGE, values: translated, findings: [] }
     },
   }

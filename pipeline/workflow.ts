@@ -31,8 +31,11 @@ export interface WorkflowOptions {
   outPattern?: string
   outRoot?: string
   glossary?: Glossary
-  /** Prompt hash and model a fresh translation would use (to tell stale sections). */
-  fingerprint: (target: LocaleInfo) => { model: string | undefined; promptHash: string }
+  /**
+   * Prompt hash and model a fresh translation would use, to tell sections made with
+   * another prompt or model. Undefined: those are not compared.
+   */
+  fingerprint?: ((target: LocaleInfo) => { model: string | undefined; promptHash: string }) | undefined
 }
 
 /** State of one section of a translation. */
@@ -97,7 +100,7 @@ async function load(file: string, targetCode: string, options: WorkflowOptions):
 
 function statusOf(loaded: Loaded, options: WorkflowOptions): TranslationStatus {
   const { article, target, record, outputSections } = loaded
-  const fingerprint = options.fingerprint(target)
+  const fingerprint = options.fingerprint?.(target)
   const base = { source: article.file, locale: target.code, output: loaded.output }
   if (!loaded.outputArticle) return { ...base, state: 'missing', sections: [], frontmatterStale: true, frontmatterApproved: false }
   const mergeable = record !== undefined && outputSections !== undefined && outputSections.length === record.sections.length
@@ -105,8 +108,8 @@ function statusOf(loaded: Loaded, options: WorkflowOptions): TranslationStatus {
   const plans = planSections({
     sections: loaded.sourceSections,
     glossaryHashes: loaded.sourceSections.map((section) => sectionGlossaryHash(section.source, options.glossary, target)),
-    promptHash: fingerprint.promptHash,
-    model: fingerprint.model,
+    promptHash: fingerprint?.promptHash,
+    model: fingerprint?.model,
     lock: record,
     outputSections: outputSections.map((section) => section.source),
   })

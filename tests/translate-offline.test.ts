@@ -90,6 +90,16 @@ describe('l10n translate (offline providers)', () => {
     expect(again.stdout).toContain('Unchanged')
   })
 
+  it('pseudo-localizes a Latin-script source visibly too', async () => {
+    const path = ws.path('docs/en/guide.md')
+    mkdirSync(ws.path('docs/en'), { recursive: true })
+    writeFileSync(path, '---\ntitle: A guide\nlocale: en\n---\n\n## First\n\nSome *text* with a [link](https://example.com/a) and `code`.\n')
+    const run = await ws.run(['translate', path, '--to', 'de', '--provider', 'pseudo'])
+    expect(run.code).toBe(0)
+    const out = readFileSync(ws.path('docs/de/guide.md'), 'utf8')
+    expect(out).toBe('---\ntitle: Á ĝúíðé\nlocale: de\n---\n\n## ⟦Ƒíŕšţ⟧\n\n⟦Šóɱé⟧ *⟦ţéẋţ⟧* ⟦ŵíţĥ á⟧ [⟦ļíñķ⟧](https://example.com/a) ⟦áñð⟧ `code`.\n')
+  })
+
   it('speaks Chinese with --lang zh-CN', async () => {
     const run = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--lang', 'zh-CN'])
     expect(run.code).toBe(0)
@@ -113,6 +123,7 @@ describe('bad input: a clear message naming the place, exit 2, and no file left 
     ['a list instead of a mapping', () => [write('list.md', '---\n- a\n- b\n---\n\n正文\n')], /list\.md:2:1: invalid YAML in the frontmatter: the frontmatter must be a mapping/],
     ['executable ---js frontmatter', () => [write('js.md', '---js\n{ title: (globalThis.evaluated = true, "x"), locale: "cn" }\n---\n\n正文\n')], /js\.md:1:4: frontmatter opened with `---js` would be executed/],
     ['an empty body', () => [write('empty.md', '---\ntitle: 空\nlocale: cn\n---\n\n   \n')], /empty\.md:\d+:1: the article has no body/],
+    ['no locale: key', () => [write('nolocale.md', '---\ntitle: 标题\n---\n\n正文\n')], /nolocale\.md:2:1: the frontmatter has no `locale:` key/],
     ['an unknown source locale', () => [write('zz.md', '---\ntitle: 标题\nlocale: zz\n---\n\n正文\n')], /zz\.md: unknown locale code "zz"/],
   ]
 

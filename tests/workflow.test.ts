@@ -85,6 +85,22 @@ describe('reviewer workflow', () => {
     expect((await run(['status', ws.source, '--to', 'en', '--strict'])).code).toBe(0)
   })
 
+  it('status compares prompt and model only when asked, so CI without an API key is not fooled', async () => {
+    expect((await translate()).code).toBe(0)
+    const ci = await ws.run(['status', ws.source, '--to', 'en'], { env: {} })
+    expect(ci.code).toBe(0)
+    expect(ci.stdout).toContain('en: draft (10 draft)')
+    const otherModel = await run(['status', ws.source, '--to', 'en', '--model', 'gpt-4.1'])
+    expect(otherModel.code).toBe(1)
+    expect(otherModel.stdout).toMatch(/§0 .*stale \(prompt or model changed\)/)
+    // Such sections are reused unless asked: zero requests, then all of them with --retranslate stale.
+    server.reset()
+    expect((await translate(['--model', 'gpt-4.1'])).code).toBe(0)
+    expect(server.requests).toHaveLength(0)
+    expect((await translate(['--model', 'gpt-4.1', '--retranslate', 'stale'])).code).toBe(0)
+    expect(sectionRequests()).toHaveLength(10)
+  })
+
   it('a hand edit survives reruns, shows as edited, and approving records it', async () => {
     expect((await translate()).code).toBe(0)
     const edited = output().replace('**John Williams**', '**John Williams** (the maestro)')
