@@ -26,3 +26,41 @@ export async function updateLockfile(path: string, mutate: (lock: Lockfile) => v
     return lock
   })
 }
+
+/** Applies lockfile changes of one run, many at a time. */
+export interface LockfileWriter {
+  /** Queues a change; resolves once it is on disk. */
+  update(mutate: (lock: Lockfile) => void): Promise<void>
+}
+
+/**
+ * A writer that coalesces: changes queued while a write is under way go into the next
+ * single read-modify-write. A run finishing hundreds of articles then takes the lock a
+ * few times instead of once per article, and never waits behind itself.
+ */
+export function createLockfileWriter(path: string): LockfileWriter {
+  let queued: { mutate: (lock: Lockfile) => void; resolve: () => void; reject: (error: unknown) => void }[] = []
+  let running: Promise<void> | undefined
+  const drain = async (): Promise<void> => {
+    while (queued.length > 0) {
+      const batch = queued
+      queued = []
+      try {
+        await updateLockfile(path, (lock) => {
+          for (const change of batch) change.mutate(lock)
+        })
+        for (const change of batch) change.resolve()
+      } catch (error) {
+        for (const change of batch) change.reject(error)
+      }
+    }
+    running = undefined
+  }
+  return {
+    update(mutate) {
+      const done = new Promise<void>((resolve, reject) => queued.push({ mutate, resolve, reject }))
+      running ??= drain()
+      return done
+    },
+  }
+}

@@ -19,6 +19,7 @@ export interface LockedSpan {
 }
 
 const HAN = /\p{Script=Han}/u
+const CJK_TEXT = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u
 const CONSONANTS = 'bdfghjklmnprstvz'
 const VOWELS = 'aeiou'
 const FINALS = ['', 'n', 'r', 'l', 's']
@@ -138,7 +139,8 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
     const end = node.position?.end.offset
     if (start === undefined || end === undefined) return
     const slice = markdown.slice(start, end)
-    if (!(options.accentLatin ? /\p{L}/u : HAN).test(slice)) return
+    // Full-width punctuation alone (a 、 between two titles) is translatable text too.
+    if (!(options.accentLatin ? /\p{L}/u : CJK_TEXT).test(slice)) return
     const core = /^(\s*)([\s\S]*?)(\s*)$/.exec(slice)!
     const coreStart = start + core[1]!.length
     const coreEnd = coreStart + core[2]!.length

@@ -29,7 +29,7 @@ import type { SectionResult, Translator, Usage, ValuesResult } from './translato
 import type { Article, Finding, Section } from './types.ts'
 import { parseDocument } from 'yaml'
 import type { LockSection, LockTranslation } from './lockfile.ts'
-import { readLockfile, updateLockfile } from './lockstore.ts'
+import { createLockfileWriter, readLockfile } from './lockstore.ts'
 import { planSections, translationHash, type SectionPlan } from './plan.ts'
 import { openMemory, openTextStore, type TextStore } from './store.ts'
 
@@ -312,6 +312,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const stateDir = resolve(options.stateDir ?? '.l10n')
   const lockfilePath = resolve(options.lockfile ?? join(options.outRoot ?? '.', 'l10n.lock.yaml'))
   const lock = await readLockfile(lockfilePath)
+  const lockWriter = createLockfileWriter(lockfilePath)
   const texts = openTextStore(join(stateDir, 'texts'))
   const memory = openMemory(join(stateDir, 'memory'))
 
@@ -391,7 +392,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
             }
             const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
             entry.outputHash = contentHash(result.text)
-            await updateLockfile(lockfilePath, (fresh) => {
+            await lockWriter.update((fresh) => {
               const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
               fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
             })

@@ -13,7 +13,7 @@ import { contentHash } from './hash.ts'
 import { t } from './i18n.ts'
 import { readTextFile, readTextFileIfExists } from './io.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
-import type { LockSection, LockTranslation } from './lockfile.ts'
+import type { Lockfile, LockSection, LockTranslation } from './lockfile.ts'
 import { readLockfile, updateLockfile } from './lockstore.ts'
 import { parse } from './parse.ts'
 import { placeOutput } from './paths.ts'
@@ -76,14 +76,15 @@ interface Loaded {
   sourceKey: string
 }
 
-async function load(file: string, targetCode: string, options: WorkflowOptions): Promise<Loaded> {
-  const article = parse(await readTextFile(file), file)
+async function load(file: string, targetCode: string, options: WorkflowOptions, lockfile?: Lockfile, sources?: Map<string, Article>): Promise<Loaded> {
+  const article = sources?.get(file) ?? parse(await readTextFile(file), file)
+  sources?.set(file, article)
   const sourceLocale = articleLocale(article)
   const target = requireLocale(targetCode)
   const output = placeOutput(file, sourceLocale, target, options)
   const outputText = await readTextFileIfExists(output)
   const outputArticle = outputText === undefined ? undefined : parse(outputText, output)
-  const lock = await readLockfile(options.lockfile)
+  const lock = lockfile ?? (await readLockfile(options.lockfile))
   const sourceKey = lockKey(options.lockfile, file)
   return {
     article,
@@ -134,7 +135,12 @@ function statusOf(loaded: Loaded, options: WorkflowOptions): TranslationStatus {
 /** Status of each file × target locale. */
 export async function translationStatus(files: readonly string[], targets: readonly string[], options: WorkflowOptions): Promise<TranslationStatus[]> {
   const results: TranslationStatus[] = []
-  for (const file of files) for (const target of targets) results.push(statusOf(await load(file, target, options), options))
+  // Read once: a lockfile of a big tree takes a while to parse.
+  const lock = await readLockfile(options.lockfile)
+  for (const file of files) {
+    const sources = new Map<string, Article>()
+    for (const target of targets) results.push(statusOf(await load(file, target, options, lock, sources), options))
+  }
   return results
 }
 

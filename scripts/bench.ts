@@ -3,7 +3,8 @@
  * Not tests: nothing here fails a build; the numbers are for people to compare with the
  * targets. No network: the LLM is the tests' fake OpenAI-compatible server.
  *
- *   BENCH_ARTICLES=1000  size of the generated tree for the local stages
+ *   BENCH_ARTICLES=1000       size of the generated tree for the local stages
+ *   BENCH_SYNC_ARTICLES=200   size of the sync scenario (× 3 locales); 0 skips it
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -207,12 +208,81 @@ async function reruns(): Promise<void> {
   }
 }
 
+/**
+ * The done-when scenario of the batch issue, at full size: a generated tree of
+ * BENCH_SYNC_ARTICLES (200) articles × 3 locales against the fake server.
+ */
+async function syncScenario(): Promise<void> {
+  const articles = Number(process.env.BENCH_SYNC_ARTICLES ?? 200)
+  if (articles === 0) return
+  const server = await startFakeOpenAi({ handler: referenceReply })
+  const root = mkdtempSync(join(tmpdir(), 'l10n-bench-'))
+  const fresh = mkdtempSync(join(tmpdir(), 'l10n-bench-'))
+  try {
+    const locales = ['en', 'de', 'fr']
+    const config = (dir: string) => join(dir, 'l10n.config.yaml')
+    for (const dir of [root, fresh]) {
+      generateTree(dir, { articles, sectionsPerArticle: 3 })
+      writeFileSync(config(dir), treeConfig(locales))
+    }
+    const env = { OPENAI_BASE_URL: server.baseURL }
+    const sync = (dir: string, extra: string[] = []) => main(['sync', '--config', config(dir), '--concurrency', '16', ...extra], { ...quiet, env })
+    const label = `${articles} articles × ${locales.length} locales`
+
+    let started = performance.now()
+    let code = await sync(root)
+    const full = server.requests.length
+    const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    row(`sync ${label}: full run`, `exit ${code}, ${report.run.totals.written} drafts, ${full} requests, ${Math.round(performance.now() - started)} ms`)
+    server.reset()
+    started = performance.now()
+    code = await sync(root)
+    row(`sync ${label}: second run`, `exit ${code}, ${server.requests.length} requests, ${Math.round(performance.now() - started)} ms`, '0 requests')
+
+    // Killed halfway with SIGKILL, then restarted.
+    server.reset()
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, ['bin/l10n.mjs', 'sync', '--config', config(fresh), '--concurrency', '16'], { env: { ...process.env, ...env }, stdio: 'ignore' })
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    while (server.requests.length < full / 2) await new Promise((resolve) => setTimeout(resolve, 10))
+    child.kill('SIGKILL')
+    await exited
+    const beforeKill = server.requests.length
+    const { readdirSync } = await import('node:fs')
+    const cached = readdirSync(join(fresh, '.l10n/cache'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.json')).length
+    server.reset()
+    code = await sync(fresh)
+    const after = server.requests.length
+    const written = JSON.parse(readFileSync(join(fresh, 'reports/l10n.json'), 'utf8')).run.totals
+    row(
+      `sync ${label}: killed after ${beforeKill} requests, restarted`,
+      `exit ${code}; restart made ${after} requests = ${full} − ${cached} cached (${after === full - cached ? 'no' : 'SOME'} repeated for finished sections); ${written.failed} failed`,
+      'no loss, no repeats',
+    )
+
+    // A budget stops a run cleanly.
+    const budgetDir = mkdtempSync(join(tmpdir(), 'l10n-bench-'))
+    generateTree(budgetDir, { articles: Math.min(articles, 50), sectionsPerArticle: 3 })
+    writeFileSync(config(budgetDir), treeConfig(locales))
+    server.reset()
+    code = await sync(budgetDir, ['--max-requests', '100'])
+    const budgetReport = JSON.parse(readFileSync(join(budgetDir, 'reports/l10n.json'), 'utf8'))
+    row('sync with --max-requests 100', `exit ${code}, ${server.requests.length} requests, budget reached: ${budgetReport.budget.reached}, ${budgetReport.run.totals.written} drafts kept`, 'exit 3, ≤ 100')
+    rmSync(budgetDir, { recursive: true, force: true })
+  } finally {
+    await server.close()
+    rmSync(root, { recursive: true, force: true })
+    rmSync(fresh, { recursive: true, force: true })
+  }
+}
+
 process.stderr.write('l10n benchmark\n')
 await localStages()
 examplePairCheck()
 await scheduling()
 await promptEconomy()
 await reruns()
+await syncScenario()
 
 const width = (key: keyof Row) => Math.max(...rows.map((r) => r[key].length), key.length)
 const line = (r: Row) => `| ${r.measure.padEnd(width('measure'))} | ${r.value.padEnd(width('value'))} | ${r.target.padEnd(width('target'))} |`
