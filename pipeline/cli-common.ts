@@ -27,20 +27,24 @@ export interface CliIo {
   signal?: AbortSignal
 }
 
+/** Flags every command takes. */
 export const COMMON_OPTIONS = {
   lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options']
 
+/** `--glossary F` (repeatable) and `--no-glossary`. */
 export const GLOSSARY_OPTIONS = {
   glossary: { type: 'string', multiple: true },
   'no-glossary': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options']
 
+/** A usage error (exit code 2) with the given text. */
 export function usage(detail: string): L10nError {
   return new L10nError('E_USAGE', { params: { detail } })
 }
 
+/** Parses a command's arguments strictly; an unknown flag is a usage error. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true })
@@ -49,11 +53,13 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
+/** Comma-separated and repeated flag values as one list (`--to en,de --to fr`). */
 export function list(values: string[] | string | undefined): string[] {
   const all = Array.isArray(values) ? values : values === undefined ? [] : [values]
   return all.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
 }
 
+/** A flag that must be a positive whole number; undefined when not given. */
 export function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
@@ -61,6 +67,7 @@ export function positiveInteger(value: string | undefined, flag: string): number
   return number
 }
 
+/** The glossary the flags ask for: the given files, none, or the shipped one. */
 export async function loadGlossary(values: { glossary?: string[] | undefined; 'no-glossary'?: boolean | undefined }): Promise<Glossary | undefined> {
   if (values['no-glossary']) return undefined
   const files = list(values.glossary)
@@ -76,6 +83,7 @@ export function chooseProvider(flag: string | undefined, env: NodeJS.ProcessEnv)
   return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'pseudo'
 }
 
+/** A path as people want to read it: relative to the current folder when inside it. */
 export function relativePath(path: string): string {
   const rel = relative(process.cwd(), path)
   return rel.startsWith('..') ? path : rel

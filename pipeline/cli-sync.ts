@@ -10,7 +10,7 @@ import { writeFileAtomic } from './io.ts'
 import { resolveLlmOptions } from './llm.ts'
 import { loadPrompts, promptHash } from './prompt.ts'
 import { acquireLock } from './runlock.ts'
-import { discoverSources, needsWork, planSync, syncReportMarkdown, type SyncPlan, type SyncReport } from './sync.ts'
+import { discoverSources, needsWork, planSync, reportArticles, syncReportMarkdown, type SyncPlan, type SyncReport } from './sync.ts'
 import { translateFiles, type RunReport } from './translate.ts'
 import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
 import type { LocaleInfo } from './locales.ts'
@@ -168,7 +168,12 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
         code: exitCode,
       }) + '\n',
     )
-    await writeReports({ plan, run, cost: { usd: cost.usd, known: cost.known }, budget: { reached: budgetReached, limit: tracker?.exhaustedBy }, exitCode }, reportPaths, config.contentRoot, io)
+    await writeReports(
+      { plan, articles: reportArticles(run, model, config.prices), run, cost: { usd: cost.usd, known: cost.known }, budget: { reached: budgetReached, limit: tracker?.exhaustedBy }, exitCode },
+      reportPaths,
+      config.contentRoot,
+      io,
+    )
     return exitCode
   } finally {
     await release()

@@ -162,13 +162,51 @@ async function loadArticle(file: string): Promise<{
   }
 }
 
-/** The report of a sync run: the run itself, the plan it followed, and its cost. */
+/** One article × locale in the sync report. */
+export interface SyncReportArticle {
+  source: string
+  locale: string
+  output?: string | undefined
+  status: string
+  error?: { code: string; message: string } | undefined
+  findings: { error: number; warning: number; info: number }
+  requests: number
+  promptTokens: number
+  completionTokens: number
+  /** USD; null when the model has no known price. */
+  cost: number | null
+  durationMs: number
+}
+
+/** The report of a sync run: the plan it followed, per article × locale results, totals. */
 export interface SyncReport {
   plan: SyncPlan
+  articles?: SyncReportArticle[]
   run?: RunReport
   cost?: { usd: number; known: boolean }
   budget?: { reached: boolean; limit?: string | undefined }
   exitCode: number
+}
+
+/** Per article × locale lines of the report, with findings counted by severity and cost. */
+export function reportArticles(run: RunReport, model: string, prices: Record<string, ModelPrice> = {}): SyncReportArticle[] {
+  return run.articles.map((article) => {
+    const count = (severity: string) => article.findings.filter((finding) => finding.severity === severity).length
+    const cost = costOf(model, article.promptTokens, article.completionTokens, prices)
+    return {
+      source: article.source,
+      locale: article.locale,
+      output: article.output,
+      status: article.status,
+      error: article.error,
+      findings: { error: count('error'), warning: count('warning'), info: count('info') },
+      requests: article.requests,
+      promptTokens: article.promptTokens,
+      completionTokens: article.completionTokens,
+      cost: cost.known ? cost.usd : null,
+      durationMs: article.durationMs,
+    }
+  })
 }
 
 function escapeCell(text: string): string {
@@ -197,17 +235,19 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
     )
     if (report.budget?.reached) lines.push(`**${t('sync:budget-reached', { limit: report.budget.limit ?? '' })}**`, '')
     if (run.interrupted) lines.push(`**${t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests })}**`, '')
-    lines.push(`| ${t('sync:report-columns')} |`, '|---|---|---|---|---|---|---|---|')
-    for (const article of run.articles) {
+    lines.push(`| ${t('sync:report-columns')} |`, '|---|---|---|---|---|---|---|---|---|')
+    const money = (usd: number | null | undefined) => (usd === null || usd === undefined ? '-' : `$${usd.toFixed(4)}`)
+    run.articles.forEach((article, index) => {
+      const summary = report.articles?.[index]
       const errors = article.findings.filter((f) => f.severity === 'error').length
       const warnings = article.findings.filter((f) => f.severity === 'warning').length
       const s = article.sections
       lines.push(
-        `| ${escapeCell(rel(article.source))} | ${article.locale} | ${article.status}${article.error ? `: ${escapeCell(article.error.message)}` : ''} | ${s.translated} / ${s.cached} / ${s.reused} / ${s.failed} | ${errors} | ${warnings} | ${article.requests} | ${article.promptTokens + article.completionTokens} |`,
+        `| ${escapeCell(rel(article.source))} | ${article.locale} | ${article.status}${article.error ? `: ${escapeCell(article.error.message)}` : ''} | ${s.translated} / ${s.cached} / ${s.reused} / ${s.failed} | ${errors} | ${warnings} | ${article.requests} | ${article.promptTokens + article.completionTokens} | ${money(summary?.cost)} |`,
       )
-    }
+    })
     lines.push(
-      `| **${t('sync:report-total')}** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** |`,
+      `| **${t('sync:report-total')}** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** | **${report.cost?.known ? money(report.cost.usd) : '-'}** |`,
     )
   } else {
     lines.push(`| ${t('sync:report-plan-columns')} |`, '|---|---|---|---|---|---|')

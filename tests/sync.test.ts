@@ -76,6 +76,9 @@ describe('l10n sync', () => {
     const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
     expect(report.run.totals).toMatchObject({ written: ARTICLES * 3, failed: 0, requests: FULL_RUN, errors: 0 })
     expect(report.exitCode).toBe(0)
+    expect(report.articles).toHaveLength(ARTICLES * 3)
+    expect(report.articles[0]).toMatchObject({ status: 'written', requests: SECTIONS + 1, findings: { error: 0 } })
+    expect(report.articles[0].cost).toBeGreaterThan(0)
 
     server.reset()
     const second = await sync()
