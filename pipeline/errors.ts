@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'E_LOCKFILE'
   | 'E_IO'
   | 'E_TARGET_EDITED'
+  | 'E_OUTPUT_CONFLICT'
   | 'E_TRANSLATION'
 
 /** Options of an {@link L10nError}: where the problem is, and what caused it. */

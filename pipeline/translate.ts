@@ -28,10 +28,10 @@ import { entriesIn } from './terms.ts'
 import type { SectionResult, Translator, Usage, ValuesResult } from './translator.ts'
 import type { Article, Finding, Section } from './types.ts'
 import { parseDocument } from 'yaml'
-import type { LockSection, LockTranslation } from './lockfile.ts'
-import { createLockfileWriter, readLockfile } from './lockstore.ts'
+import type { Lockfile, LockSection, LockTranslation } from './lockfile.ts'
+import { createLockfileWriter, readLockfile, type LockfileWriter } from './lockstore.ts'
 import { planSections, translationHash, type SectionPlan } from './plan.ts'
-import { openMemory, openTextStore, type TextStore } from './store.ts'
+import { openMemory, openTextStore, type TextStore, type TranslationMemory } from './store.ts'
 
 /** Everything one `translate` run needs; the CLI builds it from flags, env and config. */
 export interface TranslateRunOptions {
@@ -54,8 +54,6 @@ export interface TranslateRunOptions {
   lockfile?: string
   /** `stale`: also re-translate sections made with another prompt or model; `all`: everything. */
   retranslate?: 'none' | 'stale' | 'all'
-  /** Print nothing to disk: plan and translate, but do not write outputs. */
-  dryRun?: boolean
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
@@ -287,12 +285,6 @@ export function sectionGlossaryHash(text: string, glossary: Glossary | undefined
   return contentHash(...entriesIn(text, glossary).map((entry) => `${entry.source}\u0001${lockedForm(entry, target.code) ?? ''}\u0001${(entry.wrong[target.code] ?? []).join('\u0002')}`))
 }
 
-/** Lockfile and state locations of a run. */
-export interface StatePaths {
-  lockfile: string
-  stateDir: string
-}
-
 /** Path of a file relative to the lockfile's folder, with `/` separators (stable across machines). */
 export function lockKey(lockfile: string, path: string): string {
   return relative(dirname(lockfile), resolve(path)).split(sep).join('/')
@@ -316,8 +308,11 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const texts = openTextStore(join(stateDir, 'texts'))
   const memory = openMemory(join(stateDir, 'memory'))
 
+  const run: RunContext = { options, signal, lock, lockfilePath, lockWriter, texts, memory, claims: new Map() }
   const jobs: Promise<ArticleReport>[] = []
-  for (const file of options.files) {
+  // The same file named twice is translated once.
+  const files = [...new Map(options.files.map((file) => [resolve(file), file])).values()]
+  for (const file of files) {
     const loaded = readTextFile(file).then((text) => parse(text, file))
     for (const target of targets) {
       jobs.push(
@@ -325,78 +320,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           const jobStarted = Date.now()
           const report = emptyReport(file, target.code, options.translator)
           try {
-            const article = await loaded
-            const sourceLocale = articleLocale(article)
-            const out = placeOutput(file, sourceLocale, target, options)
-            report.output = out
-            if (sourceLocale.code === target.code) {
-              report.status = 'skipped'
-              return report
-            }
-            const sourceKey = lockKey(lockfilePath, file)
-            const record = lock.articles[sourceKey]?.[target.code]
-            await recoverPending(out, record)
-            const existingText = await readTextFileIfExists(out)
-            const existing = existingText === undefined ? undefined : parseOrUndefined(existingText, out)
-            const existingSections = existing ? split(existing).map((section) => section.source) : undefined
-            // A file l10n did not write, or whose sections were added or removed by hand,
-            // cannot be merged section by section: leave it to a person unless --force.
-            const mergeable = existing !== undefined && record !== undefined && existingSections!.length === record.sections.length
-            if (existingText !== undefined && !mergeable && !options.force) throw new L10nError('E_TARGET_EDITED', { file: out })
-            const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
-            const sourceSections = split(article, options.split)
-            const fingerprint = options.translator.fingerprint(target)
-            const plans = planSections({
-              sections: sourceSections,
-              glossaryHashes: sourceSections.map((section) => sectionGlossaryHash(section.source, options.glossary, target)),
-              promptHash: fingerprint.promptHash,
-              model: fingerprint.model,
-              lock: mergeable ? record : undefined,
-              outputSections: mergeable ? existingSections : undefined,
-              retranslate: options.retranslate ?? 'none',
-              overwriteHandEdits: Boolean(options.force),
-              memory: (hash) => memory.lookup(target.code, hash),
-            })
-            const values = translatableValues(article.frontmatter.yaml, policy)
-            const keepValues = existing && mergeable && record?.frontmatter?.sourceHash === valuesHash(values) && options.retranslate !== 'all'
-            const prior: PriorTranslation = {
-              plans,
-              ...(keepValues ? { values: new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text])) } : {}),
-            }
-            const result = await translateArticle(article, sourceLocale, target, options, report, signal, prior)
-            signal.throwIfAborted()
-            const translated = parse(result.text, out)
-            // The identity provider copies the source on purpose: every text rule would fire.
-            if (options.translator.name !== 'identity') {
-              report.findings.push(
-                ...check(article, translated, {
-                  sourceLocale: sourceLocale.code,
-                  targetLocale: target.code,
-                  ...(options.glossary ? { glossary: options.glossary } : {}),
-                  ...(options.policy ? { policy: options.policy } : {}),
-                  ...options.check,
-                }),
-              )
-            }
-            if (options.dryRun) {
-              report.status = 'skipped'
-              return report
-            }
-            report.status = existingText === result.text ? 'unchanged' : 'written'
-            // Two-phase commit: the draft waits beside the output until the lockfile
-            // records it, so a crash never leaves an output the lockfile does not know.
-            if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text)
-            const errorsBySection = new Map<number, number>()
-            for (const finding of report.findings) {
-              if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
-            }
-            const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
-            entry.outputHash = contentHash(result.text)
-            await lockWriter.update((fresh) => {
-              const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
-              fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
-            })
-            if (report.status === 'written') await rename(pendingPath(out), out)
+            await translateOne(file, await loaded, target, report, run)
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
@@ -507,4 +431,97 @@ function mergeApprovals(entry: LockTranslation, fresh: LockTranslation | undefin
     ...entry,
     sections: entry.sections.map((section) => approved.get(`${section.sourceHash}:${section.translationHash}`) ?? section),
   }
+}
+
+/** What every job of one `translateFiles` run shares. */
+interface RunContext {
+  options: TranslateRunOptions
+  signal: AbortSignal
+  lock: Lockfile
+  lockfilePath: string
+  lockWriter: LockfileWriter
+  texts: TextStore
+  memory: TranslationMemory
+  /** Output path → the source writing it, so two sources never write one file. */
+  claims: Map<string, string>
+}
+
+/**
+ * One source × target locale: plan against the lockfile and the existing output,
+ * translate what the plan says, check, and commit output and lockfile together.
+ */
+async function translateOne(file: string, article: Article, target: LocaleInfo, report: ArticleReport, run: RunContext): Promise<void> {
+  const { options, signal, lock, lockfilePath, lockWriter, texts, memory } = run
+  const sourceLocale = articleLocale(article)
+  const out = placeOutput(file, sourceLocale, target, options)
+  report.output = out
+  const claimant = run.claims.get(out)
+  if (claimant !== undefined && claimant !== resolve(file)) {
+    throw new L10nError('E_OUTPUT_CONFLICT', { file, params: { output: out, other: claimant } })
+  }
+  run.claims.set(out, resolve(file))
+  if (sourceLocale.code === target.code) {
+    report.status = 'skipped'
+    return
+  }
+  const sourceKey = lockKey(lockfilePath, file)
+  const record = lock.articles[sourceKey]?.[target.code]
+  await recoverPending(out, record)
+  const existingText = await readTextFileIfExists(out)
+  const existing = existingText === undefined ? undefined : parseOrUndefined(existingText, out)
+  const existingSections = existing ? split(existing).map((section) => section.source) : undefined
+  // A file l10n did not write, or whose sections were added or removed by hand,
+  // cannot be merged section by section: leave it to a person unless --force.
+  const mergeable = existing !== undefined && record !== undefined && existingSections!.length === record.sections.length
+  if (existingText !== undefined && !mergeable && !options.force) throw new L10nError('E_TARGET_EDITED', { file: out })
+  const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
+  const sourceSections = split(article, options.split)
+  const fingerprint = options.translator.fingerprint(target)
+  const plans = planSections({
+    sections: sourceSections,
+    glossaryHashes: sourceSections.map((section) => sectionGlossaryHash(section.source, options.glossary, target)),
+    promptHash: fingerprint.promptHash,
+    model: fingerprint.model,
+    lock: mergeable ? record : undefined,
+    outputSections: mergeable ? existingSections : undefined,
+    retranslate: options.retranslate ?? 'none',
+    overwriteHandEdits: Boolean(options.force),
+    memory: (hash) => memory.lookup(target.code, hash),
+  })
+  const values = translatableValues(article.frontmatter.yaml, policy)
+  const keepValues = existing && mergeable && record?.frontmatter?.sourceHash === valuesHash(values) && options.retranslate !== 'all'
+  const prior: PriorTranslation = {
+    plans,
+    ...(keepValues ? { values: new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text])) } : {}),
+  }
+  const result = await translateArticle(article, sourceLocale, target, options, report, signal, prior)
+  signal.throwIfAborted()
+  const translated = parse(result.text, out)
+  // The identity provider copies the source on purpose: every text rule would fire.
+  if (options.translator.name !== 'identity') {
+    report.findings.push(
+      ...check(article, translated, {
+        sourceLocale: sourceLocale.code,
+        targetLocale: target.code,
+        ...(options.glossary ? { glossary: options.glossary } : {}),
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...options.check,
+      }),
+    )
+  }
+  report.status = existingText === result.text ? 'unchanged' : 'written'
+  // Two-phase commit: the draft waits beside the output until the lockfile
+  // records it, so a crash never leaves an output the lockfile does not know.
+  if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text)
+  const errorsBySection = new Map<number, number>()
+  for (const finding of report.findings) {
+    if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
+  }
+  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
+  entry.outputHash = contentHash(result.text)
+  await lockWriter.update((fresh) => {
+    const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
+    fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
+  })
+  if (report.status === 'written') await rename(pendingPath(out), out)
 }

@@ -159,6 +159,17 @@ describe('bad input: a clear message naming the place, exit 2, and no file left 
     expect(ws.files()).toContain('examples/en/soundtrack.md')
   })
 
+  it('translates a file named twice once, and refuses two sources writing one output', async () => {
+    const twice = await ws.run(['translate', ws.source, ws.source, '--to', 'en', '--provider', 'pseudo'])
+    expect(twice.code).toBe(0)
+    expect(twice.stdout.match(/Wrote/g)).toHaveLength(1)
+    const other = ws.path('examples/cn/other.md')
+    writeFileSync(other, readFileSync(ws.source, 'utf8'))
+    const clash = await ws.run(['translate', ws.source, other, '--to', 'de', '--provider', 'pseudo', '--out-pattern', 'de/one.md'])
+    expect(clash.code).toBe(2)
+    expect(clash.stderr).toMatch(/writes to .*de\/one\.md, which .* writes too/)
+  })
+
   it('usage errors name what is missing', async () => {
     expect((await ws.run(['translate', ws.source])).stderr).toMatch(/--to/)
     expect((await ws.run(['translate', '--to', 'en'])).stderr).toMatch(/at least one Markdown file/)
