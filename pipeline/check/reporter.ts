@@ -1,0 +1,62 @@
+/**
+ * The reporter: turns a rule hit into a finding with its severity (or drops it when the
+ * rule is off), its translated message and its places.
+ */
+import { t } from '../i18n.ts'
+import type { Finding, Place } from '../types.ts'
+import { RULES, type RuleId, type RuleSetting, type RuleSettings } from './rules.ts'
+
+export interface Where {
+  lng?: string | undefined
+  file: string
+  section?: number
+  heading?: string | null
+}
+
+export interface Report {
+  /** Message context (i18next `context`), for rules with several messages. */
+  context?: string
+  params?: Record<string, unknown>
+  source?: Place
+  target?: Place
+  expected?: unknown
+  actual?: unknown
+}
+
+export class Reporter {
+  readonly findings: Finding[] = []
+  constructor(
+    private readonly rules: RuleSettings | undefined,
+    private readonly where: Where,
+  ) {}
+
+  on(rule: RuleId): boolean {
+    return this.setting(rule) !== 'off'
+  }
+
+  private setting(rule: RuleId): RuleSetting {
+    return this.rules?.[rule] ?? RULES[rule]
+  }
+
+  add(rule: RuleId, report: Report): void {
+    const severity = this.setting(rule)
+    if (severity === 'off') return
+    const finding: Finding = {
+      ruleId: rule,
+      severity,
+      message: t(`check:${rule}`, {
+        ...report.params,
+        ...(report.context ? { context: report.context } : {}),
+        ...(this.where.lng ? { lng: this.where.lng } : {}),
+      }),
+      file: this.where.file,
+    }
+    if (this.where.section !== undefined) finding.section = this.where.section
+    if (this.where.heading !== undefined) finding.heading = this.where.heading
+    if (report.source) finding.sourcePosition = report.source
+    if (report.target) finding.targetPosition = report.target
+    if (report.expected !== undefined) finding.expected = report.expected
+    if (report.actual !== undefined) finding.actual = report.actual
+    this.findings.push(finding)
+  }
+}

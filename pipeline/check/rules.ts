@@ -1,0 +1,64 @@
+/**
+ * The rule table: every rule id with its default severity, and the validation of the
+ * per-rule settings a caller passes in.
+ */
+import type { Severity } from '../types.ts'
+
+/**
+ * Every rule with its default severity. This is the only list: the renderers, the CLI
+ * and the translator read rule ids from here.
+ */
+export const RULES = {
+  'frontmatter/yaml-invalid': 'error',
+  'frontmatter/keys': 'error',
+  'frontmatter/kept-changed': 'error',
+  'frontmatter/translated-missing': 'error',
+  'frontmatter/untranslated': 'warning',
+  'frontmatter/locale': 'error',
+  'sections/count': 'error',
+  'sections/heading-depth': 'error',
+  'sections/paragraph-count': 'error',
+  'sections/list-count': 'error',
+  'sections/list-item-count': 'error',
+  'sections/table-shape': 'error',
+  'sections/code-block': 'error',
+  'sections/inline-code': 'error',
+  'sections/link-urls': 'error',
+  'sections/image-urls': 'error',
+  'sections/html': 'error',
+  'sections/footnotes': 'error',
+  'inline/strong-count': 'warning',
+  'inline/emphasis-count': 'warning',
+  'inline/broken-emphasis': 'error',
+  'text/han-residue': 'error',
+  'text/identical-paragraph': 'warning',
+  'text/numbers': 'warning',
+  'text/length-ratio': 'warning',
+  'text/doubled-word': 'warning',
+  'text/unpaired-brackets': 'warning',
+  'glossary/locked-form-missing': 'error',
+  'glossary/wrong-form': 'error',
+  'glossary/inconsistent': 'warning',
+} as const satisfies Record<string, Severity>
+
+/** A rule id of {@link RULES}. */
+export type RuleId = keyof typeof RULES
+
+/** What `options.rules` may set a rule to: a severity, or `off`. */
+export type RuleSetting = Severity | 'off'
+
+/** Per-rule overrides, by rule id. Unknown ids are a programmer error (TypeError). */
+export type RuleSettings = Partial<Record<string, RuleSetting>>
+
+/** Throws a TypeError quoting the first unknown rule id or a setting that is no severity. */
+export function validateRules(rules: RuleSettings | undefined): void {
+  if (!rules) return
+  for (const [id, setting] of Object.entries(rules)) {
+    if (!(id in RULES)) {
+      throw new TypeError(`Expected a rule id of RULES in \`rules\`, got \`${id}\`; known: ${Object.keys(RULES).join(', ')}`)
+    }
+    if (setting !== undefined && setting !== 'error' && setting !== 'warning' && setting !== 'info' && setting !== 'off') {
+      throw new TypeError(`Expected \`rules['${id}']\` to be error, warning, info or off, got \`${String(setting)}\` (${typeof setting})`)
+    }
+  }
+}
