@@ -19,6 +19,7 @@ import { lockedForm, type Glossary } from './glossary.ts'
 import { contentHash } from './hash.ts'
 import { readTextFile, readTextFileIfExists, removeStaleTemps, writeFileAtomic } from './io.ts'
 import { rename, unlink } from 'node:fs/promises'
+import PQueue from 'p-queue'
 import { lint } from './lint.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
 import { parse, placeOf } from './parse.ts'
@@ -32,6 +33,9 @@ import type { Lockfile, LockSection, LockTranslation } from './lockfile.ts'
 import { createLockfileWriter, readLockfile, type LockfileWriter } from './lockstore.ts'
 import { planSections, translationHash, type SectionPlan } from './plan.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from './store.ts'
+
+/** Source × locale jobs running at once (each has its sections in the shared request queue). */
+const ARTICLES_IN_FLIGHT = 16
 
 /** Everything one `translate` run needs; the CLI builds it from flags, env and config. */
 export interface TranslateRunOptions {
@@ -312,15 +316,19 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const jobs: Promise<ArticleReport>[] = []
   // The same file named twice is translated once.
   const files = [...new Map(options.files.map((file) => [resolve(file), file])).values()]
+  // Articles in progress at once: enough to keep the request queue full, few enough that
+  // a tree of thousands of articles is never held in memory all together.
+  const articleQueue = new PQueue({ concurrency: ARTICLES_IN_FLIGHT })
   for (const file of files) {
-    const loaded = readTextFile(file).then((text) => parse(text, file))
+    let loaded: Promise<Article> | undefined
+    const load = () => (loaded ??= readTextFile(file).then((text) => parse(text, file)))
     for (const target of targets) {
       jobs.push(
-        (async () => {
+        articleQueue.add(async () => {
           const jobStarted = Date.now()
           const report = emptyReport(file, target.code, options.translator)
           try {
-            await translateOne(file, await loaded, target, report, run)
+            await translateOne(file, await load(), target, report, run)
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
@@ -337,12 +345,12 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           }
           options.onEvent?.({ type: 'article-done', report })
           return report
-        })(),
+        }),
       )
     }
   }
-  const articles = await Promise.all(jobs)
-  const count = (severity: string) => articles.reduce((sum, a) => sum + a.findings.filter((f) => f.severity === severity).length, 0)
+  const reports = await Promise.all(jobs)
+  const count = (severity: string) => reports.reduce((sum, a) => sum + a.findings.filter((f) => f.severity === severity).length, 0)
   return {
     provider: options.translator.name,
     ...(options.translator.model ? { model: options.translator.model } : {}),
@@ -350,14 +358,14 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     interrupted: options.signal?.aborted ?? false,
-    articles,
+    articles: reports,
     totals: {
-      articles: articles.length,
-      written: articles.filter((a) => a.status === 'written').length,
-      failed: articles.filter((a) => a.status === 'failed').length,
-      requests: articles.reduce((sum, a) => sum + a.requests, 0),
-      promptTokens: articles.reduce((sum, a) => sum + a.promptTokens, 0),
-      completionTokens: articles.reduce((sum, a) => sum + a.completionTokens, 0),
+      articles: reports.length,
+      written: reports.filter((a) => a.status === 'written').length,
+      failed: reports.filter((a) => a.status === 'failed').length,
+      requests: reports.reduce((sum, a) => sum + a.requests, 0),
+      promptTokens: reports.reduce((sum, a) => sum + a.promptTokens, 0),
+      completionTokens: reports.reduce((sum, a) => sum + a.completionTokens, 0),
       errors: count('error'),
       warnings: count('warning'),
     },

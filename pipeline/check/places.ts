@@ -37,6 +37,7 @@ export interface Locator {
   shift: number
 }
 
+/** The file place of an offset into the fragment; a negative offset is the fragment's start. */
 export function locate(locator: Locator, fragmentOffset: number): Place {
   return placeIn(locator.text, locator.shift + Math.max(0, fragmentOffset))
 }

@@ -6,6 +6,7 @@ import { t } from '../i18n.ts'
 import type { Finding, Place } from '../types.ts'
 import { RULES, type RuleId, type RuleSetting, type RuleSettings } from './rules.ts'
 
+/** What every finding of one reporter shares: the file, the section and the message language. */
 export interface Where {
   lng?: string | undefined
   file: string
@@ -13,6 +14,7 @@ export interface Where {
   heading?: string | null
 }
 
+/** One rule hit, before the severity and message are settled. */
 export interface Report {
   /** Message context (i18next `context`), for rules with several messages. */
   context?: string
@@ -23,6 +25,7 @@ export interface Report {
   actual?: unknown
 }
 
+/** Collects the findings of one file or section; rule settings decide what is kept and how severe. */
 export class Reporter {
   readonly findings: Finding[] = []
   constructor(

@@ -15,6 +15,7 @@ export function multisetMinus(a: readonly string[], b: readonly string[]): strin
   return rest
 }
 
+/** The first index where the lists differ (a missing item counts), or undefined when they are equal. */
 export function firstDifference<T>(a: readonly T[], b: readonly T[]): number | undefined {
   const length = Math.max(a.length, b.length)
   for (let index = 0; index < length; index++) if (a[index] !== b[index]) return index

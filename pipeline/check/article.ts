@@ -1,0 +1,154 @@
+/**
+ * `check`: a whole translated article against its source. Settles the locales, runs the
+ * frontmatter rules, aligns the sections, checks each pair with `checkSection` and
+ * reports sections without a partner and names rendered inconsistently.
+ */
+import type { RootContent } from 'mdast'
+import { DEFAULT_FRONTMATTER_POLICY } from '../frontmatter.ts'
+import { findLocale, requireLocale, type LocaleInfo } from '../locales.ts'
+import { split } from '../split.ts'
+import type { Article, Finding, Section } from '../types.ts'
+import { align, profileSimilarity } from './align.ts'
+import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
+import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
+import { expectedLengthRatio } from './language.ts'
+import { validateHeadingDepth, validateLengthRatio, type CheckOptions } from './options.ts'
+import { placeIn } from './places.ts'
+import { profile } from './profile.ts'
+import { Reporter } from './reporter.ts'
+import { validateRules } from './rules.ts'
+import { checkSection } from './section.ts'
+
+/** A locale guessed from the body's letters, for a file that does not say. */
+function guessLocale(article: Article): LocaleInfo {
+  const sample = article.body.slice(0, 4000)
+  const count = (pattern: RegExp) => sample.match(pattern)?.length ?? 0
+  const kana = count(/[\p{Script=Hiragana}\p{Script=Katakana}]/gu)
+  const han = count(/\p{Script=Han}/gu)
+  const cyrillic = count(/\p{Script=Cyrillic}/gu)
+  const latin = count(/\p{Script=Latin}/gu)
+  const code = kana > 20 ? 'jp' : han > latin ? 'cn' : cyrillic > latin ? 'ru' : 'en'
+  return findLocale(code)!
+}
+
+/** The top-level blocks of each section, in one pass over the tree. */
+function blocksBySection(article: Article, sections: readonly Section[]): RootContent[][] {
+  const groups: RootContent[][] = sections.map(() => [])
+  let index = 0
+  for (const node of article.tree.children) {
+    const start = node.position?.start.offset ?? 0
+    while (index < sections.length - 1 && start >= sections[index + 1]!.start) index++
+    groups[index]?.push(node)
+  }
+  return groups
+}
+
+/**
+ * Checks a translation against its source: frontmatter, then sections. Pure; `source`
+ * and `target` are parsed articles (`parse`), each parsed once.
+ *
+ * Sections pair up by position when both articles have as many. When the counts differ
+ * (a section dropped or split), pairing by position would compare every later section
+ * with its neighbour and bury the one real problem under a cascade of false ones. The
+ * sections are then aligned on what survives translation — heading depth, paragraph,
+ * bold and emphasis counts, numbers, URLs and length — with a global alignment that
+ * pairs as many as possible; each section left without a partner is one
+ * `sections/count` finding naming its heading, and paired sections are checked as usual.
+ */
+export function check(source: Article, target: Article, options: CheckOptions = {}): Finding[] {
+  validateRules(options.rules)
+  const headingDepth = validateHeadingDepth(options.headingDepth)
+  validateLengthRatio(options.lengthRatio)
+  const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
+  const key = localeKey(policy)
+  const sourceDeclared = declaredLocale(source, key)
+  const targetDeclared = declaredLocale(target, key)
+  const sourceLocale = options.sourceLocale
+    ? requireLocale(options.sourceLocale, source.file)
+    : ((sourceDeclared !== undefined ? findLocale(sourceDeclared) : undefined) ?? guessLocale(source))
+  // A target that still declares the source's locale (or none, or an unknown one) is
+  // reported by frontmatter/locale; its text is compared as the language it is written in.
+  const declaredTarget = targetDeclared !== undefined ? findLocale(targetDeclared) : undefined
+  const targetLocale = options.targetLocale
+    ? requireLocale(options.targetLocale, target.file)
+    : declaredTarget && declaredTarget.code !== sourceLocale.code
+      ? declaredTarget
+      : guessLocale(target)
+
+  const findings: Finding[] = []
+  const articleReporter = new Reporter(options.rules, { file: target.file, lng: options.lng })
+  compareFrontmatter(
+    source,
+    target,
+    policy,
+    { source: sourceLocale, target: targetLocale, targetGiven: options.targetLocale !== undefined, declaredTarget: targetDeclared },
+    articleReporter,
+  )
+  findings.push(...articleReporter.findings)
+
+  const sourceSections = split(source)
+  const targetSections = split(target)
+  const sourceBlocks = blocksBySection(source, sourceSections)
+  const targetBlocks = blocksBySection(target, targetSections)
+  const ratio = expectedLengthRatio(sourceLocale, targetLocale)
+  const pairs =
+    sourceSections.length === targetSections.length
+      ? sourceSections.map((_, index): [number | undefined, number | undefined] => [index, index])
+      : align(
+          sourceSections.map((section, index) => profile(sourceBlocks[index]!, section.start, true)),
+          targetSections.map((section, index) => profile(targetBlocks[index]!, section.start, false)),
+          profileSimilarity(ratio.median),
+        )
+
+  const termsBySection: { section: Section; uses: TermUse[] }[] = []
+  pairs.forEach(([a, b], position) => {
+    if (a !== undefined && b !== undefined) {
+      const s = sourceSections[a]!
+      const t = targetSections[b]!
+      findings.push(
+        ...checkSection(s.source, t.source, {
+          section: s.index,
+          heading: s.heading,
+          file: target.file,
+          sourceLocale: sourceLocale.code,
+          targetLocale: targetLocale.code,
+          sourceOffset: source.bodyStart + s.start,
+          targetOffset: target.bodyStart + t.start,
+          sourceText: source.text,
+          targetText: target.text,
+          headingDepth,
+          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start },
+          ...(options.rules ? { rules: options.rules } : {}),
+          ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
+          ...(options.glossary ? { glossary: options.glossary } : {}),
+          ...(options.lng ? { lng: options.lng } : {}),
+        }),
+      )
+      if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code) })
+      return
+    }
+    const missing = a !== undefined
+    const section = missing ? sourceSections[a]! : targetSections[b!]!
+    const reporter = new Reporter(options.rules, { file: target.file, section: section.index, heading: section.heading, lng: options.lng })
+    // Where the missing section would go: the start of the next paired target section.
+    let next: Section | undefined
+    for (let k = position + 1; k < pairs.length && !next; k++) {
+      const other = pairs[k]![1]
+      if (other !== undefined) next = targetSections[other]
+    }
+    reporter.add('sections/count', {
+      context: missing ? 'missing' : 'extra',
+      params: { heading: section.heading ?? '—', expected: sourceSections.length, actual: targetSections.length, count: sourceSections.length },
+      source: missing ? placeIn(source.text, source.bodyStart + section.start) : undefined,
+      target: missing
+        ? placeIn(target.text, next ? target.bodyStart + next.start : target.text.length)
+        : placeIn(target.text, target.bodyStart + section.start),
+      expected: missing ? section.heading : undefined,
+      actual: missing ? undefined : section.heading,
+    })
+    findings.push(...reporter.findings)
+  })
+
+  if (options.glossary) findings.push(...inconsistentTerms(termsBySection, source, target, options.rules, options.lng))
+  return findings
+}

@@ -1,0 +1,131 @@
+/**
+ * Glossary rules (`glossary/*`): each section must render a locked name in its locked
+ * form, and the article must render it the same way throughout.
+ */
+import { lockedForm, type Glossary, type GlossaryEntry } from '../glossary.ts'
+import { countForm, findTerms, normalize, normalizeTerm, verifyTerms } from '../terms.ts'
+import type { Article, Finding, Section } from '../types.ts'
+import type { Comparison } from './comparison.ts'
+import { locate, placeIn } from './places.ts'
+import { Reporter } from './reporter.ts'
+import type { RuleSettings } from './rules.ts'
+
+/** How one glossary entry of a source section is rendered in its target section. */
+export interface TermUse {
+  entry: GlossaryEntry
+  expected: string
+  /** Fragment offset of the first source occurrence. */
+  sourceOffset: number
+  /** Forms found in the target: the locked form and/or known-wrong forms, with counts. */
+  forms: Map<string, number>
+}
+
+/** Where a (normalized) form first occurs in a text, as an offset into the text. */
+function formOffset(text: string, form: string): number | undefined {
+  const normalized = normalize(text)
+  const needle = normalizeTerm(form)
+  const at = needle === '' ? -1 : normalized.text.indexOf(needle)
+  return at < 0 ? undefined : normalized.starts[at]
+}
+
+/** How each glossary entry of the source fragment is rendered in the target fragment. */
+export function termUses(sourceMarkdown: string, targetMarkdown: string, glossary: Glossary, targetLocale: string): TermUse[] {
+  const uses = new Map<GlossaryEntry, TermUse>()
+  for (const match of findTerms(sourceMarkdown, glossary)) {
+    if (uses.has(match.entry)) continue
+    const expected = lockedForm(match.entry, targetLocale)
+    if (expected === undefined) continue
+    const forms = new Map<string, number>()
+    for (const form of [expected, ...(match.entry.wrong[targetLocale] ?? [])]) {
+      const count = countForm(targetMarkdown, form)
+      if (count > 0) forms.set(form, count)
+    }
+    uses.set(match.entry, { entry: match.entry, expected, sourceOffset: match.start, forms })
+  }
+  return [...uses.values()]
+}
+
+/** Reports locked names the target section lacks or renders in a known-wrong form. */
+export function compareTerms(comparison: Comparison): void {
+  const { reporter, glossary, source, target } = comparison
+  if (!glossary) return
+  if (!reporter.on('glossary/locked-form-missing') && !reporter.on('glossary/wrong-form')) return
+  // Terms are looked up in the Markdown, not the prose: terms.ts ignores emphasis
+  // markers and line breaks inside a name, and its offsets are then fragment offsets.
+  const problems = verifyTerms(source.markdown, target.markdown, glossary, comparison.targetLocale.code)
+  if (problems.length === 0) return
+  const firstSource = new Map<GlossaryEntry, number>()
+  for (const match of findTerms(source.markdown, glossary)) if (!firstSource.has(match.entry)) firstSource.set(match.entry, match.start)
+  for (const problem of problems) {
+    const sourceOffset = firstSource.get(problem.entry) ?? 0
+    if (problem.kind === 'missing') {
+      // Point at the paragraph that should hold the name, when the paragraphs pair up.
+      const paragraphs = source.profile.paragraphs
+      let index = -1
+      for (let k = 0; k < paragraphs.length && paragraphs[k]!.offset <= sourceOffset; k++) index = k
+      const targetBlock = index >= 0 && paragraphs.length === target.profile.paragraphs.length ? target.profile.paragraphs[index] : undefined
+      reporter.add('glossary/locked-form-missing', {
+        params: { term: problem.entry.source, expected: problem.expected, count: problem.sourceCount },
+        source: locate(source.locator, sourceOffset),
+        target: locate(target.locator, targetBlock?.offset ?? 0),
+        expected: problem.expected,
+        actual: null,
+      })
+    } else {
+      reporter.add('glossary/wrong-form', {
+        params: { term: problem.entry.source, expected: problem.expected, form: problem.form, count: problem.count },
+        source: locate(source.locator, sourceOffset),
+        target: locate(target.locator, formOffset(target.markdown, problem.form) ?? 0),
+        expected: problem.expected,
+        actual: problem.form,
+      })
+    }
+  }
+}
+
+/**
+ * Names rendered one way in some sections and another way (or not at all) in others.
+ * Each section's own problem is already a `glossary/*` error; this warning shows the
+ * article-wide picture a reviewer fixes in one pass.
+ */
+export function inconsistentTerms(
+  sections: readonly { section: Section; uses: TermUse[] }[],
+  source: Article,
+  target: Article,
+  rules: RuleSettings | undefined,
+  lng: string | undefined,
+): Finding[] {
+  const byEntry = new Map<GlossaryEntry, { section: Section; use: TermUse }[]>()
+  for (const { section, uses } of sections) {
+    for (const use of uses) {
+      const list = byEntry.get(use.entry)
+      if (list) list.push({ section, use })
+      else byEntry.set(use.entry, [{ section, use }])
+    }
+  }
+  const findings: Finding[] = []
+  for (const [entry, list] of byEntry) {
+    if (list.length < 2) continue
+    const rendering = (use: TermUse) => {
+      const forms = [...use.forms.keys()]
+      return forms.length === 0 ? '?' : forms.join(' / ')
+    }
+    const renderings = new Set(list.map(({ use }) => rendering(use)))
+    if (renderings.size < 2) continue
+    const expected = list[0]!.use.expected
+    const odd = list.find(({ use }) => rendering(use) !== expected) ?? list[0]!
+    const reporter = new Reporter(rules, { file: target.file, section: odd.section.index, heading: odd.section.heading, lng })
+    reporter.add('glossary/inconsistent', {
+      params: {
+        term: entry.source,
+        expected,
+        renderings: list.map(({ section, use }) => `§${section.index} ${rendering(use)}`).join(', '),
+      },
+      source: placeIn(source.text, source.bodyStart + odd.section.start + odd.use.sourceOffset),
+      expected,
+      actual: list.map(({ section, use }) => ({ section: section.index, forms: [...use.forms.keys()] })),
+    })
+    findings.push(...reporter.findings)
+  }
+  return findings
+}

@@ -1,0 +1,99 @@
+/**
+ * Numbers in a text and their spellings in the other language, so `text/numbers` can
+ * tell a dropped number from one written differently (1,000 = 1.000, 60年代 = 1960s).
+ */
+
+/** A number in a text, with the spellings it may take in the other language. */
+export interface NumberToken {
+  /** As written. */
+  text: string
+  /** Canonical digit strings that count as the same number (`60年代` → 60, 1960, 2060). */
+  keys: string[]
+  offset: number
+}
+
+const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/g
+// Chinese decades in digits: 60年代, 60-70年代 (both decades).
+const DECADE = /(?<!\d)(\d{2})(?:\s*[-–—~～至到]\s*(\d{2}))?\s*年代/g
+// Decades and centuries in Chinese numerals: 三十年代, 五六十年代 (the 50s and 60s), 二十世纪.
+const HAN_DIGITS = '〇一二三四五六七八九'
+const HAN_DECADE = /([一二三四五六七八九]{1,2})十年代/g
+const HAN_CENTURY = /(?<![一二三四五六七八九十〇])([一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])世纪/g
+// Group separators: comma, dot, no-break and thin spaces before exactly three digits.
+const NUMBER = /\d+(?:[,.\u00a0\u202f\u2009]\d{3}(?!\d))*(?:[.,]\d+)?/g
+
+/** 1–99 written in Chinese numerals (十九, 二十, 二十一). */
+function hanNumber(text: string): number {
+  const ten = text.indexOf('十')
+  if (ten === -1) return HAN_DIGITS.indexOf(text)
+  const tens = ten === 0 ? 1 : HAN_DIGITS.indexOf(text[0]!)
+  const ones = ten === text.length - 1 ? 0 : HAN_DIGITS.indexOf(text[ten + 1]!)
+  return tens * 10 + ones
+}
+
+function canonicalNumber(text: string): string {
+  return text.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
+}
+
+/**
+ * Numbers in a text. Separators are dropped (1,000 = 1.000 = 1000, and 3.5 = 3,5), full-width
+ * digits count as digits, and a Chinese decade (`60年代`, `六十年代`, each of `五六十年代`)
+ * matches 60, 1960 or 2060 (`1960s`); a century in numerals (`二十世纪`) matches 20 (`20th`).
+ * Other numbers written in Chinese numerals (三个, 一部) are words, not numbers.
+ */
+export function extractNumbers(value: string, offset = 0): NumberToken[] {
+  const text = value.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xff10 + 48))
+  const tokens: NumberToken[] = []
+  for (const match of text.matchAll(HAN_DECADE)) {
+    for (const digit of match[1]!) {
+      const decade = `${HAN_DIGITS.indexOf(digit)}0`
+      tokens.push({ text: match[0], keys: [decade, `19${decade}`, `20${decade}`], offset: offset + match.index })
+    }
+  }
+  for (const match of text.matchAll(HAN_CENTURY)) {
+    tokens.push({ text: match[0], keys: [String(hanNumber(match[1]!))], offset: offset + match.index })
+  }
+  let masked = text
+  for (const match of text.matchAll(DECADE)) {
+    for (const decade of [match[1], match[2]]) {
+      if (decade === undefined) continue
+      const key = canonicalNumber(decade)
+      tokens.push({ text: match[0], keys: [key, `19${decade}`, `20${decade}`], offset: offset + match.index })
+    }
+    masked = masked.slice(0, match.index) + ' '.repeat(match[0].length) + masked.slice(match.index + match[0].length)
+  }
+  for (const match of masked.matchAll(NUMBER)) {
+    tokens.push({ text: match[0], keys: [canonicalNumber(match[0])], offset: offset + match.index })
+  }
+  return tokens.sort((a, b) => a.offset - b.offset)
+}
+
+/** Source tokens without a counterpart in the target (each target token used once). */
+export function missingNumbers(source: readonly NumberToken[], target: readonly NumberToken[]): NumberToken[] {
+  const byKey = new Map<string, number[]>()
+  target.forEach((token, index) => {
+    for (const key of token.keys) {
+      const list = byKey.get(key)
+      if (list) list.push(index)
+      else byKey.set(key, [index])
+    }
+  })
+  const used = new Set<number>()
+  const missing: NumberToken[] = []
+  // Exact numbers first: a decade (60, 1960 or 2060) must not take the only plain 80 ("CS-80").
+  const ordered = [...source].sort((a, b) => a.keys.length - b.keys.length)
+  for (const token of ordered) {
+    let found = false
+    for (const key of token.keys) {
+      const candidates = byKey.get(key)
+      const free = candidates?.find((index) => !used.has(index))
+      if (free !== undefined) {
+        used.add(free)
+        found = true
+        break
+      }
+    }
+    if (!found) missing.push(token)
+  }
+  return missing.sort((a, b) => a.offset - b.offset)
+}

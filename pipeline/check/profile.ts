@@ -1,0 +1,247 @@
+/**
+ * The profile of a fragment: everything the section rules compare (headings,
+ * paragraphs, lists, tables, code, URLs, HTML, footnotes, emphasis, numbers, length),
+ * collected in one walk of its mdast blocks.
+ */
+import type { Nodes, RootContent } from 'mdast'
+import { toString } from 'mdast-util-to-string'
+import { findLeftovers } from '../lint.ts'
+import { extractNumbers, type NumberToken } from './numbers.ts'
+import { codePoints } from './strings.ts'
+
+function isLeftoverText(text: string): boolean {
+  const leftovers = findLeftovers(text)
+  if (leftovers.length === 0) return false
+  let rest = ''
+  let at = 0
+  for (const leftover of leftovers) {
+    rest += text.slice(at, leftover.start)
+    at = leftover.end
+  }
+  rest += text.slice(at)
+  return rest.trim() === ''
+}
+
+function maskLeftovers(text: string): string {
+  let masked = text
+  for (const leftover of findLeftovers(text)) {
+    masked = masked.slice(0, leftover.start) + ' '.repeat(leftover.end - leftover.start) + masked.slice(leftover.end)
+  }
+  return masked
+}
+
+/** A run of inline text: a paragraph, a heading or a table cell. */
+export interface TextBlock {
+  kind: 'paragraph' | 'heading' | 'cell'
+  offset: number
+  /** Text of its text nodes; inline code, HTML and footnote references are U+FFFC. */
+  prose: string
+  /** Where each text node starts in `prose`, and in the fragment. */
+  segments: { at: number; offset: number }[]
+  strong: number
+  emphasis: number
+  numbers: NumberToken[]
+  codes: string[]
+  urls: string[]
+  /** Code points of text and inline code (the length-ratio measure). */
+  chars: number
+}
+
+/** A value and its offset in the fragment. */
+export interface Located<T> {
+  offset: number
+  value: T
+}
+
+/** What one walk of a fragment collects. */
+export interface Profile {
+  headings: Located<number>[]
+  /** Every paragraph, heading and table cell. */
+  blocks: TextBlock[]
+  /**
+   * Paragraphs outside lists: what `sections/paragraph-count` counts. A list's
+   * paragraphs are its items, counted by the list rules, so one dropped item is one finding.
+   */
+  paragraphs: TextBlock[]
+  lists: Located<number>[]
+  tables: Located<string>[]
+  code: Located<string>[]
+  inlineCode: Located<string>[]
+  links: Located<string>[]
+  images: Located<string>[]
+  html: Located<string>[]
+  footnoteReferences: number[]
+  footnoteDefinitions: number[]
+  strong: number[]
+  emphasis: number[]
+  /** Text nodes outside code and URL text. */
+  texts: Located<string>[]
+  numbers: NumberToken[]
+  chars: number
+  /** All prose, blocks separated by blank lines (what glossary matching reads). */
+  prose: string
+}
+
+/**
+ * Stands in a block's prose for inline code, HTML, footnote references and autolink
+ * text: the prose keeps a mark where they were, but their text is not read as prose.
+ */
+export const PLACEHOLDER = '\ufffc'
+
+/** The fragment offset of a position in a block's prose. */
+export function blockOffset(block: TextBlock, proseIndex: number): number {
+  let segment = block.segments[0]
+  for (const candidate of block.segments) {
+    if (candidate.at > proseIndex) break
+    segment = candidate
+  }
+  return segment ? segment.offset + (proseIndex - segment.at) : block.offset
+}
+
+/**
+ * Walks blocks once. With `dropLeftovers`, paragraphs that are nothing but generator
+ * leftovers are skipped whole and leftovers inside other text are blanked, so neither
+ * counts: the translator leaves them out and the reference translation omits them.
+ */
+export function profile(blocks: readonly RootContent[], base: number, dropLeftovers: boolean): Profile {
+  const result: Profile = {
+    headings: [],
+    blocks: [],
+    paragraphs: [],
+    lists: [],
+    tables: [],
+    code: [],
+    inlineCode: [],
+    links: [],
+    images: [],
+    html: [],
+    footnoteReferences: [],
+    footnoteDefinitions: [],
+    strong: [],
+    emphasis: [],
+    texts: [],
+    numbers: [],
+    chars: 0,
+    prose: '',
+  }
+  let block: TextBlock | undefined
+  let listDepth = 0
+  const proseParts: string[] = []
+
+  const openBlock = (kind: TextBlock['kind'], offset: number): TextBlock => ({
+    kind,
+    offset,
+    prose: '',
+    segments: [],
+    strong: 0,
+    emphasis: 0,
+    numbers: [],
+    codes: [],
+    urls: [],
+    chars: 0,
+  })
+
+  const walk = (node: Nodes, linkUrl: string | undefined): void => {
+    const offset = (node.position?.start.offset ?? base) - base
+    switch (node.type) {
+      case 'paragraph':
+      case 'heading':
+      case 'tableCell': {
+        if (node.type === 'paragraph' && dropLeftovers && isLeftoverText(toString(node))) return
+        if (node.type === 'heading') result.headings.push({ offset, value: node.depth })
+        const outer = block
+        const current = openBlock(node.type === 'tableCell' ? 'cell' : node.type, offset)
+        block = current
+        for (const child of node.children) walk(child, linkUrl)
+        block = outer
+        result.blocks.push(current)
+        if (current.kind === 'paragraph' && listDepth === 0) result.paragraphs.push(current)
+        result.chars += current.chars
+        if (current.prose.trim() !== '') proseParts.push(current.prose)
+        return
+      }
+      case 'text': {
+        // Text that only repeats its link's URL (autolinks) is a URL, not prose.
+        if (linkUrl !== undefined && (linkUrl === node.value || linkUrl.endsWith(`//${node.value}`) || linkUrl === `mailto:${node.value}`)) {
+          if (block) block.prose += PLACEHOLDER
+          return
+        }
+        const value = dropLeftovers ? maskLeftovers(node.value) : node.value
+        result.texts.push({ offset, value })
+        const numbers = extractNumbers(value, offset)
+        result.numbers.push(...numbers)
+        if (block) {
+          block.segments.push({ at: block.prose.length, offset })
+          block.prose += value
+          block.numbers.push(...numbers)
+          block.chars += codePoints(value)
+        } else {
+          result.chars += codePoints(value)
+        }
+        return
+      }
+      case 'inlineCode':
+        result.inlineCode.push({ offset, value: node.value })
+        if (block) {
+          block.codes.push(node.value)
+          block.prose += PLACEHOLDER
+          block.chars += codePoints(node.value)
+        }
+        return
+      case 'code':
+        result.code.push({ offset, value: `${node.lang ?? ''}\n${node.value}` })
+        return
+      case 'html':
+        result.html.push({ offset, value: node.value.trim() })
+        if (block) block.prose += PLACEHOLDER
+        return
+      case 'image':
+        result.images.push({ offset, value: node.url })
+        return
+      case 'definition':
+        result.links.push({ offset, value: node.url })
+        return
+      case 'link':
+        result.links.push({ offset, value: node.url })
+        block?.urls.push(node.url)
+        for (const child of node.children) walk(child, node.url)
+        return
+      case 'strong':
+        result.strong.push(offset)
+        if (block) block.strong++
+        break
+      case 'emphasis':
+        result.emphasis.push(offset)
+        if (block) block.emphasis++
+        break
+      case 'list':
+        result.lists.push({ offset, value: node.children.length })
+        listDepth++
+        for (const child of node.children) walk(child, linkUrl)
+        listDepth--
+        return
+      case 'table': {
+        const columns = Math.max(0, ...node.children.map((row) => row.children.length))
+        result.tables.push({ offset, value: `${node.children.length}×${columns}` })
+        break
+      }
+      case 'footnoteReference':
+        result.footnoteReferences.push(offset)
+        if (block) block.prose += PLACEHOLDER
+        return
+      case 'footnoteDefinition':
+        result.footnoteDefinitions.push(offset)
+        break
+      case 'break':
+        if (block) block.prose += '\n'
+        return
+      default:
+        break
+    }
+    if ('children' in node) for (const child of node.children) walk(child as Nodes, linkUrl)
+  }
+
+  for (const node of blocks) walk(node, undefined)
+  result.prose = proseParts.join('\n\n')
+  return result
+}

@@ -1,0 +1,180 @@
+/**
+ * Text rules of a section pair (`text/*`): what a model tends to get wrong in the words
+ * themselves — source script left behind, paragraphs left untranslated, numbers
+ * dropped, a section cut short, doubled words and unpaired brackets.
+ */
+import { isCjk } from '../locales.ts'
+import type { Comparison } from './comparison.ts'
+import { looksUntranslated } from './language.ts'
+import { missingNumbers } from './numbers.ts'
+import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
+import { normalizeSpace, truncate } from './strings.ts'
+
+// A run of Chinese (or Japanese kana) with the punctuation between its characters.
+const HAN_RUN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}](?:[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\u3000-\u303f\uff01-\uff5e\u2014\u2026\u201c\u201d]*[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])?/gu
+
+// Full-width forms count as their ASCII twins: （ ≡ (.
+const BRACKET_FOLD: Record<string, string> = { '（': '(', '）': ')', '［': '[', '］': ']', '｛': '{', '｝': '}', '＂': '"' }
+const BRACKET_PAIRS: [string, string][] = [
+  ['(', ')'],
+  ['[', ']'],
+  ['{', '}'],
+  ['《', '》'],
+  ['「', '」'],
+  ['『', '』'],
+  ['【', '】'],
+  ['«', '»'],
+]
+const CLOSER = new Map(BRACKET_PAIRS.map(([open, close]) => [close, open]))
+const OPENER = new Set(BRACKET_PAIRS.map(([open]) => open))
+
+/**
+ * Bracket kinds left open or closed without opening in a text. Double quotes of every
+ * style (" “ ” „) must come in an even number (German opens with „ and closes with “).
+ * ’ is also the apostrophe, so only an unclosed ‘ counts.
+ */
+export function unpairedBrackets(text: string): string[] {
+  const counts = new Map<string, number>()
+  const bump = (key: string, by: number) => counts.set(key, (counts.get(key) ?? 0) + by)
+  const unpaired = new Set<string>()
+  let doubleQuotes = 0
+  let singleOpen = 0
+  let singleClose = 0
+  for (const raw of text) {
+    const char = BRACKET_FOLD[raw] ?? raw
+    if (OPENER.has(char)) {
+      bump(char, 1)
+    } else if (CLOSER.has(char)) {
+      const open = CLOSER.get(char)!
+      if ((counts.get(open) ?? 0) > 0) bump(open, -1)
+      else unpaired.add(`${open}${char}`)
+    } else if (char === '"' || char === '“' || char === '”' || char === '„') {
+      doubleQuotes++
+    } else if (char === '‘') {
+      singleOpen++
+    } else if (char === '’') {
+      singleClose++
+    }
+  }
+  for (const [open, count] of counts) if (count > 0) unpaired.add(`${open}${BRACKET_PAIRS.find(([o]) => o === open)![1]}`)
+  if (doubleQuotes % 2 === 1) unpaired.add('""')
+  if (singleOpen > singleClose) unpaired.add('‘’')
+  return [...unpaired].sort()
+}
+
+// Doubled words that are grammatical ("that that", "had had", "nous nous").
+const DOUBLED_OK: Record<string, ReadonlySet<string>> = {
+  en: new Set(['that', 'had', 'is', 'do']),
+  de: new Set(['die', 'der', 'das', 'sie', 'es']),
+  fr: new Set(['nous', 'vous']),
+  nl: new Set(['die', 'dat']),
+}
+const DOUBLED = /(?<![\p{L}\p{N}'’-])(\p{L}+)\s+(\1)(?![\p{L}\p{N}])/giu
+
+/** Reports the text heuristics' hits in the target, pointing at the source paragraph where one pairs up. */
+export function compareText(comparison: Comparison): void {
+  const { reporter, sourceLocale, targetLocale, source, target, at, pairs, counterpart, ratio } = comparison
+  const s = source.profile
+  const tp = target.profile
+
+  if (reporter.on('text/han-residue') && !isCjk(targetLocale)) {
+    for (const block of tp.blocks) {
+      const runs = [...block.prose.matchAll(HAN_RUN)]
+      if (runs.length === 0) continue
+      const residue = runs.map((run) => run[0])
+      reporter.add('text/han-residue', {
+        params: { count: residue.length, residue: truncate(residue.join(' … '), 60) },
+        source: at(source, 0),
+        target: at(target, blockOffset(block, runs[0]!.index)),
+        actual: residue,
+      })
+    }
+  }
+
+  if (reporter.on('text/identical-paragraph')) {
+    const sourceTexts = new Map<string, TextBlock>()
+    for (const block of s.blocks) if (block.kind === 'paragraph') sourceTexts.set(normalizeSpace(block.prose), block)
+    for (const block of tp.blocks) {
+      if (block.kind !== 'paragraph') continue
+      const key = normalizeSpace(block.prose)
+      const original = sourceTexts.get(key)
+      if (!original || !looksUntranslated(original.prose.replaceAll(PLACEHOLDER, ' '), block.prose.replaceAll(PLACEHOLDER, ' '), sourceLocale, targetLocale)) continue
+      reporter.add('text/identical-paragraph', {
+        params: { text: truncate(key, 60) },
+        source: at(source, original.offset),
+        target: at(target, block.offset),
+      })
+    }
+  }
+
+  if (reporter.on('text/numbers')) {
+    const missing = missingNumbers(s.numbers, tp.numbers)
+    if (missing.length > 0) {
+      const first = missing[0]!
+      const holder = s.paragraphs.findIndex((block) => block.numbers.includes(first))
+      const other = holder === -1 ? undefined : counterpart(holder)
+      reporter.add('text/numbers', {
+        params: { count: missing.length, numbers: missing.map((token) => token.text).join(', ') },
+        source: at(source, first.offset),
+        target: at(target, other?.offset),
+        expected: missing.map((token) => token.text),
+        actual: tp.numbers.map((token) => token.text),
+      })
+    }
+  }
+
+  if (reporter.on('text/length-ratio') && s.chars >= 40) {
+    const range = comparison.lengthRatio ?? ratio
+    const actual = tp.chars / s.chars
+    if (actual < range.min || actual > range.max) {
+      reporter.add('text/length-ratio', {
+        context: actual < range.min ? 'short' : 'long',
+        params: { ratio: actual.toFixed(2), min: range.min.toFixed(2), max: range.max.toFixed(2), sourceChars: s.chars, targetChars: tp.chars },
+        source: at(source, 0),
+        target: at(target, 0),
+        expected: { min: range.min, max: range.max },
+        actual: Number(actual.toFixed(3)),
+      })
+    }
+  }
+
+  if (reporter.on('text/doubled-word') && (targetLocale.script === 'Latn' || targetLocale.script === 'Cyrl')) {
+    const allowed = DOUBLED_OK[targetLocale.code]
+    for (const block of tp.blocks) {
+      for (const match of block.prose.matchAll(DOUBLED)) {
+        const word = match[1]!.toLowerCase()
+        if (allowed?.has(word)) continue
+        // Capitalized twice the same way is a name ("La La Land", "Duran Duran"), not a slip.
+        if (match[1] === match[2] && /^\p{Lu}/u.test(match[1]!)) continue
+        reporter.add('text/doubled-word', {
+          params: { text: match[0] },
+          source: at(source, 0),
+          target: at(target, blockOffset(block, match.index)),
+          actual: match[0],
+        })
+      }
+    }
+  }
+
+  if (reporter.on('text/unpaired-brackets')) {
+    const sourceIndex = new Map<TextBlock, TextBlock>()
+    for (const [a, b] of pairs()) if (a !== undefined && b !== undefined) sourceIndex.set(tp.paragraphs[b]!, s.paragraphs[a]!)
+    for (const block of tp.blocks) {
+      if (block.kind !== 'paragraph') continue
+      const unpaired = unpairedBrackets(block.prose)
+      if (unpaired.length === 0) continue
+      // The same imbalance in the source paragraph ("1) … 2) …") is the author's, not the translator's.
+      const original = sourceIndex.get(block)
+      const inherited = original ? new Set(unpairedBrackets(original.prose)) : new Set<string>()
+      const fresh = unpaired.filter((kind) => !inherited.has(kind))
+      if (fresh.length === 0) continue
+      reporter.add('text/unpaired-brackets', {
+        params: { count: fresh.length, brackets: fresh.join(' ') },
+        source: at(source, original?.offset),
+        target: at(target, block.offset),
+        actual: fresh,
+      })
+    }
+  }
+}
