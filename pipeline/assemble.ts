@@ -42,10 +42,12 @@ export function withLineEndings(text: string, eol: '\n' | '\r\n'): string {
  */
 export function removalRange(body: string, block: { start: number; end: number }): { start: number; end: number } {
   const rest = /^(?:[ \t]*\r?\n)*/.exec(body.slice(block.end))
-  let end = block.end + (rest?.[0].length ?? 0)
-  // At the very end of the body keep the file's final line break.
-  if (end === body.length) end = block.end
-  return { start: block.start, end }
+  const end = block.end + (rest?.[0].length ?? 0)
+  if (end < body.length) return { start: block.start, end }
+  // The last block: take the blank lines before it instead, so the file still ends
+  // the way it did (one final line break) after the previous block.
+  const before = /(?:\r?\n[ \t]*)*$/.exec(body.slice(0, block.start))
+  return { start: block.start - (before?.[0].length ?? 0), end: block.end }
 }
 
 /** What goes into the new file: the new frontmatter YAML text and the body replacements. */
@@ -62,10 +64,14 @@ export interface AssemblyInput {
  */
 export function assemble(article: Article, input: AssemblyInput): string {
   const { text, frontmatter, body, eol } = article
-  const yaml = input.frontmatterYaml === undefined ? frontmatter.yaml : withLineEndings(input.frontmatterYaml, eol)
+  // localizeFrontmatter splices single-line values into the source YAML, keeping its line endings.
+  const yaml = input.frontmatterYaml ?? frontmatter.yaml
+  // Text equal to what it replaces stays byte-identical, mixed line endings included.
   const newBody = splice(
     body,
-    input.body.map((replacement) => ({ ...replacement, text: withLineEndings(replacement.text, eol) })),
+    input.body.map((replacement) =>
+      replacement.text === body.slice(replacement.start, replacement.end) ? replacement : { ...replacement, text: withLineEndings(replacement.text, eol) },
+    ),
   )
   return text.slice(0, frontmatter.yamlStart) + yaml + text.slice(frontmatter.yamlEnd, article.bodyStart) + newBody
 }

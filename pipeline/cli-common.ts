@@ -29,7 +29,6 @@ export interface CliIo {
 
 /** Flags every command takes. */
 export const COMMON_OPTIONS = {
-  lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options']
 

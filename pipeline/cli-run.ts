@@ -162,7 +162,9 @@ export function progressLine(io: CliIo) {
     }
     if (event.type === 'article-done') {
       if (io.isTty) io.stderr('\r\x1b[K')
-      io.stdout(articleLine(event.report) + '\n')
+      // A failure is an error message: stderr, once.
+      if (event.report.status === 'failed') io.stderr(articleLine(event.report) + '\n')
+      else io.stdout(articleLine(event.report) + '\n')
       return
     }
     if (io.isTty) {
@@ -180,13 +182,14 @@ function articleLine(report: ArticleReport): string {
     output: report.output ? relativePath(report.output) : '',
     locale: report.locale,
     provider: report.provider,
-    sections: report.sections.total,
+    // Counted phrases are built apart so each gets its own plural form.
+    sections: t('cli:n-sections', { count: report.sections.total }),
     cached: report.sections.cached,
-    requests: report.requests,
-    errors,
-    warnings,
+    reused: report.sections.reused,
+    requests: t('cli:n-requests', { count: report.requests }),
+    errors: t('cli:n-errors', { count: errors }),
+    warnings: t('cli:n-warnings', { count: warnings }),
     message: report.error?.message ?? '',
-    count: report.sections.total,
   }
   return t(`cli:article-${report.status}`, params)
 }

@@ -2,6 +2,7 @@
  * The `l10n` command line: argument parsing, progress, printing and exit codes. All the
  * work happens in the orchestrator (`translate.ts`) and the pure stages.
  */
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
 import { check } from './check.ts'
@@ -56,6 +57,10 @@ async function commandTranslate(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length === 0) throw usage(t('cli:need-files'))
   const settings = await resolveRunSettings(values, io)
+  // Found out now, not after the run has been paid for.
+  if (values.report && statSync(resolve(values.report), { throwIfNoEntry: false })?.isDirectory()) {
+    throw usage(t('cli:report-is-folder', { path: values.report }))
+  }
   const provider = openProvider(settings, io, { cache: !values['no-cache'] })
   io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
   let report: RunReport
@@ -82,9 +87,6 @@ async function commandTranslate(args: string[], io: CliIo): Promise<number> {
   if (findings.length > 0) {
     const format = values.format === 'json' || values.format === 'markdown' ? values.format : 'human'
     io.stdout(renderFindings(findings, { format, color: io.isTty && !io.env.NO_COLOR }) + '\n')
-  }
-  for (const article of report.articles) {
-    if (article.error) io.stderr(`${article.error.message}\n`)
   }
   if (values.report) {
     await writeFileAtomic(resolve(values.report), JSON.stringify(report, null, 2) + '\n')
@@ -140,10 +142,16 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
  */
 export async function main(argv: string[], overrides: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = { ...defaultIo(), ...overrides }
+  // --lang may stand anywhere, before the command too; it is taken out here.
   const langIndex = argv.findIndex((arg) => arg === '--lang' || arg.startsWith('--lang='))
   const explicitLang = langIndex === -1 ? undefined : argv[langIndex]!.includes('=') ? argv[langIndex]!.split('=')[1] : argv[langIndex + 1]
+  const args = langIndex === -1 ? argv : argv.filter((_, i) => i !== langIndex && (argv[langIndex]!.includes('=') || i !== langIndex + 1))
   setUiLanguage(detectUiLanguage(explicitLang, io.env))
-  const [command, ...rest] = argv
+  if (langIndex !== -1 && !/^(en|zh(-cn|-hans)?)$/i.test(explicitLang ?? '')) {
+    io.stderr(`${pc.red('l10n:')} ${t('cli:bad-lang', { value: explicitLang ?? '' })}\n`)
+    return EXIT.usage
+  }
+  const [command, ...rest] = args
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(t('cli:help', { locales: LOCALES.map((locale) => locale.code).join(', ') }) + '\n')
     return command ? EXIT.ok : EXIT.usage

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_IS_DIRECTORY'
   | 'E_NOT_UTF8'
   | 'E_NO_FRONTMATTER'
+  | 'E_UNCLOSED_FRONTMATTER'
   | 'E_FRONTMATTER_EXECUTABLE'
   | 'E_YAML'
   | 'E_EMPTY_BODY'

@@ -97,7 +97,8 @@ export function localizeFrontmatter(
   const replacements: Replacement[] = []
   for (const site of translatableSites(yaml, policy)) {
     const translated = translations.get(site.id)
-    if (translated !== undefined) replacements.push(replacementFor(yaml, site.node, translated, site.inFlow))
+    // An unchanged value keeps its exact source text (block scalars, escapes, folding).
+    if (translated !== undefined && translated !== site.text) replacements.push(replacementFor(yaml, site.node, translated, site.inFlow))
   }
   const document = parseDocument(yaml)
   let appended = ''
@@ -105,7 +106,7 @@ export function localizeFrontmatter(
     const value = template.replaceAll('{locale}', targetLocale)
     const node = document.getIn(keyPath(key), true) as Node | undefined
     if (isScalar(node)) {
-      replacements.push(replacementFor(yaml, node, value, false))
+      if (node.value !== value) replacements.push(replacementFor(yaml, node, value, false))
     } else if (node === undefined && !key.includes('.') && (document.contents === null || isMap(document.contents))) {
       appended += `${key}: ${formatScalar(value, 'PLAIN', false)}\n`
     }

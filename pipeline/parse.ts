@@ -68,10 +68,14 @@ function cutFrontmatter(text: string, file: string): FrontmatterBlock {
   const refuse = () => {
     throw new L10nError('E_FRONTMATTER_EXECUTABLE', { file, line: 1, column: 4, params: { language } })
   }
+  // The closing fence is `---` or YAML's document end `...`; gray-matter needs to be told which.
+  const closing = /^(---|\.\.\.)[ \t]*$/m.exec(text.slice(start + opening[0].length))
+  if (!closing) throw new L10nError('E_UNCLOSED_FRONTMATTER', { file, line: 1, column: 1 })
   const inert = { parse: () => ({}), stringify: () => '' }
   // An options object also keeps gray-matter from caching and sharing results across calls.
   const cut = matter(text.slice(start), {
     language: 'yaml',
+    delimiters: ['---', closing[1]],
     engines: { yaml: inert, js: { parse: refuse, stringify: refuse }, javascript: { parse: refuse, stringify: refuse } },
   } as unknown as Parameters<typeof matter>[1])
   if (!text.endsWith(cut.content) || cut.content.length === text.length - start) {

@@ -3,6 +3,7 @@
  * `src/content/knowledge-{locale}/{slug}.md` names it; by default the source's locale
  * folder is swapped for the target's (`examples/cn/a.md` → `examples/en/a.md`).
  */
+import { existsSync, realpathSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { L10nError } from './errors.ts'
 import type { LocaleInfo } from './locales.ts'
@@ -76,4 +77,19 @@ export function placeOutput(source: string, sourceLocale: LocaleInfo, targetLoca
     ...(placement.outPattern ? { pattern: placement.outPattern } : {}),
     ...(placement.outRoot ? { root: placement.outRoot } : {}),
   })
+}
+
+/**
+ * Follows symlinks: the nearest existing folder of `path` must really lie inside
+ * `root`, or a symlinked folder would carry outputs out of the output root.
+ */
+export function assertReallyInside(path: string, root: string | undefined, source: string): void {
+  const realRoot = realpathSync(resolve(root ?? process.cwd()))
+  let folder = dirname(resolve(path))
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder)
+  const real = realpathSync(folder)
+  const inside = relative(realRoot, real)
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw new L10nError('E_OUT_OF_ROOT', { file: source, params: { target: path, root: root ?? process.cwd() } })
+  }
 }

@@ -6,8 +6,8 @@
  * structure check has something realistic to compare. Locked glossary names are put in
  * their target form, as a real translation must.
  */
-import type { Text } from 'mdast'
-import { visit } from 'unist-util-visit'
+import type { Nodes, Text } from 'mdast'
+import { visitParents } from 'unist-util-visit-parents'
 import { splice, type Replacement } from './assemble.ts'
 import { parseMarkdown } from './markdown.ts'
 
@@ -124,6 +124,19 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = [], opt
 }
 
 /**
+ * Text that is also an address: the label of a `[label][]` / `[label]` reference (it
+ * must keep matching its definition) and an autolink (`<https://…>`, bare URLs).
+ */
+function isLabel(node: Nodes, markdown: string): boolean {
+  if ((node.type === 'linkReference' || node.type === 'imageReference') && node.referenceType !== 'full') return true
+  if (node.type !== 'link') return false
+  const start = node.position?.start.offset
+  const end = node.position?.end.offset
+  const source = start === undefined || end === undefined ? '' : markdown.slice(start, end)
+  return !source.startsWith('[')
+}
+
+/**
  * Pseudo-localizes a Markdown fragment: each text node's source slice is transformed in
  * place, so every marker, URL, code span and line break stays byte-identical.
  * `findLocked` returns glossary spans of the whole fragment: some names only count
@@ -134,10 +147,11 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
   // Glossary names win where a number word overlaps one.
   const locked = [...names, ...numberSpans(markdown).filter((span) => !names.some((name) => span.start < name.end && name.start < span.end))]
   const replacements: Replacement[] = []
-  visit(parseMarkdown(markdown), 'text', (node: Text) => {
+  visitParents(parseMarkdown(markdown), 'text', (node: Text, ancestors) => {
     const start = node.position?.start.offset
     const end = node.position?.end.offset
     if (start === undefined || end === undefined) return
+    if (ancestors.some((ancestor) => isLabel(ancestor, markdown))) return
     const slice = markdown.slice(start, end)
     // Full-width punctuation alone (a 、 between two titles) is translatable text too.
     if (!(options.accentLatin ? /\p{L}/u : CJK_TEXT).test(slice)) return

@@ -23,7 +23,7 @@ import PQueue from 'p-queue'
 import { lint } from './lint.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
 import { parse, placeOf } from './parse.ts'
-import { placeOutput } from './paths.ts'
+import { assertReallyInside, placeOutput } from './paths.ts'
 import { split, type SplitOptions } from './split.ts'
 import { entriesIn } from './terms.ts'
 import type { SectionResult, Translator, Usage, ValuesResult } from './translator.ts'
@@ -218,7 +218,18 @@ export async function translateArticle(
   )
   const [valueSettled] = await valuesSettled
   const failure = [...settled, valueSettled].find((result) => result.status === 'rejected')
-  if (failure) throw failure.reason
+  if (failure) {
+    // Count what was spent before giving up: reports and budgets must not under-report.
+    for (const result of [...settled, valueSettled]) {
+      if (result.status === 'fulfilled') {
+        if (result.value) addUsage(report, result.value)
+      } else {
+        const spent = (result.reason as { usage?: Usage; attempts?: number }).usage
+        addUsage(report, spent ?? { requests: (result.reason as { attempts?: number }).attempts ?? 0, promptTokens: 0, completionTokens: 0, cached: 0 })
+      }
+    }
+    throw failure.reason
+  }
   const sectionResults = settled.map((result) => (result as PromiseFulfilledResult<SectionResult | undefined>).value)
   const valueResult = (valueSettled as PromiseFulfilledResult<ValuesResult>).value
 
@@ -304,7 +315,8 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const started = Date.now()
   const controller = new AbortController()
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal
-  const targets = options.targets.map((code) => requireLocale(code))
+  // `--to en,en` means en once.
+  const targets = [...new Map(options.targets.map((code) => [requireLocale(code).code, requireLocale(code)])).values()]
   const stateDir = resolve(options.stateDir ?? '.l10n')
   const lockfilePath = resolve(options.lockfile ?? join(options.outRoot ?? '.', 'l10n.lock.yaml'))
   const lock = await readLockfile(lockfilePath)
@@ -461,17 +473,20 @@ interface RunContext {
 async function translateOne(file: string, article: Article, target: LocaleInfo, report: ArticleReport, run: RunContext): Promise<void> {
   const { options, signal, lock, lockfilePath, lockWriter, texts, memory } = run
   const sourceLocale = articleLocale(article)
-  const out = placeOutput(file, sourceLocale, target, options)
-  report.output = out
-  const claimant = run.claims.get(out)
-  if (claimant !== undefined && claimant !== resolve(file)) {
-    throw new L10nError('E_OUTPUT_CONFLICT', { file, params: { output: out, other: claimant } })
-  }
-  run.claims.set(out, resolve(file))
   if (sourceLocale.code === target.code) {
     report.status = 'skipped'
     return
   }
+  const out = placeOutput(file, sourceLocale, target, options)
+  assertReallyInside(out, options.outRoot, file)
+  report.output = out
+  // Two sources, or two locales of one source, must never write the same file.
+  const owner = `${resolve(file)} → ${target.code}`
+  const claimant = run.claims.get(out)
+  if (claimant !== undefined && claimant !== owner) {
+    throw new L10nError('E_OUTPUT_CONFLICT', { file, params: { output: out, other: claimant } })
+  }
+  run.claims.set(out, owner)
   const sourceKey = lockKey(lockfilePath, file)
   const record = lock.articles[sourceKey]?.[target.code]
   await recoverPending(out, record)
@@ -527,9 +542,15 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   }
   const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
   entry.outputHash = contentHash(result.text)
-  await lockWriter.update((fresh) => {
-    const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
-    fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
-  })
+  try {
+    await lockWriter.update((fresh) => {
+      const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
+      fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
+    })
+  } catch (error) {
+    // Not recorded, so not written: the pending draft goes too.
+    if (report.status === 'written') await unlink(pendingPath(out)).catch(() => {})
+    throw error
+  }
   if (report.status === 'written') await rename(pendingPath(out), out)
 }

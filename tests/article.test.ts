@@ -26,6 +26,7 @@ const roundTripCases: [string, string][] = [
   ['CRLF line endings', fixture('mixed.md').replace(/\n/g, '\r\n')],
   ['a BOM', '\ufeff' + fixture('mixed.md')],
   ['BOM and CRLF in the example', '\ufeff' + example.replace(/\n/g, '\r\n')],
+  ['block scalars, escapes, flow lists and mixed line endings', '---\ntitle: |\n  第一行\n  第二行\ndescription: >-\n  折叠的\n  描述\nsubtitle: "标题\\u0041\\t制表"\nkeywords: [一, 二]\nlocale: cn\n---\n\n## 节\r\n\r\n正文\n第二行\r\n'],
   ['hard-wrapped bold names and _x_ italics', '---\nlocale: cn\n---\n\n## 人物\n\n**约翰·\n威廉姆斯**为_星球大战_作曲，\n**伯纳德·赫尔曼**  \n写了*惊魂记*。\n\n\n\n## 末尾\n\n结尾没有换行'],
 ]
 
@@ -50,7 +51,24 @@ describe('identity round trip', () => {
   })
 })
 
+describe('identity through the new-locale frontmatter', () => {
+  it('changes nothing but the locale value when the translations equal the source', () => {
+    const text = roundTripCases.find(([name]) => name.startsWith('block scalars'))![1]
+    const article = parse(text, 'input.md')
+    const values = new Map(translatableValues(article.frontmatter.yaml, { translate: ['title', 'description', 'subtitle', 'keywords'], set: { locale: '{locale}' } }).map((value) => [value.id, value.text]))
+    const yaml = localizeFrontmatter(article.frontmatter.yaml, 'en', values, { translate: ['title', 'description', 'subtitle', 'keywords'], set: { locale: '{locale}' } })
+    expect(assemble(article, { frontmatterYaml: yaml, body: [] })).toBe(text.replace('locale: cn', 'locale: en'))
+  })
+})
+
 describe('parse', () => {
+  it('accepts `...` as the closing fence and names an unclosed frontmatter', () => {
+    const article = parse('---\ntitle: 标题\nlocale: cn\n...\n\n## 节\n\n内容。\n', 'dots.md')
+    expect(article.frontmatter.yaml).toBe('title: 标题\nlocale: cn\n')
+    expect(article.body).toBe('\n## 节\n\n内容。\n')
+    expect(() => parse('---\ntitle: 标题\n\n## 节\n', 'open.md')).toThrow(/open\.md:1:1: the frontmatter opened on line 1 is never closed/)
+  })
+
   it('cuts the frontmatter as text and parses CJK emphasis', () => {
     const article = parse(example, 'soundtrack.md')
     expect(article.frontmatter.yaml.startsWith('title:')).toBe(true)
@@ -215,5 +233,28 @@ describe('lint', () => {
     ])
     // Only whole-paragraph leftovers are dropped; "正文一段。（字数：38）" keeps its text.
     expect(result.leftoverBlocks).toHaveLength(2)
+  })
+})
+
+describe('pseudo-localization keeps addresses', () => {
+  it('leaves reference labels and autolinks alone, so links still resolve', async () => {
+    const { pseudoLocalize } = await import('../pipeline/pseudo.ts')
+    const markdown = '见[另一个][]和[文字][ref]，以及<https://例子.com/路径>。\n\n[另一个]: http://example.org\n[ref]: http://example.com'
+    const out = pseudoLocalize(markdown)
+    expect(out).toContain('[另一个][]')
+    expect(out).toContain('<https://例子.com/路径>')
+    expect(out).toMatch(/\[⟦\w+⟧\]\[ref\]/)
+    expect(out).not.toMatch(/见/)
+  })
+
+  it('drops a leftover that ends the article without leaving blank lines behind', async () => {
+    const { translateArticle } = await import('../pipeline/translate.ts')
+    const { createPseudoTranslator } = await import('../pipeline/translator.ts')
+    const { requireLocale } = await import('../pipeline/locales.ts')
+    const article = parse('---\nlocale: cn\n---\n\n## 节\n\n正文。\n\n【词数：10】\n', 'a.md')
+    const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
+    const result = await translateArticle(article, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, report, new AbortController().signal)
+    expect(result.text).toMatch(/⟧\n$/)
+    expect(result.text).not.toMatch(/\n\n$/)
   })
 })

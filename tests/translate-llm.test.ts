@@ -86,8 +86,10 @@ describe('translate through an OpenAI-compatible server', () => {
 
   it('does not wait out a retry-after longer than the cap, and writes nothing', async () => {
     server.setHandler(() => ({ status: 429, retryAfter: 3600 }))
-    const run = await translate([], { L10N_MAX_RETRY_AFTER_MS: '2000' })
+    const run = await translate(['--report', ws.path('report.json')], { L10N_MAX_RETRY_AFTER_MS: '2000' })
     expect(run.code).toBe(1)
+    // The refused requests were sent all the same: the report counts them.
+    expect(JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).articles[0].requests).toBe(server.requests.length)
     expect(run.stderr).toMatch(/3600|rate/i)
     expect(existsSync(ws.path('examples/en/soundtrack.md'))).toBe(false)
   })

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from '../pipeline/parse.ts'
 import { split } from '../pipeline/split.ts'
@@ -168,6 +168,48 @@ describe('bad input: a clear message naming the place, exit 2, and no file left 
     const clash = await ws.run(['translate', ws.source, other, '--to', 'de', '--provider', 'pseudo', '--out-pattern', 'de/one.md'])
     expect(clash.code).toBe(2)
     expect(clash.stderr).toMatch(/writes to .*de\/one\.md, which .* writes too/)
+  })
+
+  it('translates a locale named twice once; two locales never share one output', async () => {
+    const twice = await ws.run(['translate', ws.source, '--to', 'en,en', '--provider', 'pseudo'])
+    expect(twice.code).toBe(0)
+    expect(twice.stdout.match(/Wrote/g)).toHaveLength(1)
+    const shared = await ws.run(['translate', ws.source, '--to', 'de,fr', '--provider', 'pseudo', '--out-pattern', 'out/{slug}.md'])
+    expect(shared.code).toBe(2)
+    expect(shared.stderr).toMatch(/writes to .*out\/soundtrack\.md, which .*soundtrack\.md → de writes too/)
+    expect(readFileSync(ws.path('out/soundtrack.md'), 'utf8')).toContain('locale: de')
+    expect(readFileSync(ws.path('l10n.lock.yaml'), 'utf8')).not.toMatch(/fr:\n\s+output: out\/soundtrack\.md/)
+  })
+
+  it('skips the source\'s own locale and translates the others', async () => {
+    const run = await ws.run(['translate', ws.source, '--to', 'cn,en', '--provider', 'pseudo'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Skipped')
+    expect(ws.files()).toContain('examples/en/soundtrack.md')
+  })
+
+  it('keeps outputs inside the output root even through a symlinked folder', async () => {
+    const outside = createWorkspace()
+    try {
+      symlinkSync(outside.dir, ws.path('escape'))
+      const run = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--out-pattern', 'escape/{slug}.md'])
+      expect(run.code).toBe(2)
+      expect(run.stderr).toMatch(/lies outside the output root/)
+      expect(outside.files()).toEqual(['examples/cn/soundtrack.md'])
+    } finally {
+      outside.remove()
+    }
+  })
+
+  it('takes --lang before the command, and refuses a language it does not speak', async () => {
+    const { main } = await import('../pipeline/cli.ts')
+    let stderr = ''
+    const io = { stdout: () => {}, stderr: (text: string) => void (stderr += text), isTty: false, env: {} }
+    expect(await main(['--lang', 'zh-CN', 'translate', ws.path('nope.md'), '--to', 'en', '--provider', 'pseudo', '--out-root', ws.dir], io)).toBe(2)
+    expect(stderr).toContain('文件不存在')
+    stderr = ''
+    expect(await main(['translate', '--lang', 'fr', ws.source, '--to', 'en'], io)).toBe(2)
+    expect(stderr).toContain('--lang takes en or zh-CN, got "fr"')
   })
 
   it('usage errors name what is missing', async () => {

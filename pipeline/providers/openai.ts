@@ -148,6 +148,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         try {
           value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]) })
         } catch (error) {
+          // Failed requests were still sent (and may be billed): count them.
+          context.usage.requests += (error as { attempts?: number }).attempts ?? 1
           if (reservation) options.budget!.settle(reservation, { requests: (error as { attempts?: number }).attempts ?? 1, promptTokens: 0, completionTokens: 0 })
           throw error
         }
@@ -279,7 +281,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       const context: UnitContext = { job, usage: { requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 }, findings: [], signal }
       // The earlier translation helps only when it covers the same text: single-chunk sections.
       const previous = job.chunks.length === 1 ? job.previous : undefined
-      const texts = await Promise.all(job.chunks.map((chunk) => translateUnit(chunk.source, context, 0, previous)))
+      const settled = await Promise.allSettled(job.chunks.map((chunk) => translateUnit(chunk.source, context, 0, previous)))
+      const failure = settled.find((result) => result.status === 'rejected')
+      // What the section cost so far travels with the failure, so reports count it.
+      if (failure) throw Object.assign(failure.reason as object, { usage: { ...context.usage } })
+      const texts = settled.map((result) => (result as PromiseFulfilledResult<string>).value)
       return { ...context.usage, texts, findings: context.findings }
     },
     async translateValues(values, valueContext, signal): Promise<ValuesResult> {
@@ -289,45 +295,49 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         findings: [],
         signal,
       }
-      if (values.length === 0) return { ...context.usage, values: new Map(), findings: [] }
-      const input = Object.fromEntries(values.map((value) => [value.id, value.text]))
-      const source = JSON.stringify(input)
-      const key = cacheKey({
-        kind: 'frontmatter',
-        source,
-        sourceLocale: valueContext.sourceLocale.code,
-        targetLocale: valueContext.targetLocale.code,
-        model: llm.model,
-        promptHash: promptHash(templates, valueContext.targetLocale),
-        entryHashes: valueContext.entries.map(entryHash),
-      })
-      const cached = await cache.get(key)
-      if (cached) {
-        context.usage.cached++
-        return { ...context.usage, values: new Map(Object.entries(JSON.parse(cached.text) as Record<string, string>)), findings: [] }
+      try {
+        if (values.length === 0) return { ...context.usage, values: new Map(), findings: [] }
+        const input = Object.fromEntries(values.map((value) => [value.id, value.text]))
+        const source = JSON.stringify(input)
+        const key = cacheKey({
+          kind: 'frontmatter',
+          source,
+          sourceLocale: valueContext.sourceLocale.code,
+          targetLocale: valueContext.targetLocale.code,
+          model: llm.model,
+          promptHash: promptHash(templates, valueContext.targetLocale),
+          entryHashes: valueContext.entries.map(entryHash),
+        })
+        const cached = await cache.get(key)
+        if (cached) {
+          context.usage.cached++
+          return { ...context.usage, values: new Map(Object.entries(JSON.parse(cached.text) as Record<string, string>)), findings: [] }
+        }
+        const messages = frontmatterMessages(templates, { source: valueContext.sourceLocale, target: valueContext.targetLocale, values: input, entries: valueContext.entries })
+        let completion = await request(messages, source, context)
+        let parsed: Record<string, string> | undefined
+        let problems: string[] = []
+        for (let attempt = 0; ; attempt++) {
+          ;({ parsed, problems } = parseValues(completion, input, valueContext.targetLocale))
+          if (problems.length === 0 || attempt >= repairAttempts) break
+          completion = await request(repairMessages(templates, messages, completion.text, problems), source, context)
+        }
+        if (!parsed || problems.length > 0) {
+          context.findings.push(finding('translate/frontmatter-failed', 'error', 'frontmatter-failed', context, { problems: problems.join('; ') }))
+          return { ...context.usage, values: new Map(parsed ? Object.entries(parsed) : []), findings: context.findings }
+        }
+        await cache.set(key, {
+          text: JSON.stringify(parsed),
+          model: completion.model || llm.model,
+          promptHash: promptHash(templates, valueContext.targetLocale),
+          createdAt: new Date().toISOString(),
+          promptTokens: completion.usage.promptTokens,
+          completionTokens: completion.usage.completionTokens,
+        })
+        return { ...context.usage, values: new Map(Object.entries(parsed)), findings: context.findings }
+      } catch (error) {
+        throw Object.assign(error as object, { usage: { ...context.usage } })
       }
-      const messages = frontmatterMessages(templates, { source: valueContext.sourceLocale, target: valueContext.targetLocale, values: input, entries: valueContext.entries })
-      let completion = await request(messages, source, context)
-      let parsed: Record<string, string> | undefined
-      let problems: string[] = []
-      for (let attempt = 0; ; attempt++) {
-        ;({ parsed, problems } = parseValues(completion, input, valueContext.targetLocale))
-        if (problems.length === 0 || attempt >= repairAttempts) break
-        completion = await request(repairMessages(templates, messages, completion.text, problems), source, context)
-      }
-      if (!parsed || problems.length > 0) {
-        context.findings.push(finding('translate/frontmatter-failed', 'error', 'frontmatter-failed', context, { problems: problems.join('; ') }))
-        return { ...context.usage, values: new Map(parsed ? Object.entries(parsed) : []), findings: context.findings }
-      }
-      await cache.set(key, {
-        text: JSON.stringify(parsed),
-        model: completion.model || llm.model,
-        promptHash: promptHash(templates, valueContext.targetLocale),
-        createdAt: new Date().toISOString(),
-        promptTokens: completion.usage.promptTokens,
-        completionTokens: completion.usage.completionTokens,
-      })
-      return { ...context.usage, values: new Map(Object.entries(parsed)), findings: context.findings }
     },
   }
 
