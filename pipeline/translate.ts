@@ -149,7 +149,8 @@ export interface TranslatedArticle {
   text: string
   sections: Section[]
   plans: SectionPlan[]
-  /** Hash of the frontmatter strings that were translated. */
+  /** The source's frontmatter strings that were translated, and their hash. */
+  values: FrontmatterText[]
   valuesHash: string
 }
 
@@ -186,12 +187,18 @@ export async function translateArticle(
 
   const values = translatableValues(article.frontmatter.yaml, policy)
   const valueText = values.map((value) => value.text).join('\n')
-  const keptValues = prior?.values
+  // Values whose source did not change keep their translation (hand edits included);
+  // only the others are sent.
+  const keptValues = prior?.values ?? new Map<string, string>()
+  const changedValues = values.filter((value) => !keptValues.has(value.id))
+  const merge = (result: ValuesResult): ValuesResult => ({ ...result, values: new Map([...keptValues, ...result.values]) })
   // Settled right away so a failure here is never an unhandled rejection while sections run.
   const valuesSettled = Promise.allSettled([
-    keptValues
-      ? Promise.resolve<ValuesResult>({ requests: 0, promptTokens: 0, completionTokens: 0, cached: 1, values: keptValues, findings: [] })
-      : translator.translateValues(values, { file: article.file, sourceLocale, targetLocale, entries: glossary ? entriesIn(valueText, glossary) : [] }, signal),
+    changedValues.length === 0
+      ? Promise.resolve<ValuesResult>({ requests: 0, promptTokens: 0, completionTokens: 0, cached: 0, values: keptValues, findings: [] })
+      : translator
+          .translateValues(changedValues, { file: article.file, sourceLocale, targetLocale, entries: glossary ? entriesIn(valueText, glossary) : [] }, signal)
+          .then(merge),
   ])
   // Settle everything before deciding: finished sections still get cached when one
   // fails, and no request is left running after this article is given up.
@@ -265,7 +272,7 @@ export async function translateArticle(
   report.findings.push(...valueResult.findings)
 
   const yaml = localizeFrontmatter(article.frontmatter.yaml, targetLocale.code, valueResult.values, policy)
-  return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, valuesHash: valuesHash(values) }
+  return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, values, valuesHash: valuesHash(values) }
 }
 
 /** Where a draft waits until the lockfile records it. */
@@ -284,6 +291,26 @@ async function recoverPending(out: string, record: LockTranslation | undefined):
   if (pending === undefined) return
   if (record?.outputHash === contentHash(pending)) await rename(pendingPath(out), out)
   else await unlink(pendingPath(out))
+}
+
+/**
+ * Translated frontmatter strings to keep: every value whose source text is the same as
+ * when the output was made (known from the lockfile and the stored source values).
+ */
+async function unchangedValues(
+  values: readonly FrontmatterText[],
+  existing: Article,
+  record: LockTranslation | undefined,
+  policy: FrontmatterPolicy,
+  texts: TextStore,
+): Promise<Map<string, string> | undefined> {
+  if (!record?.frontmatter) return undefined
+  const output = new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text]))
+  if (record.frontmatter.sourceHash === valuesHash(values)) return output
+  const stored = await texts.get(record.frontmatter.sourceHash)
+  if (stored === undefined) return undefined
+  const before = JSON.parse(stored) as Record<string, string>
+  return new Map(values.filter((value) => before[value.id] === value.text && output.has(value.id)).map((value) => [value.id, output.get(value.id)!]))
 }
 
 function parseOrUndefined(text: string, file: string): Article | undefined {
@@ -399,6 +426,7 @@ async function lockEntryFor(
   target: LocaleInfo,
   texts: TextStore,
   errorsBySection: ReadonlyMap<number, number>,
+  policy: FrontmatterPolicy,
 ): Promise<LockTranslation> {
   const outputSections = split(written)
   const aligned = outputSections.length === result.sections.length
@@ -428,14 +456,14 @@ async function lockEntryFor(
       ...(errorsBySection.get(section.index) ? { errors: errorsBySection.get(section.index)! } : {}),
     })
   }
-  const values = new Map(translatableValues(written.frontmatter.yaml).map((value) => [value.id, value.text]))
-  const valuesText = JSON.stringify([...values])
+  // The source values are kept by hash, so a later run can tell which of them changed.
+  await texts.put(JSON.stringify(Object.fromEntries(result.values.map((value) => [value.id, value.text]))), result.valuesHash)
   const frontmatterUnchanged = previous?.frontmatter && previous.frontmatter.sourceHash === result.valuesHash
   return {
     output: lockKey(lockfilePath, out),
     frontmatter: frontmatterUnchanged
       ? previous.frontmatter!
-      : { sourceHash: result.valuesHash, translationHash: contentHash(valuesText), status: 'draft' },
+      : { sourceHash: result.valuesHash, translationHash: valuesHash(translatableValues(written.frontmatter.yaml, policy)), status: 'draft' },
     sections,
   }
 }
@@ -512,10 +540,10 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     memory: (hash) => memory.lookup(target.code, hash),
   })
   const values = translatableValues(article.frontmatter.yaml, policy)
-  const keepValues = existing && mergeable && record?.frontmatter?.sourceHash === valuesHash(values) && options.retranslate !== 'all'
+  const keptValues = existing && mergeable && options.retranslate !== 'all' ? await unchangedValues(values, existing, record, policy, texts) : undefined
   const prior: PriorTranslation = {
     plans,
-    ...(keepValues ? { values: new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text])) } : {}),
+    ...(keptValues ? { values: keptValues } : {}),
   }
   const result = await translateArticle(article, sourceLocale, target, options, report, signal, prior)
   signal.throwIfAborted()
@@ -540,7 +568,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   for (const finding of report.findings) {
     if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
   }
-  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection)
+  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection, policy)
   entry.outputHash = contentHash(result.text)
   try {
     await lockWriter.update((fresh) => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type ChatRequestBody, type FakeOpenAi, type Reply } from './helpers/fake-openai.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
@@ -195,6 +195,21 @@ describe('translate through an OpenAI-compatible server', () => {
     } finally {
       await slow.close()
     }
+  })
+
+  it('re-translates only the frontmatter values whose source changed, keeping hand edits of the others', async () => {
+    expect((await translate()).code).toBe(0)
+    const target = ws.path('examples/en/soundtrack.md')
+    const edited = output().replace(/^description: .*$/m, 'description: A reviewer wrote this description.')
+    writeFileSync(target, edited)
+    const source = readFileSync(ws.source, 'utf8')
+    writeFileSync(ws.source, source.replace(/^title: (.*)$/m, 'title: $1（修订版）'))
+    server.reset()
+    expect((await translate()).code).toBe(0)
+    expect(server.requests).toHaveLength(1)
+    const asked = JSON.parse(requestedSource(server.requests[0]!.body!))
+    expect(Object.keys(asked)).toEqual(['title'])
+    expect(output()).toContain('description: A reviewer wrote this description.')
   })
 
   it('respects the requests-per-interval limit with the real client (scheduler with a short interval)', async () => {
