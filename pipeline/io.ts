@@ -8,6 +8,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path'
 import { L10nError } from './errors.ts'
 import { decodeUtf8 } from './parse.ts'
+import { t } from './i18n.ts'
 
 /** Reads a text file as strict UTF-8; E_NOT_FOUND, E_IS_DIRECTORY, E_NOT_UTF8 or E_IO. */
 export async function readTextFile(path: string): Promise<string> {
@@ -40,8 +41,9 @@ export async function readTextFileIfExists(path: string): Promise<string | undef
 /**
  * Writes `text` to `path` atomically: a temp file beside it is written and flushed, then
  * renamed over the target. Readers see the old file or the new one, never a mix.
+ * Errors name `shownAs` (the path the user knows) rather than an internal file name.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string, shownAs: string = path): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
@@ -55,7 +57,9 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     await rename(temp, path)
   } catch (cause) {
     await unlink(temp).catch(() => {})
-    throw new L10nError('E_IO', { file: path, cause, params: { detail: (cause as Error).message } })
+    // Named as the user knows the file, not by its temp or pending name.
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new L10nError('E_IO', { file: shownAs, cause, params: { detail: code ? t('errors:io-detail', { code }) : (cause as Error).message } })
   }
 }
 

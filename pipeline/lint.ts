@@ -63,7 +63,8 @@ export function lint(article: Article, sections: readonly Section[]): LintResult
         }
       }
       visit(block, 'text', (node: Text) => {
-        const marker = /\*\*|__/.exec(node.value)
+        // `**`/`__` left over, or `_x_` glued to Chinese (intraword, so CommonMark leaves it literal).
+        const marker = /\*\*|__|(?<=\p{Script=Han})_(?=[^_\s])|(?<=[^_\s])_(?=\p{Script=Han})/u.exec(node.value)
         if (!marker) return
         findings.push({
           ruleId: 'lint/unparsed-emphasis',

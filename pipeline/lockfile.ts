@@ -35,9 +35,14 @@ export interface LockSection {
 
 /** The frontmatter values of one translation (title, description, keywords...). */
 export interface LockFrontmatter {
+  /** Hash of the source's translatable strings the translation was made from. */
   sourceHash: string
+  /** Hash of the output's translatable strings as written (or as approved). */
   translationHash: string
   status: SectionStatus
+  /** Both hashes at the last approval; the strings are kept under them in `.l10n/texts/`. */
+  approvedSourceHash?: string
+  approvedTranslationHash?: string
   approvedBy?: string
   approvedAt?: string
 }
@@ -76,7 +81,7 @@ const SECTION_FIELDS: (keyof LockSection)[] = [
   'glossaryHash',
   'errors',
 ]
-const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'approvedBy', 'approvedAt']
+const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'approvedSourceHash', 'approvedTranslationHash', 'approvedBy', 'approvedAt']
 
 function ordered<T extends object>(value: T, fields: (keyof T)[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -123,6 +128,14 @@ export function parseLockfile(text: string, file: string): Lockfile {
     for (const [code, entry] of Object.entries(locales ?? {})) {
       if (!entry || typeof entry.output !== 'string' || !Array.isArray(entry.sections)) {
         throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: t('lockfile:bad-entry', { source, locale: code }) } })
+      }
+      // A mistyped status must not silently demote an approval to a draft.
+      for (const [index, section] of [...entry.sections.entries(), ...(entry.frontmatter ? [[-1, entry.frontmatter] as const] : [])]) {
+        if (section.status !== 'draft' && section.status !== 'approved') {
+          const node = document.getIn(['articles', source, code, ...(index === -1 ? ['frontmatter'] : ['sections', index]), 'status'], true) as { range?: [number] } | undefined
+          const place = lineCounter.linePos(node?.range?.[0] ?? 0)
+          throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.col, params: { detail: t('lockfile:bad-status', { value: String(section.status) }) } })
+        }
       }
     }
   }

@@ -93,3 +93,9 @@ export function assertReallyInside(path: string, root: string | undefined, sourc
     throw new L10nError('E_OUT_OF_ROOT', { file: source, params: { target: path, root: root ?? process.cwd() } })
   }
 }
+
+/** A path as messages show it: relative to the current folder when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}

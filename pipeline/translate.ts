@@ -21,9 +21,9 @@ import { readTextFile, readTextFileIfExists, removeStaleTemps, writeFileAtomic }
 import { rename, unlink } from 'node:fs/promises'
 import PQueue from 'p-queue'
 import { lint } from './lint.ts'
-import { requireLocale, type LocaleInfo } from './locales.ts'
+import { findLocale, LOCALES, requireLocale, type LocaleInfo } from './locales.ts'
 import { parse, placeOf } from './parse.ts'
-import { assertReallyInside, placeOutput } from './paths.ts'
+import { assertReallyInside, displayPath, placeOutput } from './paths.ts'
 import { split, type SplitOptions } from './split.ts'
 import { entriesIn } from './terms.ts'
 import type { SectionResult, Translator, Usage, ValuesResult } from './translator.ts'
@@ -102,11 +102,17 @@ export interface RunReport {
 /** The site locale of an article, from its `locale:` key. */
 export function articleLocale(article: Article): LocaleInfo {
   const document = parseDocument(article.frontmatter.yaml)
-  const value = document.get('locale')
+  const node = document.get('locale', true) as { value?: unknown; range?: [number, number, number] } | undefined
+  const value = node?.value
   if (typeof value !== 'string' || value.trim() === '') {
     throw new L10nError('E_NO_LOCALE', { file: article.file, line: placeOf(article.text, article.frontmatter.yamlStart).line, column: 1 })
   }
-  return requireLocale(value, article.file)
+  const locale = findLocale(value)
+  if (!locale) {
+    const place = placeOf(article.text, article.frontmatter.yamlStart + (node?.range?.[0] ?? 0))
+    throw new L10nError('E_UNKNOWN_LOCALE', { file: article.file, line: place.line, column: place.column, params: { locale: value, known: LOCALES.map((row) => row.code).join(', ') } })
+  }
+  return locale
 }
 
 /** The article's title from the frontmatter (empty when there is none). */
@@ -512,7 +518,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   const owner = `${resolve(file)} → ${target.code}`
   const claimant = run.claims.get(out)
   if (claimant !== undefined && claimant !== owner) {
-    throw new L10nError('E_OUTPUT_CONFLICT', { file, params: { output: out, other: claimant } })
+    throw new L10nError('E_OUTPUT_CONFLICT', { file, params: { output: displayPath(out), other: claimant } })
   }
   run.claims.set(out, owner)
   const sourceKey = lockKey(lockfilePath, file)
@@ -524,7 +530,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   // A file l10n did not write, or whose sections were added or removed by hand,
   // cannot be merged section by section: leave it to a person unless --force.
   const mergeable = existing !== undefined && record !== undefined && existingSections!.length === record.sections.length
-  if (existingText !== undefined && !mergeable && !options.force) throw new L10nError('E_TARGET_EDITED', { file: out })
+  if (existingText !== undefined && !mergeable && !options.force) throw new L10nError('E_TARGET_EDITED', { file: displayPath(out) })
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   const sourceSections = split(article, options.split)
   const fingerprint = options.translator.fingerprint(target)
@@ -563,7 +569,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   report.status = existingText === result.text ? 'unchanged' : 'written'
   // Two-phase commit: the draft waits beside the output until the lockfile
   // records it, so a crash never leaves an output the lockfile does not know.
-  if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text)
+  if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text, out)
   const errorsBySection = new Map<number, number>()
   for (const finding of report.findings) {
     if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)

@@ -210,6 +210,18 @@ describe('new-locale frontmatter', () => {
 })
 
 describe('lint', () => {
+  it.each([
+    ['这是_斜体_的文字', true],
+    ['这是__粗体__文字', true],
+    ['snake_case 和 a_b 没问题', false],
+    ['这是 _斜体_ 的文字', false],
+    ['**粗体**正常', false],
+  ])('flags emphasis that cannot parse next to Chinese: %s', (body, flagged) => {
+    const article = parse(`---\nlocale: cn\n---\n\n## 节\n\n${body}\n`, 'x.md')
+    const ids = lint(article, split(article)).findings.map((finding) => finding.ruleId)
+    expect(ids.includes('lint/unparsed-emphasis')).toBe(flagged)
+  })
+
   it('reports the example\'s two generator leftovers', () => {
     const article = parse(example, 'soundtrack.md')
     const result = lint(article, split(article))

@@ -98,3 +98,10 @@ describe('plan: sections aligned by content hash', () => {
     expect(plans[1]).toMatchObject({ action: 'reuse', reason: 'memory', text: 'Remembered' })
   })
 })
+
+describe('lockfile validation', () => {
+  it('refuses a mistyped status with its line instead of demoting an approval', () => {
+    const text = 'version: 1\narticles:\n  a.md:\n    en:\n      output: en/a.md\n      sections:\n        - sourceHash: a\n          translationHash: b\n          status: approvedd\n'
+    expect(() => parseLockfile(text, 'l10n.lock.yaml')).toThrow(/l10n\.lock\.yaml:9:19: status must be draft or approved, got "approvedd"/)
+  })
+})

@@ -124,7 +124,7 @@ describe('bad input: a clear message naming the place, exit 2, and no file left 
     ['executable ---js frontmatter', () => [write('js.md', '---js\n{ title: (globalThis.evaluated = true, "x"), locale: "cn" }\n---\n\n正文\n')], /js\.md:1:4: frontmatter opened with `---js` would be executed/],
     ['an empty body', () => [write('empty.md', '---\ntitle: 空\nlocale: cn\n---\n\n   \n')], /empty\.md:\d+:1: the article has no body/],
     ['no locale: key', () => [write('nolocale.md', '---\ntitle: 标题\n---\n\n正文\n')], /nolocale\.md:2:1: the frontmatter has no `locale:` key/],
-    ['an unknown source locale', () => [write('zz.md', '---\ntitle: 标题\nlocale: zz\n---\n\n正文\n')], /zz\.md: unknown locale code "zz"/],
+    ['an unknown source locale', () => [write('zz.md', '---\ntitle: 标题\nlocale: zz\n---\n\n正文\n')], /zz\.md:3:9: unknown locale code "zz"/],
   ]
 
   it.each(cases)('%s', async (_name, files, message) => {
