@@ -17,8 +17,9 @@
  * - `article.ts` `check`; `section.ts` `checkSection`
  * - rule groups: `frontmatter.ts`, `structure.ts`, `inline.ts`, `text.ts`, `glossary.ts`
  * - what they share: `comparison.ts` (a section pair), `profile.ts` (one walk of a
- *   fragment's mdast), `align.ts`, `numbers.ts`, `language.ts`, `reporter.ts`,
- *   `places.ts`, `strings.ts`, `sequences.ts`
+ *   fragment's mdast), `references.ts` (reference links resolved through definitions),
+ *   `align.ts`, `numbers.ts`, `language.ts`, `reporter.ts`, `places.ts`, `strings.ts`,
+ *   `sequences.ts`
  * - `rules.ts` (the rule table) and `options.ts`
  */
 export { check } from './check/article.ts'

@@ -40,6 +40,11 @@ function splice(text: string, start: number, end: number, insert = ''): string {
   return text.slice(0, start) + insert + text.slice(end)
 }
 
+function swap(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`variant does not contain ${JSON.stringify(from)}`)
+  return text.replace(from, to)
+}
+
 function bodyStart(article: Article, node: { position?: { start: { offset?: number } } | undefined }): number {
   return article.bodyStart + node.position!.start.offset!
 }
@@ -70,16 +75,27 @@ function nextBlockStart(article: Article, node: RootContent): number {
   return next ? bodyStart(article, next) : article.text.length
 }
 
-function linkVariant(index: number) {
-  const url = `https://example.com/soundtrack/section-${index}`
+/** The pair with some Markdown added at the end of a section's first paragraph, and (definitions) at the end of both files. */
+function inserted(index: number, sourceInsert: string, targetInsert: string, appended = '') {
   const sourceParagraph = paragraphs(source, sourceSections[index]!)[0]!
   const targetParagraph = paragraphs(target, targetSections[index]!)[0]!
   return {
-    url,
-    source: splice(sourceText, bodyEnd(source, sourceParagraph), bodyEnd(source, sourceParagraph), ` [来源](${url})`),
-    target: splice(targetText, bodyEnd(target, targetParagraph), bodyEnd(target, targetParagraph), ` [source](${url})`),
+    source: splice(sourceText, bodyEnd(source, sourceParagraph), bodyEnd(source, sourceParagraph), sourceInsert) + appended,
+    target: splice(targetText, bodyEnd(target, targetParagraph), bodyEnd(target, targetParagraph), targetInsert) + appended,
   }
 }
+
+function linkVariant(index: number) {
+  const url = `https://example.com/soundtrack/section-${index}`
+  return { url, ...inserted(index, ` [来源](${url})`, ` [source](${url})`) }
+}
+
+/** A reference whose definition sits at the end of the article, in another section but the last. */
+function referenceVariant(index: number) {
+  return inserted(index, ` 见[来源][ref-${index}]`, ` [source][ref-${index}]`, `\n[ref-${index}]: https://example.com/soundtrack/reference-${index}\n`)
+}
+
+const imageVariant = (index: number) => inserted(index, ' ![海报](/img/poster.png)', ' ![Poster](/img/poster.png)')
 
 function sectionVariants(index: number): Variant[] {
   const variants: Variant[] = []
@@ -123,6 +139,26 @@ function sectionVariants(index: number): Variant[] {
     section: index,
     source: link.source,
     target: link.target.replace(link.url, link.url.replace('section', 'sectiom')),
+  })
+
+  const reference = referenceVariant(index)
+  variants.push({
+    name: `${label} translate the label of a reference`,
+    rules: ['sections/link-urls'],
+    section: index,
+    source: reference.source,
+    target: swap(reference.target, `[source][ref-${index}]`, `[source][source-${index}]`),
+    silent: ['text/han-residue'],
+  })
+
+  const image = imageVariant(index)
+  variants.push({
+    name: `${label} leave the alt text of an image in Chinese`,
+    rules: ['text/han-residue'],
+    section: index,
+    source: image.source,
+    target: swap(image.target, '![Poster]', '![海报]'),
+    silent: ['sections/image-urls'],
   })
 
   const first = list[0]!
@@ -220,9 +256,13 @@ describe('mutation sweep over the reference translation', () => {
     expect(glossaryVariants().length).toBeGreaterThanOrEqual(5)
   })
 
-  it.each(targetSections.map((_, index) => index))('§%i with an inserted link (unchanged) checks clean', (index) => {
-    const link = linkVariant(index)
-    const findings = check(parseOnce(link.source, SOURCE_FILE), parseOnce(link.target, TARGET_FILE), { glossary })
+  const insertions = targetSections.flatMap((_, index) => [
+    { index, what: 'link', ...linkVariant(index) },
+    { index, what: 'reference', ...referenceVariant(index) },
+    { index, what: 'image', ...imageVariant(index) },
+  ])
+  it.each(insertions)('§$index with an inserted $what (unchanged) checks clean', ({ source: sourceVariant, target: targetVariant }) => {
+    const findings = check(parseOnce(sourceVariant, SOURCE_FILE), parseOnce(targetVariant, TARGET_FILE), { glossary })
     expect(findings, describeFindings(findings)).toEqual([])
   })
 

@@ -518,6 +518,145 @@ describe('check: leftovers, options and places', () => {
   })
 })
 
+// ── References, alt text and titles, HTML ──────────────────────────────────
+// References resolve through definitions that sit in another section (the usual place:
+// the end of the article); a translated label resolves to nothing.
+
+const REF_SOURCE = `---
+title: 参考
+locale: cn
+---
+
+## 链接
+
+见[另一个][]，也见[文字][ref]和[另一个]。
+
+![海报][poster]
+
+## 参考资料
+
+[另一个]: http://example.org
+[ref]: http://example.com/ref
+[poster]: /img/poster.png
+`
+
+const REF_TARGET = `---
+title: References
+locale: en
+---
+
+## Links
+
+See [another][另一个], also [the text][ref] and [that one][另一个].
+
+![Poster][poster]
+
+## Further reading
+
+[另一个]: http://example.org
+[ref]: http://example.com/ref
+[poster]: /img/poster.png
+`
+
+/** Rule, section and actual value of each finding: enough to say "exactly this one". */
+const summary = (findings: readonly Finding[]) => findings.map(({ ruleId, section, actual }) => ({ ruleId, section, actual }))
+
+describe('check: references resolve through the definitions of the article', () => {
+  const runRefs = (target: string) => check(parse(REF_SOURCE, 'cn.md'), parse(target, 'en.md'))
+
+  it('checks clean when every label still matches a definition', () => {
+    const findings = runRefs(REF_TARGET)
+    expect(findings, describeFindings(findings)).toEqual([])
+  })
+
+  it.each([
+    { kind: 'collapsed', from: '[another][另一个]', to: '[Another][]', url: 'http://example.org' },
+    { kind: 'full', from: '[the text][ref]', to: '[the text][reference]', url: 'http://example.com/ref' },
+    { kind: 'shortcut', from: '[that one][另一个]', to: '[That one]', url: 'http://example.org' },
+  ])('a translated label of a $kind reference loses its URL', ({ from, to, url }) => {
+    const findings = runRefs(swap(REF_TARGET, from, to))
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'sections/link-urls', section: 0, actual: [`${to} (no definition)`] }])
+    expect(findings[0]!.expected).toEqual([url])
+    expect(findings[0]!.message).toBe(`link URL changed: ${url} became ${to} (no definition)`)
+    expect(findings[0]!.targetPosition!.offset).toBe(swap(REF_TARGET, from, to).indexOf(to))
+  })
+
+  it('an image reference whose label matches no definition loses its URL', () => {
+    const findings = runRefs(swap(REF_TARGET, '![Poster][poster]', '![Poster][image]'))
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'sections/image-urls', section: 0, actual: ['![Poster][image] (no definition)'] }])
+  })
+
+  it('a changed definition is reported once, where it is used (definitions do not count twice)', () => {
+    const findings = runRefs(swap(REF_TARGET, '[ref]: http://example.com/ref', '[ref]: http://example.com/reff'))
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'sections/link-urls', section: 0, actual: ['http://example.com/reff'] }])
+  })
+
+  it('checkSection resolves within the fragment, and not at all in a fragment without definitions', () => {
+    const context = { section: 0, heading: null, file: 'answer.md', sourceLocale: 'cn', targetLocale: 'en' }
+    expect(checkSection('见[另一个][]。', 'See [Another][].', context)).toEqual([])
+    // The correct translation is text here; its label is a label, not Chinese left in.
+    expect(checkSection('见[另一个][]。', 'See [another][另一个].', context)).toEqual([])
+    expect(summary(checkSection('见[另一个][]。', 'See [another][别的].', context))).toEqual([{ ruleId: 'text/han-residue', section: 0, actual: ['别的'] }])
+    const definition = '\n\n[另一个]: http://example.org'
+    expect(checkSection(`见[另一个][]。${definition}`, `See [another][另一个].${definition}`, context)).toEqual([])
+    const findings = checkSection(`见[另一个][]。${definition}`, `See [Another][].${definition}`, context)
+    expect(summary(findings)).toEqual([{ ruleId: 'sections/link-urls', section: 0, actual: ['[Another][] (no definition)'] }])
+  })
+})
+
+describe('check: Chinese in alt text and titles', () => {
+  const residue = (findings: readonly Finding[]) => summary(findings.filter((finding) => finding.ruleId === 'text/han-residue'))
+
+  it.each([
+    { what: 'image alt text', from: '![Poster](/img/poster.png)', to: '![海报](/img/poster.png)', actual: ['海报'] },
+    { what: 'an image title', from: '![Poster](/img/poster.png)', to: '![Poster](/img/poster.png "海报标题")', actual: ['海报标题'] },
+    { what: 'a link title', from: '[official website](https://example.com/docs)', to: '[official website](https://example.com/docs "官方网站")', actual: ['官方网站'] },
+  ])('is reported in $what, at the node', ({ from, to, actual }) => {
+    const target = swap(TARGET, from, to)
+    const findings = run(SOURCE, target)
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'text/han-residue', section: 0, actual }])
+    expect(findings[0]!.targetPosition!.offset).toBe(target.indexOf(to))
+  })
+
+  it('is reported in a definition title', () => {
+    const target = swap(REF_TARGET, '[ref]: http://example.com/ref', '[ref]: http://example.com/ref "标题"')
+    const findings = check(parse(REF_SOURCE, 'cn.md'), parse(target, 'en.md'))
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'text/han-residue', section: 1, actual: ['标题'] }])
+    expect(findings[0]!.targetPosition!.offset).toBe(target.indexOf('[ref]:'))
+  })
+
+  it('leaves Latin alt text and titles alone, and reads no source alt text', () => {
+    const source = swap(swap(SOURCE, '![海报](/img/poster.png)', '![海报](/img/poster.png "Poster")'), '(https://example.com/docs)', '(https://example.com/docs "Docs")')
+    const target = swap(swap(TARGET, '![Poster](/img/poster.png)', '![Poster](/img/poster.png "Poster")'), '(https://example.com/docs)', '(https://example.com/docs "Docs")')
+    const findings = run(source, target)
+    expect(residue(findings), describeFindings(findings)).toEqual([])
+    expect(findings, describeFindings(findings)).toEqual([])
+  })
+})
+
+describe('check: HTML is not translated', () => {
+  // An HTML block and a paragraph of inline HTML, both holding Chinese, in both files.
+  const withHtml = (text: string, note: string, paragraph: string) =>
+    swap(text, '<div class="note"></div>', `<div class="note">${note}</div>\n\n${paragraph}`)
+  const source = withHtml(SOURCE, '注意', '这个<b>重要</b>标记和<abbr title="光盘">CD</abbr>。')
+  const inline = 'The <b>重要</b> mark is kept as it is, beside the abbreviation <abbr title="光盘">CD</abbr>.'
+
+  it('does not read Han in HTML blocks or inline HTML the source has as it is', () => {
+    const findings = run(source, withHtml(TARGET, '注意', inline))
+    expect(findings, describeFindings(findings)).toEqual([])
+  })
+
+  it('still reads Han between inline tags when the element is not the source one', () => {
+    const findings = run(source, withHtml(TARGET, '注意', inline.replace('<b>重要</b>', '<b>Important 重要</b>')))
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'text/han-residue', section: 0, actual: ['重要'] }])
+  })
+
+  it('reports a changed HTML block under sections/html only', () => {
+    const findings = run(source, withHtml(TARGET, '注意！', inline))
+    expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'sections/html', section: 0, actual: '<div class="note">注意！</div>' }])
+  })
+})
+
 describe('checkSection on bare fragments', () => {
   const context = { section: 3, heading: '发展', file: 'answer.md', sourceLocale: 'cn', targetLocale: 'en' }
 

@@ -15,6 +15,7 @@ import { expectedLengthRatio } from './language.ts'
 import { validateHeadingDepth, validateLengthRatio, type CheckOptions } from './options.ts'
 import { placeIn } from './places.ts'
 import { profile } from './profile.ts'
+import { definitionsIn } from './references.ts'
 import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
 import { checkSection } from './section.ts'
@@ -91,12 +92,14 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   const sourceBlocks = blocksBySection(source, sourceSections)
   const targetBlocks = blocksBySection(target, targetSections)
   const ratio = expectedLengthRatio(sourceLocale, targetLocale)
+  // References resolve through the whole article: definitions usually sit at its end.
+  const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
   const pairs =
     sourceSections.length === targetSections.length
       ? sourceSections.map((_, index): [number | undefined, number | undefined] => [index, index])
       : align(
-          sourceSections.map((section, index) => profile(sourceBlocks[index]!, section.start, true)),
-          targetSections.map((section, index) => profile(targetBlocks[index]!, section.start, false)),
+          sourceSections.map((section, index) => profile(sourceBlocks[index]!, section.start, true, definitions.source)),
+          targetSections.map((section, index) => profile(targetBlocks[index]!, section.start, false, definitions.target)),
           profileSimilarity(ratio.median),
         )
 
@@ -117,7 +120,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           sourceText: source.text,
           targetText: target.text,
           headingDepth,
-          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start },
+          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start, definitions },
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
           ...(options.glossary ? { glossary: options.glossary } : {}),

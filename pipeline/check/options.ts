@@ -5,6 +5,7 @@
 import type { RootContent } from 'mdast'
 import type { FrontmatterPolicy } from '../frontmatter.ts'
 import type { Glossary } from '../glossary.ts'
+import type { Definitions } from './references.ts'
 import type { RuleSettings } from './rules.ts'
 
 /** A target/source length ratio range (target chars / source chars). */
@@ -83,6 +84,11 @@ export interface SectionCheckContext {
     target: readonly RootContent[]
     sourceBase: number
     targetBase: number
+    /**
+     * The definitions references resolve through: the whole articles', since a
+     * definition often sits in another section. @default those among the blocks
+     */
+    definitions?: { source: Definitions; target: Definitions }
   }
 }
 

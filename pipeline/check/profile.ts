@@ -7,6 +7,7 @@ import type { Nodes, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { findLeftovers } from '../lint.ts'
 import { extractNumbers, type NumberToken } from './numbers.ts'
+import { definitionsIn, referencesInText, resolveReference, type Definitions, type Reference } from './references.ts'
 import { codePoints } from './strings.ts'
 
 function isLeftoverText(text: string): boolean {
@@ -45,6 +46,11 @@ export interface TextBlock {
   urls: string[]
   /** Code points of text and inline code (the length-ratio measure). */
   chars: number
+  /**
+   * Inline HTML elements (`<b>…</b>`): the range of `prose` between the tags, and the
+   * element as written (tags and prose between) to compare with the source's.
+   */
+  htmlElements: { start: number; end: number; markup: string }[]
 }
 
 /** A value and its offset in the fragment. */
@@ -67,8 +73,13 @@ export interface Profile {
   tables: Located<string>[]
   code: Located<string>[]
   inlineCode: Located<string>[]
+  /** Link URLs; a reference counts by its definition's URL, a definition not by itself. */
   links: Located<string>[]
   images: Located<string>[]
+  /** Link and image references, and reference syntax left as text (unresolved). */
+  references: Reference[]
+  /** Image alt text and link, image and definition titles, one entry a node (a line each). */
+  attributes: Located<string>[]
   html: Located<string>[]
   footnoteReferences: number[]
   footnoteDefinitions: number[]
@@ -98,12 +109,20 @@ export function blockOffset(block: TextBlock, proseIndex: number): number {
   return segment ? segment.offset + (proseIndex - segment.at) : block.offset
 }
 
+// An inline HTML tag that opens an element, and one that closes it.
+const OPENING_TAG = /^<([a-z][\w-]*)(?:\s[^>]*)?(?<!\/)>$/i
+const CLOSING_TAG = /^<\/([a-z][\w-]*)\s*>$/i
+
 /**
  * Walks blocks once. With `dropLeftovers`, paragraphs that are nothing but generator
  * leftovers are skipped whole and leftovers inside other text are blanked, so neither
  * counts: the translator leaves them out and the reference translation omits them.
+ *
+ * References resolve through `definitions`: the whole article's, or by default those
+ * among `blocks`. Without any definition, references are not resolved (a fragment
+ * translated on its own), so they count as no URL on either side.
  */
-export function profile(blocks: readonly RootContent[], base: number, dropLeftovers: boolean): Profile {
+export function profile(blocks: readonly RootContent[], base: number, dropLeftovers: boolean, definitions: Definitions = definitionsIn(blocks)): Profile {
   const result: Profile = {
     headings: [],
     blocks: [],
@@ -114,6 +133,8 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     inlineCode: [],
     links: [],
     images: [],
+    references: [],
+    attributes: [],
     html: [],
     footnoteReferences: [],
     footnoteDefinitions: [],
@@ -125,6 +146,8 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     prose: '',
   }
   let block: TextBlock | undefined
+  // Inline HTML tags open in the current block: name, where its content starts in the prose, the tag.
+  let openTags: { name: string; start: number; tag: string }[] = []
   let listDepth = 0
   const proseParts: string[] = []
 
@@ -139,7 +162,32 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     codes: [],
     urls: [],
     chars: 0,
+    htmlElements: [],
   })
+
+  const addAttributes = (offset: number, ...values: (string | null | undefined)[]) => {
+    const value = values.filter((item) => item).join('\n')
+    if (value !== '') result.attributes.push({ offset, value })
+  }
+
+  // Pairs inline tags in the current block into elements.
+  const inlineHtml = (current: TextBlock, value: string) => {
+    const opening = OPENING_TAG.exec(value)
+    if (opening) {
+      current.prose += PLACEHOLDER
+      openTags.push({ name: opening[1]!.toLowerCase(), start: current.prose.length, tag: value })
+      return
+    }
+    const closing = CLOSING_TAG.exec(value)
+    const index = closing ? openTags.map((tag) => tag.name).lastIndexOf(closing[1]!.toLowerCase()) : -1
+    if (index !== -1) {
+      const open = openTags[index]!
+      openTags = openTags.slice(0, index)
+      const end = current.prose.length
+      current.htmlElements.push({ start: open.start, end, markup: open.tag + current.prose.slice(open.start, end) + value })
+    }
+    current.prose += PLACEHOLDER
+  }
 
   const walk = (node: Nodes, linkUrl: string | undefined): void => {
     const offset = (node.position?.start.offset ?? base) - base
@@ -150,10 +198,13 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         if (node.type === 'paragraph' && dropLeftovers && isLeftoverText(toString(node))) return
         if (node.type === 'heading') result.headings.push({ offset, value: node.depth })
         const outer = block
+        const outerTags = openTags
         const current = openBlock(node.type === 'tableCell' ? 'cell' : node.type, offset)
         block = current
+        openTags = []
         for (const child of node.children) walk(child, linkUrl)
         block = outer
+        openTags = outerTags
         result.blocks.push(current)
         if (current.kind === 'paragraph' && listDepth === 0) result.paragraphs.push(current)
         result.chars += current.chars
@@ -168,6 +219,7 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         }
         const value = dropLeftovers ? maskLeftovers(node.value) : node.value
         result.texts.push({ offset, value })
+        result.references.push(...referencesInText(node.value, offset))
         const numbers = extractNumbers(value, offset)
         result.numbers.push(...numbers)
         if (block) {
@@ -193,19 +245,38 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         return
       case 'html':
         result.html.push({ offset, value: node.value.trim() })
-        if (block) block.prose += PLACEHOLDER
+        if (block) inlineHtml(block, node.value)
         return
       case 'image':
         result.images.push({ offset, value: node.url })
+        addAttributes(offset, node.alt, node.title)
         return
       case 'definition':
-        result.links.push({ offset, value: node.url })
+        // Counted through the references that use it.
+        addAttributes(offset, node.title)
         return
       case 'link':
         result.links.push({ offset, value: node.url })
+        addAttributes(offset, node.title)
         block?.urls.push(node.url)
         for (const child of node.children) walk(child, node.url)
         return
+      case 'imageReference':
+      case 'linkReference': {
+        if (node.type === 'imageReference') addAttributes(offset, node.alt)
+        if (definitions.size === 0) break
+        const reference = resolveReference(node, offset, definitions)
+        result.references.push(reference)
+        if (reference.url === undefined) break
+        if (reference.image) {
+          result.images.push({ offset, value: reference.url })
+          return
+        }
+        result.links.push({ offset, value: reference.url })
+        block?.urls.push(reference.url)
+        if (node.type === 'linkReference') for (const child of node.children) walk(child, reference.url)
+        return
+      }
       case 'strong':
         result.strong.push(offset)
         if (block) block.strong++

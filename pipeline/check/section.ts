@@ -28,10 +28,10 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
   const targetLocale = requireLocale(context.targetLocale)
   const blocks = context.blocks
   const sourceProfile = blocks
-    ? profile(blocks.source, blocks.sourceBase, true)
+    ? profile(blocks.source, blocks.sourceBase, true, blocks.definitions?.source)
     : profile(parseMarkdown(sourceMarkdown).children, 0, true)
   const targetProfile = blocks
-    ? profile(blocks.target, blocks.targetBase, false)
+    ? profile(blocks.target, blocks.targetBase, false, blocks.definitions?.target)
     : profile(parseMarkdown(targetMarkdown).children, 0, false)
   const source: SectionSide = {
     markdown: sourceMarkdown,

@@ -5,6 +5,7 @@
  */
 import type { Comparison } from './comparison.ts'
 import type { Located } from './profile.ts'
+import { unresolved } from './references.ts'
 import type { RuleId } from './rules.ts'
 import { firstDifference, multisetMinus } from './sequences.ts'
 
@@ -109,7 +110,9 @@ export function compareStructure(comparison: Comparison): void {
     }
   }
 
-  const multisetRule = (rule: RuleId, a: Located<string>[], b: Located<string>[]) => {
+  // `lost`: target references that resolve to nothing; they hold no URL, but they are
+  // what became of a missing one, so they are shown with what the target has instead.
+  const multisetRule = (rule: RuleId, a: Located<string>[], b: Located<string>[], lost: Located<string>[] = []) => {
     if (!reporter.on(rule)) return
     const missing = multisetMinus(
       a.map((item) => item.value),
@@ -120,20 +123,21 @@ export function compareStructure(comparison: Comparison): void {
       a.map((item) => item.value),
     )
     if (missing.length === 0 && extra.length === 0) return
+    const instead = [...extra, ...(missing.length > 0 ? lost.map((item) => item.value) : [])]
     const firstMissing = a.find((item) => item.value === missing[0])
-    const firstExtra = b.find((item) => item.value === extra[0])
+    const firstExtra = extra.length > 0 ? b.find((item) => item.value === extra[0]) : lost[0]
     reporter.add(rule, {
-      context: missing.length > 0 && extra.length > 0 ? 'changed' : missing.length > 0 ? 'missing' : 'extra',
-      params: { count: missing.length || extra.length, missing: missing.join(', '), extra: extra.join(', ') },
+      context: missing.length > 0 && instead.length > 0 ? 'changed' : missing.length > 0 ? 'missing' : 'extra',
+      params: { count: missing.length || extra.length, missing: missing.join(', '), extra: instead.join(', ') },
       source: at(source, firstMissing?.offset),
       target: at(target, firstExtra?.offset),
       expected: missing,
-      actual: extra,
+      actual: instead,
     })
   }
   multisetRule('sections/inline-code', s.inlineCode, tp.inlineCode)
-  multisetRule('sections/link-urls', s.links, tp.links)
-  multisetRule('sections/image-urls', s.images, tp.images)
+  multisetRule('sections/link-urls', s.links, tp.links, unresolved(s.references, tp.references, false))
+  multisetRule('sections/image-urls', s.images, tp.images, unresolved(s.references, tp.references, true))
 
   if (reporter.on('sections/html')) {
     const first = firstDifference(

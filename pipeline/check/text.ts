@@ -8,6 +8,7 @@ import type { Comparison } from './comparison.ts'
 import { looksUntranslated } from './language.ts'
 import { missingNumbers } from './numbers.ts'
 import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
+import { keptLabels } from './references.ts'
 import { normalizeSpace, truncate } from './strings.ts'
 
 // A run of Chinese (or Japanese kana) with the punctuation between its characters.
@@ -79,16 +80,29 @@ export function compareText(comparison: Comparison): void {
   const tp = target.profile
 
   if (reporter.on('text/han-residue') && !isCjk(targetLocale)) {
-    for (const block of tp.blocks) {
-      const runs = [...block.prose.matchAll(HAN_RUN)]
-      if (runs.length === 0) continue
-      const residue = runs.map((run) => run[0])
+    const report = (residue: string[], offset: number) =>
       reporter.add('text/han-residue', {
         params: { count: residue.length, residue: truncate(residue.join(' … '), 60) },
         source: at(source, 0),
-        target: at(target, blockOffset(block, runs[0]!.index)),
+        target: at(target, offset),
         actual: residue,
       })
+    // HTML is not translated: text inside an inline element the source has as it is (`<b>重要</b>`) is HTML too.
+    const sourceElements = new Set(s.blocks.flatMap((block) => block.htmlElements.map((element) => element.markup)))
+    // A source label kept as a reference label (`[Another][另一个]`) is not shown either.
+    const labels = keptLabels(s.references, tp.references)
+    for (const block of tp.blocks) {
+      const kept = block.htmlElements.filter((element) => sourceElements.has(element.markup))
+      const runs = [...block.prose.matchAll(HAN_RUN)].filter((run) => {
+        const offset = blockOffset(block, run.index)
+        return !kept.some((element) => run.index >= element.start && run.index < element.end) && !labels.some(([start, end]) => offset >= start && offset < end)
+      })
+      if (runs.length > 0) report(runs.map((run) => run[0]), blockOffset(block, runs[0]!.index))
+    }
+    // Alt text and titles are read too, though no text node holds them.
+    for (const attribute of tp.attributes) {
+      const residue = attribute.value.match(HAN_RUN)
+      if (residue) report(residue, attribute.offset)
     }
   }
 
