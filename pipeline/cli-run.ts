@@ -86,7 +86,7 @@ export async function resolveRunSettings(values: RunValues, io: CliIo): Promise<
     glossary,
     provider: chooseProvider(values.provider ?? config.provider, io.env),
     providerExplicit: (values.provider ?? config.provider) !== undefined,
-    stateDir: resolve(values['state-dir'] ?? (fromConfig ? join(config.contentRoot, '.l10n') : '.l10n')),
+    stateDir: resolve(values['state-dir'] ?? config.stateDir),
     lockfile: resolve(values.lockfile ?? (fromConfig ? config.lockfile : join(outRoot ?? '.', 'l10n.lock.yaml'))),
     outPattern: values['out-pattern'] ?? config.outputPattern,
     outRoot,

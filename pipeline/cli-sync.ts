@@ -10,12 +10,12 @@ import { writeFileAtomic } from './io.ts'
 import { resolveLlmOptions } from './llm.ts'
 import { loadPrompts, promptHash } from './prompt.ts'
 import { acquireLock } from './runlock.ts'
-import { discoverSources, needsWork, planSync, reportArticles, syncReportMarkdown, type SyncPlan, type SyncReport } from './sync.ts'
+import { discoverSources, needsWork, planSync, reportArticles, syncReportMarkdown, type PlanItem, type SyncPlan, type SyncReport } from './sync.ts'
 import { translateFiles, type RunReport } from './translate.ts'
 import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
 import type { LocaleInfo } from './locales.ts'
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
+import { findMarkdownFiles, type WorkflowOptions } from './workflow.ts'
+import { relative, sep } from 'node:path'
 
 function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined
@@ -24,37 +24,42 @@ function budgetNumber(value: string | undefined, flag: string, integer: boolean)
   return number
 }
 
-function markdownFiles(paths: readonly string[]): string[] {
-  return paths.flatMap((path) => {
-    try {
-      if (!statSync(path).isDirectory()) return [path]
-    } catch {
-      return [path]
-    }
-    return readdirSync(path, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.md'))
-      .sort()
-      .map((name) => join(path, name))
-  })
+function planLine(item: PlanItem, contentRoot: string): string {
+  const rel = (path: string) => relative(contentRoot, path).split(sep).join('/')
+  const source = rel(item.source)
+  if (item.state === 'failed') return t('sync:plan-failed', { source, locale: item.locale, message: item.error?.message ?? '' })
+  if (item.needsForce) return t('sync:plan-untracked', { source, locale: item.locale, output: rel(item.output) })
+  return t('sync:plan-item', { source, locale: item.locale, state: item.state, count: item.sections, requests: item.requests })
 }
 
 function planLines(plan: SyncPlan, contentRoot: string): string {
-  const lines = plan.items
-    .filter(needsWork)
-    .map((item) => t('sync:plan-item', { source: relative(contentRoot, item.source).split(sep).join('/'), locale: item.locale, state: item.state, count: item.sections, requests: item.requests }))
-  const upToDate = plan.items.length - lines.length
+  const listed = plan.items.filter(needsWork)
+  const lines = listed.map((item) => planLine(item, contentRoot))
   const totals = plan.totals
   lines.push(
     t('sync:plan-total', {
       count: plan.items.length,
       work: totals.work,
-      upToDate,
+      upToDate: plan.items.length - listed.length,
       requests: totals.requests,
       tokens: totals.promptTokens + totals.completionTokens,
       cost: totals.priceKnown ? `$${totals.usd.toFixed(4)}` : t('sync:cost-unknown'),
     }),
   )
+  if (totals.untracked > 0) lines.push(t('sync:plan-total-untracked', { count: totals.untracked }))
+  if (totals.failed > 0) lines.push(t('sync:plan-total-failed', { count: totals.failed }))
   return lines.join('\n')
+}
+
+/** What `--frozen` says about a plan, and whether it fails. */
+function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
+  const { work, untracked, failed } = plan.totals
+  const lines: string[] = []
+  if (work > 0) lines.push(t('sync:frozen-fail', { count: work }))
+  if (untracked > 0) lines.push(t('sync:frozen-untracked', { count: untracked }))
+  if (failed > 0) lines.push(t('sync:frozen-failed', { count: failed }))
+  if (lines.length === 0) lines.push(t('sync:frozen-ok'))
+  return { lines, fail: work + untracked + failed > 0 }
 }
 
 async function writeReports(report: SyncReport, paths: { json: string | undefined; markdown: string | undefined }, contentRoot: string, io: CliIo): Promise<void> {
@@ -68,11 +73,14 @@ async function writeReports(report: SyncReport, paths: { json: string | undefine
   }
 }
 
-/** Exit code of a finished sync run (documented in the README). */
-export function syncExitCode(run: RunReport, budgetReached: boolean): number {
+/**
+ * Exit code of a finished sync run (documented in the README). `planFailed`: pairs that
+ * could not even be planned; like a failed article, they make the run exit 1.
+ */
+export function syncExitCode(run: RunReport, budgetReached: boolean, planFailed = 0): number {
   if (run.interrupted) return EXIT.interrupted
   if (budgetReached || run.articles.some((article) => article.error?.code === 'E_BUDGET')) return EXIT.budget
-  return run.totals.failed > 0 || run.totals.errors > 0 ? EXIT.findings : EXIT.ok
+  return run.totals.failed > 0 || run.totals.errors > 0 || planFailed > 0 ? EXIT.findings : EXIT.ok
 }
 
 async function commandSync(args: string[], io: CliIo): Promise<number> {
@@ -90,11 +98,13 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     io.stdout(t('sync:help') + '\n')
     return EXIT.ok
   }
-  const settings = await resolveRunSettings(values, io)
+  const resolved = await resolveRunSettings(values, io)
+  // The state folder sits beside the config file (config.stateDir), unless --state-dir.
+  const settings = values['state-dir'] !== undefined ? resolved : { ...resolved, stateDir: resolved.config.stateDir }
   const { config } = settings
   const files =
     positionals.length > 0
-      ? markdownFiles(positionals)
+      ? findMarkdownFiles(positionals, { skip: [settings.stateDir] })
       : config.sourcePattern && config.sourceLocale
         ? discoverSources(config.sourcePattern, config.sourceLocale)
         : []
@@ -110,12 +120,13 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
       : settings.provider === 'pseudo'
         ? createPseudoTranslator(undefined).fingerprint
         : createIdentityTranslator().fingerprint
-  const workflow = {
+  const workflow: WorkflowOptions = {
     lockfile: settings.lockfile,
     stateDir: settings.stateDir,
     ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
     ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
     ...(settings.glossary ? { glossary: settings.glossary } : {}),
+    policy: settings.policy,
     ...(fingerprint ? { fingerprint } : {}),
   }
   const budget: Budget = {
@@ -129,11 +140,12 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   // Two overlapping scheduled runs would pay twice; a lock left by a dead run is taken over.
   const release = await acquireLock(`${settings.lockfile}.sync-lock`, { owner: 'l10n sync' })
   try {
-    const plan = await planSync(files, settings.targets, workflow, model, config.prices)
+    const plan = await planSync(files, settings.targets, workflow, model, { prices: config.prices, templates, force: Boolean(values.force) })
     io.stdout(planLines(plan, config.contentRoot) + '\n')
     if (values.frozen || values['dry-run']) {
-      const exitCode = values.frozen && plan.totals.work > 0 ? EXIT.findings : EXIT.ok
-      if (values.frozen) io.stdout(t(plan.totals.work > 0 ? 'sync:frozen-fail' : 'sync:frozen-ok', { count: plan.totals.work }) + '\n')
+      const verdict = frozenVerdict(plan)
+      const exitCode = values.frozen && verdict.fail ? EXIT.findings : EXIT.ok
+      if (values.frozen) io.stdout(verdict.lines.join('\n') + '\n')
       await writeReports({ plan, exitCode }, reportPaths, config.contentRoot, io)
       return exitCode
     }
@@ -152,7 +164,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     }
     const budgetReached = tracker?.exhausted ?? false
     const cost = costOf(model, run.totals.promptTokens, run.totals.completionTokens, config.prices)
-    const exitCode = syncExitCode(run, budgetReached)
+    const exitCode = syncExitCode(run, budgetReached, plan.totals.failed)
     if (budgetReached) io.stderr(t('sync:budget-reached', { limit: tracker?.exhaustedBy ?? '' }) + '\n')
     if (run.interrupted) io.stderr(t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests }) + '\n')
     for (const article of run.articles) if (article.error && article.error.code !== 'E_BUDGET') io.stderr(`${article.error.message}\n`)

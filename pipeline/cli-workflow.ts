@@ -1,22 +1,32 @@
 /**
  * The reviewer commands of the CLI: `status`, `review`, `approve` and `memory import`.
  */
-import { readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { EXIT, GLOSSARY_OPTIONS, chooseProvider, list, loadGlossary, parseCommandArgs, relativePath, usage, type CliIo } from './cli-common.ts'
+import { EXIT, GLOSSARY_OPTIONS, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './cli-common.ts'
+import { resolveRunSettings } from './cli-run.ts'
+import { loadConfig } from './config.ts'
 import { t } from './i18n.ts'
 import { writeFileAtomic } from './io.ts'
 import { resolveLlmOptions } from './llm.ts'
 import type { LocaleInfo } from './locales.ts'
-import { requireLocale } from './locales.ts'
 import { loadPrompts, promptHash } from './prompt.ts'
 import { renderReviewHtml, renderReviewTerminal } from './review-render.ts'
 import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
-import { approve, buildReview, importMemory, translationStatus, type TranslationStatus, type WorkflowOptions } from './workflow.ts'
+import {
+  approve,
+  buildReview,
+  findMarkdownFiles,
+  importMemory,
+  translationStatus,
+  type SectionStatus,
+  type TranslationStatus,
+  type WorkflowOptions,
+} from './workflow.ts'
 
 const PLACE_OPTIONS = {
   ...GLOSSARY_OPTIONS,
+  config: { type: 'string' },
   to: { type: 'string', multiple: true },
   'out-pattern': { type: 'string' },
   'out-root': { type: 'string' },
@@ -27,6 +37,8 @@ const PLACE_OPTIONS = {
 } as const
 
 type PlaceValues = {
+  config?: string | undefined
+  to?: string[] | undefined
   glossary?: string[] | undefined
   'no-glossary'?: boolean | undefined
   'out-pattern'?: string | undefined
@@ -43,7 +55,6 @@ type PlaceValues = {
  * see every LLM draft as "made by another provider".
  */
 function fingerprintFor(provider: string | undefined, model: string | undefined, env: NodeJS.ProcessEnv): WorkflowOptions['fingerprint'] {
-  if (provider === undefined && model === undefined) return undefined
   const name = chooseProvider(provider, env)
   if (name === 'pseudo') return createPseudoTranslator(undefined).fingerprint
   if (name === 'identity') return createIdentityTranslator().fingerprint
@@ -52,42 +63,26 @@ function fingerprintFor(provider: string | undefined, model: string | undefined,
   return (target: LocaleInfo) => ({ model: resolved, promptHash: promptHash(templates, target) })
 }
 
-async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions> {
-  const outRoot = values['out-root']
-  const glossary = await loadGlossary(values)
-  const fingerprint = fingerprintFor(values.provider, values.model, io.env)
+/**
+ * Where the reviewer commands look, resolved as `translate` and `sync` resolve it
+ * (`--config` or `l10n.config.yaml` here: lockfile, content root, output pattern,
+ * glossary, frontmatter policy, target locales); flags win.
+ */
+async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions & { targets: string[] }> {
+  const settings = await resolveRunSettings(values, io)
+  const fingerprint =
+    values.provider !== undefined || values.model !== undefined ? fingerprintFor(values.provider, values.model ?? settings.config.model, io.env) : undefined
   return {
-    lockfile: resolve(values.lockfile ?? join(outRoot ?? '.', 'l10n.lock.yaml')),
-    stateDir: resolve(values['state-dir'] ?? '.l10n'),
-    ...(values['out-pattern'] ? { outPattern: values['out-pattern'] } : {}),
-    ...(outRoot ? { outRoot } : {}),
-    ...(glossary ? { glossary } : {}),
+    targets: settings.targets,
+    lockfile: settings.lockfile,
+    // The state folder sits beside the config file (config.stateDir; the current folder without one).
+    stateDir: values['state-dir'] !== undefined ? settings.stateDir : settings.config.stateDir,
+    ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
+    ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
+    ...(settings.glossary ? { glossary: settings.glossary } : {}),
+    policy: settings.policy,
     ...(fingerprint ? { fingerprint } : {}),
   }
-}
-
-function targetsOf(values: { to?: string[] | undefined }): string[] {
-  const targets = list(values.to)
-  if (targets.length === 0) throw usage(t('cli:need-to'))
-  for (const target of targets) requireLocale(target)
-  return targets
-}
-
-/** Markdown files named on the command line; folders are searched for `*.md`. */
-function markdownFiles(paths: readonly string[]): string[] {
-  return paths.flatMap((path) => {
-    let info
-    try {
-      info = statSync(path)
-    } catch {
-      return [path]
-    }
-    if (!info.isDirectory()) return [path]
-    return readdirSync(path, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.md'))
-      .sort()
-      .map((name) => join(path, name))
-  })
 }
 
 function colourState(state: string, color: boolean): string {
@@ -110,6 +105,31 @@ function statusLine(status: TranslationStatus, color: boolean): string {
   })
 }
 
+/** Why a section is not approved, in words; a hand edit says what else changed under it. */
+function sectionReason(section: SectionStatus): string {
+  if (section.state === 'draft') return t('workflow:reason-draft')
+  if (section.plan.handEdited && section.sourceChanged) return t('workflow:reason-edited-source-changed')
+  if (section.plan.handEdited && section.plan.stale) return t('workflow:reason-edited-stale')
+  return t(`workflow:reason-${section.plan.reason}`)
+}
+
+/** The frontmatter's line under the status line, or undefined when it is approved and current. */
+function frontmatterLine(status: TranslationStatus, color: boolean): string | undefined {
+  if (status.state === 'missing' || status.state === 'untracked') return undefined
+  const [state, reason] =
+    status.frontmatterEdited && status.frontmatterStale
+      ? ['stale', 'edited-source-changed']
+      : status.frontmatterStale
+        ? ['stale', 'source-changed']
+        : status.frontmatterEdited
+          ? ['edited', 'draft']
+          : !status.frontmatterApproved
+            ? ['draft', 'draft']
+            : [undefined, undefined]
+  if (state === undefined) return undefined
+  return t('workflow:frontmatter-line', { state: colourState(t(`workflow:state-${state}`), color), reason: t(`workflow:reason-${reason}`) })
+}
+
 async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' } })
   if (values.help) {
@@ -118,7 +138,8 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length === 0) throw usage(t('cli:need-files'))
   const options = await workflowOptions(values, io)
-  const statuses = await translationStatus(markdownFiles(positionals), targetsOf(values), options)
+  const files = findMarkdownFiles(positionals, { skip: [options.stateDir] })
+  const statuses = await translationStatus(files, options.targets, options)
   const color = io.isTty && !io.env.NO_COLOR
   if (values.format === 'json') {
     io.stdout(
@@ -131,11 +152,23 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   } else {
     for (const status of statuses) {
       io.stdout(statusLine(status, color) + '\n')
+      const frontmatter = frontmatterLine(status, color)
+      if (frontmatter) io.stdout(frontmatter + '\n')
+      // Fresh drafts are summed up in the line above; once a reviewer has approved
+      // anything (or with --strict), every section still waiting is listed.
+      const listDrafts = Boolean(values.strict) || status.sections.some((section) => section.state === 'approved')
       for (const section of status.sections) {
-        // Drafts are summed up in the line above; list only what needs action.
-        if (section.state === 'approved' || section.state === 'draft') continue
-        io.stdout(`  §${section.index} ${section.heading ?? t('workflow:preamble')}: ${colourState(t(`workflow:state-${section.state}`), color)} (${t(`workflow:reason-${section.plan.reason}`)})\n`)
+        if (section.state === 'approved' || (section.state === 'draft' && !listDrafts)) continue
+        io.stdout(
+          t('workflow:section-line', {
+            index: section.index,
+            heading: section.heading ?? t('workflow:preamble'),
+            state: colourState(t(`workflow:state-${section.state}`), color),
+            reason: sectionReason(section),
+          }) + '\n',
+        )
       }
+      if (status.sectionsRemoved > 0) io.stdout(t('workflow:sections-removed', { count: status.sectionsRemoved }) + '\n')
     }
   }
   // Missing or stale work fails CI; drafts and hand edits fail it only with --strict.
@@ -150,8 +183,8 @@ async function commandReview(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok
   }
   if (positionals.length !== 1) throw usage(t('workflow:one-article'))
-  const targets = targetsOf(values)
   const options = await workflowOptions(values, io)
+  const targets = options.targets
   for (const target of targets) {
     const document = await buildReview(positionals[0]!, target, options)
     if (values.html) {
@@ -169,6 +202,7 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     ...PLACE_OPTIONS,
     section: { type: 'string', multiple: true },
+    frontmatter: { type: 'boolean' },
     all: { type: 'boolean' },
     by: { type: 'string' },
     force: { type: 'boolean' },
@@ -183,14 +217,21 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
     if (!Number.isInteger(index) || index < 0) throw usage(t('cli:bad-number', { flag: '--section', value }))
     return index
   })
-  if (sections.length === 0 && !values.all) throw usage(t('workflow:which-sections'))
+  if (sections.length === 0 && !values.all && !values.frontmatter) throw usage(t('workflow:which-sections'))
   if (sections.length > 0 && values.all) throw usage(t('workflow:sections-or-all'))
   const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME
   if (!by) throw usage(t('workflow:who'))
   const options = await workflowOptions(values, io)
   let refused = 0
-  for (const target of targetsOf(values)) {
-    const result = await approve(positionals[0]!, target, { ...options, ...(values.all ? {} : { sections }), by, force: Boolean(values.force) })
+  for (const target of options.targets) {
+    const result = await approve(positionals[0]!, target, {
+      ...options,
+      // --frontmatter alone approves only the frontmatter; --all approves everything.
+      ...(values.all ? {} : { sections }),
+      frontmatter: Boolean(values.all || values.frontmatter),
+      by,
+      force: Boolean(values.force),
+    })
     if (result.approved.length > 0) io.stdout(t('workflow:approved', { count: result.approved.length, sections: result.approved.join(', '), locale: target, by }) + '\n')
     if (result.frontmatterApproved) io.stdout(t('workflow:frontmatter-approved', { locale: target }) + '\n')
     for (const item of result.refused) {
@@ -198,17 +239,28 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
       io.stderr(t('workflow:refused', { section: item.section, heading: item.heading ?? t('workflow:preamble'), count: item.errors.length }) + '\n')
       for (const error of item.errors) io.stderr(`    ${error.ruleId}: ${error.message}\n`)
     }
+    const frontmatter = result.frontmatterRefused
+    if (frontmatter) {
+      refused++
+      if (frontmatter.reason === 'stale') io.stderr(t('workflow:frontmatter-refused-stale', { locale: target }) + '\n')
+      else {
+        io.stderr(t('workflow:frontmatter-refused', { locale: target, count: frontmatter.errors.length }) + '\n')
+        for (const error of frontmatter.errors) io.stderr(`    ${error.ruleId}: ${error.message}\n`)
+      }
+    }
   }
   return refused > 0 ? EXIT.findings : EXIT.ok
 }
 
 async function commandMemory(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { 'state-dir': { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, { 'state-dir': { type: 'string' }, config: { type: 'string' } })
   if (values.help || positionals[0] !== 'import' || positionals.length !== 3) {
     io.stdout(t('workflow:help-memory') + '\n')
     return values.help ? EXIT.ok : EXIT.usage
   }
-  const result = await importMemory(positionals[1]!, positionals[2]!, resolve(values['state-dir'] ?? '.l10n'))
+  // The same state folder as the other commands: beside the config file when there is one.
+  const stateDir = values['state-dir'] !== undefined ? resolve(values['state-dir']) : ((await loadConfig(values.config))?.stateDir ?? resolve('.l10n'))
+  const result = await importMemory(positionals[1]!, positionals[2]!, stateDir)
   io.stdout(t('workflow:memory-imported', { count: result.sections, locale: result.locale }) + '\n')
   return EXIT.ok
 }

@@ -20,8 +20,11 @@ import type { ProviderName } from './translator.ts'
 /** The name `loadConfig` looks for. */
 export const CONFIG_FILE_NAME = 'l10n.config.yaml'
 
-/** Default of {@link Config.lockfile}, relative to the content root. */
+/** Default of {@link Config.lockfile}, relative to the config file's folder. */
 export const DEFAULT_LOCKFILE = 'l10n.lock.yaml'
+
+/** Default of {@link Config.stateDir}: the state folder beside the config file. */
+export const DEFAULT_STATE_DIR = '.l10n'
 
 const PROVIDERS = ['openai', 'pseudo', 'identity'] as const satisfies readonly ProviderName[]
 const SETTINGS = ['error', 'warning', 'info', 'off'] as const
@@ -34,19 +37,22 @@ const OUTPUT_PLACEHOLDERS = ['locale', 'tag', 'slug', 'ext', 'dir', 'sourceLocal
 
 /** `l10n.config.yaml` as the user writes it; every field is optional. */
 export interface WrittenConfig {
-  /** Folder all other paths are relative to, itself relative to the config file's folder. */
+  /**
+   * Folder of the content, relative to the config file's folder: `sourcePattern` and
+   * `outputPattern` are relative to it, and outputs must stay inside it.
+   */
   contentRoot?: string
   /** Site code (`cn`) or BCP 47 tag (`zh-CN`) of the source language. */
   sourceLocale?: string
-  /** Where sources live, e.g. `src/content/knowledge-{locale}/{slug}.md`. */
+  /** Where sources live, e.g. `src/content/knowledge-{locale}/{slug}.md`; relative to contentRoot. */
   sourcePattern?: string
-  /** Where translations go; placeholders as in paths.ts. */
+  /** Where translations go; placeholders as in paths.ts; relative to contentRoot. */
   outputPattern?: string
   /** Locales to translate into, at least one. */
   targetLocales?: string[]
   /** Frontmatter keys to translate and to set. */
   frontmatter?: { translate?: string[]; set?: Record<string, string> }
-  /** Glossary files. */
+  /** Glossary files, relative to the config file's folder. */
   glossary?: string[]
   provider?: ProviderName
   model?: string
@@ -61,7 +67,9 @@ export interface WrittenConfig {
   /** USD per million tokens by model name; extends the built-in table of cost.ts. */
   prices?: Record<string, ModelPrice>
   check?: { headingDepth?: number; rules?: RuleSettings }
+  /** The lockfile, relative to the config file's folder. */
   lockfile?: string
+  /** Run reports, relative to the config file's folder. */
   report?: { json?: string; markdown?: string }
 }
 
@@ -125,7 +133,11 @@ function knownFields(at: readonly PropertyKey[]): string[] {
 export interface Config {
   /** Absolute path of the file read, or undefined for {@link defaultConfig}. */
   file: string | undefined
-  /** Folder relative paths are resolved against. @default the config file's folder */
+  /**
+   * Folder of the content: the patterns are resolved against it and it is the output
+   * root. Every other relative path of the file is resolved against the file's folder.
+   * @default the config file's folder
+   */
   contentRoot: string
   /**
    * Site code of the source language (tags such as `zh-CN` become `cn`).
@@ -177,13 +189,21 @@ export interface Config {
     /** Severity or `off` by rule id (ids of check.ts RULES). @default {} */
     rules: RuleSettings
   }
-  /** Absolute path of the translation lockfile. @default `<contentRoot>/l10n.lock.yaml` */
+  /** Absolute path of the translation lockfile. @default `l10n.lock.yaml` beside the config file */
   lockfile: string
+  /**
+   * Absolute path of the state folder (cache, section texts, memory); not written in
+   * the file. @default `.l10n` beside the config file (the current folder without one)
+   */
+  stateDir: string
   /** Absolute paths of the run reports. @default none */
   report: { json: string | undefined; markdown: string | undefined }
 }
 
-/** The settings of a project without a config file, rooted at `contentRoot`. */
+/**
+ * The settings of a project without a config file, rooted at `contentRoot` (also where
+ * the lockfile and the state folder go).
+ */
 export function defaultConfig(contentRoot: string = process.cwd()): Config {
   const root = resolve(contentRoot)
   return {
@@ -208,6 +228,7 @@ export function defaultConfig(contentRoot: string = process.cwd()): Config {
     prices: {},
     check: { headingDepth: 6, rules: {} },
     lockfile: join(root, DEFAULT_LOCKFILE),
+    stateDir: join(root, DEFAULT_STATE_DIR),
     report: { json: undefined, markdown: undefined },
   }
 }
@@ -220,16 +241,21 @@ function siteCode(value: string): string | undefined {
 }
 
 function normalize(written: WrittenConfig, file: string, baseDir: string): Config {
-  const root = resolve(baseDir, written.contentRoot ?? '.')
-  const at = (value: string) => resolve(root, value)
-  const defaults = defaultConfig(root)
-  const sourcePattern = written.sourcePattern === undefined ? undefined : at(written.sourcePattern)
+  const base = resolve(baseDir)
+  const root = resolve(base, written.contentRoot ?? '.')
+  // README: relative paths are relative to the config file's folder; only the patterns,
+  // which name content, are relative to the content root.
+  const at = (value: string) => resolve(base, value)
+  const inContent = (value: string) => resolve(root, value)
+  const defaults = defaultConfig(base)
+  const sourcePattern = written.sourcePattern === undefined ? undefined : inContent(written.sourcePattern)
   return {
     ...defaults,
     file,
+    contentRoot: root,
     sourceLocale: written.sourceLocale === undefined ? undefined : siteCode(written.sourceLocale),
     sourcePattern,
-    outputPattern: written.outputPattern === undefined ? sourcePattern : at(written.outputPattern),
+    outputPattern: written.outputPattern === undefined ? sourcePattern : inContent(written.outputPattern),
     targetLocales: (written.targetLocales ?? []).map((code) => siteCode(code) ?? code),
     frontmatter: {
       translate: written.frontmatter?.translate ?? defaults.frontmatter.translate,
@@ -562,6 +588,7 @@ export function mergeSettings(config: Config, flags: ConfigFlags): Config {
     ...(top.sourcePattern !== undefined ? { sourcePattern: path(top.sourcePattern) } : {}),
     ...(top.outputPattern !== undefined ? { outputPattern: path(top.outputPattern) } : {}),
     ...(top.lockfile !== undefined ? { lockfile: resolve(top.lockfile) } : {}),
+    ...(top.stateDir !== undefined ? { stateDir: resolve(top.stateDir) } : {}),
     ...(top.glossary !== undefined ? { glossary: top.glossary.map((file) => resolve(file)) } : {}),
     budget: { ...config.budget, ...given(budget) },
     check: {

@@ -16,9 +16,15 @@ export type ReviewReason = 'new' | 'source-changed' | 'retranslated' | 'draft' |
 /** Where a section's translation stands. */
 export type ReviewStatus = 'draft' | 'approved' | 'edited'
 
-/** One section to review. */
+/** {@link ReviewItem.section} of the item that shows the frontmatter strings. */
+export const FRONTMATTER_ITEM = -1
+
+/** One section (or the frontmatter) to review. */
 export interface ReviewItem {
-  /** Index of the section (see `Section.index`). */
+  /**
+   * Index of the section (see `Section.index`), or {@link FRONTMATTER_ITEM} for the
+   * frontmatter, whose texts are its translated strings as `key: value` lines.
+   */
   section: number
   heading: string | null
   /** Why it needs review. */
@@ -97,7 +103,16 @@ function headingLabel(item: ReviewItem): string {
   return item.heading === null ? t('review:preamble') : t('review:quoted', { text: item.heading })
 }
 
+/** The title of an item without its reason and status: `§3 “Heading”` or `Frontmatter`. */
+function itemTitle(item: ReviewItem): string {
+  if (item.section === FRONTMATTER_ITEM) return t('review:frontmatter')
+  return t('review:item-title', { index: item.section, heading: headingLabel(item) })
+}
+
 function itemHeader(item: ReviewItem): string {
+  if (item.section === FRONTMATTER_ITEM) {
+    return t('review:frontmatter-header', { reason: t(`review:reason/${item.reason}`), status: t(`review:status/${item.status}`) })
+  }
   return t('review:item-header', {
     index: item.section,
     heading: headingLabel(item),
@@ -116,8 +131,10 @@ function countSeverities(doc: ReviewDocument): Record<Severity, number> {
 function summaryParts(doc: ReviewDocument): { sections: string; findings: string } {
   const counts = countSeverities(doc)
   const keys: Record<Severity, string> = { error: 'review:errors', warning: 'review:warnings', info: 'review:infos' }
+  const sections = doc.items.filter((item) => item.section !== FRONTMATTER_ITEM).length
+  const frontmatter = sections < doc.items.length
   return {
-    sections: t('review:summary', { count: doc.items.length }),
+    sections: t(frontmatter ? 'review:summary-frontmatter' : 'review:summary', { count: sections }),
     findings: SEVERITIES.filter((severity) => counts[severity] > 0)
       .map((severity) => t(keys[severity], { count: counts[severity] }))
       .join(t('review:list-separator')),
@@ -338,6 +355,10 @@ function htmlColumn(label: string, parts: DiffPart[], changed: boolean, isNew: b
   )
 }
 
+function anchor(item: ReviewItem): string {
+  return item.section === FRONTMATTER_ITEM ? 'frontmatter' : `s${item.section}`
+}
+
 function htmlFinding(finding: Finding): string {
   return (
     `<li><span class="badge sev-${finding.severity}">${escapeHtml(t(`review:severity/${finding.severity}`))}</span> ` +
@@ -360,7 +381,7 @@ export function renderReviewHtml(doc: ReviewDocument): string {
   const sections = prepared.map((entry) => {
     const { item } = entry
     const header =
-      `<h2><span>§${item.section} ${escapeHtml(headingLabel(item))}</span>` +
+      `<h2><span>${escapeHtml(itemTitle(item))}</span>` +
       `<span class="badge reason">${escapeHtml(t(`review:reason/${item.reason}`))}</span>` +
       `<span class="badge status">${escapeHtml(t(`review:status/${item.status}`))}</span></h2>`
     const grid =
@@ -372,13 +393,13 @@ export function renderReviewHtml(doc: ReviewDocument): string {
       entry.findings.length === 0
         ? `<ul class="findings"><li class="none">${escapeHtml(t('review:no-findings'))}</li></ul>`
         : `<ul class="findings" aria-label="${escapeHtml(t('review:findings'))}">${entry.findings.map(htmlFinding).join('')}</ul>`
-    return `<section class="item" id="s${item.section}">${header}${grid}${findings}</section>`
+    return `<section class="item" id="${anchor(item)}">${header}${grid}${findings}</section>`
   })
 
   const nav =
     prepared.length > 1
       ? `<nav><ol>${prepared
-          .map(({ item }) => `<li><a href="#s${item.section}">${escapeHtml(itemHeader(item))}</a></li>`)
+          .map(({ item }) => `<li><a href="#${anchor(item)}">${escapeHtml(itemHeader(item))}</a></li>`)
           .join('')}</ol></nav>`
       : ''
 

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import type { Config } from './config.ts'
 import { costOf, estimateRequestTokens, type ModelPrice } from './cost.ts'
-import { L10nError } from './errors.ts'
+import { L10nError, isL10nError } from './errors.ts'
 import { t } from './i18n.ts'
 import { translatableValues } from './frontmatter.ts'
 import type { Glossary } from './glossary.ts'
@@ -48,14 +48,24 @@ export function discoverSources(sourcePattern: string, sourceLocale: string): st
     .sort()
 }
 
+/** State of one article × locale in the plan: a translation state, or `failed` to plan. */
+export type PlanState = TranslationState | 'failed'
+
 /** What sync will do for one article × locale. */
 export interface PlanItem {
   source: string
   locale: string
+  /** The output path ('' when it could not be worked out). */
   output: string
-  state: TranslationState
+  state: PlanState
+  /** Why planning failed (`failed`): an unreadable or unparsable source or output. */
+  error?: { code: string; message: string }
+  /** An `untracked` output (not written by l10n) that sync leaves alone without `--force`. */
+  needsForce?: boolean
   /** Sections to send to the provider (0 when up to date). */
   sections: number
+  /** Sections of the output whose source section is gone (the next translate removes them). */
+  removed?: number
   requests: number
   promptTokens: number
   completionTokens: number
@@ -64,33 +74,90 @@ export interface PlanItem {
 /** The plan of a run, with its estimate. */
 export interface SyncPlan {
   items: PlanItem[]
-  totals: { requests: number; promptTokens: number; completionTokens: number; usd: number; priceKnown: boolean; work: number }
+  totals: {
+    requests: number
+    promptTokens: number
+    completionTokens: number
+    usd: number
+    priceKnown: boolean
+    /** Pairs a run would translate. */
+    work: number
+    /** Untracked outputs a run leaves alone without `--force`. */
+    untracked: number
+    /** Pairs that could not be planned (their files are reported, the others go ahead). */
+    failed: number
+  }
+}
+
+/** Options of {@link planSync}. */
+export interface PlanOptions {
+  /** Extra model prices (USD per 1M tokens). @default {} */
+  prices?: Record<string, ModelPrice>
+  /** @default the shipped prompts */
+  templates?: PromptTemplates
+  /** The run overwrites untracked outputs (`--force`), so they count as work. @default false */
+  force?: boolean
 }
 
 /**
  * Plans a run: per article × locale, its state and the requests and tokens the missing
- * and stale parts would cost (a real tokenizer over the real prompts).
+ * and stale parts would cost (a real tokenizer over the real prompts). A source or
+ * output that cannot be read or parsed makes its pairs `failed`; the others are planned.
  */
 export async function planSync(
   files: readonly string[],
   targets: readonly string[],
   workflow: WorkflowOptions,
   model: string,
-  prices: Record<string, ModelPrice> = {},
-  templates: PromptTemplates = loadPrompts(),
+  options: PlanOptions = {},
 ): Promise<SyncPlan> {
-  const statuses = await translationStatus(files, targets, workflow)
+  const prices = options.prices ?? {}
+  const templates = options.templates ?? loadPrompts()
   const items: PlanItem[] = []
+  const failed = (source: string, locale: string, error: L10nError): PlanItem => ({
+    source,
+    locale,
+    output: '',
+    state: 'failed',
+    error: { code: error.code, message: error.message },
+    sections: 0,
+    requests: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+  })
+  // One bad article never stops the others: its pairs are planned as failed.
+  const statuses = await translationStatus(files, targets, workflow, (failure) => items.push(failed(failure.source, failure.locale, failure.error)))
   const articles = new Map<string, Awaited<ReturnType<typeof loadArticle>>>()
   for (const status of statuses) {
-    const loaded = articles.get(status.source) ?? (await loadArticle(status.source))
+    let loaded
+    try {
+      loaded = articles.get(status.source) ?? (await loadArticle(status.source))
+    } catch (error) {
+      if (!isL10nError(error)) throw error
+      items.push(failed(status.source, status.locale, error))
+      continue
+    }
     articles.set(status.source, loaded)
     const target = requireLocale(status.locale)
-    const wanted =
-      status.state === 'missing' || status.state === 'untracked'
+    const untracked = status.state === 'untracked'
+    const refused = untracked && !options.force
+    const wanted = refused
+      ? []
+      : status.state === 'missing' || untracked
         ? loaded.sections.map((section) => section.index)
         : status.sections.filter((section) => section.plan.action === 'translate').map((section) => section.index)
-    const item: PlanItem = { source: status.source, locale: status.locale, output: status.output, state: status.state, sections: wanted.length, requests: 0, promptTokens: 0, completionTokens: 0 }
+    const item: PlanItem = {
+      source: status.source,
+      locale: status.locale,
+      output: status.output,
+      state: status.state,
+      ...(refused ? { needsForce: true } : {}),
+      sections: wanted.length,
+      ...(status.sectionsRemoved > 0 ? { removed: status.sectionsRemoved } : {}),
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+    }
     for (const index of wanted) {
       const section = loaded.sections[index]!
       for (const chunk of section.chunks) {
@@ -105,13 +172,17 @@ export async function planSync(
         add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), chunk.source, target.script))
       }
     }
-    if (status.state === 'missing' || status.state === 'untracked' || status.frontmatterStale) {
+    if (!refused && (status.state === 'missing' || untracked || status.frontmatterStale)) {
       const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
       const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
       add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), loaded.valueText, target.script))
     }
     items.push(item)
   }
+  // In the order the files and locales were given, failures included.
+  const fileOrder = new Map(files.map((file, index) => [file, index]))
+  const localeOrder = new Map(targets.map((code, index) => [requireLocale(code).code, index]))
+  items.sort((a, b) => (fileOrder.get(a.source) ?? 0) - (fileOrder.get(b.source) ?? 0) || (localeOrder.get(a.locale) ?? 0) - (localeOrder.get(b.locale) ?? 0))
   const promptTokens = items.reduce((sum, item) => sum + item.promptTokens, 0)
   const completionTokens = items.reduce((sum, item) => sum + item.completionTokens, 0)
   const cost = costOf(model, promptTokens, completionTokens, prices)
@@ -124,14 +195,24 @@ export async function planSync(
       usd: cost.usd,
       priceKnown: cost.known,
       // Work is what a run would send: sections made with an older prompt are reused unless asked.
-      work: items.filter(needsWork).length,
+      work: items.filter((item) => needsWork(item) && !isBlocked(item)).length,
+      untracked: items.filter((item) => item.needsForce === true).length,
+      failed: items.filter((item) => item.state === 'failed').length,
     },
   }
 }
 
-/** True when a run would translate something for this item. */
+/** True when the run cannot do this item's work: it failed to plan, or needs `--force`. */
+export function isBlocked(item: PlanItem): boolean {
+  return item.state === 'failed' || item.needsForce === true
+}
+
+/**
+ * True when a run visits this item: it translates something, or it must report why it
+ * cannot (a failed source, an untracked output without `--force`).
+ */
 export function needsWork(item: PlanItem): boolean {
-  return item.requests > 0 || item.state === 'missing' || item.state === 'untracked'
+  return item.requests > 0 || (item.removed ?? 0) > 0 || item.state === 'missing' || item.state === 'untracked' || item.state === 'failed'
 }
 
 function glossaryEntries(text: string, glossary: Glossary | undefined) {
@@ -252,7 +333,8 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
   } else {
     lines.push(`| ${t('sync:report-plan-columns')} |`, '|---|---|---|---|---|---|')
     for (const item of report.plan.items) {
-      lines.push(`| ${escapeCell(rel(item.source))} | ${item.locale} | ${item.state} | ${item.sections} | ${item.requests} | ${item.promptTokens + item.completionTokens} |`)
+      const state = item.error ? `${item.state}: ${escapeCell(item.error.message)}` : item.needsForce ? `${item.state} (${t('sync:report-needs-force')})` : item.state
+      lines.push(`| ${escapeCell(rel(item.source))} | ${item.locale} | ${state} | ${item.sections} | ${item.requests} | ${item.promptTokens + item.completionTokens} |`)
     }
     const totals = report.plan.totals
     lines.push(

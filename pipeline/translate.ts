@@ -462,14 +462,29 @@ async function lockEntryFor(
       ...(errorsBySection.get(section.index) ? { errors: errorsBySection.get(section.index)! } : {}),
     })
   }
-  // The source values are kept by hash, so a later run can tell which of them changed.
-  await texts.put(JSON.stringify(Object.fromEntries(result.values.map((value) => [value.id, value.text]))), result.valuesHash)
-  const frontmatterUnchanged = previous?.frontmatter && previous.frontmatter.sourceHash === result.valuesHash
+  // Source and translated values are kept by hash: a later run can tell which source
+  // values changed, and review can show what the translation was before.
+  const asJson = (values: readonly FrontmatterText[]) => JSON.stringify(Object.fromEntries(values.map((value) => [value.id, value.text])))
+  const writtenValues = translatableValues(written.frontmatter.yaml, policy)
+  await texts.put(asJson(result.values), result.valuesHash)
+  const translatedHash = valuesHash(writtenValues)
+  await texts.put(asJson(writtenValues), translatedHash)
+  const before = previous?.frontmatter
+  const frontmatterUnchanged = before && before.sourceHash === result.valuesHash
   return {
     output: lockKey(lockfilePath, out),
     frontmatter: frontmatterUnchanged
-      ? previous.frontmatter!
-      : { sourceHash: result.valuesHash, translationHash: valuesHash(translatableValues(written.frontmatter.yaml, policy)), status: 'draft' },
+      ? before
+      : {
+          sourceHash: result.valuesHash,
+          translationHash: translatedHash,
+          status: 'draft',
+          // The approval history stays, so review can diff against what was approved.
+          ...(before?.approvedSourceHash ? { approvedSourceHash: before.approvedSourceHash } : {}),
+          ...(before?.approvedTranslationHash ? { approvedTranslationHash: before.approvedTranslationHash } : {}),
+          ...(before?.approvedBy ? { approvedBy: before.approvedBy } : {}),
+          ...(before?.approvedAt ? { approvedAt: before.approvedAt } : {}),
+        },
     sections,
   }
 }

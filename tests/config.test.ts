@@ -77,6 +77,7 @@ describe('parseConfig', () => {
       prices: { 'my-model': { input: 0.15, output: 0.6 } },
       check: { headingDepth: 2, rules: { 'text/length-ratio': 'off', 'inline/emphasis-count': 'error' } },
       lockfile: '/proj/l10n.lock.yaml',
+      stateDir: '/proj/.l10n',
       report: { json: '/proj/reports/l10n.json', markdown: '/proj/reports/l10n.md' },
     })
   })
@@ -89,12 +90,20 @@ describe('parseConfig', () => {
     expect(config.lockfile).toBe('/proj/l10n.lock.yaml')
   })
 
-  it('resolves paths against contentRoot, itself relative to the config folder', () => {
-    const config = parseConfig('contentRoot: site\nglossary: [g.yaml]\nreport: { json: r.json }\n', '/proj/cfg/l10n.config.yaml')
+  it('resolves paths against the config folder, and only the patterns against contentRoot', () => {
+    const config = parseConfig(
+      'contentRoot: site\nsourceLocale: cn\nsourcePattern: k-{locale}/{slug}.md\nglossary: [g.yaml]\nreport: { json: r.json }\n',
+      '/proj/cfg/l10n.config.yaml',
+    )
     expect(config.contentRoot).toBe('/proj/cfg/site')
-    expect(config.glossary).toEqual(['/proj/cfg/site/g.yaml'])
-    expect(config.report).toEqual({ json: '/proj/cfg/site/r.json', markdown: undefined })
-    expect(config.lockfile).toBe('/proj/cfg/site/l10n.lock.yaml')
+    expect(config.sourcePattern).toBe('/proj/cfg/site/k-{locale}/{slug}.md')
+    expect(config.outputPattern).toBe('/proj/cfg/site/k-{locale}/{slug}.md')
+    expect(config.glossary).toEqual(['/proj/cfg/g.yaml'])
+    expect(config.report).toEqual({ json: '/proj/cfg/r.json', markdown: undefined })
+    expect(config.lockfile).toBe('/proj/cfg/l10n.lock.yaml')
+    expect(config.stateDir).toBe('/proj/cfg/.l10n')
+    const written = parseConfig('contentRoot: site\nlockfile: state/l.lock.yaml\n', '/proj/cfg/l10n.config.yaml')
+    expect(written.lockfile).toBe('/proj/cfg/state/l.lock.yaml')
   })
 
   it('defaults outputPattern to sourcePattern and maps BCP 47 tags to site codes', () => {
@@ -232,7 +241,9 @@ describe('loadConfig', () => {
     const config = await loadConfig(undefined, join(dir, 'project'))
     expect(config?.file).toBe(join(dir, 'project', 'l10n.config.yaml'))
     expect(config?.contentRoot).toBe(join(dir, 'project', 'site'))
-    expect(config?.glossary).toEqual([join(dir, 'project', 'site', 'g.yaml')])
+    expect(config?.glossary).toEqual([join(dir, 'project', 'g.yaml')])
+    expect(config?.lockfile).toBe(join(dir, 'project', 'l10n.lock.yaml'))
+    expect(config?.stateDir).toBe(join(dir, 'project', '.l10n'))
   })
 
   it('accepts a file or a folder as the explicit path', async () => {
@@ -277,8 +288,9 @@ describe('mergeSettings', () => {
   })
 
   it('resolves path flags against the current folder', () => {
-    const merged = mergeSettings(config, { lockfile: 'x.lock.yaml', glossary: ['g.yaml'], report: { json: 'r.json' } })
+    const merged = mergeSettings(config, { lockfile: 'x.lock.yaml', stateDir: 'st', glossary: ['g.yaml'], report: { json: 'r.json' } })
     expect(merged.lockfile).toBe(join(process.cwd(), 'x.lock.yaml'))
+    expect(merged.stateDir).toBe(join(process.cwd(), 'st'))
     expect(merged.glossary).toEqual([join(process.cwd(), 'g.yaml')])
     expect(merged.report.json).toBe(join(process.cwd(), 'r.json'))
     expect(merged.report.markdown).toBe('/proj/reports/l10n.md')
@@ -289,6 +301,7 @@ describe('mergeSettings', () => {
     expect(merged.targetLocales).toEqual(['en'])
     expect(merged.provider).toBe('pseudo')
     expect(merged.lockfile).toBe('/site/l10n.lock.yaml')
+    expect(merged.stateDir).toBe('/site/.l10n')
   })
 
   it('does not change its input', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { setUiLanguage } from '../pipeline/i18n.ts'
 import { requireLocale } from '../pipeline/locales.ts'
-import { escapeHtml, renderReviewHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review-render.ts'
+import { FRONTMATTER_ITEM, escapeHtml, renderReviewHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review-render.ts'
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/
@@ -185,5 +185,45 @@ describe('renderReviewHtml', () => {
     expect(zh).toContain('译文')
     expect(zh).toContain('原文已修改')
     expect(zh).toContain('1 个章节需要审阅')
+  })
+})
+
+describe('the frontmatter item', () => {
+  const frontmatter = item({
+    section: FRONTMATTER_ITEM,
+    heading: null,
+    reason: 'edited-by-hand',
+    status: 'edited',
+    sourceBefore: 'title: 音乐之旅\nkeywords.0: 原声带',
+    sourceAfter: 'title: 音乐之旅\nkeywords.0: 原声带',
+    translationBefore: 'title: A Musical Journey\nkeywords.0: soundtrack',
+    translationAfter: 'title: A Journey in Music\nkeywords.0: soundtrack',
+    findings: [],
+  })
+
+  it('has its own header, without a section number, in the terminal', () => {
+    const out = renderReviewTerminal(doc([frontmatter, item()]), { color: false })
+    expect(out).toContain('Frontmatter — edited by hand (edited)')
+    expect(out).not.toContain('§-1')
+    expect(out).toContain('§3 “主题曲” — source changed (draft)')
+    expect(out).toContain('title: A [-Musical -]Journey{+ in Music+}')
+    expect(out).toContain('keywords.0: soundtrack')
+    expect(out).toContain('1 section and the frontmatter need review')
+    expect(renderReviewTerminal(doc([frontmatter]), { color: false })).toContain('the frontmatter needs review')
+  })
+
+  it('has its own header and anchor in the HTML page', () => {
+    const html = renderReviewHtml(doc([frontmatter, item()]))
+    expect(html).toContain('<section class="item" id="frontmatter"><h2><span>Frontmatter</span>')
+    expect(html).toContain('href="#frontmatter"')
+    expect(html).toContain('<span>§3 “主题曲”</span>')
+    expect(html).not.toContain('§-1')
+  })
+
+  it('speaks zh-CN', () => {
+    setUiLanguage('zh-CN')
+    const out = renderReviewTerminal(doc([frontmatter, item()]), { color: false })
+    expect(out).toContain('Frontmatter — 经人工编辑（已编辑）')
+    expect(out).toContain('1 个章节和 frontmatter 需要审阅')
   })
 })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -179,5 +179,55 @@ describe('l10n sync', () => {
     expect(run.stderr).toMatch(/l10n\.config\.yaml:4:\d+: concurrency/)
     expect(run.stderr).toMatch(/l10n\.config\.yaml:5:\d+: bogus/)
     expect(run.stderr).toMatch(/sourcePattern/)
+  })
+
+  it('one unparsable source never stops the others: planned as failed, the rest translated, exit 1', async () => {
+    const broken = join(root, 'src/content/knowledge-cn/article-0003.md')
+    writeFileSync(broken, readFileSync(broken, 'utf8').replace(/^title: .*$/m, 'title: [unclosed'))
+    const failedLine = /article-0003\.md → (en|de|fr): failed: .*article-0003\.md.*invalid YAML/g
+
+    const dry = await sync(['--dry-run'])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout.match(failedLine)).toHaveLength(3)
+    expect(dry.stdout).toContain('article-0001.md → en: missing, 3 sections to translate')
+    expect(dry.stdout).toContain('3 pairs could not be planned')
+    expect(server.requests).toHaveLength(0)
+    const planned = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    expect(planned.plan.totals).toMatchObject({ work: (ARTICLES - 1) * 3, failed: 3 })
+    expect(planned.plan.items.filter((item: { state: string }) => item.state === 'failed')[0]).toMatchObject({ error: { code: 'E_YAML' } })
+
+    const frozen = await sync(['--frozen'])
+    expect(frozen.code).toBe(1)
+    expect(frozen.stdout.match(failedLine)).toHaveLength(3)
+    expect(frozen.stdout).toContain('3 article × locale pairs could not be planned')
+
+    const run = await sync()
+    expect(run.code, run.stdout + run.stderr).toBe(1)
+    expect(outputs()).toHaveLength((ARTICLES - 1) * 3)
+    expect(run.stderr).toMatch(/article-0003\.md.*invalid YAML/)
+    const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    expect(report.exitCode).toBe(1)
+    expect(report.articles.filter((article: { status: string }) => article.status === 'written')).toHaveLength((ARTICLES - 1) * 3)
+    expect(report.articles.filter((article: { source: string; status: string }) => article.source.endsWith('article-0003.md') && article.status === 'failed')).toHaveLength(3)
+    expect(readFileSync(join(root, 'reports/l10n.md'), 'utf8')).toMatch(/article-0003\.md \| en \| failed: .*invalid YAML/)
+  })
+
+  it('an output l10n did not write is shown as needing --force, not as sections to translate', async () => {
+    mkdirSync(join(root, 'src/content/knowledge-en'), { recursive: true })
+    const handMade = join(root, 'src/content/knowledge-en/article-0001.md')
+    writeFileSync(handMade, readFileSync(join(root, 'src/content/knowledge-cn/article-0001.md'), 'utf8').replace('locale: cn', 'locale: en'))
+
+    const frozen = await sync(['--frozen'])
+    expect(frozen.code).toBe(1)
+    expect(frozen.stdout).toMatch(/article-0001\.md → en: untracked: .*knowledge-en\/article-0001\.md was not written by l10n.*unless --force/)
+    expect(frozen.stdout).not.toMatch(/article-0001\.md → en: untracked, \d+ sections? to translate/)
+    expect(frozen.stdout).toContain(`${ARTICLES * 3 - 1} to do`)
+    expect(frozen.stdout).toContain('1 pair has an output l10n did not write: rerun with --force')
+    expect(frozen.stdout).toContain('Frozen: 1 article × locale pair has an output l10n did not write; run l10n sync --force')
+
+    const forced = await sync(['--dry-run', '--force'])
+    expect(forced.stdout).toContain('article-0001.md → en: untracked, 3 sections to translate (4 requests)')
+    expect(forced.stdout).toContain(`${ARTICLES * 3} to do`)
+    expect(forced.stdout).not.toContain('--force to overwrite')
   })
 })

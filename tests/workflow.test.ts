@@ -1,5 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { main } from '../pipeline/cli.ts'
 import { parseGlossary } from '../pipeline/glossary.ts'
 import { parseLockfile } from '../pipeline/lockfile.ts'
 import { parse } from '../pipeline/parse.ts'
@@ -118,6 +121,9 @@ describe('reviewer workflow', () => {
     editSource('旋律世界', '旋律的世界')
     expect((await translate()).code).toBe(0)
     expect(output()).toContain('(the maestro)')
+    // Both facts are said.
+    const both = await run(['status', ws.source, '--to', 'en'])
+    expect(both.stdout).toMatch(/§0 .*edited by hand; the source changed since/)
 
     const approved = await run(['approve', ws.source, '--to', 'en', '--section', '0'])
     expect(approved.code, approved.stderr).toBe(0)
@@ -194,5 +200,159 @@ describe('reviewer workflow', () => {
       expect(lock.sections.slice(2 * round + 2).every((s) => s.status === 'draft')).toBe(true)
     }
     expect(ws.files().filter((file) => file.endsWith('.tmp') || file.endsWith('.lock'))).toEqual([])
+  })
+
+  it('status lists every section not approved once any is approved, or with --strict', async () => {
+    expect((await translate()).code).toBe(0)
+    // Fresh drafts are summed up…
+    const fresh = await run(['status', ws.source, '--to', 'en'])
+    expect(fresh.stdout).not.toMatch(/§\d/)
+    // …unless --strict asks for every one.
+    const strict = await run(['status', ws.source, '--to', 'en', '--strict'])
+    expect(strict.stdout.match(/^ {2}§\d+ .*: draft \(not yet approved\)$/gm)).toHaveLength(10)
+    expect((await run(['approve', ws.source, '--to', 'en', '--section', '0'])).code).toBe(0)
+    const partly = await run(['status', ws.source, '--to', 'en'])
+    expect(partly.code).toBe(0)
+    expect(partly.stdout).not.toMatch(/§0 /)
+    for (let i = 1; i < 10; i++) expect(partly.stdout).toMatch(new RegExp(`§${i} .*: draft \\(not yet approved\\)`))
+  })
+
+  it('review and approve say that sections were added or removed, and status counts removed ones', async () => {
+    expect((await translate()).code).toBe(0)
+    const text = readFileSync(ws.source, 'utf8')
+    const last = text.indexOf('## 剧场外的回响')
+    expect(last).toBeGreaterThan(0)
+    writeFileSync(ws.source, text.slice(0, last))
+    for (const command of [['review'], ['approve', '--all']]) {
+      const refused = await run([...command, ws.source, '--to', 'en'])
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toContain('sections were added or removed')
+      expect(refused.stderr).not.toContain('sections waiting')
+    }
+    const status = await run(['status', ws.source, '--to', 'en'])
+    expect(status.code).toBe(1)
+    expect(status.stdout).toContain('en: stale')
+    expect(status.stdout).toContain('1 section of the translation is no longer in the source')
+  })
+
+  it('frontmatter hand edits and source changes show in status and review; approve records them', async () => {
+    expect((await translate()).code).toBe(0)
+    const fresh = await run(['status', ws.source, '--to', 'en'])
+    expect(fresh.stdout).toContain('frontmatter: draft (not yet approved)')
+    expect((await run(['approve', ws.source, '--to', 'en', '--all'])).code).toBe(0)
+    const approved = await run(['status', ws.source, '--to', 'en', '--strict'])
+    expect(approved.code).toBe(0)
+    expect(approved.stdout).not.toContain('frontmatter:')
+
+    // A reviewer rewrites the title in the output.
+    const title = 'A Musical Journey into the Soul of Legendary Soundtracks and Film Scores'
+    expect(output()).toContain(`title: ${title}`)
+    writeFileSync(ws.path('examples/en/soundtrack.md'), output().replace(`title: ${title}`, 'title: Legendary Soundtracks and Film Scores'))
+    const edited = await run(['status', ws.source, '--to', 'en', '--strict'])
+    expect(edited.code).toBe(1)
+    expect(edited.stdout).toContain('en: edited by hand')
+    expect(edited.stdout).toContain('frontmatter: edited by hand (not yet approved)')
+    // A rerun keeps the edit and makes no request.
+    server.reset()
+    expect((await translate()).code).toBe(0)
+    expect(server.requests).toHaveLength(0)
+    expect(output()).toContain('title: Legendary Soundtracks and Film Scores')
+
+    const review = await run(['review', ws.source, '--to', 'en'])
+    expect(review.code).toBe(0)
+    expect(review.stdout).toContain('Frontmatter — edited by hand (edited)')
+    expect(review.stdout).not.toMatch(/§-1/)
+    expect(review.stdout).toContain('[-A Musical Journey into the Soul of -]')
+    expect(review.stdout).toContain('the frontmatter need')
+
+    // --frontmatter approves the edited strings as they are.
+    const approving = await run(['approve', ws.source, '--to', 'en', '--frontmatter'])
+    expect(approving.code, approving.stderr).toBe(0)
+    expect(approving.stdout).toContain('Approved the frontmatter')
+    expect(entry().frontmatter).toMatchObject({ status: 'approved', approvedBy: 'tester' })
+    expect((await run(['status', ws.source, '--to', 'en', '--strict'])).code).toBe(0)
+
+    // The source title changes: stale until translated, and review shows the old → new source.
+    editSource('title: 音乐盛宴之旅 探秘传奇原声带与影视配乐的灵魂', 'title: 音乐盛宴之旅 探秘传奇原声带')
+    const stale = await run(['status', ws.source, '--to', 'en'])
+    expect(stale.code).toBe(1)
+    expect(stale.stdout).toContain('en: stale')
+    expect(stale.stdout).toContain('frontmatter: stale (source changed)')
+    const sourceReview = await run(['review', ws.source, '--to', 'en'])
+    expect(sourceReview.stdout).toContain('Frontmatter — source changed')
+    expect(sourceReview.stdout).toContain('title: 音乐盛宴之旅 探秘传奇原声带[-与影视配乐的灵魂-]')
+    const refused = await run(['approve', ws.source, '--to', 'en', '--frontmatter'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('run l10n translate first')
+  })
+})
+
+describe('status, review and approve with l10n.config.yaml', () => {
+  let root: string
+  let cwd: string
+  beforeEach(() => {
+    server.reset()
+    cwd = process.cwd()
+    root = mkdtempSync(join(tmpdir(), 'l10n-workflow-config-'))
+    cpSync('examples/cn/soundtrack.md', join(root, 'content/knowledge-cn/soundtrack.md'))
+    writeFileSync(
+      join(root, 'l10n.config.yaml'),
+      ['contentRoot: content', 'sourceLocale: cn', 'sourcePattern: knowledge-{locale}/{slug}.md', 'targetLocales: [en]', ''].join('\n'),
+    )
+  })
+  afterEach(() => {
+    process.chdir(cwd)
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  async function cli(args: string[]) {
+    let stdout = ''
+    let stderr = ''
+    const code = await main(args, {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      isTty: false,
+      env: { ...env(), L10N_LANG: 'en' },
+    })
+    return { code, stdout, stderr }
+  }
+
+  it('finds the lockfile, outputs and state through the config in the current folder', async () => {
+    process.chdir(root)
+    const synced = await cli(['sync'])
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0)
+    // Everything of the config lives beside it; the state folder too.
+    expect(readFileSync(join(root, 'l10n.lock.yaml'), 'utf8')).toContain('content/knowledge-cn/soundtrack.md')
+    expect(readFileSync(join(root, 'content/knowledge-en/soundtrack.md'), 'utf8')).toContain('locale: en')
+    // Files that are no articles: a hidden folder, and a broken file in it.
+    mkdirSync(join(root, 'content/knowledge-cn/.drafts'), { recursive: true })
+    writeFileSync(join(root, 'content/knowledge-cn/.drafts/broken.md'), '---\ntitle: [unclosed\n---\n\ntext\n')
+
+    for (const args of [['status', 'content/knowledge-cn'], ['status', 'content/knowledge-cn', '--to', 'en']]) {
+      const status = await cli(args)
+      expect(status.code, status.stdout + status.stderr).toBe(0)
+      expect(status.stdout).toContain('content/knowledge-cn/soundtrack.md → en: draft')
+      expect(status.stdout).not.toContain('untracked')
+      expect(status.stdout).not.toContain('broken')
+    }
+    const review = await cli(['review', 'content/knowledge-cn/soundtrack.md'])
+    expect(review.code, review.stderr).toBe(0)
+    expect(review.stdout).toContain('sections and the frontmatter need review')
+    const approved = await cli(['approve', 'content/knowledge-cn/soundtrack.md', '--all', '--by', 'alice'])
+    expect(approved.code, approved.stderr).toBe(0)
+    expect((await cli(['status', 'content/knowledge-cn', '--strict'])).code).toBe(0)
+  })
+
+  it('never reads the state folder as articles, even when it lies in the content', async () => {
+    const config = join(root, 'l10n.config.yaml')
+    const state = join(root, 'content/knowledge-cn/state')
+    expect((await cli(['sync', '--config', config, '--state-dir', state])).code).toBe(0)
+    // The section texts are Markdown files under the state folder.
+    expect(readFileSync(join(root, 'l10n.lock.yaml'), 'utf8')).toContain('knowledge-cn/soundtrack.md')
+    const status = await cli(['status', join(root, 'content/knowledge-cn'), '--config', config, '--state-dir', state])
+    expect(status.code, status.stdout + status.stderr).toBe(0)
+    expect(status.stdout.trim().split('\n').filter((line) => line.includes('→'))).toHaveLength(1)
+    const again = await cli(['sync', join(root, 'content/knowledge-cn'), '--config', config, '--state-dir', state, '--frozen'])
+    expect(again.code, again.stdout + again.stderr).toBe(0)
   })
 })
