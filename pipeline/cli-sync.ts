@@ -144,7 +144,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     io.stdout(planLines(plan, config.contentRoot) + '\n')
     if (values.frozen || values['dry-run']) {
       const verdict = frozenVerdict(plan)
-      const exitCode = values.frozen && verdict.fail ? EXIT.findings : EXIT.ok
+      // A source that cannot even be planned is an error in a dry run too.
+      const exitCode = (values.frozen && verdict.fail) || plan.totals.failed > 0 ? EXIT.findings : EXIT.ok
       if (values.frozen) io.stdout(verdict.lines.join('\n') + '\n')
       await writeReports({ plan, exitCode }, reportPaths, config.contentRoot, io)
       return exitCode

@@ -187,7 +187,7 @@ describe('l10n sync', () => {
     const failedLine = /article-0003\.md → (en|de|fr): failed: .*article-0003\.md.*invalid YAML/g
 
     const dry = await sync(['--dry-run'])
-    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.code, dry.stderr).toBe(1)
     expect(dry.stdout.match(failedLine)).toHaveLength(3)
     expect(dry.stdout).toContain('article-0001.md → en: missing, 3 sections to translate')
     expect(dry.stdout).toContain('3 pairs could not be planned')
