@@ -20,7 +20,10 @@ import { relative, sep } from 'node:path'
 function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
-  if (!Number.isFinite(number) || number < 0 || (integer && !Number.isInteger(number))) throw usage(t('cli:bad-number', { flag, value }))
+  // Zero would stop every run before it starts: almost surely a typo, so refuse it.
+  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
+    throw usage(t(integer ? 'cli:bad-number' : 'sync:bad-amount', { flag, value }))
+  }
   return number
 }
 
@@ -29,7 +32,7 @@ function planLine(item: PlanItem, contentRoot: string): string {
   const source = rel(item.source)
   if (item.state === 'failed') return t('sync:plan-failed', { source, locale: item.locale, message: item.error?.message ?? '' })
   if (item.needsForce) return t('sync:plan-untracked', { source, locale: item.locale, output: rel(item.output) })
-  return t('sync:plan-item', { source, locale: item.locale, state: item.state, count: item.sections, requests: item.requests })
+  return t('sync:plan-item', { source, locale: item.locale, state: item.state, count: item.sections, requests: t('cli:n-requests', { count: item.requests }) })
 }
 
 function planLines(plan: SyncPlan, contentRoot: string): string {
@@ -99,12 +102,11 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok
   }
   const resolved = await resolveRunSettings(values, io)
-  // The state folder sits beside the config file (config.stateDir), unless --state-dir.
-  const settings = values['state-dir'] !== undefined ? resolved : { ...resolved, stateDir: resolved.config.stateDir }
+  const settings = resolved
   const { config } = settings
   const files =
     positionals.length > 0
-      ? findMarkdownFiles(positionals, { skip: [settings.stateDir] })
+      ? findMarkdownFiles(positionals, { skip: [settings.stateDir], sources: { sourceLocale: config.sourceLocale, targets: settings.targets } })
       : config.sourcePattern && config.sourceLocale
         ? discoverSources(config.sourcePattern, config.sourceLocale)
         : []
@@ -168,16 +170,15 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     const exitCode = syncExitCode(run, budgetReached, plan.totals.failed)
     if (budgetReached) io.stderr(t('sync:budget-reached', { limit: tracker?.exhaustedBy ?? '' }) + '\n')
     if (run.interrupted) io.stderr(t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests }) + '\n')
-    for (const article of run.articles) if (article.error && article.error.code !== 'E_BUDGET') io.stderr(`${article.error.message}\n`)
     io.stdout(
       t('sync:done', {
         written: run.totals.written,
         total: run.totals.articles,
-        requests: run.totals.requests,
+        requests: t('cli:n-requests', { count: run.totals.requests }),
         tokens: run.totals.promptTokens + run.totals.completionTokens,
         cost: cost.known ? `$${cost.usd.toFixed(4)}` : t('sync:cost-unknown'),
-        errors: run.totals.errors,
-        warnings: run.totals.warnings,
+        errors: t('cli:n-errors', { count: run.totals.errors }),
+        warnings: t('cli:n-warnings', { count: run.totals.warnings }),
         code: exitCode,
       }) + '\n',
     )

@@ -68,15 +68,15 @@ function fingerprintFor(provider: string | undefined, model: string | undefined,
  * (`--config` or `l10n.config.yaml` here: lockfile, content root, output pattern,
  * glossary, frontmatter policy, target locales); flags win.
  */
-async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions & { targets: string[] }> {
+async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions & { targets: string[]; sourceLocale: string | undefined }> {
   const settings = await resolveRunSettings(values, io)
   const fingerprint =
     values.provider !== undefined || values.model !== undefined ? fingerprintFor(values.provider, values.model ?? settings.config.model, io.env) : undefined
   return {
     targets: settings.targets,
+    sourceLocale: settings.config.sourceLocale,
     lockfile: settings.lockfile,
-    // The state folder sits beside the config file (config.stateDir; the current folder without one).
-    stateDir: values['state-dir'] !== undefined ? settings.stateDir : settings.config.stateDir,
+    stateDir: settings.stateDir,
     ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
     ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
     ...(settings.glossary ? { glossary: settings.glossary } : {}),
@@ -138,7 +138,7 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length === 0) throw usage(t('cli:need-files'))
   const options = await workflowOptions(values, io)
-  const files = findMarkdownFiles(positionals, { skip: [options.stateDir] })
+  const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const statuses = await translationStatus(files, options.targets, options)
   const color = io.isTty && !io.env.NO_COLOR
   if (values.format === 'json') {

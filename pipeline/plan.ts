@@ -53,6 +53,11 @@ export interface PlanInput {
   retranslate?: 'none' | 'stale' | 'all'
   /** Translate hand-edited sections again instead of keeping them (`--force`). */
   overwriteHandEdits?: boolean
+  /**
+   * How alike new section `newIndex` is to old record `oldIndex` (0–1), when the old
+   * source text is known: a changed section continues the most similar old one.
+   */
+  similarity?: (newIndex: number, oldIndex: number) => number | undefined
   /** Approved translation of an identical source section elsewhere, if any. */
   memory?: (sourceHash: string) => string | undefined
 }
@@ -91,6 +96,60 @@ export function alignByHash(newHashes: readonly string[], oldHashes: readonly st
   return matches
 }
 
+/** Dice coefficient of character bigrams: how alike two texts are, 0 to 1, for any script. */
+export function textSimilarity(a: string, b: string): number {
+  const grams = (text: string) => {
+    const counts = new Map<string, number>()
+    const chars = [...text.replace(/\s+/g, ' ')]
+    for (let i = 0; i + 1 < chars.length; i++) counts.set(chars[i]! + chars[i + 1]!, (counts.get(chars[i]! + chars[i + 1]!) ?? 0) + 1)
+    return { counts, size: Math.max(chars.length - 1, 0) }
+  }
+  const x = grams(a)
+  const y = grams(b)
+  if (x.size + y.size === 0) return 1
+  let shared = 0
+  for (const [gram, count] of x.counts) shared += Math.min(count, y.counts.get(gram) ?? 0)
+  return (2 * shared) / (x.size + y.size)
+}
+
+/** Below this similarity a changed section is treated as new rather than as an edit. */
+const SAME_SECTION = 0.5
+
+/**
+ * The old record a changed section continues (its translation becomes the reference):
+ * the most similar unclaimed one when texts are known, else the one unclaimed record
+ * between the same matched neighbours — only when that is unambiguous, because a wrong
+ * pairing would hand the model another section's wording and approval history.
+ */
+function previousOf(
+  i: number,
+  matches: readonly (number | undefined)[],
+  claimed: Set<number>,
+  oldCount: number,
+  similarity: PlanInput['similarity'],
+): number | undefined {
+  const unclaimed = Array.from({ length: oldCount }, (_, k) => k).filter((k) => !claimed.has(k))
+  let candidate: number | undefined
+  const scored = similarity ? unclaimed.map((k) => ({ k, score: similarity(i, k) })).filter((item) => item.score !== undefined) : []
+  if (scored.length > 0) {
+    const best = scored.reduce((a, b) => (b.score! > a.score! ? b : a))
+    candidate = best.score! >= SAME_SECTION ? best.k : undefined
+  } else {
+    // The gap between the matched neighbours, on both sides.
+    let previous = i - 1
+    while (previous >= 0 && matches[previous] === undefined) previous--
+    let next = i + 1
+    while (next < matches.length && matches[next] === undefined) next++
+    const before = previous >= 0 ? matches[previous]! : -1
+    const after = next < matches.length ? matches[next]! : oldCount
+    const inGap = unclaimed.filter((k) => k > before && k < after)
+    const newInGap = next - previous - 1
+    candidate = inGap.length === 1 && newInGap === 1 ? inGap[0] : undefined
+  }
+  if (candidate !== undefined) claimed.add(candidate)
+  return candidate
+}
+
 /** Plans every section of the new source; see {@link SectionPlan}. */
 export function planSections(input: PlanInput): SectionPlan[] {
   const old = input.lock?.sections ?? []
@@ -120,19 +179,8 @@ export function planSections(input: PlanInput): SectionPlan[] {
       if (promptChanged && retranslate === 'stale') return { ...base, action: 'translate', reason: 'prompt-changed', previous: text, lock: record }
       return { ...base, action: 'reuse', reason: promptChanged ? 'prompt-changed' : 'unchanged', text, lock: record, stale: promptChanged }
     }
-    // A changed section: the unclaimed old record between the same matched neighbours.
-    const before = matches.slice(0, i).reduce<number>((last, m) => (m !== undefined ? m : last), -1)
-    const afterMatch = matches.slice(i + 1).find((m) => m !== undefined)
-    const after = afterMatch ?? old.length
-    let candidate: number | undefined
-    for (let k = before + 1; k < after && usable; k++) {
-      if (!claimed.has(k)) {
-        candidate = k
-        break
-      }
-    }
+    const candidate = usable ? previousOf(i, matches, claimed, old.length, input.similarity) : undefined
     if (candidate !== undefined) {
-      claimed.add(candidate)
       const record = old[candidate]!
       const text = outputs![candidate]!
       if (translationHash(text) !== record.translationHash && retranslate !== 'all' && !input.overwriteHandEdits) {

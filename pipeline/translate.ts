@@ -31,7 +31,7 @@ import type { Article, Finding, Section } from './types.ts'
 import { parseDocument } from 'yaml'
 import type { Lockfile, LockSection, LockTranslation } from './lockfile.ts'
 import { createLockfileWriter, readLockfile, type LockfileWriter } from './lockstore.ts'
-import { planSections, translationHash, type SectionPlan } from './plan.ts'
+import { planSections, textSimilarity, translationHash, type SectionPlan } from './plan.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from './store.ts'
 
 /** Source × locale jobs running at once (each has its sections in the shared request queue). */
@@ -299,9 +299,17 @@ async function recoverPending(out: string, record: LockTranslation | undefined):
   else await unlink(pendingPath(out))
 }
 
+/** Frontmatter strings kept from the existing output, and which of them were kept as hand edits. */
+interface KeptValues {
+  values: Map<string, string>
+  handEdited: string[]
+}
+
 /**
  * Translated frontmatter strings to keep: every value whose source text is the same as
- * when the output was made (known from the lockfile and the stored source values).
+ * when the output was made — matched by text within its key, so inserting a keyword
+ * does not make the others look changed — and, unless `force`, values edited by hand
+ * even though their source changed (human edits win, as for sections).
  */
 async function unchangedValues(
   values: readonly FrontmatterText[],
@@ -309,14 +317,33 @@ async function unchangedValues(
   record: LockTranslation | undefined,
   policy: FrontmatterPolicy,
   texts: TextStore,
-): Promise<Map<string, string> | undefined> {
+  force: boolean,
+): Promise<KeptValues | undefined> {
   if (!record?.frontmatter) return undefined
   const output = new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text]))
-  if (record.frontmatter.sourceHash === valuesHash(values)) return output
+  if (record.frontmatter.sourceHash === valuesHash(values)) return { values: output, handEdited: [] }
   const stored = await texts.get(record.frontmatter.sourceHash)
   if (stored === undefined) return undefined
   const before = JSON.parse(stored) as Record<string, string>
-  return new Map(values.filter((value) => before[value.id] === value.text && output.has(value.id)).map((value) => [value.id, output.get(value.id)!]))
+  const writtenText = await texts.get(record.frontmatter.translationHash)
+  const written = writtenText === undefined ? undefined : (JSON.parse(writtenText) as Record<string, string>)
+  const kept: KeptValues = { values: new Map(), handEdited: [] }
+  const used = new Set<string>()
+  for (const value of values) {
+    const sameKey = (id: string) => id === value.key || id.startsWith(`${value.key}.`)
+    const oldId = before[value.id] === value.text && !used.has(value.id) ? value.id : Object.keys(before).find((id) => sameKey(id) && before[id] === value.text && !used.has(id))
+    if (oldId !== undefined && output.has(oldId)) {
+      used.add(oldId)
+      kept.values.set(value.id, output.get(oldId)!)
+      continue
+    }
+    const current = output.get(value.id)
+    if (!force && current !== undefined && written?.[value.id] !== undefined && written[value.id] !== current) {
+      kept.values.set(value.id, current)
+      kept.handEdited.push(value.id)
+    }
+  }
+  return kept
 }
 
 function parseOrUndefined(text: string, file: string): Article | undefined {
@@ -433,6 +460,7 @@ async function lockEntryFor(
   texts: TextStore,
   errorsBySection: ReadonlyMap<number, number>,
   policy: FrontmatterPolicy,
+  keptHandEdits: boolean,
 ): Promise<LockTranslation> {
   const outputSections = split(written)
   const aligned = outputSections.length === result.sections.length
@@ -470,7 +498,9 @@ async function lockEntryFor(
   const translatedHash = valuesHash(writtenValues)
   await texts.put(asJson(writtenValues), translatedHash)
   const before = previous?.frontmatter
-  const frontmatterUnchanged = before && before.sourceHash === result.valuesHash
+  // With hand edits kept over a changed source, the record stays as it was: the values
+  // remain stale (and flagged) until a reviewer approves them or --force replaces them.
+  const frontmatterUnchanged = before && (before.sourceHash === result.valuesHash || keptHandEdits)
   return {
     output: lockKey(lockfilePath, out),
     frontmatter: frontmatterUnchanged
@@ -549,7 +579,9 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   const sourceSections = split(article, options.split)
   const fingerprint = options.translator.fingerprint(target)
+  const oldSources = mergeable ? await Promise.all(record!.sections.map((section) => texts.get(section.sourceHash))) : []
   const plans = planSections({
+    similarity: (i, k) => (oldSources[k] === undefined ? undefined : textSimilarity(sourceSections[i]!.source, oldSources[k]!)),
     sections: sourceSections,
     glossaryHashes: sourceSections.map((section) => sectionGlossaryHash(section.source, options.glossary, target)),
     promptHash: fingerprint.promptHash,
@@ -561,10 +593,13 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     memory: (hash) => memory.lookup(target.code, hash),
   })
   const values = translatableValues(article.frontmatter.yaml, policy)
-  const keptValues = existing && mergeable && options.retranslate !== 'all' ? await unchangedValues(values, existing, record, policy, texts) : undefined
+  const kept = existing && mergeable && options.retranslate !== 'all' ? await unchangedValues(values, existing, record, policy, texts, Boolean(options.force)) : undefined
+  for (const key of kept?.handEdited ?? []) {
+    report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', message: t('translate:hand-edit-kept', { key }), file: displayPath(out), section: -1, heading: 'frontmatter' })
+  }
   const prior: PriorTranslation = {
     plans,
-    ...(keptValues ? { values: keptValues } : {}),
+    ...(kept ? { values: kept.values } : {}),
   }
   const result = await translateArticle(article, sourceLocale, target, options, report, signal, prior)
   signal.throwIfAborted()
@@ -589,7 +624,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   for (const finding of report.findings) {
     if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
   }
-  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection, policy)
+  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection, policy, (kept?.handEdited.length ?? 0) > 0)
   entry.outputHash = contentHash(result.text)
   try {
     await lockWriter.update((fresh) => {

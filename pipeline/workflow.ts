@@ -4,7 +4,7 @@
  * reviewer's decision), plus seeding translation memory from existing translations.
  * Reads files and the lockfile; the decisions themselves are pure (`plan.ts`).
  */
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { check } from './check.ts'
 import { L10nError, isL10nError } from './errors.ts'
@@ -12,12 +12,12 @@ import { DEFAULT_FRONTMATTER_POLICY, translatableValues, type FrontmatterPolicy,
 import type { Glossary } from './glossary.ts'
 import { t } from './i18n.ts'
 import { readTextFile, readTextFileIfExists } from './io.ts'
-import { requireLocale, type LocaleInfo } from './locales.ts'
+import { findLocale, requireLocale, type LocaleInfo } from './locales.ts'
 import type { LockFrontmatter, Lockfile, LockSection, LockTranslation } from './lockfile.ts'
 import { readLockfile, updateLockfile } from './lockstore.ts'
 import { parse } from './parse.ts'
 import { placeOutput } from './paths.ts'
-import { planSections, translationHash, type SectionPlan } from './plan.ts'
+import { planSections, textSimilarity, translationHash, type SectionPlan } from './plan.ts'
 import { FRONTMATTER_ITEM, type ReviewDocument, type ReviewItem } from './review-render.ts'
 import { split } from './split.ts'
 import { openMemory, openTextStore, type TextStore } from './store.ts'
@@ -92,6 +92,8 @@ interface Loaded {
   /** Translatable frontmatter strings of the source and of the output (policy applied). */
   sourceValues: FrontmatterText[]
   outputValues: FrontmatterText[] | undefined
+  /** Source texts of the lockfile's sections, where the texts store has them. */
+  oldSources: (string | undefined)[]
 }
 
 async function load(file: string, targetCode: string, options: WorkflowOptions, lockfile?: Lockfile, sources?: Map<string, Article>): Promise<Loaded> {
@@ -104,6 +106,8 @@ async function load(file: string, targetCode: string, options: WorkflowOptions, 
   const outputArticle = outputText === undefined ? undefined : parse(outputText, output)
   const lock = lockfile ?? (await readLockfile(options.lockfile))
   const sourceKey = lockKey(options.lockfile, file)
+  const record = lock.articles[sourceKey]?.[target.code]
+  const texts = openTextStore(join(options.stateDir, 'texts'))
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   return {
     article,
@@ -113,8 +117,9 @@ async function load(file: string, targetCode: string, options: WorkflowOptions, 
     output,
     outputArticle,
     outputSections: outputArticle ? split(outputArticle) : undefined,
-    record: lock.articles[sourceKey]?.[target.code],
+    record,
     sourceKey,
+    oldSources: record ? await Promise.all(record.sections.map((section) => texts.get(section.sourceHash))) : [],
     sourceValues: translatableValues(article.frontmatter.yaml, policy),
     outputValues: outputArticle ? translatableValues(outputArticle.frontmatter.yaml, policy) : undefined,
   }
@@ -135,6 +140,10 @@ function statusOf(loaded: Loaded, options: WorkflowOptions): TranslationStatus {
     model: fingerprint?.model,
     lock: record,
     outputSections: outputSections.map((section) => section.source),
+    similarity: (i, k) => {
+      const before = loaded.oldSources[k]
+      return before === undefined ? undefined : textSimilarity(loaded.sourceSections[i]!.source, before)
+    },
   })
   const sections = plans.map((plan): SectionStatus => {
     const section = loaded.sourceSections[plan.index]!
@@ -213,10 +222,37 @@ export async function translationStatus(
   return results
 }
 
+// The `locale:` line of a frontmatter, read without parsing the whole article.
+const FRONTMATTER_HEAD = /^\ufeff?---[^\n]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/
+const LOCALE_LINE = /^locale:[ \t]*["']?([\w-]+)/m
+
+/**
+ * Keeps the source articles among files found in folders: a content folder holds the
+ * translations too, and translating a translation is never wanted. A file whose locale
+ * cannot be read quickly is kept, so its real problem is reported where it is parsed.
+ */
+export function keepSourceArticles(files: readonly string[], sourceLocale: string | undefined, targets: readonly string[]): string[] {
+  return files.filter((file) => {
+    let head: string
+    try {
+      head = readFileSync(file, 'utf8').slice(0, 4096)
+    } catch {
+      return true
+    }
+    const frontmatter = FRONTMATTER_HEAD.exec(head)?.[1]
+    const locale = frontmatter === undefined ? undefined : LOCALE_LINE.exec(frontmatter)?.[1]
+    if (locale === undefined) return true
+    const code = findLocale(locale)?.code ?? locale
+    return sourceLocale !== undefined ? code === sourceLocale : !targets.includes(code)
+  })
+}
+
 /** Options of {@link findMarkdownFiles}. */
 export interface FindOptions {
   /** Folders never searched (the state folder); absolute or relative to the current folder. */
   skip?: readonly (string | undefined)[]
+  /** Keep only source articles among files found in folders (see {@link keepSourceArticles}). */
+  sources?: { sourceLocale: string | undefined; targets: readonly string[] }
 }
 
 /**
@@ -243,9 +279,10 @@ export function findMarkdownFiles(paths: readonly string[], options: FindOptions
     }
     if (!info.isDirectory()) return [path]
     if (skip.has(resolve(path))) return []
-    return walk(path, '')
+    const found = walk(path, '')
       .sort()
       .map((name) => join(path, name))
+    return options.sources ? keepSourceArticles(found, options.sources.sourceLocale, options.sources.targets) : found
   })
 }
 
@@ -381,7 +418,14 @@ export async function buildReview(file: string, targetCode: string, options: Wor
     const source = loaded.sourceSections[section.index]!
     const translation = loaded.outputSections![section.index]?.source ?? ''
     const record = section.plan.lock
-    const sourceBefore = record?.approvedSourceHash && record.approvedSourceHash !== source.hash ? await texts.get(record.approvedSourceHash) : undefined
+    // A source the reviewer already saw (approved, or under a hand edit) shows as unchanged,
+    // not as all new.
+    const sourceSeen = record?.approvedSourceHash === source.hash || (section.plan.handEdited && record?.sourceHash === source.hash)
+    const sourceBefore = sourceSeen
+      ? source.source
+      : record?.approvedSourceHash && record.approvedSourceHash !== source.hash
+        ? await texts.get(record.approvedSourceHash)
+        : undefined
     const translationBefore =
       record?.approvedTranslationHash && record.approvedTranslationHash !== translationHash(translation) ? await texts.get(record.approvedTranslationHash) : undefined
     const reason = reviewReason({

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { emptyLockfile, parseLockfile, serializeLockfile, type LockSection } from '../pipeline/lockfile.ts'
 import { createLockfileWriter, readLockfile } from '../pipeline/lockstore.ts'
-import { alignByHash, planSections, translationHash } from '../pipeline/plan.ts'
+import { alignByHash, planSections, textSimilarity, translationHash } from '../pipeline/plan.ts'
 
 const section = (sourceHash: string, text: string, extra: Partial<LockSection> = {}): LockSection => ({
   sourceHash,
@@ -103,5 +103,34 @@ describe('lockfile validation', () => {
   it('refuses a mistyped status with its line instead of demoting an approval', () => {
     const text = 'version: 1\narticles:\n  a.md:\n    en:\n      output: en/a.md\n      sections:\n        - sourceHash: a\n          translationHash: b\n          status: approvedd\n'
     expect(() => parseLockfile(text, 'l10n.lock.yaml')).toThrow(/l10n\.lock\.yaml:9:19: status must be draft or approved, got "approvedd"/)
+  })
+})
+
+describe('plan: a changed section continues the right old one', () => {
+  const lock = { output: 'en.md', sections: [section('a', 'A'), section('b', 'B'), section('c', 'C')] }
+  const base = { glossaryHashes: ['g', 'g', 'g'], promptHash: 'p1', model: 'm1', lock, outputSections: ['A', 'B', 'C'] }
+  const oldTexts = ['开端：这是开头的一段很长的文字', '风格', '结语：这是结尾']
+
+  it('pairs a moved and edited section by similarity, not by position', () => {
+    const newTexts = ['风格', '开端：这是开头的一段很长的文字，改了一点', '全新的一节，与众不同']
+    const plans = planSections({
+      ...base,
+      sections: [{ hash: 'b' }, { hash: 'a2' }, { hash: 'n' }],
+      similarity: (i, k) => textSimilarity(newTexts[i]!, oldTexts[k]!),
+    })
+    expect(plans[1]).toMatchObject({ action: 'translate', reason: 'source-changed', previous: 'A' })
+    expect(plans[2]).toMatchObject({ action: 'translate', reason: 'new' })
+    expect(plans[2]!.previous).toBeUndefined()
+  })
+
+  it('without texts, pairs only when the gap is unambiguous', () => {
+    expect(planSections({ ...base, sections: [{ hash: 'a' }, { hash: 'b2' }, { hash: 'c' }] })[1]).toMatchObject({ reason: 'source-changed', previous: 'B' })
+    const ambiguous = planSections({ ...base, sections: [{ hash: 'b' }, { hash: 'a2' }, { hash: 'n' }] })
+    expect(ambiguous.map((p) => p.reason)).toEqual(['unchanged', 'new', 'new'])
+  })
+
+  it('measures similarity for Chinese and English alike', () => {
+    expect(textSimilarity('约翰·威廉姆斯为星球大战作曲', '约翰·威廉姆斯为星球大战作曲。')).toBeGreaterThan(0.9)
+    expect(textSimilarity('completely different', '约翰·威廉姆斯')).toBe(0)
   })
 })

@@ -87,6 +87,22 @@ describe('l10n sync', () => {
     expect(second.stdout).toMatch(/0 to do, 18 up to date/)
   })
 
+  it('a content folder given on the command line yields the sources only, never the translations', async () => {
+    expect((await sync()).code).toBe(0)
+    const dry = await sync([join(root, 'src/content'), '--dry-run'])
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/Plan: 18 article × locale pairs, 0 to do, 18 up to date/)
+    expect(dry.stdout).not.toContain('knowledge-en/')
+  })
+
+  it('refuses a zero or negative budget as a usage error', async () => {
+    for (const flag of ['--max-requests', '--max-tokens', '--max-cost']) {
+      const run = await sync([flag, '0', '--dry-run'])
+      expect(run.code, flag).toBe(2)
+      expect(run.stderr).toContain(flag)
+    }
+  })
+
   it('--frozen fails while anything is missing or stale, without translating', async () => {
     expect((await sync(['--frozen'])).code).toBe(1)
     expect(server.requests).toHaveLength(0)

@@ -212,6 +212,32 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(output()).toContain('description: A reviewer wrote this description.')
   })
 
+  it('matches keywords by text: inserting one translates only it and keeps hand edits of the others', async () => {
+    expect((await translate()).code).toBe(0)
+    writeFileSync(ws.path('examples/en/soundtrack.md'), output().replace('  - film score\n', '  - film music (edited)\n'))
+    writeFileSync(ws.source, readFileSync(ws.source, 'utf8').replace('keywords:\n', 'keywords:\n  - 作曲家\n'))
+    server.reset()
+    const run = await translate(['--report', ws.path('report.json')])
+    expect(run.code).toBe(0)
+    expect(server.requests).toHaveLength(1)
+    expect(Object.values(JSON.parse(requestedSource(server.requests[0]!.body!)))).toEqual(['作曲家'])
+    expect(output()).toContain('  - film music (edited)\n')
+  })
+
+  it('keeps a hand-edited frontmatter value whose source changed, with a warning, until --force', async () => {
+    expect((await translate()).code).toBe(0)
+    writeFileSync(ws.path('examples/en/soundtrack.md'), output().replace(/^title: .*$/m, 'title: A Reviewer\'s Title'))
+    writeFileSync(ws.source, readFileSync(ws.source, 'utf8').replace(/^title: (.*)$/m, 'title: $1（新版）'))
+    server.reset()
+    const run = await translate(['--format', 'json'])
+    expect(run.code).toBe(0)
+    expect(server.requests).toHaveLength(0)
+    expect(output()).toContain("title: A Reviewer's Title")
+    expect(run.stdout).toContain('translate/hand-edit-kept')
+    expect((await translate(['--force'])).code).toBe(0)
+    expect(output()).not.toContain("A Reviewer's Title")
+  })
+
   it('respects the requests-per-interval limit with the real client (scheduler with a short interval)', async () => {
     const intervalMs = 400
     const provider = createOpenAiProvider({
