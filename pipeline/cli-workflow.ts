@@ -136,7 +136,7 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
     io.stdout(t('workflow:help-status') + '\n')
     return EXIT.ok
   }
-  if (positionals.length === 0) throw usage(t('cli:need-files'))
+  if (positionals.length === 0) throw usage(t('workflow:need-articles'))
   const options = await workflowOptions(values, io)
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const statuses = await translationStatus(files, options.targets, options)

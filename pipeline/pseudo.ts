@@ -163,5 +163,21 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
       .map((span) => ({ ...span, start: span.start - coreStart, end: span.end - coreStart }))
     replacements.push({ start, end, text: `${core[1]}⟦${pseudoText(core[2]!, spans, options)}⟧${core[3]}` })
   })
+  // Alt text and titles are read by people too (and checked for leftover Chinese).
+  const pseudoAttribute = (raw: string) => pseudoText(raw, [], options)
+  visitParents(parseMarkdown(markdown), (node: Nodes) => {
+    const start = node.position?.start.offset
+    const end = node.position?.end.offset
+    if (start === undefined || end === undefined) return
+    const slice = markdown.slice(start, end)
+    if (node.type === 'image') {
+      const alt = /^!\[((?:\\.|[^\]\\])*)\]/.exec(slice)
+      if (alt && CJK_TEXT.test(alt[1]!)) replacements.push({ start: start + 2, end: start + 2 + alt[1]!.length, text: pseudoAttribute(alt[1]!) })
+    }
+    if ((node.type === 'image' || node.type === 'link' || node.type === 'definition') && node.title && CJK_TEXT.test(node.title)) {
+      const at = slice.lastIndexOf(node.title)
+      if (at > 0) replacements.push({ start: start + at, end: start + at + node.title.length, text: pseudoAttribute(node.title) })
+    }
+  })
   return splice(markdown, replacements)
 }

@@ -259,6 +259,19 @@ describe('pseudo-localization keeps addresses', () => {
     expect(out).not.toMatch(/见/)
   })
 
+  it('pseudo-translates alt text and titles, so its own draft passes the residue check', async () => {
+    const { check } = await import('../pipeline/check.ts')
+    const { translateArticle } = await import('../pipeline/translate.ts')
+    const { createPseudoTranslator } = await import('../pipeline/translator.ts')
+    const { requireLocale } = await import('../pipeline/locales.ts')
+    const source = parse('---\ntitle: 图\nlocale: cn\n---\n\n## 节\n\n看![海报图](a.png "电影标题")和[链接](https://x.org "链接标题")，还有[定义][d]。\n\n[d]: http://x "定义标题"\n', 'a.md')
+    const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
+    const result = await translateArticle(source, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, report, new AbortController().signal)
+    const findings = check(source, parse(result.text, 'en.md'), { sourceLocale: 'cn', targetLocale: 'en' })
+    expect(findings.filter((finding) => finding.severity === 'error')).toEqual([])
+    expect(result.text).toContain('](a.png "')
+  })
+
   it('drops a leftover that ends the article without leaving blank lines behind', async () => {
     const { translateArticle } = await import('../pipeline/translate.ts')
     const { createPseudoTranslator } = await import('../pipeline/translator.ts')
