@@ -102,7 +102,11 @@ function placeOf(finding: Finding): Place | undefined {
 
 function placeText(finding: Finding): string {
   const place = placeOf(finding)
-  return place ? `${place.line}:${place.column}` : '-'
+  if (!place) return '-'
+  const here = `${place.line}:${place.column}`
+  // Both files' places, so a reviewer can open either at the right line.
+  const source = finding.targetPosition ? finding.sourcePosition : undefined
+  return source ? `${here} ${t('render:source-place', { place: `${source.line}:${source.column}` })}` : here
 }
 
 function summaryText(summary: Summary): string {

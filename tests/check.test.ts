@@ -148,6 +148,7 @@ describe('RULES', () => {
       'inline/emphasis-count': 'warning',
       'inline/broken-emphasis': 'error',
       'text/han-residue': 'error',
+      'text/fullwidth-punctuation': 'warning',
       'text/identical-paragraph': 'warning',
       'text/numbers': 'warning',
       'text/length-ratio': 'warning',
@@ -747,7 +748,7 @@ describe('renderers', () => {
     expect(lines[0]).toBe('en.md')
     expect(at('Frontmatter and article')).toBeLessThan(at('§0 开端'))
     expect(at('§0 开端')).toBeLessThan(at('§1 发展'))
-    expect(lines[at('§0 开端') + 1]).toMatch(/^ +\d+:\d+ {2}warning {2}doubled word: "the the" {2}text\/doubled-word$/)
+    expect(lines[at('§0 开端') + 1]).toMatch(/^ +\d+:\d+ \(source \d+:\d+\) {2}warning {2}doubled word: "the the" {2}text\/doubled-word$/)
     expect(lines[lines.length - 1]).toBe('2 errors, 1 warning, 0 infos')
     expect(text).not.toContain('\u001b[')
     expect(renderFindings(findings, { format: 'human', color: true })).toContain('\u001b[31m')
@@ -760,5 +761,14 @@ describe('renderers', () => {
     expect(exitCodeFor(warnings)).toBe(0)
     expect(exitCodeFor(warnings, { strict: true })).toBe(1)
     expect(exitCodeFor([], { strict: true })).toBe(0)
+  })
+})
+
+describe('check: full-width punctuation left in a Latin-script translation', () => {
+  const context = { section: 0, heading: '节', file: 'en.md', sourceLocale: 'cn', targetLocale: 'en' }
+  it('is clean with ASCII punctuation, and a warning with the source\'s marks', () => {
+    expect(checkSection('作曲家，指挥家。', 'Composer, conductor.', context).filter((f) => f.ruleId === 'text/fullwidth-punctuation')).toEqual([])
+    const findings = checkSection('作曲家，指挥家。', 'Composer，conductor。', context)
+    expect(findings.map((f) => [f.ruleId, f.severity, f.actual])).toEqual([['text/fullwidth-punctuation', 'warning', ['，', '。']]])
   })
 })

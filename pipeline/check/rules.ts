@@ -31,6 +31,7 @@ export const RULES = {
   'inline/emphasis-count': 'warning',
   'inline/broken-emphasis': 'error',
   'text/han-residue': 'error',
+  'text/fullwidth-punctuation': 'warning',
   'text/identical-paragraph': 'warning',
   'text/numbers': 'warning',
   'text/length-ratio': 'warning',

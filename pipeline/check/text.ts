@@ -71,6 +71,7 @@ const DOUBLED_OK: Record<string, ReadonlySet<string>> = {
   fr: new Set(['nous', 'vous']),
   nl: new Set(['die', 'dat']),
 }
+const FULLWIDTH_PUNCTUATION = /[，。、：；！？（）【】《》「」『』]/gu
 const DOUBLED = /(?<![\p{L}\p{N}'’-])(\p{L}+)\s+(\1)(?![\p{L}\p{N}])/giu
 
 /** Reports the text heuristics' hits in the target, pointing at the source paragraph where one pairs up. */
@@ -103,6 +104,21 @@ export function compareText(comparison: Comparison): void {
     for (const attribute of tp.attributes) {
       const residue = attribute.value.match(HAN_RUN)
       if (residue) report(residue, attribute.offset)
+    }
+  }
+
+  // Full-width punctuation（，。：）left in a Latin or Cyrillic text: the model kept the source's.
+  if (reporter.on('text/fullwidth-punctuation') && !isCjk(targetLocale)) {
+    for (const block of tp.blocks) {
+      const marks = [...block.prose.matchAll(FULLWIDTH_PUNCTUATION)]
+      // Beside Chinese left in the text it is part of that residue, reported already.
+      if (marks.length === 0 || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(block.prose)) continue
+      reporter.add('text/fullwidth-punctuation', {
+        params: { count: marks.length, marks: [...new Set(marks.map((mark) => mark[0]))].join(' ') },
+        source: at(source, 0),
+        target: at(target, blockOffset(block, marks[0]!.index)),
+        actual: marks.map((mark) => mark[0]),
+      })
     }
   }
 
