@@ -162,8 +162,9 @@ export function progressLine(io: CliIo) {
     }
     if (event.type === 'article-done') {
       if (io.isTty) io.stderr('\r\x1b[K')
-      // A failure is an error message: stderr, once.
-      if (event.report.status === 'failed') io.stderr(articleLine(event.report) + '\n')
+      // A failure is an error message: stderr, once. Work the budget kept from starting is not a failure.
+      if (event.report.error?.code === 'E_BUDGET') io.stdout(t('cli:article-not-started', { source: relativePath(event.report.source), locale: event.report.locale }) + '\n')
+      else if (event.report.status === 'failed') io.stderr(articleLine(event.report) + '\n')
       else io.stdout(articleLine(event.report) + '\n')
       return
     }

@@ -144,6 +144,10 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   try {
     const plan = await planSync(files, settings.targets, workflow, model, { prices: config.prices, templates, force: Boolean(values.force) })
     io.stdout(planLines(plan, config.contentRoot) + '\n')
+    // Said before any run, dry or not: a cost limit on an unpriced model limits nothing.
+    if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) {
+      io.stderr(t('sync:cost-unknown-budget', { model }) + '\n')
+    }
     if (values.frozen || values['dry-run']) {
       const verdict = frozenVerdict(plan)
       // A source that cannot even be planned is an error in a dry run too.
@@ -153,7 +157,6 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
       return exitCode
     }
     const tracker = settings.provider === 'openai' ? createBudgetTracker(budget, model, config.prices) : undefined
-    if (tracker && budget.maxCost !== undefined && !tracker.costKnown) io.stderr(t('sync:cost-unknown-budget', { model }) + '\n')
     const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}) })
     io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
     let run: RunReport

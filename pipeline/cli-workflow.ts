@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os'
 /**
  * The reviewer commands of the CLI: `status`, `review`, `approve` and `memory import`.
  */
@@ -49,6 +50,15 @@ type PlaceValues = {
   model?: string | undefined
 }
 
+/** The login name, when the environment does not say (containers often set no $USER). */
+function osUser(): string | undefined {
+  try {
+    return userInfo().username || undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * What a fresh translation would be made with, to tell which sections are stale. Only
  * when the provider or model is named: a CI job without an API key would otherwise
@@ -97,11 +107,11 @@ function statusLine(status: TranslationStatus, color: boolean): string {
   const counts = new Map<string, number>()
   for (const section of status.sections) counts.set(section.state, (counts.get(section.state) ?? 0) + 1)
   const detail = [...counts].map(([state, count]) => t('workflow:count', { state: t(`workflow:state-${state}`), count })).join(', ')
-  return t('workflow:status-line', {
+  return t(detail ? 'workflow:status-line' : 'workflow:status-line-bare', {
     source: relativePath(status.source),
     locale: status.locale,
     state: colourState(t(`workflow:state-${status.state}`), color),
-    detail: detail || '-',
+    detail,
   })
 }
 
@@ -219,7 +229,7 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
   })
   if (sections.length === 0 && !values.all && !values.frontmatter) throw usage(t('workflow:which-sections'))
   if (sections.length > 0 && values.all) throw usage(t('workflow:sections-or-all'))
-  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME
+  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
   if (!by) throw usage(t('workflow:who'))
   const options = await workflowOptions(values, io)
   let refused = 0

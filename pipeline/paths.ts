@@ -79,15 +79,20 @@ export function placeOutput(source: string, sourceLocale: LocaleInfo, targetLoca
   })
 }
 
+/** The real path of a path that may not exist yet: its nearest existing folder resolved, the rest appended. */
+function realPath(path: string): string {
+  let existing = path
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  return join(realpathSync(existing), relative(existing, path))
+}
+
 /**
  * Follows symlinks: the nearest existing folder of `path` must really lie inside
  * `root`, or a symlinked folder would carry outputs out of the output root.
  */
 export function assertReallyInside(path: string, root: string | undefined, source: string): void {
-  const realRoot = realpathSync(resolve(root ?? process.cwd()))
-  let folder = dirname(resolve(path))
-  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder)
-  const real = realpathSync(folder)
+  const realRoot = realPath(resolve(root ?? process.cwd()))
+  const real = realPath(dirname(resolve(path)))
   const inside = relative(realRoot, real)
   if (inside.startsWith('..') || isAbsolute(inside)) {
     throw new L10nError('E_OUT_OF_ROOT', { file: source, params: { target: path, root: root ?? process.cwd() } })

@@ -112,6 +112,14 @@ export function textSimilarity(a: string, b: string): number {
   return (2 * shared) / (x.size + y.size)
 }
 
+/** Fingerprint models of the offline providers, whose drafts are never worth keeping. */
+const OFFLINE_MODELS = new Set(['pseudo', 'identity'])
+
+/** True when a draft made with `before` must be replaced by one made with `now`. */
+export function replacesOfflineDraft(before: string | undefined, now: string | undefined): boolean {
+  return OFFLINE_MODELS.has(before ?? '') && now !== undefined && !OFFLINE_MODELS.has(now)
+}
+
 /** Below this similarity a changed section is treated as new rather than as an edit. */
 const SAME_SECTION = 0.5
 
@@ -170,13 +178,15 @@ export function planSections(input: PlanInput): SectionPlan[] {
       const promptChanged =
         (record.promptHash !== undefined && input.promptHash !== undefined && record.promptHash !== input.promptHash) ||
         (record.model !== undefined && input.model !== undefined && record.model !== input.model)
+      // A pseudo or identity draft is not a translation: a real provider always replaces it.
+      const offlineDraft = replacesOfflineDraft(record.model, input.model)
       // Human edits win over every automatic reason to translate again.
       if (handEdited && input.overwriteHandEdits) return { ...base, action: 'translate', reason: 'forced', previous: text, lock: record }
       if (handEdited) return { ...base, action: 'reuse', reason: 'edited-by-hand', text, lock: record, handEdited: true, stale: glossaryChanged || promptChanged }
       if (retranslate === 'all') return { ...base, action: 'translate', reason: 'forced', previous: text, lock: record }
       if (record.errors && record.status !== 'approved') return { ...base, action: 'translate', reason: 'had-errors', previous: text, lock: record }
       if (glossaryChanged) return { ...base, action: 'translate', reason: 'glossary-changed', previous: text, lock: record }
-      if (promptChanged && retranslate === 'stale') return { ...base, action: 'translate', reason: 'prompt-changed', previous: text, lock: record }
+      if (promptChanged && (retranslate === 'stale' || offlineDraft)) return { ...base, action: 'translate', reason: 'prompt-changed', previous: text, lock: record }
       return { ...base, action: 'reuse', reason: promptChanged ? 'prompt-changed' : 'unchanged', text, lock: record, stale: promptChanged }
     }
     const candidate = usable ? previousOf(i, matches, claimed, old.length, input.similarity) : undefined

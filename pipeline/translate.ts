@@ -31,7 +31,7 @@ import type { Article, Finding, Section } from './types.ts'
 import { parseDocument } from 'yaml'
 import type { Lockfile, LockSection, LockTranslation } from './lockfile.ts'
 import { createLockfileWriter, readLockfile, type LockfileWriter } from './lockstore.ts'
-import { planSections, textSimilarity, translationHash, type SectionPlan } from './plan.ts'
+import { planSections, replacesOfflineDraft, textSimilarity, translationHash, type SectionPlan } from './plan.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from './store.ts'
 
 /** Source × locale jobs running at once (each has its sections in the shared request queue). */
@@ -593,7 +593,10 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     memory: (hash) => memory.lookup(target.code, hash),
   })
   const values = translatableValues(article.frontmatter.yaml, policy)
-  const kept = existing && mergeable && options.retranslate !== 'all' ? await unchangedValues(values, existing, record, policy, texts, Boolean(options.force)) : undefined
+  // Values made by an offline provider are not worth keeping either.
+  const offlineBefore = record?.sections.some((section) => replacesOfflineDraft(section.model, fingerprint.model)) ?? false
+  const kept =
+    existing && mergeable && options.retranslate !== 'all' && !offlineBefore ? await unchangedValues(values, existing, record, policy, texts, Boolean(options.force)) : undefined
   for (const key of kept?.handEdited ?? []) {
     report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', message: t('translate:hand-edit-kept', { key }), file: displayPath(out), section: -1, heading: 'frontmatter' })
   }

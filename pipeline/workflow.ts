@@ -16,7 +16,7 @@ import { findLocale, requireLocale, type LocaleInfo } from './locales.ts'
 import type { LockFrontmatter, Lockfile, LockSection, LockTranslation } from './lockfile.ts'
 import { readLockfile, updateLockfile } from './lockstore.ts'
 import { parse } from './parse.ts'
-import { placeOutput } from './paths.ts'
+import { displayPath, placeOutput } from './paths.ts'
 import { planSections, textSimilarity, translationHash, type SectionPlan } from './plan.ts'
 import { FRONTMATTER_ITEM, type ReviewDocument, type ReviewItem } from './review-render.ts'
 import { split } from './split.ts'
@@ -446,7 +446,7 @@ export async function buildReview(file: string, targetCode: string, options: Wor
       findings: findings.get(section.index) ?? [],
     })
   }
-  return { article: file, target: loaded.output, sourceLocale: loaded.sourceLocale, targetLocale: loaded.target, items, generatedAt: new Date().toISOString() }
+  return { article: file, target: displayPath(loaded.output), sourceLocale: loaded.sourceLocale, targetLocale: loaded.target, items, generatedAt: new Date().toISOString() }
 }
 
 /** What `approve` did per section and to the frontmatter. */

@@ -59,6 +59,15 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(new Set(server.requests.map((r) => String(r.body!.messages![0]!.content))).size).toBe(1)
   })
 
+  it('replaces a pseudo draft when a real provider runs, instead of keeping it', async () => {
+    expect((await translate(['--provider', 'pseudo'])).code).toBe(0)
+    expect(output()).toContain('⟦')
+    server.reset()
+    expect((await translate()).code).toBe(0)
+    expect(sectionRequests()).toHaveLength(10)
+    expect(output()).toBe(reference)
+  })
+
   it('makes zero requests on a second identical run (cache)', async () => {
     expect((await translate()).code).toBe(0)
     server.reset()

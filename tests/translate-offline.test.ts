@@ -35,6 +35,20 @@ describe('l10n translate (offline providers)', () => {
     expect(run.stdout).toContain('lint/generator-leftover')
   })
 
+  it('creates an output root that does not exist yet', async () => {
+    const { main } = await import('../pipeline/cli.ts')
+    let stdout = ''
+    const code = await main(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--out-root', ws.path('fresh/out'), '--out-pattern', '{locale}/{slug}.md', '--state-dir', ws.path('.l10n')], {
+      stdout: (text) => void (stdout += text),
+      stderr: () => {},
+      isTty: false,
+      env: { L10N_LANG: 'en' },
+    })
+    expect(code, stdout).toBe(0)
+    expect(ws.files()).toContain('fresh/out/en/soundtrack.md')
+    expect(ws.files()).toContain('fresh/out/l10n.lock.yaml')
+  })
+
   it('falls back to pseudo and says so when no endpoint is configured', async () => {
     const run = await ws.run(['translate', ws.source, '--to', 'de'])
     expect(run.code).toBe(0)
