@@ -158,6 +158,8 @@ export interface TranslatedArticle {
   /** The source's frontmatter strings that were translated, and their hash. */
   values: FrontmatterText[]
   valuesHash: string
+  /** Whether any frontmatter string was sent to the provider in this run. */
+  valuesTranslated: boolean
 }
 
 /** Hash of the frontmatter strings a policy translates. */
@@ -278,7 +280,7 @@ export async function translateArticle(
   report.findings.push(...valueResult.findings)
 
   const yaml = localizeFrontmatter(article.frontmatter.yaml, targetLocale.code, valueResult.values, policy)
-  return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, values, valuesHash: valuesHash(values) }
+  return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, values, valuesHash: valuesHash(values), valuesTranslated: changedValues.length > 0 }
 }
 
 /** Where a draft waits until the lockfile records it. */
@@ -500,7 +502,7 @@ async function lockEntryFor(
   const before = previous?.frontmatter
   // With hand edits kept over a changed source, the record stays as it was: the values
   // remain stale (and flagged) until a reviewer approves them or --force replaces them.
-  const frontmatterUnchanged = before && (before.sourceHash === result.valuesHash || keptHandEdits)
+  const frontmatterUnchanged = before && (keptHandEdits || (before.sourceHash === result.valuesHash && !result.valuesTranslated))
   return {
     output: lockKey(lockfilePath, out),
     frontmatter: frontmatterUnchanged

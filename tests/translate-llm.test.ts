@@ -66,6 +66,10 @@ describe('translate through an OpenAI-compatible server', () => {
     expect((await translate()).code).toBe(0)
     expect(sectionRequests()).toHaveLength(10)
     expect(output()).toBe(reference)
+    // The new values are l10n's own, not a hand edit.
+    const status = await ws.run(['status', ws.source, '--to', 'en'], { env: env() })
+    expect(status.stdout).toContain('en: draft (10 draft)')
+    expect(status.stdout).not.toContain('edited')
   })
 
   it('makes zero requests on a second identical run (cache)', async () => {
