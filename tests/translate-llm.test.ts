@@ -263,9 +263,10 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(report.totals.failed).toBe(0)
     const times = server.requests.map((r) => r.time).sort((a, b) => a - b)
     expect(times).toHaveLength(11)
-    // Never more than 3 starts within one interval. Times are taken at the server, and the
-    // very first request of a client arrives later (connection setup), hence the slack.
-    for (let i = 3; i < times.length; i++) expect(times[i]! - times[i - 3]!).toBeGreaterThan(intervalMs * 0.7)
+    // Never more than 3 starts within one interval. Times are taken at the server, where the
+    // first batch arrives late by its connection setups; from the second window on the
+    // connections are warm.
+    for (let i = 6; i < times.length; i++) expect(times[i]! - times[i - 3]!).toBeGreaterThan(intervalMs * 0.7)
     // 11 requests at 3 per interval need at least 3 full intervals.
     expect(times.at(-1)! - times[0]!).toBeGreaterThan(3 * intervalMs * 0.7)
   })
