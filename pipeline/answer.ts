@@ -124,6 +124,15 @@ function stripFence(lines: string[], sourceLines: string[], sourceFences: number
     stripped.push(first.trim(), last.trim())
     return trimBlankLines(lines.slice(1, -1))
   }
+  // A wrapper followed by a note ("Note: I kept all names…"): the note goes with it.
+  if (extra >= 2 && open?.[1]) {
+    const closer = lines.findLastIndex((line) => BARE_FENCE.test(line) && closes(open[1]!, BARE_FENCE.exec(line)![1]!))
+    const after = closer > 0 ? lines.slice(closer + 1).filter((line) => line.trim() !== '') : []
+    if (after.length > 0 && after.length <= 3 && after.every((line) => line.length <= MAX_CHATTER_LENGTH && !FENCE_LINE.test(line))) {
+      stripped.push(first.trim(), (lines[closer] ?? '').trim(), ...after.map((line) => line.trim()))
+      return trimBlankLines(lines.slice(1, closer))
+    }
+  }
   if (extra !== 1) return lines
   const sourceStartsWithFence = FENCE_LINE.test(sourceLines[0] ?? '')
   const sourceEndsWithFence = FENCE_LINE.test(sourceLines[sourceLines.length - 1] ?? '')

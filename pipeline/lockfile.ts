@@ -40,6 +40,8 @@ export interface LockFrontmatter {
   /** Hash of the output's translatable strings as written (or as approved). */
   translationHash: string
   status: SectionStatus
+  /** Error findings when it was translated: translated again on the next run. */
+  errors?: number
   /** Both hashes at the last approval; the strings are kept under them in `.l10n/texts/`. */
   approvedSourceHash?: string
   approvedTranslationHash?: string
@@ -81,7 +83,7 @@ const SECTION_FIELDS: (keyof LockSection)[] = [
   'glossaryHash',
   'errors',
 ]
-const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'approvedSourceHash', 'approvedTranslationHash', 'approvedBy', 'approvedAt']
+const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'errors', 'approvedSourceHash', 'approvedTranslationHash', 'approvedBy', 'approvedAt']
 
 function ordered<T extends object>(value: T, fields: (keyof T)[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}

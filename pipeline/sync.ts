@@ -143,7 +143,7 @@ export async function planSync(
     const refused = untracked && !options.force
     const wanted = refused
       ? []
-      : status.state === 'missing' || untracked
+      : status.state === 'missing' || untracked || status.sections.length === 0
         ? loaded.sections.map((section) => section.index)
         : status.sections.filter((section) => section.plan.action === 'translate').map((section) => section.index)
     const item: PlanItem = {

@@ -321,7 +321,8 @@ async function unchangedValues(
   texts: TextStore,
   force: boolean,
 ): Promise<KeptValues | undefined> {
-  if (!record?.frontmatter) return undefined
+  // A frontmatter whose translation failed is translated again.
+  if (!record?.frontmatter || record.frontmatter.errors) return undefined
   const output = new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text]))
   if (record.frontmatter.sourceHash === valuesHash(values)) return { values: output, handEdited: [] }
   const stored = await texts.get(record.frontmatter.sourceHash)
@@ -463,6 +464,7 @@ async function lockEntryFor(
   errorsBySection: ReadonlyMap<number, number>,
   policy: FrontmatterPolicy,
   keptHandEdits: boolean,
+  frontmatterErrors: number,
 ): Promise<LockTranslation> {
   const outputSections = split(written)
   const aligned = outputSections.length === result.sections.length
@@ -502,7 +504,7 @@ async function lockEntryFor(
   const before = previous?.frontmatter
   // With hand edits kept over a changed source, the record stays as it was: the values
   // remain stale (and flagged) until a reviewer approves them or --force replaces them.
-  const frontmatterUnchanged = before && (keptHandEdits || (before.sourceHash === result.valuesHash && !result.valuesTranslated))
+  const frontmatterUnchanged = before && frontmatterErrors === 0 && (keptHandEdits || (before.sourceHash === result.valuesHash && !result.valuesTranslated))
   return {
     output: lockKey(lockfilePath, out),
     frontmatter: frontmatterUnchanged
@@ -511,6 +513,7 @@ async function lockEntryFor(
           sourceHash: result.valuesHash,
           translationHash: translatedHash,
           status: 'draft',
+          ...(frontmatterErrors > 0 ? { errors: frontmatterErrors } : {}),
           // The approval history stays, so review can diff against what was approved.
           ...(before?.approvedSourceHash ? { approvedSourceHash: before.approvedSourceHash } : {}),
           ...(before?.approvedTranslationHash ? { approvedTranslationHash: before.approvedTranslationHash } : {}),
@@ -575,9 +578,12 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   const existing = existingText === undefined ? undefined : parseOrUndefined(existingText, out)
   const existingSections = existing ? split(existing).map((section) => section.source) : undefined
   // A file l10n did not write, or whose sections were added or removed by hand,
-  // cannot be merged section by section: leave it to a person unless --force.
+  // cannot be merged section by section: leave it to a person unless --force. l10n's
+  // own draft, untouched since (a model added or dropped a heading), is simply redone:
+  // its good sections come back from the cache.
   const mergeable = existing !== undefined && record !== undefined && existingSections!.length === record.sections.length
-  if (existingText !== undefined && !mergeable && !options.force) throw new L10nError('E_TARGET_EDITED', { file: displayPath(out) })
+  const ownDraft = existingText !== undefined && record?.outputHash === contentHash(existingText)
+  if (existingText !== undefined && !mergeable && !ownDraft && !options.force) throw new L10nError('E_TARGET_EDITED', { file: displayPath(out) })
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   const sourceSections = split(article, options.split)
   const fingerprint = options.translator.fingerprint(target)
@@ -625,11 +631,14 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   // Two-phase commit: the draft waits beside the output until the lockfile
   // records it, so a crash never leaves an output the lockfile does not know.
   if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text, out)
+  const frontmatterErrors = report.findings.filter(
+    (finding) => finding.severity === 'error' && (finding.ruleId === 'translate/frontmatter-failed' || finding.ruleId.startsWith('frontmatter/')),
+  ).length
   const errorsBySection = new Map<number, number>()
   for (const finding of report.findings) {
     if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
   }
-  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection, policy, (kept?.handEdited.length ?? 0) > 0)
+  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection, policy, (kept?.handEdited.length ?? 0) > 0, frontmatterErrors)
   entry.outputHash = contentHash(result.text)
   try {
     await lockWriter.update((fresh) => {

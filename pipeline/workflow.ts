@@ -10,6 +10,7 @@ import { check } from './check.ts'
 import { L10nError, isL10nError } from './errors.ts'
 import { DEFAULT_FRONTMATTER_POLICY, translatableValues, type FrontmatterPolicy, type FrontmatterText } from './frontmatter.ts'
 import type { Glossary } from './glossary.ts'
+import { contentHash } from './hash.ts'
 import { t } from './i18n.ts'
 import { readTextFile, readTextFileIfExists } from './io.ts'
 import { findLocale, requireLocale, type LocaleInfo } from './locales.ts'
@@ -132,7 +133,10 @@ function statusOf(loaded: Loaded, options: WorkflowOptions): TranslationStatus {
   const none = { sections: [], frontmatterEdited: false, frontmatterApproved: false, sectionsRemoved: 0 }
   if (!loaded.outputArticle) return { ...base, ...none, state: 'missing', frontmatterStale: true }
   const mergeable = record !== undefined && outputSections !== undefined && outputSections.length === record.sections.length
-  if (!mergeable) return { ...base, ...none, state: 'untracked', frontmatterStale: false }
+  // l10n's own draft whose sections do not line up (a model added or dropped a heading)
+  // is redone by the next translate: stale, not untracked.
+  const ownDraft = record?.outputHash !== undefined && record.outputHash === contentHash(loaded.outputArticle.text)
+  if (!mergeable) return { ...base, ...none, state: ownDraft ? 'stale' : 'untracked', frontmatterStale: ownDraft }
   const plans = planSections({
     sections: loaded.sourceSections,
     glossaryHashes: loaded.sourceSections.map((section) => sectionGlossaryHash(section.source, options.glossary, target)),
@@ -187,7 +191,8 @@ function frontmatterState(loaded: Loaded): { stale: boolean; edited: boolean; ap
   const sourceHash = valuesHash(loaded.sourceValues)
   const translationHash = loaded.outputValues ? valuesHash(loaded.outputValues) : undefined
   return {
-    stale: record?.sourceHash !== sourceHash,
+    // A translation that failed is redone like a stale one.
+    stale: record?.sourceHash !== sourceHash || (record?.errors ?? 0) > 0,
     edited: record !== undefined && translationHash !== undefined && record.translationHash !== translationHash,
     approved: record?.status === 'approved',
     sourceHash,

@@ -251,6 +251,36 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(output()).not.toContain("A Reviewer's Title")
   })
 
+  it('redoes its own flawed draft on the next run (a model added a heading), paying only for the bad section', async () => {
+    server.setHandler((body) => ({ content: asks(body, '## 万千面孔') ? `## Translation\n\n${referenceAnswer(body)}` : referenceAnswer(body) }))
+    expect((await translate()).code).toBe(1)
+    server.reset()
+    server.setHandler(referenceReply)
+    const rerun = await translate()
+    expect(rerun.code, rerun.stderr).toBe(0)
+    expect(output()).toBe(reference)
+    expect(sectionRequests()).toHaveLength(1)
+  })
+
+  it('translates a frontmatter that failed again on the next run', async () => {
+    server.setHandler((body) => (isFrontmatterRequest(body) ? { content: '{"title": "x", garbage' } : referenceReply(body)))
+    expect((await translate()).code).toBe(1)
+    server.reset()
+    server.setHandler(referenceReply)
+    expect((await translate()).code).toBe(0)
+    expect(server.requests).toHaveLength(1)
+    expect(output()).toBe(reference)
+  })
+
+  it('strips a fence followed by a note', async () => {
+    server.setHandler((body) => {
+      const answer = referenceAnswer(body)
+      return { content: isFrontmatterRequest(body) ? answer : `\`\`\`md\n${answer}\n\`\`\`\n\nNote: I kept all names as in the glossary.` }
+    })
+    expect((await translate()).code).toBe(0)
+    expect(output()).toBe(reference)
+  })
+
   it('respects the requests-per-interval limit with the real client (scheduler with a short interval)', async () => {
     const intervalMs = 400
     const provider = createOpenAiProvider({

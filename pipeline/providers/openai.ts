@@ -256,7 +256,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     }
     if (problems.length > 0) {
       // Written as a draft; the article check reports exactly what is still wrong.
-      context.findings.push(finding('translate/repair-failed', 'warning', 'repair-failed', context, { count: attempt, problems: problems.join('; ') }))
+      // An error: every problem that asked for a repair was an error, and it is still there.
+      context.findings.push(finding('translate/repair-failed', 'error', 'repair-failed', context, { count: attempt, problems: problems.join('; ') }))
       return answer
     }
     if (attempt > 0) context.findings.push(finding('translate/repaired', 'info', 'repaired', context, { count: attempt }))
