@@ -772,3 +772,13 @@ describe('check: full-width punctuation left in a Latin-script translation', () 
     expect(findings.map((f) => [f.ruleId, f.severity, f.actual])).toEqual([['text/fullwidth-punctuation', 'warning', ['，', '。']]])
   })
 })
+
+describe('check: an extra section in the translation', () => {
+  it('is reported on the source section it follows, with both places', () => {
+    const cn = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
+    const en = readFileSync('examples/en/soundtrack.md', 'utf8').replace('## A Thousand Faces', '## Translation\n\nExtra paragraph.\n\n## A Thousand Faces')
+    const findings = check(cn, parse(en, 'en.md'), {})
+    expect(findings.map((f) => [f.ruleId, f.section, f.actual])).toEqual([['sections/count', 2, 'Translation']])
+    expect(findings[0]!.sourcePosition?.line).toBe(55)
+  })
+})

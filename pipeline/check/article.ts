@@ -132,7 +132,13 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     }
     const missing = a !== undefined
     const section = missing ? sourceSections[a]! : targetSections[b!]!
-    const reporter = new Reporter(options.rules, { file: target.file, section: section.index, heading: section.heading, lng: options.lng })
+    // Findings are numbered by source section: an extra target section belongs to the
+    // source section it follows (or, at the very start, the one it precedes).
+    let owner: Section | undefined = missing ? section : undefined
+    for (let k = position - 1; k >= 0 && !owner; k--) if (pairs[k]![0] !== undefined) owner = sourceSections[pairs[k]![0]!]
+    for (let k = position + 1; k < pairs.length && !owner; k++) if (pairs[k]![0] !== undefined) owner = sourceSections[pairs[k]![0]!]
+    owner ??= sourceSections[0]
+    const reporter = new Reporter(options.rules, { file: target.file, section: owner?.index ?? section.index, heading: owner?.heading ?? section.heading, lng: options.lng })
     // Where the missing section would go: the start of the next paired target section.
     let next: Section | undefined
     for (let k = position + 1; k < pairs.length && !next; k++) {
@@ -142,7 +148,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     reporter.add('sections/count', {
       context: missing ? 'missing' : 'extra',
       params: { heading: section.heading ?? '—', expected: sourceSections.length, actual: targetSections.length, count: sourceSections.length },
-      source: missing ? placeIn(source.text, source.bodyStart + section.start) : undefined,
+      source: owner ? placeIn(source.text, source.bodyStart + owner.start) : undefined,
       target: missing
         ? placeIn(target.text, next ? target.bodyStart + next.start : target.text.length)
         : placeIn(target.text, target.bodyStart + section.start),
