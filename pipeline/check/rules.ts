@@ -35,6 +35,7 @@ export const RULES = {
   'text/identical-paragraph': 'warning',
   'text/numbers': 'warning',
   'text/length-ratio': 'warning',
+  'text/paragraph-too-short': 'error',
   'text/doubled-word': 'warning',
   'text/unpaired-brackets': 'warning',
   'glossary/locked-form-missing': 'error',

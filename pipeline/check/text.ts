@@ -169,6 +169,25 @@ export function compareText(comparison: Comparison): void {
     }
   }
 
+  // One paragraph far shorter than any translation of it: content dropped, or the model
+  // answered something else (obeyed an instruction in the text, summarized).
+  if (reporter.on('text/paragraph-too-short')) {
+    const floor = (comparison.lengthRatio ?? ratio).min / 3
+    for (const [a, b] of comparison.pairs()) {
+      if (a === undefined || b === undefined) continue
+      const from = s.paragraphs[a]!
+      const to = tp.paragraphs[b]!
+      if (from.chars < 10 || to.chars / from.chars >= floor) continue
+      reporter.add('text/paragraph-too-short', {
+        params: { sourceChars: from.chars, targetChars: to.chars },
+        source: at(source, from.offset),
+        target: at(target, to.offset),
+        expected: Math.ceil(from.chars * floor),
+        actual: to.chars,
+      })
+    }
+  }
+
   if (reporter.on('text/doubled-word') && (targetLocale.script === 'Latn' || targetLocale.script === 'Cyrl')) {
     const allowed = DOUBLED_OK[targetLocale.code]
     for (const block of tp.blocks) {
