@@ -606,7 +606,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   const kept =
     existing && mergeable && options.retranslate !== 'all' && !offlineBefore ? await unchangedValues(values, existing, record, policy, texts, Boolean(options.force)) : undefined
   for (const key of kept?.handEdited ?? []) {
-    report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', message: t('translate:hand-edit-kept', { key }), file: displayPath(out), section: -1, heading: 'frontmatter' })
+    report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', message: t('translate:hand-edit-kept', { key }), file: displayPath(out) })
   }
   const prior: PriorTranslation = {
     plans,

@@ -194,8 +194,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       severity,
       message: t(`translate:${key}`, params),
       file: context.job.file,
-      section: context.job.section.index,
-      heading: context.job.section.heading,
+      // The frontmatter (index -1) belongs to the article, not to a section.
+      ...(context.job.section.index >= 0 ? { section: context.job.section.index, heading: context.job.section.heading } : {}),
     }
   }
 
