@@ -11,7 +11,10 @@ import type { CheckOptions } from './check.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from './frontmatter.ts'
 import { loadGlossaryFiles, type Glossary } from './glossary.ts'
 import { t } from './i18n.ts'
-import { requireLocale } from './locales.ts'
+import { requireLocale, type LocaleInfo } from './locales.ts'
+import { resolveLlmOptions } from './llm.ts'
+import { loadPrompts, promptHash, type PromptTemplates } from './prompt.ts'
+import type { WorkflowOptions } from './workflow.ts'
 import { createOpenAiProvider } from './providers/openai.ts'
 import { createIdentityTranslator, createPseudoTranslator, type ProviderName, type Translator } from './translator.ts'
 
@@ -202,3 +205,31 @@ export function providerNotice(translator: Translator, explicit: boolean): strin
   return t(key)
 }
 
+/**
+ * What a fresh translation by `provider` would be made with (model and prompt hash per
+ * target locale), so sections made with another prompt or model can be told apart.
+ */
+export function providerFingerprint(
+  provider: ProviderName,
+  model: string | undefined,
+  env: NodeJS.ProcessEnv,
+  templates: PromptTemplates = loadPrompts(),
+): NonNullable<WorkflowOptions['fingerprint']> {
+  if (provider === 'pseudo') return createPseudoTranslator(undefined).fingerprint
+  if (provider === 'identity') return createIdentityTranslator().fingerprint
+  const resolved = resolveLlmOptions(model ? { model } : {}, env).model
+  return (target: LocaleInfo) => ({ model: resolved, promptHash: promptHash(templates, target) })
+}
+
+/** Where the reviewer commands and sync's plan look: the run's lockfile, outputs, glossary and policy. */
+export function workflowOptionsOf(settings: RunSettings, fingerprint: WorkflowOptions['fingerprint']): WorkflowOptions {
+  return {
+    lockfile: settings.lockfile,
+    stateDir: settings.stateDir,
+    ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
+    ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
+    ...(settings.glossary ? { glossary: settings.glossary } : {}),
+    policy: settings.policy,
+    ...(fingerprint ? { fingerprint } : {}),
+  }
+}

@@ -1,21 +1,18 @@
 /**
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
-import { resolve } from 'node:path'
+import { relative, resolve, sep } from 'node:path'
 import { EXIT, parseCommandArgs, relativePath, usage, type CliIo } from './cli-common.ts'
-import { RUN_OPTIONS, openProvider, progressLine, providerNotice, resolveRunSettings, runOptions } from './cli-run.ts'
+import { RUN_OPTIONS, openProvider, progressLine, providerFingerprint, providerNotice, resolveRunSettings, runOptions, workflowOptionsOf } from './cli-run.ts'
 import { costOf, createBudgetTracker, type Budget } from './cost.ts'
 import { t } from './i18n.ts'
 import { writeFileAtomic } from './io.ts'
 import { resolveLlmOptions } from './llm.ts'
-import { loadPrompts, promptHash } from './prompt.ts'
+import { loadPrompts } from './prompt.ts'
 import { acquireLock } from './runlock.ts'
 import { discoverSources, needsWork, planSync, reportArticles, syncReportMarkdown, type PlanItem, type SyncPlan, type SyncReport } from './sync.ts'
 import { translateFiles, type RunReport } from './translate.ts'
-import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
-import type { LocaleInfo } from './locales.ts'
-import { findMarkdownFiles, type WorkflowOptions } from './workflow.ts'
-import { relative, sep } from 'node:path'
+import { findMarkdownFiles } from './workflow.ts'
 
 function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined
@@ -115,22 +112,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   const templates = loadPrompts()
   // A provider chosen only by fallback (no endpoint configured) says nothing about staleness.
   const fingerprint =
-    !settings.providerExplicit && settings.provider === 'pseudo'
-      ? undefined
-      : settings.provider === 'openai'
-      ? (target: LocaleInfo) => ({ model, promptHash: promptHash(templates, target) })
-      : settings.provider === 'pseudo'
-        ? createPseudoTranslator(undefined).fingerprint
-        : createIdentityTranslator().fingerprint
-  const workflow: WorkflowOptions = {
-    lockfile: settings.lockfile,
-    stateDir: settings.stateDir,
-    ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
-    ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
-    ...(settings.glossary ? { glossary: settings.glossary } : {}),
-    policy: settings.policy,
-    ...(fingerprint ? { fingerprint } : {}),
-  }
+    !settings.providerExplicit && settings.provider === 'pseudo' ? undefined : providerFingerprint(settings.provider, settings.providerFlags.model, io.env, templates)
+  const workflow = workflowOptionsOf(settings, fingerprint)
   const budget: Budget = {
     ...config.budget,
     ...(values['max-cost'] !== undefined ? { maxCost: budgetNumber(values['max-cost'], '--max-cost', false)! } : {}),

@@ -1,19 +1,15 @@
-import { userInfo } from 'node:os'
 /**
  * The reviewer commands of the CLI: `status`, `review`, `approve` and `memory import`.
  */
+import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
 import { EXIT, GLOSSARY_OPTIONS, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './cli-common.ts'
-import { resolveRunSettings } from './cli-run.ts'
+import { providerFingerprint, resolveRunSettings, workflowOptionsOf } from './cli-run.ts'
 import { loadConfig } from './config.ts'
 import { t } from './i18n.ts'
 import { writeFileAtomic } from './io.ts'
-import { resolveLlmOptions } from './llm.ts'
-import type { LocaleInfo } from './locales.ts'
-import { loadPrompts, promptHash } from './prompt.ts'
 import { renderReviewHtml, renderReviewTerminal } from './review-render.ts'
-import { createIdentityTranslator, createPseudoTranslator } from './translator.ts'
 import {
   approve,
   buildReview,
@@ -60,39 +56,19 @@ function osUser(): string | undefined {
 }
 
 /**
- * What a fresh translation would be made with, to tell which sections are stale. Only
- * when the provider or model is named: a CI job without an API key would otherwise
- * see every LLM draft as "made by another provider".
- */
-function fingerprintFor(provider: string | undefined, model: string | undefined, env: NodeJS.ProcessEnv): WorkflowOptions['fingerprint'] {
-  const name = chooseProvider(provider, env)
-  if (name === 'pseudo') return createPseudoTranslator(undefined).fingerprint
-  if (name === 'identity') return createIdentityTranslator().fingerprint
-  const templates = loadPrompts()
-  const resolved = resolveLlmOptions(model ? { model } : {}, env).model
-  return (target: LocaleInfo) => ({ model: resolved, promptHash: promptHash(templates, target) })
-}
-
-/**
  * Where the reviewer commands look, resolved as `translate` and `sync` resolve it
  * (`--config` or `l10n.config.yaml` here: lockfile, content root, output pattern,
  * glossary, frontmatter policy, target locales); flags win.
  */
 async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions & { targets: string[]; sourceLocale: string | undefined }> {
   const settings = await resolveRunSettings(values, io)
+  // Prompt and model are compared only when named: a CI job without an API key would
+  // otherwise see every LLM draft as "made by another provider".
   const fingerprint =
-    values.provider !== undefined || values.model !== undefined ? fingerprintFor(values.provider, values.model ?? settings.config.model, io.env) : undefined
-  return {
-    targets: settings.targets,
-    sourceLocale: settings.config.sourceLocale,
-    lockfile: settings.lockfile,
-    stateDir: settings.stateDir,
-    ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
-    ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),
-    ...(settings.glossary ? { glossary: settings.glossary } : {}),
-    policy: settings.policy,
-    ...(fingerprint ? { fingerprint } : {}),
-  }
+    values.provider !== undefined || values.model !== undefined
+      ? providerFingerprint(chooseProvider(values.provider, io.env), values.model ?? settings.config.model, io.env)
+      : undefined
+  return { ...workflowOptionsOf(settings, fingerprint), targets: settings.targets, sourceLocale: settings.config.sourceLocale }
 }
 
 function colourState(state: string, color: boolean): string {
