@@ -4,8 +4,8 @@
 import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { EXIT, GLOSSARY_OPTIONS, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './cli-common.ts'
-import { providerFingerprint, resolveRunSettings, workflowOptionsOf } from './cli-run.ts'
+import { EXIT, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './cli-common.ts'
+import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf, type RunValues } from './cli-run.ts'
 import { loadConfig } from './config.ts'
 import { t } from './i18n.ts'
 import { writeFileAtomic } from './io.ts'
@@ -21,30 +21,13 @@ import {
   type WorkflowOptions,
 } from './workflow.ts'
 
-const PLACE_OPTIONS = {
-  ...GLOSSARY_OPTIONS,
-  config: { type: 'string' },
-  to: { type: 'string', multiple: true },
-  'out-pattern': { type: 'string' },
-  'out-root': { type: 'string' },
-  lockfile: { type: 'string' },
-  'state-dir': { type: 'string' },
-  provider: { type: 'string' },
-  model: { type: 'string' },
-} as const
+const PLACE_KEYS = ['glossary', 'no-glossary', 'config', 'to', 'out-pattern', 'out-root', 'lockfile', 'state-dir', 'provider', 'model'] as const
+type PlaceKey = (typeof PLACE_KEYS)[number]
 
-type PlaceValues = {
-  config?: string | undefined
-  to?: string[] | undefined
-  glossary?: string[] | undefined
-  'no-glossary'?: boolean | undefined
-  'out-pattern'?: string | undefined
-  'out-root'?: string | undefined
-  lockfile?: string | undefined
-  'state-dir'?: string | undefined
-  provider?: string | undefined
-  model?: string | undefined
-}
+/** The flags of `translate` that say where things are, shared by the reviewer commands. */
+const PLACE_OPTIONS = Object.fromEntries(PLACE_KEYS.map((key) => [key, RUN_OPTIONS[key]])) as Pick<typeof RUN_OPTIONS, PlaceKey>
+
+type PlaceValues = Pick<RunValues, PlaceKey>
 
 /** The login name, when the environment does not say (containers often set no $USER). */
 function osUser(): string | undefined {
