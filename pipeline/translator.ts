@@ -6,7 +6,7 @@
 import type { FrontmatterText } from './frontmatter.ts'
 import type { Glossary, GlossaryEntry } from './glossary.ts'
 import type { LocaleInfo } from './locales.ts'
-import { pseudoLocalize, pseudoText, type LockedSpan } from './pseudo.ts'
+import { pseudoLocalize, pseudoText, type LockedSpan, type PseudoOptions } from './pseudo.ts'
 import { findTerms } from './terms.ts'
 import { lockedForm } from './glossary.ts'
 import type { Chunk, Finding, Section } from './types.ts'
@@ -81,6 +81,11 @@ export function lockedSpans(text: string, glossary: Glossary | undefined, target
   })
 }
 
+/** A source in Latin or Cyrillic script has no Han characters to mark: its letters are disguised instead. */
+function pseudoOptions(source: LocaleInfo): PseudoOptions {
+  return { accentLatin: source.script === 'Latn' || source.script === 'Cyrl' }
+}
+
 /** Pseudo-localization: markup kept, text runs marked ⟦…⟧, locked names in their target form. */
 export function createPseudoTranslator(glossary: Glossary | undefined): Translator {
   return {
@@ -90,13 +95,13 @@ export function createPseudoTranslator(glossary: Glossary | undefined): Translat
     model: undefined,
     fingerprint: () => ({ model: 'pseudo', promptHash: 'pseudo-1' }),
     async translateSection(job) {
-      const accentLatin = job.sourceLocale.script === 'Latn' || job.sourceLocale.script === 'Cyrl'
-      const texts = job.chunks.map((chunk) => pseudoLocalize(chunk.source, (text) => lockedSpans(text, glossary, job.targetLocale), { accentLatin }))
+      const options = pseudoOptions(job.sourceLocale)
+      const texts = job.chunks.map((chunk) => pseudoLocalize(chunk.source, (text) => lockedSpans(text, glossary, job.targetLocale), options))
       return { ...NO_USAGE, texts, findings: [] }
     },
     async translateValues(values, context) {
-      const accentLatin = context.sourceLocale.script === 'Latn' || context.sourceLocale.script === 'Cyrl'
-      const translated = new Map(values.map((value) => [value.id, pseudoText(value.text, lockedSpans(value.text, glossary, context.targetLocale), { accentLatin })]))
+      const options = pseudoOptions(context.sourceLocale)
+      const translated = new Map(values.map((value) => [value.id, pseudoText(value.text, lockedSpans(value.text, glossary, context.targetLocale), options)]))
       return { ...NO_USAGE, values: translated, findings: [] }
     },
   }
