@@ -147,7 +147,8 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
   // Glossary names win where a number word overlaps one.
   const locked = [...names, ...numberSpans(markdown).filter((span) => !names.some((name) => span.start < name.end && name.start < span.end))]
   const replacements: Replacement[] = []
-  visitParents(parseMarkdown(markdown), 'text', (node: Text, ancestors) => {
+  const tree = parseMarkdown(markdown)
+  visitParents(tree, 'text', (node: Text, ancestors) => {
     const start = node.position?.start.offset
     const end = node.position?.end.offset
     if (start === undefined || end === undefined) return
@@ -165,7 +166,7 @@ export function pseudoLocalize(markdown: string, findLocked: (text: string) => L
   })
   // Alt text and titles are read by people too (and checked for leftover Chinese).
   const pseudoAttribute = (raw: string) => pseudoText(raw, [], options)
-  visitParents(parseMarkdown(markdown), (node: Nodes) => {
+  visitParents(tree, (node: Nodes) => {
     const start = node.position?.start.offset
     const end = node.position?.end.offset
     if (start === undefined || end === undefined) return
