@@ -145,6 +145,8 @@ function addUsage(report: ArticleReport, usage: Usage): void {
 
 /** What an earlier run left for this article × locale: its lockfile record and output. */
 export interface PriorTranslation {
+  /** The article's sections the plans were made for (split with the run's options). */
+  sections: Section[]
   plans: SectionPlan[]
   /** Translated frontmatter strings to keep (source values unchanged since). */
   values?: Map<string, string>
@@ -183,7 +185,7 @@ export async function translateArticle(
 ): Promise<TranslatedArticle> {
   const { translator, glossary } = options
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
-  const sections = split(article, options.split)
+  const sections = prior?.sections ?? split(article, options.split)
   const linted = lint(article, sections)
   report.findings.push(...linted.findings)
   const dropLeftovers = !translator.keepsLeftovers && linted.leftoverBlocks.length > 0
@@ -609,6 +611,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', message: t('translate:hand-edit-kept', { key }), file: displayPath(out) })
   }
   const prior: PriorTranslation = {
+    sections: sourceSections,
     plans,
     ...(kept ? { values: kept.values } : {}),
   }
