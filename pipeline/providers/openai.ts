@@ -177,15 +177,18 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     })
       .filter((finding) => finding.severity === 'error')
       .map((finding) => finding.message)
-    const terms =
-      glossary && entries.length > 0
-        ? verifyTerms(sourceText, answer, glossary, context.job.targetLocale.code).map((problem) =>
-            problem.kind === 'missing'
-              ? t('translate:problem-term-missing', { lng: 'en', source: problem.entry.source, form: problem.expected })
-              : t('translate:problem-term-wrong', { lng: 'en', source: problem.entry.source, form: problem.form, expected: problem.entry.targets[context.job.targetLocale.code] ?? '' }),
-          )
-        : []
+    const terms = entries.length > 0 ? termProblems(sourceText, answer, context.job.targetLocale) : []
     return [...structural, ...terms]
+  }
+
+  /** Glossary names missing or in a known-wrong form in an answer, in English for the model. */
+  function termProblems(sourceText: string, answer: string, target: LocaleInfo): string[] {
+    if (!glossary) return []
+    return verifyTerms(sourceText, answer, glossary, target.code).map((problem) =>
+      problem.kind === 'missing'
+        ? t('translate:problem-term-missing', { lng: 'en', source: problem.entry.source, form: problem.expected })
+        : t('translate:problem-term-wrong', { lng: 'en', source: problem.entry.source, form: problem.form, expected: problem.entry.targets[target.code] ?? '' }),
+    )
   }
 
   function finding(ruleId: string, severity: Finding['severity'], key: string, context: UnitContext, params: Record<string, unknown> = {}): Finding {
@@ -363,15 +366,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         continue
       }
       parsed[id] = translated.trim()
-      if (glossary) {
-        for (const problem of verifyTerms(source, translated, glossary, target.code)) {
-          problems.push(
-            problem.kind === 'missing'
-              ? t('translate:problem-term-missing', { lng: 'en', source: problem.entry.source, form: problem.expected })
-              : t('translate:problem-term-wrong', { lng: 'en', source: problem.entry.source, form: problem.form, expected: problem.entry.targets[target.code] ?? '' }),
-          )
-        }
-      }
+      problems.push(...termProblems(source, translated, target))
     }
     return { parsed, problems }
   }
