@@ -181,6 +181,18 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     return [...structural, ...terms]
   }
 
+  /** Stores an accepted answer; only accepted ones ever get here. */
+  async function remember(key: string, text: string, completion: Completion, target: LocaleInfo): Promise<void> {
+    await cache.set(key, {
+      text,
+      model: completion.model || llm.model,
+      promptHash: promptHash(templates, target),
+      createdAt: new Date().toISOString(),
+      promptTokens: completion.usage.promptTokens,
+      completionTokens: completion.usage.completionTokens,
+    })
+  }
+
   /** Glossary names missing or in a known-wrong form in an answer, in English for the model. */
   function termProblems(sourceText: string, answer: string, target: LocaleInfo): string[] {
     if (!glossary) return []
@@ -264,14 +276,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       return answer
     }
     if (attempt > 0) context.findings.push(finding('translate/repaired', 'info', 'repaired', context, { count: attempt }))
-    await cache.set(key, {
-      text: answer,
-      model: completion.model || llm.model,
-      promptHash: promptHash(templates, context.job.targetLocale),
-      createdAt: new Date().toISOString(),
-      promptTokens: completion.usage.promptTokens,
-      completionTokens: completion.usage.completionTokens,
-    })
+    await remember(key, answer, completion, context.job.targetLocale)
     return answer
   }
 
@@ -330,14 +335,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
           context.findings.push(finding('translate/frontmatter-failed', 'error', 'frontmatter-failed', context, { problems: problems.join('; ') }))
           return { ...context.usage, values: new Map(parsed ? Object.entries(parsed) : []), findings: context.findings }
         }
-        await cache.set(key, {
-          text: JSON.stringify(parsed),
-          model: completion.model || llm.model,
-          promptHash: promptHash(templates, valueContext.targetLocale),
-          createdAt: new Date().toISOString(),
-          promptTokens: completion.usage.promptTokens,
-          completionTokens: completion.usage.completionTokens,
-        })
+        await remember(key, JSON.stringify(parsed), completion, valueContext.targetLocale)
         return { ...context.usage, values: new Map(Object.entries(parsed)), findings: context.findings }
       } catch (error) {
         throw Object.assign(error as object, { usage: { ...context.usage } })
