@@ -66,11 +66,17 @@ export function positiveInteger(value: string | undefined, flag: string): number
   return number
 }
 
-/** The glossary the flags ask for: the given files, none, or the shipped one. */
-export async function loadGlossary(values: { glossary?: string[] | undefined; 'no-glossary'?: boolean | undefined }): Promise<Glossary | undefined> {
+/**
+ * The glossary the flags ask for: none, the given files, else the config's files
+ * (`configured`), else the shipped one.
+ */
+export async function loadGlossary(
+  values: { glossary?: string[] | undefined; 'no-glossary'?: boolean | undefined },
+  configured?: readonly string[],
+): Promise<Glossary | undefined> {
   if (values['no-glossary']) return undefined
   const files = list(values.glossary)
-  return loadGlossaryFiles(files.length > 0 ? files : [DEFAULT_GLOSSARY])
+  return loadGlossaryFiles(files.length > 0 ? files : (configured ?? [DEFAULT_GLOSSARY]))
 }
 
 /** Picks the provider: the flag, else openai when an endpoint is configured, else pseudo. */

@@ -3,13 +3,13 @@
  * over environment over defaults, and the provider built from them.
  */
 import { join, resolve } from 'node:path'
-import { chooseProvider, list, loadGlossary, positiveInteger, relativePath, usage, type CliIo, GLOSSARY_OPTIONS, DEFAULT_GLOSSARY } from './cli-common.ts'
+import { chooseProvider, list, loadGlossary, positiveInteger, relativePath, usage, type CliIo, GLOSSARY_OPTIONS } from './cli-common.ts'
 import type { ArticleReport, ProgressEvent, TranslateRunOptions } from './translate.ts'
 import { defaultConfig, loadConfig, type Config } from './config.ts'
 import type { BudgetTracker } from './cost.ts'
 import type { CheckOptions } from './check.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from './frontmatter.ts'
-import { loadGlossaryFiles, type Glossary } from './glossary.ts'
+import type { Glossary } from './glossary.ts'
 import { t } from './i18n.ts'
 import { requireLocale, type LocaleInfo } from './locales.ts'
 import { resolveLlmOptions } from './llm.ts'
@@ -74,11 +74,7 @@ export async function resolveRunSettings(values: RunValues, io: CliIo): Promise<
   const targets = list(values.to).length > 0 ? list(values.to) : config.targetLocales
   if (targets.length === 0) throw usage(t('cli:need-to'))
   for (const target of targets) requireLocale(target)
-  const glossary = values['no-glossary']
-    ? undefined
-    : list(values.glossary).length > 0
-      ? await loadGlossary(values)
-      : await loadGlossaryFiles(config.glossary ?? [DEFAULT_GLOSSARY])
+  const glossary = await loadGlossary(values, config.glossary)
   const fromConfig = config.file !== undefined
   const outRoot = values['out-root'] ?? (fromConfig ? config.contentRoot : undefined)
   const retranslate = values.retranslate

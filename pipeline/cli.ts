@@ -8,7 +8,6 @@ import pc from 'picocolors'
 import { check } from './check.ts'
 import { isL10nError } from './errors.ts'
 import { loadConfig } from './config.ts'
-import { loadGlossaryFiles } from './glossary.ts'
 import { detectUiLanguage, setUiLanguage, t } from './i18n.ts'
 import { readTextFile, writeFileAtomic } from './io.ts'
 import { LOCALES } from './locales.ts'
@@ -20,7 +19,6 @@ import type { Finding } from './types.ts'
 import {
   EXIT,
   GLOSSARY_OPTIONS,
-  list,
   loadGlossary,
   parseCommandArgs,
   positiveInteger,
@@ -117,7 +115,7 @@ async function commandCheck(args: string[], io: CliIo): Promise<number> {
   const target = parse(await readTextFile(targetFile), targetFile)
   // The config's rule switches and glossary apply here too, so CI checks what translate checks.
   const config = await loadConfig(values.config)
-  const glossary = values['no-glossary'] || list(values.glossary).length > 0 || !config?.glossary ? await loadGlossary(values) : await loadGlossaryFiles(config.glossary)
+  const glossary = await loadGlossary(values, config?.glossary)
   const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth') ?? config?.check.headingDepth
   const findings: Finding[] = check(source, target, {
     sourceLocale: articleLocale(source).code,
