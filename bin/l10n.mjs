@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api'
 
 register()
-const { main } = await import('../pipeline/cli.ts')
+const { main } = await import('../pipeline/cli/main.ts')
 
 // First Ctrl-C / SIGTERM: start nothing new, abort what is in flight, write no partial
 // file, and let the run print its summary. A second one exits at once.

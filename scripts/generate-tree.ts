@@ -6,8 +6,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from '../pipeline/parse.ts'
-import { split } from '../pipeline/split.ts'
+import { parse } from '../pipeline/article/parse.ts'
+import { split } from '../pipeline/article/split.ts'
 
 /** Options of {@link generateTree}. */
 export interface TreeOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cleanAnswer } from '../pipeline/answer.ts'
+import { cleanAnswer } from '../pipeline/translate/answer.ts'
 
 const source = '## 配乐\n\n这部电影的配乐由 **久石让** 创作。\n\n- 第一首\n- 第二首'
 const translation = '## Soundtrack\n\nThe score of this film was written by **Joe Hisaishi**.\n\n- First piece\n- Second piece'

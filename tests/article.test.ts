@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { assemble } from '../pipeline/assemble.ts'
-import { localizeFrontmatter, translatableValues, topLevelKeys } from '../pipeline/frontmatter.ts'
-import { lint } from '../pipeline/lint.ts'
-import { parseMarkdown } from '../pipeline/markdown.ts'
-import { parse } from '../pipeline/parse.ts'
-import { chunkMarkdown, measure, split } from '../pipeline/split.ts'
-import type { Article } from '../pipeline/types.ts'
+import { assemble } from '../pipeline/article/assemble.ts'
+import { localizeFrontmatter, translatableValues, topLevelKeys } from '../pipeline/article/frontmatter.ts'
+import { lint } from '../pipeline/article/lint.ts'
+import { parseMarkdown } from '../pipeline/article/markdown.ts'
+import { parse } from '../pipeline/article/parse.ts'
+import { chunkMarkdown, measure, split } from '../pipeline/article/split.ts'
+import type { Article } from '../pipeline/article/types.ts'
 
 const example = readFileSync('examples/cn/soundtrack.md', 'utf8')
 const fixture = (name: string) => readFileSync(`tests/fixtures/article/${name}`, 'utf8')
@@ -250,7 +250,7 @@ describe('lint', () => {
 
 describe('pseudo-localization keeps addresses', () => {
   it('leaves reference labels and autolinks alone, so links still resolve', async () => {
-    const { pseudoLocalize } = await import('../pipeline/pseudo.ts')
+    const { pseudoLocalize } = await import('../pipeline/translate/pseudo.ts')
     const markdown = '见[另一个][]和[文字][ref]，以及<https://例子.com/路径>。\n\n[另一个]: http://example.org\n[ref]: http://example.com'
     const out = pseudoLocalize(markdown)
     expect(out).toContain('[另一个][]')
@@ -260,10 +260,10 @@ describe('pseudo-localization keeps addresses', () => {
   })
 
   it('pseudo-translates alt text and titles, so its own draft passes the residue check', async () => {
-    const { check } = await import('../pipeline/check.ts')
-    const { translateArticle } = await import('../pipeline/translate.ts')
-    const { createPseudoTranslator } = await import('../pipeline/translator.ts')
-    const { requireLocale } = await import('../pipeline/locales.ts')
+    const { check } = await import('../pipeline/check/index.ts')
+    const { translateArticle } = await import('../pipeline/run/translate.ts')
+    const { createPseudoTranslator } = await import('../pipeline/translate/translator.ts')
+    const { requireLocale } = await import('../pipeline/article/locales.ts')
     const source = parse('---\ntitle: 图\nlocale: cn\n---\n\n## 节\n\n看![海报图](a.png "电影标题")和[链接](https://x.org "链接标题")，还有[定义][d]。\n\n[d]: http://x "定义标题"\n', 'a.md')
     const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
     const result = await translateArticle(source, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, report, new AbortController().signal)
@@ -273,9 +273,9 @@ describe('pseudo-localization keeps addresses', () => {
   })
 
   it('drops a leftover that ends the article without leaving blank lines behind', async () => {
-    const { translateArticle } = await import('../pipeline/translate.ts')
-    const { createPseudoTranslator } = await import('../pipeline/translator.ts')
-    const { requireLocale } = await import('../pipeline/locales.ts')
+    const { translateArticle } = await import('../pipeline/run/translate.ts')
+    const { createPseudoTranslator } = await import('../pipeline/translate/translator.ts')
+    const { requireLocale } = await import('../pipeline/article/locales.ts')
     const article = parse('---\nlocale: cn\n---\n\n## 节\n\n正文。\n\n【词数：10】\n', 'a.md')
     const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
     const result = await translateArticle(article, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, report, new AbortController().signal)

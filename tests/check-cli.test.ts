@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli.ts'
+import { main } from '../pipeline/cli/main.ts'
 
 const SOURCE = 'examples/cn/soundtrack.md'
 const reference = readFileSync('examples/en/soundtrack.md', 'utf8')

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { check, checkSection, extractNumbers, RULES, unpairedBrackets, type CheckOptions, type RuleId } from '../pipeline/check.ts'
-import { parseGlossary } from '../pipeline/glossary.ts'
-import { parse } from '../pipeline/parse.ts'
-import { exitCodeFor, renderFindings, summarize } from '../pipeline/render.ts'
-import type { Article, Finding } from '../pipeline/types.ts'
+import { check, checkSection, extractNumbers, RULES, unpairedBrackets, type CheckOptions, type RuleId } from '../pipeline/check/index.ts'
+import { parseGlossary } from '../pipeline/glossary/load.ts'
+import { parse } from '../pipeline/article/parse.ts'
+import { exitCodeFor, renderFindings, summarize } from '../pipeline/cli/render-findings.ts'
+import type { Article, Finding } from '../pipeline/article/types.ts'
 
 // ── Fixtures ────────────────────────────────────────────────────────────────
 // A small cn → en pair that checks clean under every rule: one section with every
@@ -705,7 +705,7 @@ describe('helpers', () => {
 
 describe('the example pair', () => {
   it('examples/en/soundtrack.md checks clean against examples/cn/soundtrack.md', async () => {
-    const { loadGlossaryFiles } = await import('../pipeline/glossary.ts')
+    const { loadGlossaryFiles } = await import('../pipeline/glossary/load.ts')
     const music = await loadGlossaryFiles([new URL('../glossary/music.yaml', import.meta.url).pathname])
     const source = parse(readFileSync(new URL('../examples/cn/soundtrack.md', import.meta.url), 'utf8'), 'examples/cn/soundtrack.md')
     const target = parse(readFileSync(new URL('../examples/en/soundtrack.md', import.meta.url), 'utf8'), 'examples/en/soundtrack.md')

@@ -10,10 +10,10 @@ import {
   parseConfig,
   type Config,
   type ConfigProblem,
-} from '../pipeline/config.ts'
-import { isL10nError, type L10nError } from '../pipeline/errors.ts'
-import { DEFAULT_FRONTMATTER_POLICY } from '../pipeline/frontmatter.ts'
-import { setUiLanguage } from '../pipeline/i18n.ts'
+} from '../pipeline/run/config.ts'
+import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
+import { DEFAULT_FRONTMATTER_POLICY } from '../pipeline/article/frontmatter.ts'
+import { setUiLanguage } from '../pipeline/shared/i18n.ts'
 
 const SAMPLE = `contentRoot: .
 sourceLocale: cn

@@ -9,8 +9,8 @@ import {
   estimateRequestTokens,
   PRICES,
   priceFor,
-} from '../pipeline/cost.ts'
-import { isL10nError } from '../pipeline/errors.ts'
+} from '../pipeline/translate/cost.ts'
+import { isL10nError } from '../pipeline/shared/errors.ts'
 
 const ZH = '约翰·威廉姆斯为《星球大战》创作的配乐，由伦敦交响乐团录制。'
 const EN = 'John Williams wrote the score for Star Wars, recorded by the London Symphony Orchestra.'

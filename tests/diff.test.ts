@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diffStats, diffText, type DiffPart } from '../pipeline/diff.ts'
+import { diffStats, diffText, type DiffPart } from '../pipeline/review/diff.ts'
 
 /** The old text: kept and removed parts. */
 function before(parts: readonly DiffPart[]): string {

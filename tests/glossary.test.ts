@@ -3,18 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { isL10nError, type L10nError } from '../pipeline/errors.ts'
-import {
-  entryHash,
-  lockedForm,
-  loadGlossaryFiles,
-  mergeGlossaries,
-  parseGlossary,
-  type Glossary,
-  type GlossaryProblem,
-} from '../pipeline/glossary.ts'
-import { contentHash } from '../pipeline/hash.ts'
-import { entriesIn } from '../pipeline/terms.ts'
+import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
+import { entryHash, lockedForm, type Glossary } from '../pipeline/glossary/model.ts'
+import { loadGlossaryFiles, mergeGlossaries, parseGlossary, type GlossaryProblem } from '../pipeline/glossary/load.ts'
+import { contentHash } from '../pipeline/shared/hash.ts'
+import { entriesIn } from '../pipeline/glossary/match.ts'
 
 const SHIPPED = 'glossary/music.yaml'
 const ARTICLE = readFileSync('examples/cn/soundtrack.md', 'utf8')

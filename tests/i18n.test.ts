@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { detectUiLanguage, setUiLanguage, t } from '../pipeline/i18n.ts'
+import { detectUiLanguage, setUiLanguage, t } from '../pipeline/shared/i18n.ts'
 
 const namespaces = readdirSync('locales/en').filter((name) => name.endsWith('.json'))
 const keys = (language: string, file: string) =>

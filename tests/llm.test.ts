@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { isL10nError } from '../pipeline/errors.ts'
+import { isL10nError } from '../pipeline/shared/errors.ts'
 import {
   backoffDelay,
   createOpenAiClient,
@@ -8,7 +8,7 @@ import {
   resolveLlmOptions,
   type ClientDeps,
   type LlmOptions,
-} from '../pipeline/llm.ts'
+} from '../pipeline/translate/llm.ts'
 import { sequence, startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 
 let server: FakeOpenAi

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { emptyLockfile, parseLockfile, serializeLockfile, type LockSection } from '../pipeline/lockfile.ts'
-import { createLockfileWriter, readLockfile } from '../pipeline/lockstore.ts'
-import { alignByHash, planSections, textSimilarity, translationHash } from '../pipeline/plan.ts'
+import { emptyLockfile, parseLockfile, serializeLockfile, type LockSection } from '../pipeline/state/lockfile.ts'
+import { createLockfileWriter, readLockfile } from '../pipeline/state/lockfile-store.ts'
+import { alignByHash, planSections, textSimilarity, translationHash } from '../pipeline/review/plan.ts'
 
 const section = (sourceHash: string, text: string, extra: Partial<LockSection> = {}): LockSection => ({
   sourceHash,

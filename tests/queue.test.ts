@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { isL10nError } from '../pipeline/errors.ts'
-import { createOpenAiClient, resolveLlmOptions, type ChatClient } from '../pipeline/llm.ts'
-import { createScheduler, type ScheduledTask } from '../pipeline/queue.ts'
+import { isL10nError } from '../pipeline/shared/errors.ts'
+import { createOpenAiClient, resolveLlmOptions, type ChatClient } from '../pipeline/translate/llm.ts'
+import { createScheduler, type ScheduledTask } from '../pipeline/translate/queue.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 
 let server: FakeOpenAi

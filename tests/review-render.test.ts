@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { setUiLanguage } from '../pipeline/i18n.ts'
-import { requireLocale } from '../pipeline/locales.ts'
-import { FRONTMATTER_ITEM, escapeHtml, renderReviewHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review-render.ts'
+import { setUiLanguage } from '../pipeline/shared/i18n.ts'
+import { requireLocale } from '../pipeline/article/locales.ts'
+import { FRONTMATTER_ITEM, escapeHtml, renderReviewHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review/render.ts'
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/

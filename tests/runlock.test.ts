@@ -4,8 +4,8 @@ import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promi
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isL10nError, type L10nError } from '../pipeline/errors.ts'
-import { acquireLock, withLock } from '../pipeline/runlock.ts'
+import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
+import { acquireLock, withLock } from '../pipeline/state/run-lock.ts'
 
 let dir: string
 let lock: string
@@ -138,7 +138,7 @@ describe('acquireLock', () => {
     // that nobody can win after it released.
     const startAt = Date.now() + 1_500
     const script = `
-      const { acquireLock } = await import(${JSON.stringify(new URL('../pipeline/runlock.ts', import.meta.url).href)})
+      const { acquireLock } = await import(${JSON.stringify(new URL('../pipeline/state/run-lock.ts', import.meta.url).href)})
       await new Promise((resolve) => setTimeout(resolve, ${startAt} - Date.now()))
       try {
         const release = await acquireLock(${JSON.stringify(lock)})

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadGlossaryFiles, lockedForm, parseGlossary, type Glossary } from '../pipeline/glossary.ts'
-import { countForm, entriesIn, findTerms, normalize, verifyTerms } from '../pipeline/terms.ts'
+import { lockedForm, type Glossary } from '../pipeline/glossary/model.ts'
+import { loadGlossaryFiles, parseGlossary } from '../pipeline/glossary/load.ts'
+import { countForm, entriesIn, findTerms, normalize, verifyTerms } from '../pipeline/glossary/match.ts'
 
 const small = parseGlossary(
   `sourceLocale: cn

@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeOpenAi, type ChatRequestBody, type FakeOpenAi, type Reply } from './helpers/fake-openai.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply, requestedSource } from './helpers/reference-translator.ts'
-import { createOpenAiProvider } from '../pipeline/providers/openai.ts'
-import { createScheduler } from '../pipeline/queue.ts'
-import { translateFiles } from '../pipeline/translate.ts'
+import { createOpenAiProvider } from '../pipeline/translate/openai.ts'
+import { createScheduler } from '../pipeline/translate/queue.ts'
+import { translateFiles } from '../pipeline/run/translate.ts'
 
 let server: FakeOpenAi
 let ws: Workspace

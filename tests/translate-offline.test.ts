@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { parse } from '../pipeline/parse.ts'
-import { split } from '../pipeline/split.ts'
+import { parse } from '../pipeline/article/parse.ts'
+import { split } from '../pipeline/article/split.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
 
 let ws: Workspace
@@ -36,7 +36,7 @@ describe('l10n translate (offline providers)', () => {
   })
 
   it('creates an output root that does not exist yet', async () => {
-    const { main } = await import('../pipeline/cli.ts')
+    const { main } = await import('../pipeline/cli/main.ts')
     let stdout = ''
     const code = await main(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--out-root', ws.path('fresh/out'), '--out-pattern', '{locale}/{slug}.md', '--state-dir', ws.path('.l10n')], {
       stdout: (text) => void (stdout += text),
@@ -216,7 +216,7 @@ describe('bad input: a clear message naming the place, exit 2, and no file left 
   })
 
   it('takes --lang before the command, and refuses a language it does not speak', async () => {
-    const { main } = await import('../pipeline/cli.ts')
+    const { main } = await import('../pipeline/cli/main.ts')
     let stderr = ''
     const io = { stdout: () => {}, stderr: (text: string) => void (stderr += text), isTty: false, env: {} }
     expect(await main(['--lang', 'zh-CN', 'translate', ws.path('nope.md'), '--to', 'en', '--provider', 'pseudo', '--out-root', ws.dir], io)).toBe(2)

@@ -4,10 +4,10 @@
  * reports sections without a partner and names rendered inconsistently.
  */
 import type { RootContent } from 'mdast'
-import { DEFAULT_FRONTMATTER_POLICY } from '../frontmatter.ts'
-import { findLocale, requireLocale, type LocaleInfo } from '../locales.ts'
-import { split } from '../split.ts'
-import type { Article, Finding, Section } from '../types.ts'
+import { DEFAULT_FRONTMATTER_POLICY } from '../article/frontmatter.ts'
+import { findLocale, requireLocale, type LocaleInfo } from '../article/locales.ts'
+import { split } from '../article/split.ts'
+import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'

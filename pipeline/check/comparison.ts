@@ -2,9 +2,9 @@
  * The comparison of one section pair: both sides, the reporter, and the paragraph
  * pairing that several rule groups point their findings with.
  */
-import type { Glossary } from '../glossary.ts'
-import type { LocaleInfo } from '../locales.ts'
-import type { Place } from '../types.ts'
+import type { Glossary } from '../glossary/model.ts'
+import type { LocaleInfo } from '../article/locales.ts'
+import type { Place } from '../article/types.ts'
 import { align, blockSimilarity } from './align.ts'
 import { expectedLengthRatio } from './language.ts'
 import type { LengthRatio } from './options.ts'

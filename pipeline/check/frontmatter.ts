@@ -4,9 +4,9 @@
  * the set keys (the locale) to what the policy says.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml'
-import type { FrontmatterPolicy } from '../frontmatter.ts'
-import { findLocale, type LocaleInfo } from '../locales.ts'
-import type { Article, Place } from '../types.ts'
+import type { FrontmatterPolicy } from '../article/frontmatter.ts'
+import { findLocale, type LocaleInfo } from '../article/locales.ts'
+import type { Article, Place } from '../article/types.ts'
 import { looksUntranslated } from './language.ts'
 import { placeIn } from './places.ts'
 import type { Reporter } from './reporter.ts'

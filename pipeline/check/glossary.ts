@@ -2,9 +2,9 @@
  * Glossary rules (`glossary/*`): each section must render a locked name in its locked
  * form, and the article must render it the same way throughout.
  */
-import { lockedForm, type Glossary, type GlossaryEntry } from '../glossary.ts'
-import { countForm, findTerms, normalize, normalizeTerm, verifyTerms } from '../terms.ts'
-import type { Article, Finding, Section } from '../types.ts'
+import { lockedForm, type Glossary, type GlossaryEntry } from '../glossary/model.ts'
+import { countForm, findTerms, normalize, normalizeTerm, verifyTerms } from '../glossary/match.ts'
+import type { Article, Finding, Section } from '../article/types.ts'
 import type { Comparison } from './comparison.ts'
 import { locate, placeIn } from './places.ts'
 import { Reporter } from './reporter.ts'

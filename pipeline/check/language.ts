@@ -2,7 +2,7 @@
  * What the checks know about a language pair: whether a text left equal to its source
  * was not translated, and how much longer or shorter a faithful translation runs.
  */
-import { isCjk, type LocaleInfo } from '../locales.ts'
+import { isCjk, type LocaleInfo } from '../article/locales.ts'
 import type { LengthRatio } from './options.ts'
 import { codePoints, normalizeSpace } from './strings.ts'
 

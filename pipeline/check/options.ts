@@ -3,8 +3,8 @@
  * validation of the ones that are numbers.
  */
 import type { RootContent } from 'mdast'
-import type { FrontmatterPolicy } from '../frontmatter.ts'
-import type { Glossary } from '../glossary.ts'
+import type { FrontmatterPolicy } from '../article/frontmatter.ts'
+import type { Glossary } from '../glossary/model.ts'
 import type { Definitions } from './references.ts'
 import type { RuleSettings } from './rules.ts'
 

@@ -2,7 +2,7 @@
  * Places: file offsets turned into line and column, for fragments that sit somewhere
  * inside a larger file.
  */
-import type { Place } from '../types.ts'
+import type { Place } from '../article/types.ts'
 
 // Line starts per text, so a line:column costs a binary search. Two texts (source and
 // target) are looked up over and over; a handful of entries is plenty.

@@ -5,7 +5,7 @@
  */
 import type { Nodes, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import { findLeftovers } from '../lint.ts'
+import { findLeftovers } from '../article/lint.ts'
 import { extractNumbers, type NumberToken } from './numbers.ts'
 import { definitionsIn, referencesInText, resolveReference, type Definitions, type Reference } from './references.ts'
 import { codePoints } from './strings.ts'

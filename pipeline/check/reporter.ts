@@ -2,8 +2,8 @@
  * The reporter: turns a rule hit into a finding with its severity (or drops it when the
  * rule is off), its translated message and its places.
  */
-import { t } from '../i18n.ts'
-import type { Finding, Place } from '../types.ts'
+import { t } from '../shared/i18n.ts'
+import type { Finding, Place } from '../article/types.ts'
 import { RULES, type RuleId, type RuleSetting, type RuleSettings } from './rules.ts'
 
 /** What every finding of one reporter shares: the file, the section and the message language. */

@@ -2,7 +2,7 @@
  * The rule table: every rule id with its default severity, and the validation of the
  * per-rule settings a caller passes in.
  */
-import type { Severity } from '../types.ts'
+import type { Severity } from '../article/types.ts'
 
 /**
  * Every rule with its default severity. This is the only list: the renderers, the CLI

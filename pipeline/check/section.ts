@@ -3,9 +3,9 @@
  * for each aligned pair of sections, and the translator calls it on each answer before
  * accepting it.
  */
-import { requireLocale } from '../locales.ts'
-import { parseMarkdown } from '../markdown.ts'
-import type { Finding } from '../types.ts'
+import { requireLocale } from '../article/locales.ts'
+import { parseMarkdown } from '../article/markdown.ts'
+import type { Finding } from '../article/types.ts'
 import { comparisonOf, type SectionSide } from './comparison.ts'
 import { compareTerms } from './glossary.ts'
 import { compareInline } from './inline.ts'

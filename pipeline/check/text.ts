@@ -3,7 +3,7 @@
  * themselves — source script left behind, paragraphs left untranslated, numbers
  * dropped, a section cut short, doubled words and unpaired brackets.
  */
-import { isCjk } from '../locales.ts'
+import { isCjk } from '../article/locales.ts'
 import type { Comparison } from './comparison.ts'
 import { looksUntranslated } from './language.ts'
 import { missingNumbers } from './numbers.ts'

@@ -4,7 +4,7 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { main } from '../../pipeline/cli.ts'
+import { main } from '../../pipeline/cli/main.ts'
 
 /** What one CLI run printed and returned. */
 export interface CliRun {

@@ -5,15 +5,15 @@
  * inject faults.
  */
 import { readFileSync } from 'node:fs'
-import { parseMarkdown } from '../../pipeline/markdown.ts'
-import { parse } from '../../pipeline/parse.ts'
-import { findLeftovers } from '../../pipeline/lint.ts'
+import { parseMarkdown } from '../../pipeline/article/markdown.ts'
+import { parse } from '../../pipeline/article/parse.ts'
+import { findLeftovers } from '../../pipeline/article/lint.ts'
 import { parseDocument } from 'yaml'
 import type { ChatRequestBody, Reply } from './fake-openai.ts'
-import { parseGlossary } from '../../pipeline/glossary.ts'
-import { requireLocale, type LocaleInfo } from '../../pipeline/locales.ts'
-import { pseudoLocalize, pseudoText } from '../../pipeline/pseudo.ts'
-import { lockedSpans } from '../../pipeline/translator.ts'
+import { parseGlossary } from '../../pipeline/glossary/load.ts'
+import { requireLocale, type LocaleInfo } from '../../pipeline/article/locales.ts'
+import { pseudoLocalize, pseudoText } from '../../pipeline/translate/pseudo.ts'
+import { lockedSpans } from '../../pipeline/translate/translator.ts'
 
 const glossary = parseGlossary(readFileSync('glossary/music.yaml', 'utf8'), 'glossary/music.yaml')
 const english = requireLocale('en')

@@ -1,0 +1,143 @@
+/**
+ * parse: decoded file text → {@link Article}. Pure: the orchestrator reads the bytes
+ * (see `decodeUtf8`) and hands the text in.
+ */
+import matter from 'gray-matter'
+import { isMap, LineCounter, parseDocument } from 'yaml'
+import { L10nError } from '../shared/errors.ts'
+import { t } from '../shared/i18n.ts'
+import { parseMarkdown } from './markdown.ts'
+import type { Article, FrontmatterBlock } from './types.ts'
+
+/**
+ * Decodes bytes as UTF-8, refusing anything that is not (no silent U+FFFD).
+ * Throws `E_NOT_UTF8` with the offset of the first bad byte.
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch (cause) {
+    throw new L10nError('E_NOT_UTF8', { file, cause, params: { offset: firstInvalidUtf8Byte(bytes) } })
+  }
+}
+
+function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  // Binary search on prefixes would split sequences; a linear scan of lead bytes is simple and exact.
+  let i = 0
+  while (i < bytes.length) {
+    const byte = bytes[i]!
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0
+    if (length === 0) return i
+    try {
+      decoder.decode(bytes.subarray(i, i + length))
+    } catch {
+      return i
+    }
+    i += length
+  }
+  return i
+}
+
+/** Line and column (1-based) of an offset in a text. */
+export function placeOf(text: string, offset: number): { line: number; column: number; offset: number } {
+  let line = 1
+  let lineStart = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++
+    lineStart = i + 1
+  }
+  return { line, column: offset - lineStart + 1, offset }
+}
+
+const EXECUTABLE_LANGUAGES = new Set(['js', 'javascript', 'coffee', 'coffeescript', 'cson'])
+
+/**
+ * Cuts the frontmatter out with gray-matter. gray-matter is only used to find the
+ * fences: its own YAML parse turns dates into Date objects and it evaluates `---js`,
+ * so every engine is replaced and the YAML text is kept as text.
+ */
+function cutFrontmatter(text: string, file: string): FrontmatterBlock {
+  const start = text.startsWith('\ufeff') ? 1 : 0
+  const opening = /^---([^\r\n]*)\r?\n/.exec(text.slice(start))
+  if (!opening) throw new L10nError('E_NO_FRONTMATTER', { file, line: 1, column: 1 })
+  const language = opening[1]!.trim().toLowerCase()
+  if (EXECUTABLE_LANGUAGES.has(language) || (language !== '' && language !== 'yaml' && language !== 'yml')) {
+    throw new L10nError('E_FRONTMATTER_EXECUTABLE', { file, line: 1, column: 4, params: { language } })
+  }
+  const refuse = () => {
+    throw new L10nError('E_FRONTMATTER_EXECUTABLE', { file, line: 1, column: 4, params: { language } })
+  }
+  // The closing fence is `---` or YAML's document end `...`; gray-matter needs to be told which.
+  const closing = /^(---|\.\.\.)[ \t]*$/m.exec(text.slice(start + opening[0].length))
+  if (!closing) throw new L10nError('E_UNCLOSED_FRONTMATTER', { file, line: 1, column: 1 })
+  const inert = { parse: () => ({}), stringify: () => '' }
+  // An options object also keeps gray-matter from caching and sharing results across calls.
+  const cut = matter(text.slice(start), {
+    language: 'yaml',
+    delimiters: ['---', closing[1]],
+    engines: { yaml: inert, js: { parse: refuse, stringify: refuse }, javascript: { parse: refuse, stringify: refuse } },
+  } as unknown as Parameters<typeof matter>[1])
+  if (!text.endsWith(cut.content) || cut.content.length === text.length - start) {
+    throw new L10nError('E_NO_FRONTMATTER', { file, line: 1, column: 1 })
+  }
+  const end = text.length - cut.content.length
+  const yamlStart = start + opening[0].length
+  // The closing fence is the last line before the body.
+  const beforeBody = text.slice(0, end)
+  const closingMatch = /(?:^|\n)(---|\.\.\.)[ \t]*(?:\r?\n)?$/.exec(beforeBody)
+  const yamlEnd = closingMatch ? closingMatch.index + (closingMatch[0].startsWith('\n') ? 1 : 0) : end
+  return { yaml: text.slice(yamlStart, Math.max(yamlStart, yamlEnd)), start, yamlStart, yamlEnd: Math.max(yamlStart, yamlEnd), end }
+}
+
+/** Validates the YAML text; throws `E_YAML` naming the file line and column of the first problem. */
+export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, file: string): void {
+  const lineCounter = new LineCounter()
+  const document = parseDocument(block.yaml, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const problem = document.errors[0]
+  if (problem) {
+    const local = lineCounter.linePos(problem.pos[0])
+    const fenceLine = placeOf(text, block.yamlStart).line
+    throw new L10nError('E_YAML', {
+      file,
+      line: fenceLine + local.line - 1,
+      column: local.col,
+      cause: problem,
+      params: { detail: problem.message.split('\n')[0] },
+    })
+  }
+  // A scalar or a list at the top has no keys to keep, translate or set.
+  if (document.contents !== null && !isMap(document.contents)) {
+    throw new L10nError('E_YAML', {
+      file,
+      line: placeOf(text, block.yamlStart).line,
+      column: 1,
+      params: { detail: t('errors:yaml-not-mapping') },
+    })
+  }
+}
+
+/**
+ * Parses a decoded Markdown article: frontmatter block (text, offsets) and the body's
+ * mdast with positions. Throws typed {@link L10nError}s for input it cannot use.
+ */
+export function parse(text: string, file: string): Article {
+  const frontmatter = cutFrontmatter(text, file)
+  validateFrontmatterYaml(frontmatter, text, file)
+  const body = text.slice(frontmatter.end)
+  if (body.trim() === '') {
+    throw new L10nError('E_EMPTY_BODY', { file, line: placeOf(text, frontmatter.end).line, column: 1 })
+  }
+  const crlf = (text.match(/\r\n/g) ?? []).length
+  const lf = (text.match(/\n/g) ?? []).length - crlf
+  return {
+    file,
+    text,
+    hasBom: text.startsWith('\ufeff'),
+    eol: crlf > lf ? '\r\n' : '\n',
+    frontmatter,
+    body,
+    bodyStart: frontmatter.end,
+    tree: parseMarkdown(body),
+  }
+}

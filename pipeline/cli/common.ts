@@ -1,0 +1,96 @@
+/**
+ * What every `l10n` command shares: exit codes, the I/O seam for tests, argument
+ * parsing helpers and the glossary/provider choices.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { join, relative } from 'node:path'
+import { PACKAGE_ROOT } from '../shared/package-root.ts'
+import { L10nError } from '../shared/errors.ts'
+import { type Glossary } from '../glossary/model.ts'
+import { loadGlossaryFiles } from '../glossary/load.ts'
+import { t } from '../shared/i18n.ts'
+import type { ProviderName } from '../translate/translator.ts'
+
+/** Exit codes, documented in the README. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, budget: 3, interrupted: 4 } as const
+
+/** The glossary shipped with the tool, used when no `--glossary` is given. */
+export const DEFAULT_GLOSSARY = join(PACKAGE_ROOT, 'glossary', 'music.yaml')
+
+/** Where the CLI writes: injectable for tests. */
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  isTty: boolean
+  env: NodeJS.ProcessEnv
+  /** Aborted on Ctrl-C / SIGTERM by the bin; tests abort it themselves. */
+  signal?: AbortSignal
+}
+
+/** Flags every command takes. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options']
+
+/** `--glossary F` (repeatable) and `--no-glossary`. */
+export const GLOSSARY_OPTIONS = {
+  glossary: { type: 'string', multiple: true },
+  'no-glossary': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options']
+
+/** A usage error (exit code 2) with the given text. */
+export function usage(detail: string): L10nError {
+  return new L10nError('E_USAGE', { params: { detail } })
+}
+
+/** Parses a command's arguments strictly; an unknown flag is a usage error. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw usage((error as Error).message)
+  }
+}
+
+/** Comma-separated and repeated flag values as one list (`--to en,de --to fr`). */
+export function list(values: string[] | string | undefined): string[] {
+  const all = Array.isArray(values) ? values : values === undefined ? [] : [values]
+  return all.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
+}
+
+/** A flag that must be a positive whole number; undefined when not given. */
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const number = Number(value)
+  if (!Number.isInteger(number) || number <= 0) throw usage(t('cli:bad-number', { flag, value }))
+  return number
+}
+
+/**
+ * The glossary the flags ask for: none, the given files, else the config's files
+ * (`configured`), else the shipped one.
+ */
+export async function loadGlossary(
+  values: { glossary?: string[] | undefined; 'no-glossary'?: boolean | undefined },
+  configured?: readonly string[],
+): Promise<Glossary | undefined> {
+  if (values['no-glossary']) return undefined
+  const files = list(values.glossary)
+  return loadGlossaryFiles(files.length > 0 ? files : (configured ?? [DEFAULT_GLOSSARY]))
+}
+
+/** Picks the provider: the flag, else openai when an endpoint is configured, else pseudo. */
+export function chooseProvider(flag: string | undefined, env: NodeJS.ProcessEnv): ProviderName {
+  if (flag !== undefined) {
+    if (flag === 'pseudo' || flag === 'identity' || flag === 'openai') return flag
+    throw usage(t('cli:bad-provider', { value: flag }))
+  }
+  return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'pseudo'
+}
+
+/** A path as people want to read it: relative to the current folder when inside it. */
+export function relativePath(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel.startsWith('..') ? path : rel
+}
+

@@ -1,0 +1,239 @@
+/**
+ * The reviewer commands of the CLI: `status`, `review`, `approve` and `memory import`.
+ */
+import { userInfo } from 'node:os'
+import { resolve } from 'node:path'
+import pc from 'picocolors'
+import { EXIT, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
+import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf, type RunValues } from './run-settings.ts'
+import { loadConfig } from '../run/config.ts'
+import { t } from '../shared/i18n.ts'
+import { writeFileAtomic } from '../state/files.ts'
+import { renderReviewHtml, renderReviewTerminal } from '../review/render.ts'
+import { approve } from '../review/approve.ts'
+import { buildReview } from '../review/review.ts'
+import { findMarkdownFiles } from '../review/find-sources.ts'
+import { importMemory } from '../review/memory.ts'
+import { translationStatus } from '../review/status.ts'
+import { type SectionStatus, type TranslationStatus, type WorkflowOptions } from '../review/state.ts'
+
+const PLACE_KEYS = ['glossary', 'no-glossary', 'config', 'to', 'out-pattern', 'out-root', 'lockfile', 'state-dir', 'provider', 'model'] as const
+type PlaceKey = (typeof PLACE_KEYS)[number]
+
+/** The flags of `translate` that say where things are, shared by the reviewer commands. */
+const PLACE_OPTIONS = Object.fromEntries(PLACE_KEYS.map((key) => [key, RUN_OPTIONS[key]])) as Pick<typeof RUN_OPTIONS, PlaceKey>
+
+type PlaceValues = Pick<RunValues, PlaceKey>
+
+/** The login name, when the environment does not say (containers often set no $USER). */
+function osUser(): string | undefined {
+  try {
+    return userInfo().username || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Where the reviewer commands look, resolved as `translate` and `sync` resolve it
+ * (`--config` or `l10n.config.yaml` here: lockfile, content root, output pattern,
+ * glossary, frontmatter policy, target locales); flags win.
+ */
+async function workflowOptions(values: PlaceValues, io: CliIo): Promise<WorkflowOptions & { targets: string[]; sourceLocale: string | undefined }> {
+  const settings = await resolveRunSettings(values, io)
+  // Prompt and model are compared only when named: a CI job without an API key would
+  // otherwise see every LLM draft as "made by another provider".
+  const fingerprint =
+    values.provider !== undefined || values.model !== undefined
+      ? providerFingerprint(chooseProvider(values.provider, io.env), values.model ?? settings.config.model, io.env)
+      : undefined
+  return { ...workflowOptionsOf(settings, fingerprint), targets: settings.targets, sourceLocale: settings.config.sourceLocale }
+}
+
+function colourState(state: string, color: boolean): string {
+  if (!color) return state
+  if (state === 'approved') return pc.green(state)
+  if (state === 'draft') return pc.cyan(state)
+  if (state === 'edited') return pc.yellow(state)
+  return pc.red(state)
+}
+
+function statusLine(status: TranslationStatus, color: boolean): string {
+  const counts = new Map<string, number>()
+  for (const section of status.sections) counts.set(section.state, (counts.get(section.state) ?? 0) + 1)
+  const detail = [...counts].map(([state, count]) => t('workflow:count', { state: t(`workflow:state-${state}`), count })).join(', ')
+  return t(detail ? 'workflow:status-line' : 'workflow:status-line-bare', {
+    source: relativePath(status.source),
+    locale: status.locale,
+    state: colourState(t(`workflow:state-${status.state}`), color),
+    detail,
+  })
+}
+
+/** Why a section is not approved, in words; a hand edit says what else changed under it. */
+function sectionReason(section: SectionStatus): string {
+  if (section.state === 'draft') return t('workflow:reason-draft')
+  if (section.plan.handEdited && section.sourceChanged) return t('workflow:reason-edited-source-changed')
+  if (section.plan.handEdited && section.plan.stale) return t('workflow:reason-edited-stale')
+  return t(`workflow:reason-${section.plan.reason}`)
+}
+
+/** The frontmatter's line under the status line, or undefined when it is approved and current. */
+function frontmatterLine(status: TranslationStatus, color: boolean): string | undefined {
+  if (status.state === 'missing' || status.state === 'untracked') return undefined
+  const [state, reason] =
+    status.frontmatterEdited && status.frontmatterStale
+      ? ['stale', 'edited-source-changed']
+      : status.frontmatterStale
+        ? ['stale', 'source-changed']
+        : status.frontmatterEdited
+          ? ['edited', 'draft']
+          : !status.frontmatterApproved
+            ? ['draft', 'draft']
+            : [undefined, undefined]
+  if (state === undefined) return undefined
+  return t('workflow:frontmatter-line', { state: colourState(t(`workflow:state-${state}`), color), reason: t(`workflow:reason-${reason}`) })
+}
+
+async function commandStatus(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' } })
+  if (values.help) {
+    io.stdout(t('workflow:help-status') + '\n')
+    return EXIT.ok
+  }
+  if (positionals.length === 0) throw usage(t('workflow:need-articles'))
+  const options = await workflowOptions(values, io)
+  const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
+  const statuses = await translationStatus(files, options.targets, options)
+  const color = io.isTty && !io.env.NO_COLOR
+  if (values.format === 'json') {
+    io.stdout(
+      JSON.stringify(
+        statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })) })),
+        null,
+        2,
+      ) + '\n',
+    )
+  } else {
+    for (const status of statuses) {
+      io.stdout(statusLine(status, color) + '\n')
+      const frontmatter = frontmatterLine(status, color)
+      if (frontmatter) io.stdout(frontmatter + '\n')
+      // Fresh drafts are summed up in the line above; once a reviewer has approved
+      // anything (or with --strict), every section still waiting is listed.
+      const listDrafts = Boolean(values.strict) || status.sections.some((section) => section.state === 'approved')
+      for (const section of status.sections) {
+        if (section.state === 'approved' || (section.state === 'draft' && !listDrafts)) continue
+        io.stdout(
+          t('workflow:section-line', {
+            index: section.index,
+            heading: section.heading ?? t('workflow:preamble'),
+            state: colourState(t(`workflow:state-${section.state}`), color),
+            reason: sectionReason(section),
+          }) + '\n',
+        )
+      }
+      if (status.sectionsRemoved > 0) io.stdout(t('workflow:sections-removed', { count: status.sectionsRemoved }) + '\n')
+    }
+  }
+  // Missing or stale work fails CI; drafts and hand edits fail it only with --strict.
+  const blocking = new Set(values.strict ? ['missing', 'untracked', 'stale', 'edited', 'draft'] : ['missing', 'untracked', 'stale'])
+  return statuses.some((status) => blocking.has(status.state)) ? EXIT.findings : EXIT.ok
+}
+
+async function commandReview(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, html: { type: 'string' } })
+  if (values.help) {
+    io.stdout(t('workflow:help-review') + '\n')
+    return EXIT.ok
+  }
+  if (positionals.length !== 1) throw usage(t('workflow:one-article'))
+  const options = await workflowOptions(values, io)
+  const targets = options.targets
+  for (const target of targets) {
+    const document = await buildReview(positionals[0]!, target, options)
+    if (values.html) {
+      const path = targets.length > 1 ? values.html.replace(/(\.html?)?$/, `.${target}$1`) : values.html
+      await writeFileAtomic(resolve(path), renderReviewHtml(document))
+      io.stdout(t('workflow:html-written', { path: relativePath(resolve(path)) }) + '\n')
+    } else {
+      io.stdout(renderReviewTerminal(document, { color: io.isTty && !io.env.NO_COLOR }) + '\n')
+    }
+  }
+  return EXIT.ok
+}
+
+async function commandApprove(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    ...PLACE_OPTIONS,
+    section: { type: 'string', multiple: true },
+    frontmatter: { type: 'boolean' },
+    all: { type: 'boolean' },
+    by: { type: 'string' },
+    force: { type: 'boolean' },
+  })
+  if (values.help) {
+    io.stdout(t('workflow:help-approve') + '\n')
+    return EXIT.ok
+  }
+  if (positionals.length !== 1) throw usage(t('workflow:one-article'))
+  const sections = list(values.section).map((value) => {
+    const index = Number(value)
+    if (!Number.isInteger(index) || index < 0) throw usage(t('cli:bad-number', { flag: '--section', value }))
+    return index
+  })
+  if (sections.length === 0 && !values.all && !values.frontmatter) throw usage(t('workflow:which-sections'))
+  if (sections.length > 0 && values.all) throw usage(t('workflow:sections-or-all'))
+  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
+  if (!by) throw usage(t('workflow:who'))
+  const options = await workflowOptions(values, io)
+  let refused = 0
+  for (const target of options.targets) {
+    const result = await approve(positionals[0]!, target, {
+      ...options,
+      // --frontmatter alone approves only the frontmatter; --all approves everything.
+      ...(values.all ? {} : { sections }),
+      frontmatter: Boolean(values.all || values.frontmatter),
+      by,
+      force: Boolean(values.force),
+    })
+    if (result.approved.length > 0) io.stdout(t('workflow:approved', { count: result.approved.length, sections: result.approved.join(', '), locale: target, by }) + '\n')
+    if (result.frontmatterApproved) io.stdout(t('workflow:frontmatter-approved', { locale: target }) + '\n')
+    for (const item of result.refused) {
+      refused++
+      io.stderr(t('workflow:refused', { section: item.section, heading: item.heading ?? t('workflow:preamble'), count: item.errors.length }) + '\n')
+      for (const error of item.errors) io.stderr(`    ${error.ruleId}: ${error.message}\n`)
+    }
+    const frontmatter = result.frontmatterRefused
+    if (frontmatter) {
+      refused++
+      if (frontmatter.reason === 'stale') io.stderr(t('workflow:frontmatter-refused-stale', { locale: target }) + '\n')
+      else {
+        io.stderr(t('workflow:frontmatter-refused', { locale: target, count: frontmatter.errors.length }) + '\n')
+        for (const error of frontmatter.errors) io.stderr(`    ${error.ruleId}: ${error.message}\n`)
+      }
+    }
+  }
+  return refused > 0 ? EXIT.findings : EXIT.ok
+}
+
+async function commandMemory(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { 'state-dir': { type: 'string' }, config: { type: 'string' } })
+  if (values.help || positionals[0] !== 'import' || positionals.length !== 3) {
+    io.stdout(t('workflow:help-memory') + '\n')
+    return values.help ? EXIT.ok : EXIT.usage
+  }
+  // The same state folder as the other commands: beside the config file when there is one.
+  const stateDir = values['state-dir'] !== undefined ? resolve(values['state-dir']) : ((await loadConfig(values.config))?.stateDir ?? resolve('.l10n'))
+  const result = await importMemory(positionals[1]!, positionals[2]!, stateDir)
+  io.stdout(t('workflow:memory-imported', { count: result.sections, locale: result.locale }) + '\n')
+  return EXIT.ok
+}
+
+/** The reviewer commands, merged into the CLI's command table. */
+export const WORKFLOW_COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  status: commandStatus,
+  review: commandReview,
+  approve: commandApprove,
+  memory: commandMemory,
+}

@@ -1,0 +1,444 @@
+/**
+ * Finding glossary terms in a source text and checking their locked forms in a
+ * translation. Pure: no I/O.
+ *
+ * Both sides are compared on a normalized copy of the text (see {@link normalize}),
+ * so a line break inside a name (`约翰·\n威廉姆斯`, `John\nWilliams`), an interpunct
+ * variant (`约翰・威廉姆斯`, `约翰.威廉姆斯`), Markdown emphasis inside a name
+ * (`**John\nWilliams**`) or a typographic apostrophe (`Schindler’s List`) does not hide
+ * a term. Offsets reported by {@link findTerms} are offsets into the original text.
+ */
+import type { Glossary, GlossaryEntry } from './model.ts'
+import { lockedForm, siteLocaleCode } from './model.ts'
+import { contentHash } from '../shared/hash.ts'
+import type { LocaleInfo } from '../article/locales.ts'
+
+// ── Normalization ────────────────────────────────────────────────────────────
+
+/** Letters, digits and combining marks of space-separated scripts (Latin, Cyrillic, Greek ...). */
+const WORD = /[\p{L}\p{N}\p{M}]/u
+
+/**
+ * True for Chinese, Japanese and Korean characters and their punctuation, which are
+ * written without spaces between words. A range test: this runs on every character.
+ */
+function isCjkCode(code: number): boolean {
+  return (
+    (code >= 0x2e80 && code <= 0x9fff) || // radicals, CJK punctuation, kana, Han
+    (code >= 0xac00 && code <= 0xd7af) || // Hangul syllables
+    (code >= 0xf900 && code <= 0xfaff) || // compatibility ideographs
+    (code >= 0xfe30 && code <= 0xfe4f) || // CJK compatibility forms
+    (code >= 0xff00 && code <= 0xffef) || // full-width and half-width forms
+    (code >= 0x20000 && code <= 0x3ffff) // Han extensions
+  )
+}
+
+function isHanCode(code: number): boolean {
+  return (
+    (code >= 0x3400 && code <= 0x9fff) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0x20000 && code <= 0x3ffff) ||
+    code === 0x3007 // 〇
+  )
+}
+
+/** True for a character written without spaces around it (CJK, or the name interpunct). */
+function isTightCode(code: number): boolean {
+  return code === 0xb7 || isCjkCode(code)
+}
+
+/** True for a letter or digit of a space-separated script: needs word boundaries. */
+export function isWordChar(char: string | undefined): boolean {
+  if (char === undefined || char === '') return false
+  const code = char.codePointAt(0)!
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+  return !isCjkCode(code) && WORD.test(char)
+}
+
+/** A normalized copy of a text and, per UTF-16 unit of the copy, where it came from. */
+export interface NormalizedText {
+  text: string
+  /** Offset in the original of the unit at each position of `text`. */
+  starts: Int32Array
+  /** Offset in the original just past the character at each position of `text`. */
+  ends: Int32Array
+}
+
+const SPACE = -1
+const DROP = -2
+const DOT = -3
+const INTERPUNCT = 0xb7
+
+/**
+ * What a code point becomes: itself, another code point, {@link SPACE} (whitespace),
+ * {@link DROP} (emphasis markers, invisible characters) or {@link DOT} (a full stop
+ * that is an interpunct between two Han characters).
+ */
+function classify(code: number): number {
+  if (code < 0x80) {
+    if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) return SPACE
+    if (code === 0x2a || code === 0x5f) return DROP // Markdown emphasis * and _
+    if (code === 0x2e) return DOT
+    return code
+  }
+  if (code >= 0x4e00 && code <= 0x9fff) return code // Han: the common case in source articles
+  switch (code) {
+    // Middle dots between the parts of a transcribed name.
+    case 0xb7: case 0x30fb: case 0x2022: case 0x2027: case 0xff65: case 0x2219: case 0x22c5: case 0x16eb:
+      return INTERPUNCT
+    case 0xff0e: // full-width full stop
+      return DOT
+    // Typographic apostrophes.
+    case 0x2019: case 0x2018: case 0x2bc: case 0xff07:
+      return 0x27
+    // Hyphens and dashes.
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+      return 0x2d
+    // Zero-width space and joiners, word joiner, soft hyphen, BOM.
+    case 0x200b: case 0x200c: case 0x200d: case 0x2060: case 0xad: case 0xfeff:
+      return DROP
+    default:
+      return isUnicodeSpace(code) ? SPACE : code
+  }
+}
+
+/** Non-ASCII white space (what `\s` matches beyond ASCII), ideographic space included. */
+function isUnicodeSpace(code: number): boolean {
+  return (
+    code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+  )
+}
+
+const utf16 = new TextDecoder('utf-16le')
+
+/**
+ * Normalizes a text for term matching:
+ * - whitespace runs (line breaks included) become one space between two
+ *   space-separated words and disappear next to CJK characters or an interpunct;
+ * - interpunct variants become `·`; `.` and `．` between two Han characters too;
+ * - typographic apostrophes become `'`, dash variants `-`;
+ * - Markdown emphasis markers (`*`, `_`) and invisible characters are dropped.
+ */
+export function normalize(input: string): NormalizedText {
+  const length = input.length
+  const units = new Uint16Array(length + 1)
+  const starts = new Int32Array(length + 1)
+  const ends = new Int32Array(length + 1)
+  let size = 0
+  let previous = -1 // last emitted code point, -1 before the first
+  let pendingSpace = -1 // offset of a whitespace run not yet emitted, or -1
+
+  let index = 0
+  while (index < length) {
+    let code = input.charCodeAt(index)
+    let width = 1
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < length) {
+      const low = input.charCodeAt(index + 1)
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = ((code - 0xd800) << 10) + (low - 0xdc00) + 0x10000
+        width = 2
+      }
+    }
+    const next = index + width
+    let out = classify(code)
+    if (out === DOT) out = isHanCode(previous) && isHanCode(nextVisibleCode(input, next)) ? INTERPUNCT : code
+    if (out === SPACE) {
+      if (pendingSpace < 0) pendingSpace = index
+    } else if (out !== DROP) {
+      if (pendingSpace >= 0) {
+        if (previous >= 0 && !isTightCode(previous) && !isTightCode(out)) {
+          units[size] = 0x20
+          starts[size] = pendingSpace
+          ends[size] = pendingSpace + 1
+          size++
+        }
+        pendingSpace = -1
+      }
+      if (out > 0xffff) {
+        units[size] = input.charCodeAt(index)
+        units[size + 1] = input.charCodeAt(index + 1)
+        starts[size] = starts[size + 1] = index
+        ends[size] = ends[size + 1] = next
+        size += 2
+      } else {
+        units[size] = out
+        starts[size] = index
+        ends[size] = next
+        size++
+      }
+      previous = out
+    }
+    index = next
+  }
+  return { text: utf16.decode(units.subarray(0, size)), starts: starts.subarray(0, size), ends: ends.subarray(0, size) }
+}
+
+/** The code point of the next character after `from` that is not whitespace or dropped. */
+function nextVisibleCode(input: string, from: number): number {
+  let index = from
+  while (index < input.length) {
+    const code = input.codePointAt(index)!
+    const kind = classify(code)
+    if (kind !== SPACE && kind !== DROP) return code
+    index += code > 0xffff ? 2 : 1
+  }
+  return -1
+}
+
+/** The normalized form of a term or target form, as used for matching and comparing. */
+export function normalizeTerm(term: string): string {
+  return normalize(term.normalize('NFC').trim()).text
+}
+
+// ── Finding source terms ─────────────────────────────────────────────────────
+
+/** One occurrence of a glossary term in a text. */
+export interface TermMatch {
+  entry: GlossaryEntry
+  /** Offsets into the original text; `text.slice(start, end) === matched`. */
+  start: number
+  end: number
+  matched: string
+}
+
+interface TrieNode {
+  /** Children by UTF-16 code unit of the normalized term. */
+  next: Map<number, TrieNode>
+  /** Set when a term ends here. */
+  terminal?: { entry: GlossaryEntry; startsWord: boolean; endsWord: boolean }
+}
+
+/** Characters that may open / close a title written as such (for `marked` entries). */
+const OPEN_MARKS = new Set(['《', '〈', '「', '『', '“', '‘', '"', "'", '*', '_', '【', '〔'])
+const CLOSE_MARKS = new Set(['》', '〉', '」', '』', '”', '’', '"', "'", '*', '_', '】', '〕'])
+
+const matchers = new WeakMap<Glossary, TrieNode>()
+
+/** One trie over the normalized source terms and aliases of all entries, built once per glossary. */
+function matcherFor(glossary: Glossary): TrieNode {
+  const cached = matchers.get(glossary)
+  if (cached) return cached
+  const root: TrieNode = { next: new Map() }
+  for (const entry of glossary.entries) {
+    for (const term of [entry.source, ...entry.aliases]) {
+      const key = normalizeTerm(term)
+      if (key === '') continue
+      let node = root
+      for (let k = 0; k < key.length; k++) {
+        const unit = key.charCodeAt(k)
+        let child = node.next.get(unit)
+        if (!child) {
+          child = { next: new Map() }
+          node.next.set(unit, child)
+        }
+        node = child
+      }
+      // Duplicates are rejected when the glossary is parsed; keep the first anyway.
+      node.terminal ??= {
+        entry,
+        startsWord: isWordChar(String.fromCodePoint(key.codePointAt(0)!)),
+        endsWord: isWordChar(lastChar(key)),
+      }
+    }
+  }
+  matchers.set(glossary, root)
+  return root
+}
+
+function lastChar(text: string): string {
+  const chars = Array.from(text)
+  return chars[chars.length - 1] ?? ''
+}
+
+function charBefore(text: string, offset: number): string | undefined {
+  if (offset <= 0) return undefined
+  const code = text.codePointAt(offset - 1)!
+  // A low surrogate: step back over the whole pair.
+  if (code >= 0xdc00 && code <= 0xdfff && offset >= 2) return String.fromCodePoint(text.codePointAt(offset - 2)!)
+  return String.fromCodePoint(code)
+}
+
+function charAt(text: string, offset: number): string | undefined {
+  if (offset >= text.length) return undefined
+  return String.fromCodePoint(text.codePointAt(offset)!)
+}
+
+/**
+ * All occurrences of the glossary's source terms and aliases in `text`, leftmost
+ * first, longest first at the same place (`指环王三部曲` wins over `指环王`), never
+ * overlapping. Latin-script terms match whole words only; `marked` entries only
+ * when written as a title (`《…》`, `「…」`, `“…”`, `*…*`).
+ */
+export function findTerms(text: string, glossary: Glossary): TermMatch[] {
+  const root = matcherFor(glossary)
+  if (root.next.size === 0) return []
+  const norm = normalize(text)
+  const n = norm.text
+  const matches: TermMatch[] = []
+  let i = 0
+  while (i < n.length) {
+    let node = root.next.get(n.charCodeAt(i))
+    if (!node) {
+      i++
+      continue
+    }
+    // Walk as far as the trie goes, remembering every term that ends on the way.
+    const candidates: { end: number; terminal: NonNullable<TrieNode['terminal']> }[] = []
+    let j = i
+    while (node) {
+      j++
+      if (node.terminal) candidates.push({ end: j, terminal: node.terminal })
+      if (j >= n.length) break
+      node = node.next.get(n.charCodeAt(j))
+    }
+    let taken = false
+    for (let c = candidates.length - 1; c >= 0; c--) {
+      const { end, terminal } = candidates[c]!
+      if (terminal.startsWord && isWordChar(charBefore(n, i))) continue
+      if (terminal.endsWord && isWordChar(charAt(n, end))) continue
+      const start = norm.starts[i]!
+      const stop = norm.ends[end - 1]!
+      if (terminal.entry.marked && !isMarked(text, start, stop)) continue
+      matches.push({ entry: terminal.entry, start, end: stop, matched: text.slice(start, stop) })
+      i = end
+      taken = true
+      break
+    }
+    if (!taken) i++
+  }
+  return matches
+}
+
+/** True when the original text wraps `start..end` in title marks or emphasis. */
+function isMarked(text: string, start: number, end: number): boolean {
+  const before = charBefore(text, start)
+  const after = charAt(text, end)
+  return before !== undefined && after !== undefined && OPEN_MARKS.has(before) && CLOSE_MARKS.has(after)
+}
+
+/** The distinct entries found in `text`, in order of first occurrence. */
+export function entriesIn(text: string, glossary: Glossary): GlossaryEntry[] {
+  const seen = new Set<GlossaryEntry>()
+  for (const match of findTerms(text, glossary)) seen.add(match.entry)
+  return [...seen]
+}
+
+// ── Counting target forms ────────────────────────────────────────────────────
+
+// countForm is called once per entry on the same translated section: keep the last
+// normalization instead of redoing it for every form.
+let lastInput: string | undefined
+let lastNormalized = ''
+
+function normalizedText(text: string): string {
+  if (text !== lastInput) {
+    lastNormalized = normalize(text).text
+    lastInput = text
+  }
+  return lastNormalized
+}
+
+/** Non-overlapping spans (in the normalized text) where `form` occurs as a whole. */
+function formSpans(normalized: string, form: string): [number, number][] {
+  const needle = normalizeTerm(form)
+  if (needle === '') return []
+  const startsWord = isWordChar(String.fromCodePoint(needle.codePointAt(0)!))
+  const endsWord = isWordChar(lastChar(needle))
+  const spans: [number, number][] = []
+  let from = 0
+  for (;;) {
+    const at = normalized.indexOf(needle, from)
+    if (at < 0) break
+    const end = at + needle.length
+    const boundedStart = !startsWord || !isWordChar(charBefore(normalized, at))
+    const boundedEnd = !endsWord || !isWordChar(charAt(normalized, end))
+    if (boundedStart && boundedEnd) {
+      spans.push([at, end])
+      from = end
+    } else {
+      from = at + 1
+    }
+  }
+  return spans
+}
+
+/**
+ * How often a target form occurs in a translation. Case-sensitive; insensitive to
+ * line breaks and repeated spaces inside the form, to Markdown emphasis markers
+ * (`*Star Wars*`, `**John\nWilliams**`) and to `'` vs `’`. Forms that start or end
+ * with a Latin-script letter or digit match whole words only ("Frozen" is not in
+ * "Unfrozen"); CJK forms match anywhere.
+ */
+export function countForm(text: string, form: string): number {
+  return formSpans(normalizedText(text), form).length
+}
+
+// ── Verifying a translation ──────────────────────────────────────────────────
+
+/** A glossary problem in a translated section. */
+export type TermProblem =
+  | {
+      kind: 'missing'
+      entry: GlossaryEntry
+      /** The locked form that should appear. */
+      expected: string
+      /** Occurrences of the term in the source section. */
+      sourceCount: number
+      /** Occurrences of the locked form in the translation (0 when reported). */
+      targetCount: number
+    }
+  | {
+      kind: 'wrong-form'
+      entry: GlossaryEntry
+      /** The known-wrong form found. */
+      form: string
+      /** How often it occurs (outside occurrences of the locked form). */
+      count: number
+      expected: string
+    }
+
+/**
+ * Checks a translated section against the glossary: for every entry found in the
+ * source section that has a form for `targetLocale`, the locked form must appear at
+ * least once (`missing` otherwise), and none of the entry's known-wrong forms may
+ * appear (`wrong-form`). A wrong form that is part of the locked form ("Lord of the
+ * Ring" in "The Lord of the Rings") is not counted where the locked form stands.
+ */
+export function verifyTerms(
+  sourceText: string,
+  translatedText: string,
+  glossary: Glossary,
+  targetLocale: string,
+): TermProblem[] {
+  const counts = new Map<GlossaryEntry, number>()
+  for (const match of findTerms(sourceText, glossary)) counts.set(match.entry, (counts.get(match.entry) ?? 0) + 1)
+  if (counts.size === 0) return []
+  const normalized = normalize(translatedText).text
+  const problems: TermProblem[] = []
+  for (const [entry, sourceCount] of counts) {
+    const expected = lockedForm(entry, targetLocale)
+    if (expected === undefined) continue
+    const lockedSpans = formSpans(normalized, expected)
+    if (lockedSpans.length === 0) {
+      problems.push({ kind: 'missing', entry, expected, sourceCount, targetCount: 0 })
+    }
+    for (const form of wrongForms(entry, targetLocale)) {
+      const count = formSpans(normalized, form).filter(
+        ([start, end]) => !lockedSpans.some(([lockStart, lockEnd]) => start >= lockStart && end <= lockEnd),
+      ).length
+      if (count > 0) problems.push({ kind: 'wrong-form', entry, form, count, expected })
+    }
+  }
+  return problems
+}
+
+function wrongForms(entry: GlossaryEntry, locale: string): string[] {
+  return entry.wrong[siteLocaleCode(locale)] ?? []
+}
+
+/** Glossary hash of a section for a target: the locked forms of the entries it contains. */
+export function sectionGlossaryHash(text: string, glossary: Glossary | undefined, target: LocaleInfo): string {
+  if (!glossary) return contentHash('no-glossary')
+  return contentHash(...entriesIn(text, glossary).map((entry) => `${entry.source}\u0001${lockedForm(entry, target.code) ?? ''}\u0001${(entry.wrong[target.code] ?? []).join('\u0002')}`))
+}

@@ -1,0 +1,354 @@
+/**
+ * sync: the scheduled job. Discovers every source article, plans per article × locale
+ * what is missing, stale or up to date, estimates the cost, and runs the work through
+ * one shared queue within a budget. Built on `translate` (which reuses unchanged
+ * sections and keeps hand edits) and on the reviewer workflow's status.
+ */
+import { readdirSync } from 'node:fs'
+import { dirname, join, relative, sep } from 'node:path'
+import type { Config } from './config.ts'
+import { costOf, estimateRequestTokens, type ModelPrice } from '../translate/cost.ts'
+import { L10nError, isL10nError } from '../shared/errors.ts'
+import { t } from '../shared/i18n.ts'
+import { translatableValues } from '../article/frontmatter.ts'
+import type { Glossary } from '../glossary/model.ts'
+import { readTextFile } from '../state/files.ts'
+import { requireLocale, type LocaleInfo } from '../article/locales.ts'
+import { parse } from '../article/parse.ts'
+import { loadPrompts, sectionMessages, frontmatterMessages, type PromptTemplates } from '../translate/prompt.ts'
+import { split } from '../article/split.ts'
+import { entriesIn } from '../glossary/match.ts'
+import { articleLocale, articleTitle } from '../article/metadata.ts'
+import type { RunReport } from './translate.ts'
+import { translationStatus } from '../review/status.ts'
+import { type TranslationState, type WorkflowOptions } from '../review/state.ts'
+
+/** Finds the source articles a pattern such as `/site/src/content/knowledge-{locale}/{slug}.md` names. */
+export function discoverSources(sourcePattern: string, sourceLocale: string): string[] {
+  const pattern = sourcePattern.replaceAll('{locale}', sourceLocale)
+  const slugAt = pattern.indexOf('{slug}')
+  if (slugAt === -1) throw new L10nError('E_CONFIG', { params: { detail: t('sync:pattern-needs-slug', { pattern: sourcePattern }) } })
+  // Walk from the deepest folder that has no placeholder in it.
+  const root = dirname(pattern.slice(0, slugAt) + 'x')
+  const matcher = new RegExp(
+    '^' +
+      pattern
+        .split('{slug}')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/\\\\]+') +
+      '$',
+  )
+  let names: string[]
+  try {
+    names = readdirSync(root, { recursive: true, encoding: 'utf8' })
+  } catch (cause) {
+    throw new L10nError('E_NOT_FOUND', { file: root, cause })
+  }
+  return names
+    .map((name) => join(root, name))
+    .filter((path) => matcher.test(path.split(sep).join('/')) || matcher.test(path))
+    .sort()
+}
+
+/** State of one article × locale in the plan: a translation state, or `failed` to plan. */
+export type PlanState = TranslationState | 'failed'
+
+/** What sync will do for one article × locale. */
+export interface PlanItem {
+  source: string
+  locale: string
+  /** The output path ('' when it could not be worked out). */
+  output: string
+  state: PlanState
+  /** Why planning failed (`failed`): an unreadable or unparsable source or output. */
+  error?: { code: string; message: string }
+  /** An `untracked` output (not written by l10n) that sync leaves alone without `--force`. */
+  needsForce?: boolean
+  /** Sections to send to the provider (0 when up to date). */
+  sections: number
+  /** Sections of the output whose source section is gone (the next translate removes them). */
+  removed?: number
+  requests: number
+  promptTokens: number
+  completionTokens: number
+}
+
+/** The plan of a run, with its estimate. */
+export interface SyncPlan {
+  items: PlanItem[]
+  totals: {
+    requests: number
+    promptTokens: number
+    completionTokens: number
+    usd: number
+    priceKnown: boolean
+    /** Pairs a run would translate. */
+    work: number
+    /** Untracked outputs a run leaves alone without `--force`. */
+    untracked: number
+    /** Pairs that could not be planned (their files are reported, the others go ahead). */
+    failed: number
+  }
+}
+
+/** Options of {@link planSync}. */
+export interface PlanOptions {
+  /** Extra model prices (USD per 1M tokens). @default {} */
+  prices?: Record<string, ModelPrice>
+  /** @default the shipped prompts */
+  templates?: PromptTemplates
+  /** The run overwrites untracked outputs (`--force`), so they count as work. @default false */
+  force?: boolean
+}
+
+/**
+ * Plans a run: per article × locale, its state and the requests and tokens the missing
+ * and stale parts would cost (a real tokenizer over the real prompts). A source or
+ * output that cannot be read or parsed makes its pairs `failed`; the others are planned.
+ */
+export async function planSync(
+  files: readonly string[],
+  targets: readonly string[],
+  workflow: WorkflowOptions,
+  model: string,
+  options: PlanOptions = {},
+): Promise<SyncPlan> {
+  const prices = options.prices ?? {}
+  const templates = options.templates ?? loadPrompts()
+  const items: PlanItem[] = []
+  const failed = (source: string, locale: string, error: L10nError): PlanItem => ({
+    source,
+    locale,
+    output: '',
+    state: 'failed',
+    error: { code: error.code, message: error.message },
+    sections: 0,
+    requests: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+  })
+  // One bad article never stops the others: its pairs are planned as failed.
+  const statuses = await translationStatus(files, targets, workflow, (failure) => items.push(failed(failure.source, failure.locale, failure.error)))
+  const articles = new Map<string, Awaited<ReturnType<typeof loadArticle>>>()
+  for (const status of statuses) {
+    let loaded
+    try {
+      loaded = articles.get(status.source) ?? (await loadArticle(status.source))
+    } catch (error) {
+      if (!isL10nError(error)) throw error
+      items.push(failed(status.source, status.locale, error))
+      continue
+    }
+    articles.set(status.source, loaded)
+    const target = requireLocale(status.locale)
+    const untracked = status.state === 'untracked'
+    const refused = untracked && !options.force
+    const wanted = refused
+      ? []
+      : status.state === 'missing' || untracked || status.sections.length === 0
+        ? loaded.sections.map((section) => section.index)
+        : status.sections.filter((section) => section.plan.action === 'translate').map((section) => section.index)
+    const item: PlanItem = {
+      source: status.source,
+      locale: status.locale,
+      output: status.output,
+      state: status.state,
+      ...(refused ? { needsForce: true } : {}),
+      sections: wanted.length,
+      ...(status.sectionsRemoved > 0 ? { removed: status.sectionsRemoved } : {}),
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+    }
+    for (const index of wanted) {
+      const section = loaded.sections[index]!
+      for (const chunk of section.chunks) {
+        const messages = sectionMessages(templates, {
+          source: loaded.sourceLocale,
+          target,
+          title: loaded.title,
+          heading: section.heading,
+          entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
+          text: chunk.source,
+        })
+        add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), chunk.source, target.script))
+      }
+    }
+    if (!refused && (status.state === 'missing' || untracked || status.frontmatterStale)) {
+      const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
+      const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
+      add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), loaded.valueText, target.script))
+    }
+    items.push(item)
+  }
+  // In the order the files and locales were given, failures included.
+  const fileOrder = new Map(files.map((file, index) => [file, index]))
+  const localeOrder = new Map(targets.map((code, index) => [requireLocale(code).code, index]))
+  items.sort((a, b) => (fileOrder.get(a.source) ?? 0) - (fileOrder.get(b.source) ?? 0) || (localeOrder.get(a.locale) ?? 0) - (localeOrder.get(b.locale) ?? 0))
+  const promptTokens = items.reduce((sum, item) => sum + item.promptTokens, 0)
+  const completionTokens = items.reduce((sum, item) => sum + item.completionTokens, 0)
+  const cost = costOf(model, promptTokens, completionTokens, prices)
+  return {
+    items,
+    totals: {
+      requests: items.reduce((sum, item) => sum + item.requests, 0),
+      promptTokens,
+      completionTokens,
+      usd: cost.usd,
+      priceKnown: cost.known,
+      // Work is what a run would send: sections made with an older prompt are reused unless asked.
+      work: items.filter((item) => needsWork(item) && !isBlocked(item)).length,
+      untracked: items.filter((item) => item.needsForce === true).length,
+      failed: items.filter((item) => item.state === 'failed').length,
+    },
+  }
+}
+
+/** True when the run cannot do this item's work: it failed to plan, or needs `--force`. */
+export function isBlocked(item: PlanItem): boolean {
+  return item.state === 'failed' || item.needsForce === true
+}
+
+/**
+ * True when a run visits this item: it translates something, or it must report why it
+ * cannot (a failed source, an untracked output without `--force`).
+ */
+export function needsWork(item: PlanItem): boolean {
+  return item.requests > 0 || (item.removed ?? 0) > 0 || item.state === 'missing' || item.state === 'untracked' || item.state === 'failed'
+}
+
+function glossaryEntries(text: string, glossary: Glossary | undefined) {
+  return glossary ? entriesIn(text, glossary) : []
+}
+
+function add(item: PlanItem, estimate: { requests: number; promptTokens: number; completionTokens: number }): void {
+  item.requests += estimate.requests
+  item.promptTokens += estimate.promptTokens
+  item.completionTokens += estimate.completionTokens
+}
+
+async function loadArticle(file: string): Promise<{
+  sections: ReturnType<typeof split>
+  sourceLocale: LocaleInfo
+  title: string
+  values: ReturnType<typeof translatableValues>
+  valueText: string
+}> {
+  const article = parse(await readTextFile(file), file)
+  const values = translatableValues(article.frontmatter.yaml)
+  return {
+    sections: split(article),
+    sourceLocale: articleLocale(article),
+    title: articleTitle(article),
+    values,
+    valueText: values.map((value) => value.text).join('\n'),
+  }
+}
+
+/** One article × locale in the sync report. */
+export interface SyncReportArticle {
+  source: string
+  locale: string
+  output?: string | undefined
+  status: string
+  error?: { code: string; message: string } | undefined
+  findings: { error: number; warning: number; info: number }
+  requests: number
+  promptTokens: number
+  completionTokens: number
+  /** USD; null when the model has no known price. */
+  cost: number | null
+  durationMs: number
+}
+
+/** The report of a sync run: the plan it followed, per article × locale results, totals. */
+export interface SyncReport {
+  plan: SyncPlan
+  articles?: SyncReportArticle[]
+  run?: RunReport
+  cost?: { usd: number; known: boolean }
+  budget?: { reached: boolean; limit?: string | undefined }
+  exitCode: number
+}
+
+/** Per article × locale lines of the report, with findings counted by severity and cost. */
+export function reportArticles(run: RunReport, model: string, prices: Record<string, ModelPrice> = {}): SyncReportArticle[] {
+  return run.articles.map((article) => {
+    const count = (severity: string) => article.findings.filter((finding) => finding.severity === severity).length
+    const cost = costOf(model, article.promptTokens, article.completionTokens, prices)
+    return {
+      source: article.source,
+      locale: article.locale,
+      output: article.output,
+      status: article.status,
+      error: article.error,
+      findings: { error: count('error'), warning: count('warning'), info: count('info') },
+      requests: article.requests,
+      promptTokens: article.promptTokens,
+      completionTokens: article.completionTokens,
+      cost: cost.known ? cost.usd : null,
+      durationMs: article.durationMs,
+    }
+  })
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** The Markdown report: a pull-request body or a notification (in the UI language). */
+export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'contentRoot'>): string {
+  const rel = (path: string) => relative(config.contentRoot, path).split(sep).join('/') || path
+  const lines: string[] = [`## ${t('sync:report-title')}`, '']
+  const run = report.run
+  if (run) {
+    const cost = report.cost ? (report.cost.known ? `$${report.cost.usd.toFixed(4)}` : t('sync:cost-unknown')) : '-'
+    lines.push(
+      t('sync:report-summary', {
+        provider: run.provider + (run.model ? ` (${run.model})` : ''),
+        count: run.totals.articles,
+        written: run.totals.written,
+        failed: run.totals.failed,
+        requests: run.totals.requests,
+        tokens: run.totals.promptTokens + run.totals.completionTokens,
+        cost,
+        seconds: (run.durationMs / 1000).toFixed(1),
+      }),
+      '',
+    )
+    if (report.budget?.reached) lines.push(`**${t('sync:budget-reached', { limit: report.budget.limit ?? '' })}**`, '')
+    if (run.interrupted) lines.push(`**${t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests })}**`, '')
+    lines.push(`| ${t('sync:report-columns')} |`, '|---|---|---|---|---|---|---|---|---|')
+    const money = (usd: number | null | undefined) => (usd === null || usd === undefined ? '-' : `$${usd.toFixed(4)}`)
+    run.articles.forEach((article, index) => {
+      const summary = report.articles?.[index]
+      const errors = article.findings.filter((f) => f.severity === 'error').length
+      const warnings = article.findings.filter((f) => f.severity === 'warning').length
+      const s = article.sections
+      lines.push(
+        `| ${escapeCell(rel(article.source))} | ${article.locale} | ${article.status}${article.error ? `: ${escapeCell(article.error.message)}` : ''} | ${s.translated} / ${s.cached} / ${s.reused} / ${s.failed} | ${errors} | ${warnings} | ${article.requests} | ${article.promptTokens + article.completionTokens} | ${money(summary?.cost)} |`,
+      )
+    })
+    lines.push(
+      `| **${t('sync:report-total')}** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** | **${report.cost?.known ? money(report.cost.usd) : '-'}** |`,
+    )
+  } else {
+    lines.push(`| ${t('sync:report-plan-columns')} |`, '|---|---|---|---|---|---|')
+    for (const item of report.plan.items) {
+      const state = item.error ? `${item.state}: ${escapeCell(item.error.message)}` : item.needsForce ? `${item.state} (${t('sync:report-needs-force')})` : item.state
+      lines.push(`| ${escapeCell(rel(item.source))} | ${item.locale} | ${state} | ${item.sections} | ${item.requests} | ${item.promptTokens + item.completionTokens} |`)
+    }
+    const totals = report.plan.totals
+    lines.push(
+      '',
+      t('sync:report-estimate', {
+        requests: totals.requests,
+        promptTokens: totals.promptTokens,
+        completionTokens: totals.completionTokens,
+        cost: totals.priceKnown ? `$${totals.usd.toFixed(4)}` : t('sync:cost-unknown'),
+      }),
+    )
+  }
+  lines.push('', t('sync:report-exit', { code: report.exitCode }))
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,94 @@
+/**
+ * The only file-system helpers of the pipeline: reading an article with errors that name
+ * the file, and atomic writes (temp file + rename), so an interrupted run never leaves
+ * half a file where a reader would take it for a whole one.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { L10nError } from '../shared/errors.ts'
+import { decodeUtf8 } from '../article/parse.ts'
+import { t } from '../shared/i18n.ts'
+
+/** Reads a text file as strict UTF-8; E_NOT_FOUND, E_IS_DIRECTORY, E_NOT_UTF8 or E_IO. */
+export async function readTextFile(path: string): Promise<string> {
+  let info
+  try {
+    info = await stat(path)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') throw new L10nError('E_NOT_FOUND', { file: path, cause })
+    throw new L10nError('E_IO', { file: path, cause, params: { detail: (cause as Error).message } })
+  }
+  if (info.isDirectory()) throw new L10nError('E_IS_DIRECTORY', { file: path })
+  try {
+    return decodeUtf8(await readFile(path), path)
+  } catch (cause) {
+    if (cause instanceof L10nError) throw cause
+    throw new L10nError('E_IO', { file: path, cause, params: { detail: (cause as Error).message } })
+  }
+}
+
+/** Reads a text file, or returns undefined when it does not exist. */
+export async function readTextFileIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readTextFile(path)
+  } catch (error) {
+    if (error instanceof L10nError && error.code === 'E_NOT_FOUND') return undefined
+    throw error
+  }
+}
+
+/**
+ * Writes `text` to `path` atomically: a temp file beside it is written and flushed, then
+ * renamed over the target. Readers see the old file or the new one, never a mix.
+ * Errors name `shownAs` (the path the user knows) rather than an internal file name.
+ */
+export async function writeFileAtomic(path: string, text: string, shownAs: string = path): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    const handle = await open(temp, 'w')
+    try {
+      await handle.writeFile(text, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, path)
+  } catch (cause) {
+    await unlink(temp).catch(() => {})
+    // Named as the user knows the file, not by its temp or pending name.
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new L10nError('E_IO', { file: shownAs, cause, params: { detail: code ? t('errors:io-detail', { code }) : (cause as Error).message } })
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes temp files that {@link writeFileAtomic} left beside `path` when its process
+ * was killed mid-write (`<name>.<pid>.<hex>.tmp` of a pid that is gone), so no garbage
+ * ends up committed with the translations.
+ */
+export async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path)
+  const prefix = `${basename(path)}.`
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const match = /^(.*)\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)
+    if (!match || !name.startsWith(prefix)) continue
+    if (!processAlive(Number(match[2]))) await unlink(join(dir, name)).catch(() => {})
+  }
+}

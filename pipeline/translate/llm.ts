@@ -1,0 +1,402 @@
+/**
+ * The one place that talks to a chat-completion endpoint (OpenAI or any compatible
+ * local server). It owns timeouts, retries and the classification of failures into
+ * {@link ProviderError} kinds; prompts and answers are other modules' business.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
+import { setTimeout as delay } from 'node:timers/promises'
+import { L10nError } from '../shared/errors.ts'
+import { t } from '../shared/i18n.ts'
+
+/** Settings of the LLM client, after flags and environment are merged. */
+export interface LlmOptions {
+  /** Model name sent to the server. Env `L10N_MODEL`. @default 'gpt-4o-mini' */
+  model: string
+  /** Sampling temperature, 0 to 2. Env `L10N_TEMPERATURE`. @default 0.2 */
+  temperature: number
+  /** Upper bound of tokens in one answer, minimum 1. Env `L10N_MAX_OUTPUT_TOKENS`. @default 4096 */
+  maxOutputTokens: number
+  /** Time one attempt may take, headers and body together, minimum 1. Env `L10N_TIMEOUT_MS`. @default 120000 */
+  timeoutMs: number
+  /** Retries after the first attempt, minimum 0. Env `L10N_MAX_RETRIES`. @default 3 */
+  maxRetries: number
+  /**
+   * Longest `retry-after` we are willing to wait, minimum 0. A server asking for more
+   * fails the call at once instead. Env `L10N_MAX_RETRY_AFTER_MS`. @default 60000
+   */
+  maxRetryAfterMs: number
+  /** Endpoint such as `http://localhost:11434/v1`. Env `OPENAI_BASE_URL`. @default OpenAI's own */
+  baseURL: string | undefined
+  /** Env `OPENAI_API_KEY`; a placeholder when only `baseURL` is set (local servers need none). */
+  apiKey: string | undefined
+}
+
+/** Defaults of the numeric and model settings in {@link LlmOptions}. */
+export const LLM_DEFAULTS = {
+  model: 'gpt-4o-mini',
+  temperature: 0.2,
+  maxOutputTokens: 4096,
+  timeoutMs: 120_000,
+  maxRetries: 3,
+  maxRetryAfterMs: 60_000,
+} as const
+
+/** API key sent to a custom `baseURL` when none is configured. */
+export const PLACEHOLDER_API_KEY = 'sk-no-key'
+
+/**
+ * Merges explicit settings (`flags`, e.g. from the command line) over environment
+ * variables over {@link LLM_DEFAULTS}. Empty strings count as unset. Throws
+ * `E_CONFIG` naming the variable and the bad value when a number is invalid.
+ */
+export function resolveLlmOptions(flags: Partial<LlmOptions> = {}, env: NodeJS.ProcessEnv = process.env): LlmOptions {
+  const baseURL = text(flags.baseURL) ?? text(env.OPENAI_BASE_URL)
+  if (baseURL !== undefined && !/^https?:\/\/[^\s]+$/i.test(baseURL)) {
+    throw configError(t('llm:config/url', { name: flags.baseURL ? 'baseURL' : 'OPENAI_BASE_URL', value: baseURL }))
+  }
+  const apiKey = text(flags.apiKey) ?? text(env.OPENAI_API_KEY) ?? (baseURL ? PLACEHOLDER_API_KEY : undefined)
+  return {
+    model: text(flags.model) ?? text(env.L10N_MODEL) ?? LLM_DEFAULTS.model,
+    temperature: numberSetting('temperature', 'L10N_TEMPERATURE', flags.temperature, env, { min: 0, max: 2 }),
+    maxOutputTokens: numberSetting('maxOutputTokens', 'L10N_MAX_OUTPUT_TOKENS', flags.maxOutputTokens, env, { min: 1 }),
+    timeoutMs: numberSetting('timeoutMs', 'L10N_TIMEOUT_MS', flags.timeoutMs, env, { min: 1 }),
+    maxRetries: numberSetting('maxRetries', 'L10N_MAX_RETRIES', flags.maxRetries, env, { min: 0 }),
+    maxRetryAfterMs: numberSetting('maxRetryAfterMs', 'L10N_MAX_RETRY_AFTER_MS', flags.maxRetryAfterMs, env, { min: 0 }),
+    baseURL,
+    apiKey,
+  }
+}
+
+function text(value: string | undefined): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed ? trimmed : undefined
+}
+
+function configError(detail: string): L10nError {
+  return new L10nError('E_CONFIG', { params: { detail } })
+}
+
+type NumericKey = 'temperature' | 'maxOutputTokens' | 'timeoutMs' | 'maxRetries' | 'maxRetryAfterMs'
+
+/** Integer settings have only `min`; the temperature is a real number with `max`. */
+function numberSetting(
+  key: NumericKey,
+  envName: string,
+  flag: number | undefined,
+  env: NodeJS.ProcessEnv,
+  range: { min: number; max?: number },
+): number {
+  const raw = flag ?? text(env[envName])
+  if (raw === undefined) return LLM_DEFAULTS[key]
+  const name = flag === undefined ? envName : key
+  const value = typeof raw === 'number' ? raw : Number(raw)
+  if (range.max !== undefined) {
+    if (!Number.isFinite(value) || value < range.min || value > range.max) {
+      throw configError(t('llm:config/number-range', { name, min: range.min, max: range.max, value: String(raw) }))
+    }
+  } else if (!Number.isSafeInteger(value) || value < range.min) {
+    throw configError(t('llm:config/integer', { name, min: range.min, value: String(raw) }))
+  }
+  return value
+}
+
+/** Why a call failed; see the `llm` i18n namespace for the text of each. */
+export type ProviderErrorKind =
+  | 'timeout'
+  | 'rate-limited'
+  | 'server'
+  | 'network'
+  | 'auth'
+  | 'bad-request'
+  | 'bad-response'
+  | 'aborted'
+
+/** Options of a {@link ProviderError}. */
+export interface ProviderErrorOptions {
+  /** HTTP requests sent for the call, retries included. */
+  attempts: number
+  status?: number
+  /** How long the server asked us to wait (rate limits). */
+  retryAfterMs?: number
+  /** Values for the `llm:<kind>` message: model, message, endpoint, timeoutMs... */
+  params?: Record<string, unknown>
+  /** Message key when a kind has more than one text (`rate-limited/too-long`). */
+  messageKey?: string
+  cause?: unknown
+}
+
+/**
+ * A failed LLM call (`E_PROVIDER`). `kind` tells the caller what to do: `rate-limited`
+ * and `server` may succeed later, `auth` and `bad-request` will not, `aborted` was asked for.
+ */
+export class ProviderError extends L10nError {
+  readonly kind: ProviderErrorKind
+  readonly status: number | undefined
+  readonly attempts: number
+  readonly retryAfterMs: number | undefined
+
+  constructor(kind: ProviderErrorKind, options: ProviderErrorOptions) {
+    const values = { status: options.status ?? '-', ...options.params, count: options.attempts }
+    const detail = t(`llm:${options.messageKey ?? kind}`, values)
+    super('E_PROVIDER', {
+      params: { detail, kind, status: options.status, attempts: options.attempts },
+      cause: options.cause,
+    })
+    this.name = 'ProviderError'
+    this.kind = kind
+    this.status = options.status
+    this.attempts = options.attempts
+    this.retryAfterMs = options.retryAfterMs
+  }
+}
+
+/** One chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+/** One call of {@link ChatClient.complete}. */
+export interface CompleteRequest {
+  messages: ChatMessage[]
+  /** Aborting it ends the call at once with kind `aborted`, also during a backoff wait. */
+  signal?: AbortSignal
+  /** Overrides {@link LlmOptions.maxOutputTokens} for this call. */
+  maxOutputTokens?: number
+}
+
+/** A successful answer. */
+export interface Completion {
+  text: string
+  /**
+   * The server's `finish_reason`: `stop`, `length` (cut at the token limit), `content_filter`...
+   * or `unknown` when it sent none. Not an error here; the caller decides.
+   */
+  finishReason: string
+  /** Token counts as reported; 0 when the server reports no usage. */
+  usage: { promptTokens: number; completionTokens: number }
+  /** The model that answered, as reported by the server. */
+  model: string
+  /** HTTP requests it took, retries included. */
+  attempts: number
+}
+
+/** Something that answers chat messages; the pipeline depends on this, not on `openai`. */
+export interface ChatClient {
+  complete(request: CompleteRequest): Promise<Completion>
+}
+
+/** Reported before each retry, for logs and run reports. */
+export interface RetryInfo {
+  /** The attempt that failed, from 1. */
+  attempt: number
+  /** How long we wait before the next one. */
+  delayMs: number
+  kind: ProviderErrorKind
+  status: number | undefined
+}
+
+/** Seams for tests: time and randomness. */
+export interface ClientDeps {
+  /** Waits `ms`; should reject when `signal` aborts (we also stop waiting on abort either way). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  /** Random number in [0, 1) for backoff jitter. @default Math.random */
+  random?: () => number
+  /** Wall clock, for `retry-after` given as an HTTP date. @default Date.now */
+  now?: () => number
+  onRetry?: (info: RetryInfo) => void
+}
+
+/** First backoff wait; doubles with each retry. */
+export const BACKOFF_BASE_MS = 500
+/** Longest backoff wait when the server gives no `retry-after`. */
+export const BACKOFF_CAP_MS = 8_000
+
+/**
+ * Wait before retry number `retry` (from 1): exponential from {@link BACKOFF_BASE_MS},
+ * capped at {@link BACKOFF_CAP_MS}, minus up to 25% jitter so parallel calls that
+ * failed together do not come back together.
+ */
+export function backoffDelay(retry: number, random: () => number = Math.random): number {
+  const exponential = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1), BACKOFF_CAP_MS)
+  return Math.round(exponential * (1 - 0.25 * random()))
+}
+
+/**
+ * How long the response headers ask us to wait, in ms: `retry-after-ms` (OpenAI's),
+ * then `retry-after` as seconds or an HTTP date. Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  const millis = Number(headers?.get('retry-after-ms') ?? Number.NaN)
+  if (Number.isFinite(millis) && millis >= 0) return millis
+  const value = headers?.get('retry-after')?.trim()
+  if (!value) return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** A failed attempt, before we decide whether to retry it. */
+interface Failure {
+  kind: ProviderErrorKind
+  retryable: boolean
+  status?: number
+  retryAfterMs?: number
+  message: string
+  cause: unknown
+}
+
+/**
+ * A {@link ChatClient} on the official `openai` package. The SDK's own retries are
+ * off (`maxRetries: 0`): its backoff sleep ignores abort signals and it would wait out
+ * any `retry-after` under a minute, so the loop here does retries instead.
+ */
+export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): ChatClient {
+  if (!options.apiKey) throw configError(t('llm:no-api-key'))
+  const random = deps.random ?? Math.random
+  const now = deps.now ?? Date.now
+  const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }))
+  const endpoint = options.baseURL ?? 'https://api.openai.com/v1'
+  const openai = new OpenAI({
+    // Explicit, so the SDK does not read OPENAI_BASE_URL behind resolveLlmOptions' back.
+    baseURL: endpoint,
+    apiKey: options.apiKey,
+    maxRetries: 0,
+    // Covers only the wait for headers; the per-attempt signal below also covers the body.
+    timeout: options.timeoutMs,
+  })
+  // OpenAI's newer models reject `max_tokens`; many compatible servers only know it.
+  const tokenParam = new URL(endpoint).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens'
+  const base = { model: options.model }
+
+  async function attempt(request: CompleteRequest, signal: AbortSignal): Promise<unknown> {
+    return openai.chat.completions.create(
+      {
+        model: options.model,
+        messages: request.messages,
+        temperature: options.temperature,
+        [tokenParam]: request.maxOutputTokens ?? options.maxOutputTokens,
+      },
+      { signal },
+    )
+  }
+
+  function classify(error: unknown): Failure {
+    const message = error instanceof Error ? error.message : String(error)
+    if (error instanceof APIError && typeof error.status === 'number') {
+      const status = error.status
+      const retryAfterMs = parseRetryAfter(error.headers, now())
+      if (status === 401 || status === 403) return { kind: 'auth', retryable: false, status, message, cause: error }
+      if (status === 408 || status === 409 || status === 429 || status >= 500) {
+        const kind = status === 429 ? 'rate-limited' : 'server'
+        return { kind, retryable: true, status, retryAfterMs, message, cause: error }
+      }
+      return { kind: 'bad-request', retryable: false, status, message, cause: error }
+    }
+    // Connection refused or reset, and bodies cut off mid-way (undici's TypeError "terminated").
+    if (error instanceof APIConnectionError || error instanceof APIUserAbortError || error instanceof TypeError) {
+      return { kind: 'network', retryable: true, message, cause: error }
+    }
+    // A 200 whose JSON body does not parse: a proxy hiccup more often than not.
+    if (error instanceof SyntaxError) {
+      return { kind: 'bad-response', retryable: true, message: t('llm:not-json'), cause: error }
+    }
+    throw error
+  }
+
+  return {
+    async complete(request) {
+      const { signal } = request
+      let attempts = 0
+      for (;;) {
+        if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
+        attempts++
+        const timeout = AbortSignal.timeout(options.timeoutMs)
+        let failure: Failure
+        try {
+          const response = await attempt(request, signal ? AbortSignal.any([signal, timeout]) : timeout)
+          if (response === null || typeof response !== 'object') {
+            failure = { kind: 'bad-response', retryable: true, message: t('llm:not-json'), cause: undefined }
+          } else {
+            return toCompletion(response as OpenAI.ChatCompletion, attempts, options.model)
+          }
+        } catch (error) {
+          if (error instanceof ProviderError) throw error
+          if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
+          // A request that hung for the whole timeout is not retried: the same prompt
+          // tends to hang again, and retrying would multiply the wait by maxRetries + 1.
+          if (timeout.aborted || error instanceof APIConnectionTimeoutError) {
+            throw new ProviderError('timeout', { attempts, params: { ...base, timeoutMs: options.timeoutMs }, cause: error })
+          }
+          failure = classify(error)
+        }
+
+        const params = { ...base, endpoint, message: failure.message }
+        const fail = () =>
+          new ProviderError(failure.kind, { attempts, status: failure.status, retryAfterMs: failure.retryAfterMs, params, cause: failure.cause })
+        if (!failure.retryable || attempts > options.maxRetries) throw fail()
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > options.maxRetryAfterMs) {
+          // Waiting an hour inside a batch run helps nobody; say so and let the caller reschedule.
+          throw new ProviderError('rate-limited', {
+            attempts,
+            status: failure.status,
+            retryAfterMs: failure.retryAfterMs,
+            messageKey: 'rate-limited/too-long',
+            params: { ...params, wait: formatDuration(failure.retryAfterMs), cap: formatDuration(options.maxRetryAfterMs) },
+            cause: failure.cause,
+          })
+        }
+        const waitMs = failure.retryAfterMs ?? backoffDelay(attempts, random)
+        deps.onRetry?.({ attempt: attempts, delayMs: waitMs, kind: failure.kind, status: failure.status })
+        try {
+          await abortable(sleep, waitMs, signal)
+        } catch (error) {
+          if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
+          throw error
+        }
+      }
+    },
+  }
+}
+
+/** Runs `sleep` but settles as soon as `signal` aborts, even if an injected sleep ignores it. */
+function abortable(
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const own = new AbortController()
+  const combined = signal ? AbortSignal.any([signal, own.signal]) : own.signal
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal?.reason)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    sleep(ms, combined)
+      .then(resolve, reject)
+      .finally(() => {
+        signal?.removeEventListener('abort', onAbort)
+        own.abort()
+      })
+  })
+}
+
+function toCompletion(response: OpenAI.ChatCompletion, attempts: number, model: string): Completion {
+  const choice = Array.isArray(response.choices) ? response.choices[0] : undefined
+  if (!choice?.message) {
+    throw new ProviderError('bad-response', { attempts, params: { model, message: t('llm:no-choices') } })
+  }
+  return {
+    text: choice.message.content ?? '',
+    finishReason: choice.finish_reason ?? 'unknown',
+    usage: {
+      promptTokens: response.usage?.prompt_tokens ?? 0,
+      completionTokens: response.usage?.completion_tokens ?? 0,
+    },
+    model: response.model || model,
+    attempts,
+  }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`
+}

@@ -1,0 +1,380 @@
+/**
+ * The LLM provider: translates sections through any OpenAI-compatible endpoint, paced
+ * by the run's scheduler, served from the cache when it can. Every answer is cleaned
+ * and validated before it is accepted: truncated answers are split and retried, answers
+ * that break structure or glossary locks get a bounded number of repair requests, and
+ * only accepted answers are cached. What stays wrong is reported, never hidden.
+ */
+import { join } from 'node:path'
+import { cleanAnswer } from './answer.ts'
+import { cacheKey, openCache, type TranslationCache } from '../state/cache.ts'
+import { checkSection } from '../check/index.ts'
+import { L10nError } from '../shared/errors.ts'
+import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
+import { entryHash } from '../glossary/model.ts'
+import { t } from '../shared/i18n.ts'
+import { createOpenAiClient, resolveLlmOptions, type ChatClient, type ChatMessage, type Completion, type LlmOptions } from './llm.ts'
+import type { LocaleInfo } from '../article/locales.ts'
+import { frontmatterMessages, loadPrompts, promptHash, repairMessages, sectionMessages, type PromptTemplates } from './prompt.ts'
+import { createScheduler, type Scheduler } from './queue.ts'
+import { chunkMarkdown, measure } from '../article/split.ts'
+import { entriesIn, verifyTerms } from '../glossary/match.ts'
+import type { SectionJob, SectionResult, Translator, Usage, ValuesResult } from './translator.ts'
+import type { Finding } from '../article/types.ts'
+import { encode } from 'gpt-tokenizer'
+import { contentHash } from '../shared/hash.ts'
+import type { BudgetTracker } from './cost.ts'
+
+/** Queue limits of a run. */
+export interface QueueSettings {
+  /** Requests in flight at once. Env `L10N_CONCURRENCY`. @default 4 */
+  concurrency: number
+  /** Request starts per minute. Env `L10N_RPM`. @default unlimited */
+  requestsPerMinute?: number
+  /** Prompt + completion tokens per minute. Env `L10N_TPM`. @default unlimited */
+  tokensPerMinute?: number
+}
+
+/** Everything the provider needs; the CLI passes flags as given (strings). */
+export interface OpenAiProviderOptions {
+  env: NodeJS.ProcessEnv
+  glossary: Glossary | undefined
+  stateDir: string
+  /** Use the translation cache. @default true */
+  cache?: boolean
+  signal?: AbortSignal
+  flags?: Partial<Record<'model' | 'temperature' | 'maxOutputTokens' | 'timeoutMs' | 'maxRetries' | 'concurrency' | 'requestsPerMinute' | 'tokensPerMinute', string | undefined>>
+  /** Repair requests per unit after the first answer. @default 2 */
+  repairAttempts?: number
+  /** Spending limits of the run: checked before every request, settled after. */
+  budget?: BudgetTracker
+  /** Injected client and scheduler (tests, shared queues of `sync`). */
+  client?: ChatClient
+  scheduler?: Scheduler
+  prompts?: PromptTemplates
+}
+
+/** A provider instance: the translator, its scheduler, and `close()` to stop it. */
+export interface OpenAiProvider {
+  translator: Translator
+  scheduler: Scheduler
+  options: LlmOptions
+  close(): Promise<void>
+}
+
+function flagNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const number = Number(value)
+  if (!Number.isFinite(number)) throw new L10nError('E_USAGE', { params: { detail: t('cli:bad-number', { flag, value }) } })
+  return number
+}
+
+function positiveSetting(flag: string | undefined, flagName: string, envName: string, env: NodeJS.ProcessEnv): number | undefined {
+  const value = flagNumber(flag, flagName) ?? flagNumber(env[envName], envName)
+  if (value === undefined) return undefined
+  if (!Number.isInteger(value) || value < 1) {
+    throw new L10nError('E_CONFIG', { params: { detail: t('cli:bad-number', { flag: flag !== undefined ? flagName : envName, value: String(value) }) } })
+  }
+  return value
+}
+
+/** Queue settings from flags and `L10N_CONCURRENCY`, `L10N_RPM`, `L10N_TPM`. */
+export function resolveQueueSettings(flags: OpenAiProviderOptions['flags'] = {}, env: NodeJS.ProcessEnv = process.env): QueueSettings {
+  const requestsPerMinute = positiveSetting(flags.requestsPerMinute, '--rpm', 'L10N_RPM', env)
+  const tokensPerMinute = positiveSetting(flags.tokensPerMinute, '--tpm', 'L10N_TPM', env)
+  return {
+    concurrency: positiveSetting(flags.concurrency, '--concurrency', 'L10N_CONCURRENCY', env) ?? 4,
+    ...(requestsPerMinute ? { requestsPerMinute } : {}),
+    ...(tokensPerMinute ? { tokensPerMinute } : {}),
+  }
+}
+
+/** Token estimate of a request (a real tokenizer; the server's usage corrects it later). */
+function estimateTokens(messages: readonly ChatMessage[], sourceText: string): { promptTokens: number; completionTokens: number } {
+  const promptTokens = messages.reduce((sum, message) => sum + encode(message.content).length + 4, 0)
+  // The answer is about as many tokens as the source again, more for zh→Latin scripts.
+  return { promptTokens, completionTokens: Math.ceil(encode(sourceText).length * 1.5) }
+}
+
+interface UnitContext {
+  job: Pick<SectionJob, 'file' | 'section' | 'sourceLocale' | 'targetLocale' | 'title' | 'previous'>
+  usage: Usage
+  findings: Finding[]
+  signal: AbortSignal
+}
+
+/** Creates the provider; see {@link OpenAiProviderOptions}. */
+export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProvider {
+  const { env, glossary } = options
+  const flags = options.flags ?? {}
+  const llm = resolveLlmOptions(
+    {
+      ...(flags.model ? { model: flags.model } : {}),
+      ...(flagNumber(flags.temperature, '--temperature') !== undefined ? { temperature: flagNumber(flags.temperature, '--temperature')! } : {}),
+      ...(flagNumber(flags.maxOutputTokens, '--max-output-tokens') !== undefined ? { maxOutputTokens: flagNumber(flags.maxOutputTokens, '--max-output-tokens')! } : {}),
+      ...(flagNumber(flags.timeoutMs, '--timeout-ms') !== undefined ? { timeoutMs: flagNumber(flags.timeoutMs, '--timeout-ms')! } : {}),
+      ...(flagNumber(flags.maxRetries, '--max-retries') !== undefined ? { maxRetries: flagNumber(flags.maxRetries, '--max-retries')! } : {}),
+    },
+    env,
+  )
+  if (!llm.apiKey && !options.client) {
+    throw new L10nError('E_CONFIG', { params: { detail: t('cli:openai-not-configured') } })
+  }
+  const queue = resolveQueueSettings(flags, env)
+  const scheduler =
+    options.scheduler ??
+    createScheduler({
+      concurrency: queue.concurrency,
+      ...(queue.requestsPerMinute ? { requestsPerInterval: queue.requestsPerMinute } : {}),
+      ...(queue.tokensPerMinute ? { tokensPerInterval: queue.tokensPerMinute } : {}),
+      intervalMs: 60_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+  const client = options.client ?? createOpenAiClient(llm)
+  const cache: TranslationCache = openCache(join(options.stateDir, 'cache'), options.cache !== false)
+  const templates = options.prompts ?? loadPrompts()
+  const repairAttempts = options.repairAttempts ?? 2
+
+  async function request(messages: ChatMessage[], sourceText: string, context: UnitContext): Promise<Completion> {
+    const estimate = estimateTokens(messages, sourceText)
+    const estimatedTokens = estimate.promptTokens + estimate.completionTokens
+    const completion = await scheduler.schedule({
+      estimatedTokens,
+      run: async (taskSignal) => {
+        // Checked when the request would start, not when it was queued: once the budget
+        // is reached nothing new starts, while requests already sent finish.
+        const reservation = options.budget?.reserve({ requests: 1, ...estimate })
+        let value: Completion
+        try {
+          value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]) })
+        } catch (error) {
+          // Failed requests were still sent (and may be billed): count them.
+          context.usage.requests += (error as { attempts?: number }).attempts ?? 1
+          if (reservation) options.budget!.settle(reservation, { requests: (error as { attempts?: number }).attempts ?? 1, promptTokens: 0, completionTokens: 0 })
+          throw error
+        }
+        if (reservation) options.budget!.settle(reservation, { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
+        const used = value.usage.promptTokens + value.usage.completionTokens
+        return { value, usedTokens: used > 0 ? used : estimatedTokens }
+      },
+    })
+    context.usage.requests += completion.attempts
+    context.usage.promptTokens += completion.usage.promptTokens
+    context.usage.completionTokens += completion.usage.completionTokens
+    return completion
+  }
+
+  /** Problems of an answer, in English for the model (the user sees findings instead). */
+  function problemsOf(sourceText: string, answer: string, entries: readonly GlossaryEntry[], context: UnitContext): string[] {
+    if (answer.trim() === '') return [t('translate:problem-empty', { lng: 'en' })]
+    const structural = checkSection(sourceText, answer, {
+      file: context.job.file,
+      section: context.job.section.index,
+      heading: context.job.section.heading,
+      sourceLocale: context.job.sourceLocale.code,
+      targetLocale: context.job.targetLocale.code,
+      lng: 'en',
+    })
+      .filter((finding) => finding.severity === 'error')
+      .map((finding) => finding.message)
+    const terms = entries.length > 0 ? termProblems(sourceText, answer, context.job.targetLocale) : []
+    return [...structural, ...terms]
+  }
+
+  /** Stores an accepted answer; only accepted ones ever get here. */
+  async function remember(key: string, text: string, completion: Completion, target: LocaleInfo): Promise<void> {
+    await cache.set(key, {
+      text,
+      model: completion.model || llm.model,
+      promptHash: promptHash(templates, target),
+      createdAt: new Date().toISOString(),
+      promptTokens: completion.usage.promptTokens,
+      completionTokens: completion.usage.completionTokens,
+    })
+  }
+
+  /** Glossary names missing or in a known-wrong form in an answer, in English for the model. */
+  function termProblems(sourceText: string, answer: string, target: LocaleInfo): string[] {
+    if (!glossary) return []
+    return verifyTerms(sourceText, answer, glossary, target.code).map((problem) =>
+      problem.kind === 'missing'
+        ? t('translate:problem-term-missing', { lng: 'en', source: problem.entry.source, form: problem.expected })
+        : t('translate:problem-term-wrong', { lng: 'en', source: problem.entry.source, form: problem.form, expected: problem.entry.targets[target.code] ?? '' }),
+    )
+  }
+
+  function finding(ruleId: string, severity: Finding['severity'], key: string, context: UnitContext, params: Record<string, unknown> = {}): Finding {
+    return {
+      ruleId,
+      severity,
+      message: t(`translate:${key}`, params),
+      file: context.job.file,
+      // The frontmatter (index -1) belongs to the article, not to a section.
+      ...(context.job.section.index >= 0 ? { section: context.job.section.index, heading: context.job.section.heading } : {}),
+    }
+  }
+
+  /**
+   * Translates one block-aligned piece of a section. Truncated answers are never
+   * accepted: the piece is cut in half at block boundaries and each half translated.
+   */
+  async function translateUnit(text: string, context: UnitContext, depth = 0, previous?: string): Promise<string> {
+    const entries = glossary ? entriesIn(text, glossary) : []
+    const key = cacheKey({
+      kind: 'section',
+      source: text,
+      sourceLocale: context.job.sourceLocale.code,
+      targetLocale: context.job.targetLocale.code,
+      model: llm.model,
+      promptHash: promptHash(templates, context.job.targetLocale),
+      entryHashes: [...entries.map(entryHash), ...(previous ? [`previous:${contentHash(previous)}`] : [])],
+    })
+    const cached = await cache.get(key)
+    if (cached) {
+      context.usage.cached++
+      return cached.text
+    }
+    const messages = sectionMessages(templates, {
+      source: context.job.sourceLocale,
+      target: context.job.targetLocale,
+      title: context.job.title,
+      heading: context.job.section.heading,
+      entries,
+      text,
+      ...(previous ? { previous } : {}),
+    })
+    let completion = await request(messages, text, context)
+    let attempt = 0
+    let answer = ''
+    let problems: string[] = []
+    for (;;) {
+      if (completion.finishReason === 'length') {
+        const pieces = chunkMarkdown(text, { maxSize: Math.max(1, Math.ceil(measure(text) / 2)) })
+        if (pieces.length > 1 && depth < 6) {
+          context.findings.push(finding('translate/split-after-truncation', 'info', 'split-after-truncation', context, { count: pieces.length }))
+          const translated = await Promise.all(pieces.map((piece) => translateUnit(piece.source, context, depth + 1)))
+          // Keep the source's spacing between the pieces.
+          return pieces.map((piece, i) => translated[i] + (i + 1 < pieces.length ? text.slice(piece.end, pieces[i + 1]!.start) : '')).join('')
+        }
+        context.findings.push(finding('translate/truncated', 'error', 'truncated', context))
+        return text
+      }
+      answer = cleanAnswer(completion.text, text).text
+      problems = problemsOf(text, answer, entries, context)
+      if (problems.length === 0 || attempt >= repairAttempts) break
+      attempt++
+      completion = await request(repairMessages(templates, messages, completion.text, problems), text, context)
+    }
+    if (answer.trim() === '') {
+      context.findings.push(finding('translate/empty-answer', 'error', 'empty-answer', context))
+      return text
+    }
+    if (problems.length > 0) {
+      // Written as a draft; the article check reports exactly what is still wrong.
+      // An error: every problem that asked for a repair was an error, and it is still there.
+      context.findings.push(finding('translate/repair-failed', 'error', 'repair-failed', context, { count: attempt, problems: problems.join('; ') }))
+      return answer
+    }
+    if (attempt > 0) context.findings.push(finding('translate/repaired', 'info', 'repaired', context, { count: attempt }))
+    await remember(key, answer, completion, context.job.targetLocale)
+    return answer
+  }
+
+  const translator: Translator = {
+    name: 'openai',
+    offline: false,
+    keepsLeftovers: false,
+    model: llm.model,
+    fingerprint: (target) => ({ model: llm.model, promptHash: promptHash(templates, target) }),
+    async translateSection(job, signal): Promise<SectionResult> {
+      const context: UnitContext = { job, usage: { requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 }, findings: [], signal }
+      // The earlier translation helps only when it covers the same text: single-chunk sections.
+      const previous = job.chunks.length === 1 ? job.previous : undefined
+      const settled = await Promise.allSettled(job.chunks.map((chunk) => translateUnit(chunk.source, context, 0, previous)))
+      const failure = settled.find((result) => result.status === 'rejected')
+      // What the section cost so far travels with the failure, so reports count it.
+      if (failure) throw Object.assign(failure.reason as object, { usage: { ...context.usage } })
+      const texts = settled.map((result) => (result as PromiseFulfilledResult<string>).value)
+      return { ...context.usage, texts, findings: context.findings }
+    },
+    async translateValues(values, valueContext, signal): Promise<ValuesResult> {
+      const context: UnitContext = {
+        job: { file: valueContext.file, section: { index: -1, heading: 'frontmatter' } as SectionJob['section'], sourceLocale: valueContext.sourceLocale, targetLocale: valueContext.targetLocale, title: '' },
+        usage: { requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 },
+        findings: [],
+        signal,
+      }
+      try {
+        if (values.length === 0) return { ...context.usage, values: new Map(), findings: [] }
+        const input = Object.fromEntries(values.map((value) => [value.id, value.text]))
+        const source = JSON.stringify(input)
+        const key = cacheKey({
+          kind: 'frontmatter',
+          source,
+          sourceLocale: valueContext.sourceLocale.code,
+          targetLocale: valueContext.targetLocale.code,
+          model: llm.model,
+          promptHash: promptHash(templates, valueContext.targetLocale),
+          entryHashes: valueContext.entries.map(entryHash),
+        })
+        const cached = await cache.get(key)
+        if (cached) {
+          context.usage.cached++
+          return { ...context.usage, values: new Map(Object.entries(JSON.parse(cached.text) as Record<string, string>)), findings: [] }
+        }
+        const messages = frontmatterMessages(templates, { source: valueContext.sourceLocale, target: valueContext.targetLocale, values: input, entries: valueContext.entries })
+        let completion = await request(messages, source, context)
+        let parsed: Record<string, string> | undefined
+        let problems: string[] = []
+        for (let attempt = 0; ; attempt++) {
+          ;({ parsed, problems } = parseValues(completion, input, valueContext.targetLocale))
+          if (problems.length === 0 || attempt >= repairAttempts) break
+          completion = await request(repairMessages(templates, messages, completion.text, problems), source, context)
+        }
+        if (!parsed || problems.length > 0) {
+          context.findings.push(finding('translate/frontmatter-failed', 'error', 'frontmatter-failed', context, { problems: problems.join('; ') }))
+          return { ...context.usage, values: new Map(parsed ? Object.entries(parsed) : []), findings: context.findings }
+        }
+        await remember(key, JSON.stringify(parsed), completion, valueContext.targetLocale)
+        return { ...context.usage, values: new Map(Object.entries(parsed)), findings: context.findings }
+      } catch (error) {
+        throw Object.assign(error as object, { usage: { ...context.usage } })
+      }
+    },
+  }
+
+  function parseValues(completion: Completion, input: Record<string, string>, target: LocaleInfo): { parsed: Record<string, string> | undefined; problems: string[] } {
+    if (completion.finishReason === 'length') return { parsed: undefined, problems: [t('translate:problem-truncated', { lng: 'en' })] }
+    const cleaned = cleanAnswer(completion.text, '').text
+    const json = /\{[\s\S]*\}/.exec(cleaned)?.[0]
+    let value: unknown
+    try {
+      value = json ? JSON.parse(json) : undefined
+    } catch {
+      value = undefined
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return { parsed: undefined, problems: [t('translate:problem-json', { lng: 'en' })] }
+    const record = value as Record<string, unknown>
+    const problems: string[] = []
+    const parsed: Record<string, string> = {}
+    for (const [id, source] of Object.entries(input)) {
+      const translated = record[id]
+      if (typeof translated !== 'string' || translated.trim() === '') {
+        problems.push(t('translate:problem-json-key', { lng: 'en', key: id }))
+        continue
+      }
+      parsed[id] = translated.trim()
+      problems.push(...termProblems(source, translated, target))
+    }
+    return { parsed, problems }
+  }
+
+  return {
+    translator,
+    scheduler,
+    options: llm,
+    async close() {
+      await scheduler.onIdle().catch(() => {})
+    },
+  }
+}

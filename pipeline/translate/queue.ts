@@ -1,0 +1,261 @@
+/**
+ * Paces LLM calls: how many run at once, how many start per interval (p-queue), and
+ * how many tokens go out per interval (a sliding window here, because p-queue's
+ * `intervalCap` counts task starts, while providers also limit tokens per minute).
+ */
+import { setMaxListeners } from 'node:events'
+import PQueue from 'p-queue'
+import { L10nError } from '../shared/errors.ts'
+import { t } from '../shared/i18n.ts'
+
+/** Options of {@link createScheduler}. */
+export interface SchedulerOptions {
+  /** Tasks running at the same time. Minimum 1. */
+  concurrency: number
+  /** Task starts allowed in any window of `intervalMs`. Minimum 1. @default unlimited */
+  requestsPerInterval?: number
+  /** Length of the rate windows. Minimum 1. @default 60000 (providers count per minute) */
+  intervalMs?: number
+  /**
+   * Tokens allowed in any window of `intervalMs`, counted from each task's start. A
+   * task larger than the whole budget still runs, alone, once the window is empty.
+   * Minimum 1. @default unlimited
+   */
+  tokensPerInterval?: number
+  /** Aborting it stops the scheduler, like {@link Scheduler.stop}. */
+  signal?: AbortSignal
+  /** Clock in ms, for tests. @default performance.now */
+  now?: () => number
+}
+
+/** What a task reports back: its result, and the tokens it really used. */
+export interface TaskResult<T> {
+  value: T
+  usedTokens: number
+}
+
+/** One unit of work for {@link Scheduler.schedule}. */
+export interface ScheduledTask<T> {
+  /** Tokens reserved in the window until the task reports `usedTokens`. */
+  estimatedTokens: number
+  /** The work; `signal` aborts when the scheduler stops. */
+  run: (signal: AbortSignal) => Promise<TaskResult<T>>
+}
+
+/** Counters since the scheduler was created. */
+export interface SchedulerStats {
+  started: number
+  finished: number
+  failed: number
+  /** Sum of the `usedTokens` reported by finished tasks. */
+  tokensUsed: number
+  /** Most tasks seen running at the same time. */
+  maxConcurrent: number
+}
+
+/** A running scheduler. */
+export interface Scheduler {
+  /** Runs `task` when concurrency, start rate and token budget allow; resolves with its value. */
+  schedule<T>(task: ScheduledTask<T>): Promise<T>
+  /**
+   * Rejects waiting tasks with `E_INTERRUPTED` and aborts the signal of running ones.
+   * Later `schedule()` calls reject at once.
+   */
+  stop(reason?: unknown): void
+  /** Resolves when no scheduled task is waiting or running. */
+  onIdle(): Promise<void>
+  readonly stats: Readonly<SchedulerStats>
+  readonly stopped: boolean
+}
+
+/** A reservation in the token window; `startedAt` stays undefined until the task starts. */
+interface Reservation {
+  tokens: number
+  startedAt: number | undefined
+}
+
+interface Waiter {
+  tokens: number
+  admit: (reservation: Reservation) => void
+}
+
+/** Creates a {@link Scheduler}. Throws a `TypeError` quoting the value for invalid options. */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const concurrency = checkInteger('concurrency', options.concurrency)
+  const intervalMs = checkInteger('intervalMs', options.intervalMs ?? 60_000)
+  const requestsPerInterval =
+    options.requestsPerInterval === undefined ? undefined : checkInteger('requestsPerInterval', options.requestsPerInterval)
+  const tokenBudget =
+    options.tokensPerInterval === undefined ? undefined : checkInteger('tokensPerInterval', options.tokensPerInterval)
+  const now = options.now ?? (() => performance.now())
+
+  const queue = new PQueue({
+    concurrency,
+    // Strict mode is a sliding window: no burst of 2× the cap across a window boundary.
+    ...(requestsPerInterval === undefined ? {} : { interval: intervalMs, intervalCap: requestsPerInterval, strict: true }),
+  })
+  const stopper = new AbortController()
+  // Every waiting or running task listens on this one signal (and removes its listener
+  // when done); a batch of hundreds is normal, not a leak.
+  setMaxListeners(0, stopper.signal)
+  const stats: SchedulerStats = { started: 0, finished: 0, failed: 0, tokensUsed: 0, maxConcurrent: 0 }
+  let running = 0
+  let outstanding = 0
+  let idleWaiters: Array<() => void> = []
+
+  // Token window: reservations of waiting and recent tasks, and tasks waiting for room.
+  const reservations = new Set<Reservation>()
+  const waiters: Waiter[] = []
+  let timer: NodeJS.Timeout | undefined
+
+  function used(at: number): number {
+    let total = 0
+    for (const reservation of reservations) {
+      if (reservation.startedAt !== undefined && at - reservation.startedAt >= intervalMs) reservations.delete(reservation)
+      else total += reservation.tokens
+    }
+    return total
+  }
+
+  /** Admits waiters in order while the window has room; otherwise wakes up when it may. */
+  function pump(): void {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    while (waiters.length > 0) {
+      const head = waiters[0] as Waiter
+      const inWindow = tokenBudget === undefined ? 0 : used(now())
+      // An empty window admits anything, so a task above the whole budget cannot deadlock.
+      if (tokenBudget !== undefined && inWindow > 0 && inWindow + head.tokens > tokenBudget) break
+      waiters.shift()
+      const reservation: Reservation = { tokens: head.tokens, startedAt: undefined }
+      if (tokenBudget !== undefined) reservations.add(reservation)
+      head.admit(reservation)
+    }
+    if (waiters.length === 0) return
+    // Room appears when the oldest started reservation leaves the window; a start, a
+    // correction or a release also calls pump().
+    let oldest = Number.POSITIVE_INFINITY
+    for (const reservation of reservations) {
+      if (reservation.startedAt !== undefined) oldest = Math.min(oldest, reservation.startedAt)
+    }
+    if (Number.isFinite(oldest)) {
+      timer = setTimeout(pump, Math.max(0, oldest + intervalMs - now()) + 1)
+    }
+  }
+
+  function reserve(tokens: number, signal: AbortSignal): Promise<Reservation> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = waiters.indexOf(waiter)
+        if (index >= 0) waiters.splice(index, 1)
+        reject(signal.reason)
+        // The head may have been the only one blocking the others.
+        pump()
+      }
+      const waiter: Waiter = {
+        tokens,
+        admit: (reservation) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(reservation)
+        },
+      }
+      waiters.push(waiter)
+      signal.addEventListener('abort', onAbort, { once: true })
+      pump()
+    })
+  }
+
+  function settle(): void {
+    outstanding--
+    if (outstanding > 0) return
+    const resolvers = idleWaiters
+    idleWaiters = []
+    for (const resolve of resolvers) resolve()
+  }
+
+  async function schedule<T>(task: ScheduledTask<T>): Promise<T> {
+    if (!(Number.isFinite(task.estimatedTokens) && task.estimatedTokens >= 0)) {
+      throw new TypeError(`Expected \`estimatedTokens\` to be a finite number >= 0, got \`${task.estimatedTokens}\``)
+    }
+    if (stopper.signal.aborted) throw stopper.signal.reason
+    outstanding++
+    const signal = stopper.signal
+    let reservation: Reservation | undefined
+    let started = false
+    try {
+      reservation = await reserve(task.estimatedTokens, signal)
+      const admitted = reservation
+      return await queue.add(
+        async () => {
+          started = true
+          admitted.startedAt = now()
+          pump()
+          stats.started++
+          running++
+          stats.maxConcurrent = Math.max(stats.maxConcurrent, running)
+          try {
+            const result = await task.run(signal)
+            stats.finished++
+            stats.tokensUsed += result.usedTokens
+            // The estimate was a guess; the window now holds what was really spent.
+            if (Number.isFinite(result.usedTokens) && result.usedTokens >= 0) admitted.tokens = result.usedTokens
+            pump()
+            return result.value
+          } catch (error) {
+            // Failed calls keep their estimate: the provider may have counted the tokens.
+            stats.failed++
+            throw error
+          } finally {
+            running--
+          }
+        },
+        { signal },
+      )
+    } finally {
+      if (reservation && !started) {
+        reservations.delete(reservation)
+        pump()
+      }
+      settle()
+    }
+  }
+
+  function stop(reason?: unknown): void {
+    if (stopper.signal.aborted) return
+    const error =
+      reason instanceof L10nError ? reason : new L10nError('E_INTERRUPTED', { params: { detail: t('llm:stopped') }, cause: reason })
+    // One abort does it all: p-queue drops and rejects queued tasks with the reason,
+    // the token waiters reject, and running tasks see their signal abort.
+    stopper.abort(error)
+    if (timer) clearTimeout(timer)
+    timer = undefined
+  }
+
+  if (options.signal) {
+    const outer = options.signal
+    if (outer.aborted) stop(outer.reason)
+    else outer.addEventListener('abort', () => stop(outer.reason), { once: true })
+  }
+
+  return {
+    schedule,
+    stop,
+    onIdle() {
+      if (outstanding === 0) return Promise.resolve()
+      return new Promise((resolve) => idleWaiters.push(resolve))
+    },
+    get stats() {
+      return { ...stats }
+    },
+    get stopped() {
+      return stopper.signal.aborted
+    },
+  }
+}
+
+function checkInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`Expected \`${name}\` to be an integer >= 1, got \`${String(value)}\` (${typeof value})`)
+  }
+  return value
+}
