@@ -12,6 +12,7 @@ import { parse } from '../pipeline/article/parse.ts'
 import { sectionBlocks, split } from '../pipeline/article/split.ts'
 import { entriesIn } from '../pipeline/glossary/match.ts'
 import type { Article, Finding, Section } from '../pipeline/article/types.ts'
+import { formatMessage } from '../pipeline/shared/i18n.ts'
 
 const SOURCE_FILE = 'examples/cn/soundtrack.md'
 const TARGET_FILE = 'examples/en/soundtrack.md'
@@ -246,7 +247,7 @@ function parseOnce(text: string, file: string): Article {
 }
 
 const describeFindings = (findings: readonly Finding[]) =>
-  findings.map((finding) => `${finding.severity} ${finding.ruleId} §${finding.section ?? '-'} ${finding.message}`).join('\n') || '(no findings)'
+  findings.map((finding) => `${finding.severity} ${finding.ruleId} §${finding.section ?? '-'} ${formatMessage(finding)}`).join('\n') || '(no findings)'
 
 describe('mutation sweep over the reference translation', () => {
   it('generates variants for every section', () => {

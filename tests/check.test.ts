@@ -5,6 +5,7 @@ import { parseGlossary } from '../pipeline/glossary/load.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { exitCodeFor, renderFindings, summarize } from '../pipeline/cli/render-findings.ts'
 import type { Article, Finding } from '../pipeline/article/types.ts'
+import { formatMessage } from '../pipeline/shared/i18n.ts'
 
 // ── Fixtures ────────────────────────────────────────────────────────────────
 // A small cn → en pair that checks clean under every rule: one section with every
@@ -119,7 +120,7 @@ function run(source: string, target: string, options: CheckOptions = {}): Findin
 }
 
 const describeFindings = (findings: readonly Finding[]) =>
-  findings.map((finding) => `${finding.severity} ${finding.ruleId} §${finding.section ?? '-'} ${finding.message}`).join('\n')
+  findings.map((finding) => `${finding.severity} ${finding.ruleId} §${finding.section ?? '-'} ${formatMessage(finding)}`).join('\n')
 
 // ── Rules ───────────────────────────────────────────────────────────────────
 
@@ -515,8 +516,9 @@ describe('check: leftovers, options and places', () => {
 
   it('speaks the requested UI language', () => {
     const target = swap(TARGET, 'many young composers.', 'many young composers. 这句没有翻译。')
-    const [finding] = run(SOURCE, target, { lng: 'zh-CN' })
-    expect(finding!.message).toMatch(/^译文中残留/)
+    const [finding] = run(SOURCE, target)
+    expect(formatMessage(finding!, 'zh-CN')).toMatch(/^译文中残留/)
+    expect(formatMessage(finding!, 'en')).toMatch(/^Chinese text left/)
   })
 })
 
@@ -579,7 +581,7 @@ describe('check: references resolve through the definitions of the article', () 
     const findings = runRefs(swap(REF_TARGET, from, to))
     expect(summary(findings), describeFindings(findings)).toEqual([{ ruleId: 'sections/link-urls', section: 0, actual: [`${to} (no definition)`] }])
     expect(findings[0]!.expected).toEqual([url])
-    expect(findings[0]!.message).toBe(`link URL changed: ${url} became ${to} (no definition)`)
+    expect(formatMessage(findings[0]!)).toBe(`link URL changed: ${url} became ${to} (no definition)`)
     expect(findings[0]!.targetPosition!.offset).toBe(swap(REF_TARGET, from, to).indexOf(to))
   })
 
@@ -728,7 +730,9 @@ describe('renderers', () => {
   it('json parses back', () => {
     const parsed = JSON.parse(renderFindings(findings, { format: 'json', source: 'cn.md', target: 'en.md' }))
     expect(parsed).toMatchObject({ source: 'cn.md', target: 'en.md', summary: { error: 2, warning: 1, info: 0 } })
-    expect(parsed.findings).toEqual(JSON.parse(JSON.stringify(findings)))
+    // The findings as they are, plus each message rendered for readers of the JSON.
+    expect(parsed.findings).toEqual(JSON.parse(JSON.stringify(findings.map((finding) => ({ ...finding, message: formatMessage(finding) })))))
+    expect(parsed.findings[0].message).toMatch(/\S/)
   })
 
   it('markdown has a summary line and a table per group, with cells escaped', () => {
@@ -736,10 +740,10 @@ describe('renderers', () => {
     expect(text.split('\n')[0]).toBe('❌ **Translation check**: 2 errors, 1 warning, 0 infos — `cn.md` → `en.md`')
     expect(text.match(/^\| ---: \| --- \| --- \| --- \|$/gm)).toHaveLength(3)
     expect(text).toContain('#### §1 发展')
-    const odd: Finding = { ruleId: 'text/numbers', severity: 'info', message: 'a | b\nc', section: 2, heading: 'x|y' }
+    const odd: Finding = { ruleId: 'text/numbers', severity: 'info', messageId: 'check:text/numbers', values: { count: 1, numbers: 'a | b\nc' }, section: 2, heading: 'x|y' }
     const escaped = renderFindings([odd], { format: 'markdown' }).split('\n')
     expect(escaped).toContain('#### §2 x\\|y')
-    expect(escaped).toContain('| - | info | a \\| b<br>c | `text/numbers` |')
+    expect(escaped).toContain('| - | info | number of the source not found in the translation: a \\| b<br>c | `text/numbers` |')
   })
 
   it('human groups by section, one line per finding, then a summary', () => {

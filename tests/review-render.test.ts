@@ -19,8 +19,8 @@ function item(overrides: Partial<ReviewItem> = {}): ReviewItem {
     translationBefore: 'The melody of this piece is very beautiful and richly orchestrated. The theme was written in 1977.',
     translationAfter: 'The melody of this piece is very beautiful and richly orchestrated. The theme was composed in 1977.',
     findings: [
-      { ruleId: 'text/numbers', severity: 'warning', message: 'number of the source not found in the translation: 1977', section: 3 },
-      { ruleId: 'sections/paragraph-count', severity: 'error', message: '1 paragraph is missing', section: 3 },
+      { ruleId: 'text/numbers', severity: 'warning', messageId: 'check:text/numbers', values: { count: 1, numbers: '1977' }, section: 3 },
+      { ruleId: 'sections/paragraph-count', severity: 'error', messageId: 'check:sections/paragraph-count', values: { count: 1, context: 'missing', expected: 3, actual: 2 }, section: 3 },
     ],
     ...overrides,
   }
@@ -45,7 +45,7 @@ const newSection = item({
   sourceAfter: '<script>alert(1)</script> & "quotes" \'too\'',
   translationBefore: undefined,
   translationAfter: 'Intro <b>bold</b> & more',
-  findings: [{ ruleId: 'text/han-residue', severity: 'error', message: 'Chinese text left: <主题>' }],
+  findings: [{ ruleId: 'text/han-residue', severity: 'error', messageId: 'check:text/han-residue', values: { count: 1, residue: '<主题>' } }],
 })
 
 afterEach(() => {
@@ -140,7 +140,7 @@ describe('renderReviewHtml', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(html).toContain('&amp; &quot;quotes&quot; &#39;too&#39;')
     expect(html).not.toContain('<b>bold</b>')
-    expect(html).toContain('Chinese text left: &lt;主题&gt;')
+    expect(html).toContain('Chinese text left in the translation: &lt;主题&gt;')
     expect(escapeHtml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;')
   })
 

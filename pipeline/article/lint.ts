@@ -6,7 +6,6 @@
 import type { Paragraph, Text } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { visit } from 'unist-util-visit'
-import { t } from '../shared/i18n.ts'
 import { placeOf } from './parse.ts'
 import { sectionBlocks, type BlockRange } from './split.ts'
 import type { Article, Finding, Section } from './types.ts'
@@ -40,7 +39,8 @@ export function lint(article: Article, sections: readonly Section[]): LintResult
       findings.push({
         ruleId: 'lint/empty-section',
         severity: 'warning',
-        message: t('lint:empty-section', { heading: section.heading }),
+        messageId: 'lint:empty-section',
+        values: { heading: section.heading },
         ...where,
         sourcePosition: place(article, section.start),
       })
@@ -55,7 +55,8 @@ export function lint(article: Article, sections: readonly Section[]): LintResult
           findings.push({
             ruleId: 'lint/generator-leftover',
             severity: 'warning',
-            message: t(whole ? 'lint:generator-leftover-dropped' : 'lint:generator-leftover', { text: leftover.match }),
+            messageId: whole ? 'lint:generator-leftover-dropped' : 'lint:generator-leftover',
+            values: { text: leftover.match },
             ...where,
             sourcePosition: place(article, block.position!.start.offset!),
             actual: leftover.match,
@@ -69,7 +70,8 @@ export function lint(article: Article, sections: readonly Section[]): LintResult
         findings.push({
           ruleId: 'lint/unparsed-emphasis',
           severity: 'warning',
-          message: t('lint:unparsed-emphasis', { marker: marker[0] }),
+          messageId: 'lint:unparsed-emphasis',
+          values: { marker: marker[0] },
           ...where,
           sourcePosition: place(article, node.position!.start.offset! + marker.index),
           actual: node.value.slice(Math.max(0, marker.index - 10), marker.index + 12),

@@ -5,7 +5,7 @@
 import matter from 'gray-matter'
 import { isMap, LineCounter, parseDocument } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import { parseMarkdown } from './markdown.ts'
 import type { Article, FrontmatterBlock } from './types.ts'
 
@@ -112,7 +112,7 @@ export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, f
       file,
       line: placeOf(text, block.yamlStart).line,
       column: 1,
-      params: { detail: t('errors:yaml-not-mapping') },
+      params: { detail: message('errors:yaml-not-mapping') },
     })
   }
 }

@@ -22,8 +22,13 @@ export interface Finding {
   /** Stable id such as `sections/paragraph-count` or `glossary/locked-form-missing`. */
   ruleId: string
   severity: Severity
-  /** Human text in the current UI language (i18next). */
-  message: string
+  /**
+   * Catalogue key of the message (`check:sections/paragraph-count`), rendered in the
+   * user's language at the edge (`formatMessage` in `shared/i18n.ts`), never here.
+   */
+  messageId: string
+  /** Values the message interpolates (i18next `count`, `context`, ...). */
+  values?: Record<string, unknown>
   file?: string
   /** Index of the section (0 = preamble when the article has one, see `Section.index`). */
   section?: number

@@ -77,7 +77,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
       : guessLocale(target)
 
   const findings: Finding[] = []
-  const articleReporter = new Reporter(options.rules, { file: target.file, lng: options.lng })
+  const articleReporter = new Reporter(options.rules, { file: target.file })
   compareFrontmatter(
     source,
     target,
@@ -124,7 +124,6 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
           ...(options.glossary ? { glossary: options.glossary } : {}),
-          ...(options.lng ? { lng: options.lng } : {}),
         }),
       )
       if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code) })
@@ -138,7 +137,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     for (let k = position - 1; k >= 0 && !owner; k--) if (pairs[k]![0] !== undefined) owner = sourceSections[pairs[k]![0]!]
     for (let k = position + 1; k < pairs.length && !owner; k++) if (pairs[k]![0] !== undefined) owner = sourceSections[pairs[k]![0]!]
     owner ??= sourceSections[0]
-    const reporter = new Reporter(options.rules, { file: target.file, section: owner?.index ?? section.index, heading: owner?.heading ?? section.heading, lng: options.lng })
+    const reporter = new Reporter(options.rules, { file: target.file, section: owner?.index ?? section.index, heading: owner?.heading ?? section.heading })
     // Where the missing section would go: the start of the next paired target section.
     let next: Section | undefined
     for (let k = position + 1; k < pairs.length && !next; k++) {
@@ -158,6 +157,6 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     findings.push(...reporter.findings)
   })
 
-  if (options.glossary) findings.push(...inconsistentTerms(termsBySection, source, target, options.rules, options.lng))
+  if (options.glossary) findings.push(...inconsistentTerms(termsBySection, source, target, options.rules))
   return findings
 }

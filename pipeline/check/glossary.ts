@@ -93,7 +93,6 @@ export function inconsistentTerms(
   source: Article,
   target: Article,
   rules: RuleSettings | undefined,
-  lng: string | undefined,
 ): Finding[] {
   const byEntry = new Map<GlossaryEntry, { section: Section; use: TermUse }[]>()
   for (const { section, uses } of sections) {
@@ -114,7 +113,7 @@ export function inconsistentTerms(
     if (renderings.size < 2) continue
     const expected = list[0]!.use.expected
     const odd = list.find(({ use }) => rendering(use) !== expected) ?? list[0]!
-    const reporter = new Reporter(rules, { file: target.file, section: odd.section.index, heading: odd.section.heading, lng })
+    const reporter = new Reporter(rules, { file: target.file, section: odd.section.index, heading: odd.section.heading })
     reporter.add('glossary/inconsistent', {
       params: {
         term: entry.source,

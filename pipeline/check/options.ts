@@ -38,8 +38,6 @@ export interface CheckOptions {
    * of the language pair (see {@link expectedLengthRatio}). `0 < min < max`.
    */
   lengthRatio?: LengthRatio
-  /** Language of the messages (i18next `lng`). @default the current UI language */
-  lng?: string
 }
 
 /** Where a fragment checked by {@link checkSection} sits, and what to compare it with. */
@@ -69,11 +67,6 @@ export interface SectionCheckContext {
   /** @default 6 */
   headingDepth?: number
   lengthRatio?: LengthRatio
-  /**
-   * Language of the messages (i18next `lng`): the translator asks for English to show
-   * the model what is wrong with its answer. @default the current UI language
-   */
-  lng?: string
   /**
    * Blocks already parsed from a larger text (what `check` passes, so an article is
    * parsed once). Node offsets minus `sourceBase`/`targetBase` must be offsets into the

@@ -1,14 +1,12 @@
 /**
  * The reporter: turns a rule hit into a finding with its severity (or drops it when the
- * rule is off), its translated message and its places.
+ * rule is off), its message key and values (rendered at the edge) and its places.
  */
-import { t } from '../shared/i18n.ts'
 import type { Finding, Place } from '../article/types.ts'
 import { RULES, type RuleId, type RuleSetting, type RuleSettings } from './rules.ts'
 
-/** What every finding of one reporter shares: the file, the section and the message language. */
+/** What every finding of one reporter shares: the file and the section. */
 export interface Where {
-  lng?: string | undefined
   file: string
   section?: number
   heading?: string | null
@@ -47,11 +45,8 @@ export class Reporter {
     const finding: Finding = {
       ruleId: rule,
       severity,
-      message: t(`check:${rule}`, {
-        ...report.params,
-        ...(report.context ? { context: report.context } : {}),
-        ...(this.where.lng ? { lng: this.where.lng } : {}),
-      }),
+      messageId: `check:${rule}`,
+      values: { ...report.params, ...(report.context ? { context: report.context } : {}) },
       file: this.where.file,
     }
     if (this.where.section !== undefined) finding.section = this.where.section

@@ -43,7 +43,7 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
     profile: targetProfile,
     locator: context.targetText !== undefined ? { text: context.targetText, shift: context.targetOffset ?? 0 } : { text: targetMarkdown, shift: 0 },
   }
-  const reporter = new Reporter(context.rules, { file: context.file, section: context.section, heading: context.heading, lng: context.lng })
+  const reporter = new Reporter(context.rules, { file: context.file, section: context.section, heading: context.heading })
   const comparison = comparisonOf(source, target, {
     reporter,
     sourceLocale,

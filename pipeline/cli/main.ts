@@ -78,7 +78,7 @@ async function commandTranslate(args: string[], io: CliIo): Promise<number> {
   const findings = report.articles
     .flatMap((article) => article.findings)
     .filter((finding) => {
-      const key = JSON.stringify([finding.ruleId, finding.file, finding.section, finding.sourcePosition, finding.targetPosition, finding.message])
+      const key = JSON.stringify([finding.ruleId, finding.file, finding.section, finding.sourcePosition, finding.targetPosition, finding.messageId, finding.values])
       if (seen.has(key)) return false
       seen.add(key)
       return true

@@ -3,7 +3,7 @@
  * the CLI decides where the text goes and whether colour is wanted.
  */
 import pc from 'picocolors'
-import { t } from '../shared/i18n.ts'
+import { formatMessage, t } from '../shared/i18n.ts'
 import type { Finding, Place, Severity } from '../article/types.ts'
 
 /** Output formats of {@link renderFindings}. */
@@ -143,7 +143,7 @@ function renderHuman(findings: readonly Finding[], color: boolean): string {
         [
           `  ${c.dim(placeText(finding).padStart(placeWidth))}`,
           paint[finding.severity](severityText(finding.severity).padEnd(severityWidth)),
-          finding.message.replace(/\r?\n/g, ' '),
+          formatMessage(finding).replace(/\r?\n/g, ' '),
           c.dim(finding.ruleId),
         ].join('  '),
       )
@@ -157,7 +157,7 @@ function renderHuman(findings: readonly Finding[], color: boolean): string {
 }
 
 function renderJson(findings: readonly Finding[], options: RenderOptions): string {
-  return JSON.stringify({ source: options.source ?? null, target: options.target ?? null, summary: summarize(findings), findings }, null, 2)
+  return JSON.stringify({ source: options.source ?? null, target: options.target ?? null, summary: summarize(findings), findings: findings.map((finding) => ({ ...finding, message: formatMessage(finding) })) }, null, 2)
 }
 
 /** A table cell: no pipes, no line breaks. */
@@ -176,7 +176,7 @@ function renderMarkdown(findings: readonly Finding[], options: RenderOptions): s
     lines.push(`| ${t('render:column-place')} | ${t('render:column-severity')} | ${t('render:column-message')} | ${t('render:column-rule')} |`)
     lines.push('| ---: | --- | --- | --- |')
     for (const finding of group.findings) {
-      lines.push(`| ${placeText(finding)} | ${cell(severityText(finding.severity))} | ${cell(finding.message)} | \`${finding.ruleId}\` |`)
+      lines.push(`| ${placeText(finding)} | ${cell(severityText(finding.severity))} | ${cell(formatMessage(finding))} | \`${finding.ruleId}\` |`)
     }
   }
   return lines.join('\n')

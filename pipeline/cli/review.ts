@@ -7,7 +7,7 @@ import pc from 'picocolors'
 import { EXIT, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf, type RunValues } from './run-settings.ts'
 import { loadConfig } from '../run/config.ts'
-import { t } from '../shared/i18n.ts'
+import { formatMessage, t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
 import { renderReviewHtml, renderReviewTerminal } from '../review/render.ts'
 import { approve } from '../review/approve.ts'
@@ -202,7 +202,7 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
     for (const item of result.refused) {
       refused++
       io.stderr(t('workflow:refused', { section: item.section, heading: item.heading ?? t('workflow:preamble'), count: item.errors.length }) + '\n')
-      for (const error of item.errors) io.stderr(`    ${error.ruleId}: ${error.message}\n`)
+      for (const error of item.errors) io.stderr(`    ${error.ruleId}: ${formatMessage(error)}\n`)
     }
     const frontmatter = result.frontmatterRefused
     if (frontmatter) {
@@ -210,7 +210,7 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
       if (frontmatter.reason === 'stale') io.stderr(t('workflow:frontmatter-refused-stale', { locale: target }) + '\n')
       else {
         io.stderr(t('workflow:frontmatter-refused', { locale: target, count: frontmatter.errors.length }) + '\n')
-        for (const error of frontmatter.errors) io.stderr(`    ${error.ruleId}: ${error.message}\n`)
+        for (const error of frontmatter.errors) io.stderr(`    ${error.ruleId}: ${formatMessage(error)}\n`)
       }
     }
   }

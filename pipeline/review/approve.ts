@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import type { LockFrontmatter, LockSection } from '../state/lockfile.ts'
 import { updateLockfile } from '../state/lockfile-store.ts'
 import { translationHash } from './plan.ts'
@@ -49,7 +49,7 @@ export async function approve(file: string, targetCode: string, options: Approve
   requireTranslated(loaded, status, file, targetCode)
   const wanted = options.sections ?? status.sections.map((section) => section.index)
   for (const index of wanted) {
-    if (!status.sections[index]) throw new L10nError('E_USAGE', { file, params: { detail: t('workflow:no-section', { index, last: status.sections.length - 1 }) } })
+    if (!status.sections[index]) throw new L10nError('E_USAGE', { file, params: { detail: message('workflow:no-section', { index, last: status.sections.length - 1 }) } })
   }
   const findings = sectionFindings(loaded, options)
   const texts = openTextStore(join(options.stateDir, 'texts'))

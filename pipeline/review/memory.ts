@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import { readTextFile } from '../state/files.ts'
 import { parse } from '../article/parse.ts'
 import { split } from '../article/split.ts'
@@ -24,7 +24,7 @@ export async function importMemory(sourceFile: string, translationFile: string, 
   if (sourceSections.length !== translatedSections.length) {
     throw new L10nError('E_USAGE', {
       file: translationFile,
-      params: { detail: t('workflow:memory-mismatch', { count: translatedSections.length, source: sourceFile, sourceCount: sourceSections.length }) },
+      params: { detail: message('workflow:memory-mismatch', { count: translatedSections.length, source: sourceFile, sourceCount: sourceSections.length }) },
     })
   }
   const memory = openMemory(join(stateDir, 'memory'))

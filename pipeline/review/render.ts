@@ -6,7 +6,7 @@
  */
 import pc from 'picocolors'
 import { diffStats, diffText, type DiffPart } from './diff.ts'
-import { t, uiLanguage } from '../shared/i18n.ts'
+import { formatMessage, t, uiLanguage } from '../shared/i18n.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Finding, Severity } from '../article/types.ts'
 
@@ -273,7 +273,7 @@ export function renderReviewTerminal(doc: ReviewDocument, options: TerminalOptio
       lines.push(`  ${t('review:field-open', { label: t('review:findings') })}`)
       for (const finding of prepared.findings) {
         const label = t(`review:severity/${finding.severity}`).padEnd(sevWidth)
-        lines.push(`    ${sevStyle[finding.severity](label)}  ${finding.message}  ${colors.dim(finding.ruleId)}`)
+        lines.push(`    ${sevStyle[finding.severity](label)}  ${formatMessage(finding)}  ${colors.dim(finding.ruleId)}`)
       }
     }
   }
@@ -362,7 +362,7 @@ function anchor(item: ReviewItem): string {
 function htmlFinding(finding: Finding): string {
   return (
     `<li><span class="badge sev-${finding.severity}">${escapeHtml(t(`review:severity/${finding.severity}`))}</span> ` +
-    `${escapeHtml(finding.message)} <code>${escapeHtml(finding.ruleId)}</code></li>`
+    `${escapeHtml(formatMessage(finding))} <code>${escapeHtml(finding.ruleId)}</code></li>`
   )
 }
 

@@ -9,7 +9,7 @@ import { L10nError } from '../shared/errors.ts'
 import { DEFAULT_FRONTMATTER_POLICY, translatableValues, type FrontmatterPolicy, type FrontmatterText } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { contentHash } from '../shared/hash.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
 import type { Lockfile, LockTranslation } from '../state/lockfile.ts'
@@ -207,7 +207,7 @@ export function frontmatterState(loaded: Loaded): { stale: boolean; edited: bool
  */
 export function requireTranslated(loaded: Loaded, status: TranslationStatus, file: string, targetCode: string): void {
   if (status.state === 'missing' || status.state === 'untracked') {
-    throw new L10nError('E_USAGE', { file, params: { detail: t('workflow:not-tracked', { locale: targetCode, output: loaded.output }) } })
+    throw new L10nError('E_USAGE', { file, params: { detail: message('workflow:not-tracked', { locale: targetCode, output: loaded.output }) } })
   }
   // Sections whose source no longer matches the record at their place.
   const pending = status.sections.filter((section) => ['new', 'source-changed', 'memory'].includes(section.plan.reason))
@@ -216,13 +216,13 @@ export function requireTranslated(loaded: Loaded, status: TranslationStatus, fil
     // Sections were added or removed: there may be nothing "waiting" at any one place.
     throw new L10nError('E_USAGE', {
       file,
-      params: { detail: t('workflow:translate-first-count', { locale: targetCode, count: loaded.sourceSections.length, translated }) },
+      params: { detail: message('workflow:translate-first-count', { locale: targetCode, count: loaded.sourceSections.length, translated }) },
     })
   }
   if (pending.length > 0) {
     throw new L10nError('E_USAGE', {
       file,
-      params: { detail: t('workflow:translate-first', { locale: targetCode, sections: pending.map((section) => section.index).join(', ') }) },
+      params: { detail: message('workflow:translate-first', { locale: targetCode, sections: pending.map((section) => section.index).join(', ') }) },
     })
   }
 }

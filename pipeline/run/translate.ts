@@ -572,7 +572,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   const kept =
     existing && mergeable && options.retranslate !== 'all' && !offlineBefore ? await unchangedValues(values, existing, record, policy, texts, Boolean(options.force)) : undefined
   for (const key of kept?.handEdited ?? []) {
-    report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', message: t('translate:hand-edit-kept', { key }), file: displayPath(out) })
+    report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', messageId: 'translate:hand-edit-kept', values: { key }, file: displayPath(out) })
   }
   const prior: PriorTranslation = {
     sections: sourceSections,

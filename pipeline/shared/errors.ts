@@ -1,4 +1,4 @@
-import { t } from './i18n.ts'
+import { formatMessage, type UiLanguage } from './i18n.ts'
 
 /**
  * Why the tool cannot produce output. Content problems are findings instead; these
@@ -41,8 +41,10 @@ export interface L10nErrorOptions {
 }
 
 /**
- * An error that stops the tool from producing output, typed by `code`. Its message is
- * the i18next text `errors:<code>` in the current UI language, with the place prefixed.
+ * An error that stops the tool from producing output, typed by `code`. It carries the
+ * message key `errors:<code>` and its values, not text: the CLI renders it in the user's
+ * language with {@link formatError}. `message` renders it in the current UI language when
+ * read, so nothing is rendered where the error is raised.
  */
 export class L10nError extends Error {
   readonly code: ErrorCode
@@ -52,19 +54,33 @@ export class L10nError extends Error {
   readonly params: Record<string, unknown>
 
   constructor(code: ErrorCode, options: L10nErrorOptions = {}) {
-    const params = { file: options.file, line: options.line, column: options.column, ...options.params }
-    const text = t(`errors:${code}`, params)
-    const place = options.file
-      ? `${options.file}${options.line ? `:${options.line}${options.column ? `:${options.column}` : ''}` : ''}: `
-      : ''
-    super(place + text, options.cause === undefined ? undefined : { cause: options.cause })
+    super(undefined, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'L10nError'
     this.code = code
     this.file = options.file
     this.line = options.line
     this.column = options.column
-    this.params = params
+    this.params = { file: options.file, line: options.line, column: options.column, ...options.params }
   }
+}
+
+// A getter on the prototype rather than a field: the text is made when someone reads it.
+Object.defineProperty(L10nError.prototype, 'message', {
+  configurable: true,
+  get(this: L10nError) {
+    return formatError(this)
+  },
+})
+
+/** `file:line:column: ` of an error, or nothing when it has no file. */
+export function errorPlace(error: Pick<L10nError, 'file' | 'line' | 'column'>): string {
+  if (!error.file) return ''
+  return `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: `
+}
+
+/** The error's text in `lng` (default: the UI language), with its place prefixed. */
+export function formatError(error: L10nError, lng?: UiLanguage): string {
+  return errorPlace(error) + formatMessage({ messageId: `errors:${error.code}`, values: error.params }, lng)
 }
 
 /** True when `error` is an {@link L10nError} (optionally with the given code). */

@@ -1,5 +1,8 @@
 /**
- * Everything the tool says to people goes through here. Resources live in
+ * Everything the tool says to people goes through here. Stages do not render text: they
+ * return {@link Message}s (a catalogue key and its values) inside findings and errors, and
+ * the edge (the CLI, a report renderer) turns them into the user's language with
+ * {@link formatMessage}. Resources live in
  * `locales/<language>/<namespace>.json`; each module owns its namespace file, so
  * `t('check:sections/paragraph-count', {...})` reads `locales/en/check.json`.
  */
@@ -74,4 +77,40 @@ export function uiLanguage(): UiLanguage {
 /** Translates a message key (`namespace:key`) with interpolation and plurals (`count`). */
 export function t(key: string, options?: TOptions & Record<string, unknown>): string {
   return ensure().t(key, options as TOptions) as string
+}
+
+/**
+ * Something to tell a person, not yet in any language: a catalogue key (`namespace:key`)
+ * and the values it interpolates. A value may itself be a Message (rendered in the same
+ * language) or a list of Messages (rendered one per line).
+ */
+export interface Message {
+  messageId: string
+  values?: Record<string, unknown>
+}
+
+/** A {@link Message} for `messageId` with `values`. */
+export function message(messageId: string, values?: Record<string, unknown>): Message {
+  return values === undefined ? { messageId } : { messageId, values }
+}
+
+/** True for a {@link Message}-shaped value. */
+export function isMessage(value: unknown): value is Message {
+  return typeof value === 'object' && value !== null && typeof (value as Message).messageId === 'string'
+}
+
+function renderValue(value: unknown, lng: UiLanguage | undefined): unknown {
+  if (isMessage(value)) return formatMessage(value, lng)
+  if (Array.isArray(value) && value.length > 0 && value.every(isMessage)) return value.map((item) => formatMessage(item, lng)).join('\n')
+  return value
+}
+
+/**
+ * Renders a message in `lng` (default: the UI language chosen by the CLI). Nested messages
+ * among the values are rendered first, in the same language.
+ */
+export function formatMessage(text: Message, lng?: UiLanguage): string {
+  const values: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(text.values ?? {})) values[key] = renderValue(value, lng)
+  return t(text.messageId, { ...values, ...(lng ? { lng } : {}) })
 }

@@ -8,7 +8,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path'
 import { L10nError } from '../shared/errors.ts'
 import { decodeUtf8 } from '../article/parse.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 
 /** Reads a text file as strict UTF-8; E_NOT_FOUND, E_IS_DIRECTORY, E_NOT_UTF8 or E_IO. */
 export async function readTextFile(path: string): Promise<string> {
@@ -59,7 +59,7 @@ export async function writeFileAtomic(path: string, text: string, shownAs: strin
     await unlink(temp).catch(() => {})
     // Named as the user knows the file, not by its temp or pending name.
     const code = (cause as NodeJS.ErrnoException).code
-    throw new L10nError('E_IO', { file: shownAs, cause, params: { detail: code ? t('errors:io-detail', { code }) : (cause as Error).message } })
+    throw new L10nError('E_IO', { file: shownAs, cause, params: { detail: code ? message('errors:io-detail', { code }) : (cause as Error).message } })
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { isMap, LineCounter, parseDocument, stringify } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import { dirname, relative, resolve, sep } from 'node:path'
 
 /** Review state of a section's translation. */
@@ -125,19 +125,19 @@ export function parseLockfile(text: string, file: string): Lockfile {
   if (document.contents === null) return emptyLockfile()
   const data = document.toJS() as Partial<Lockfile> | null
   if (!isMap(document.contents) || !data || data.version !== 1 || typeof data.articles !== 'object' || data.articles === null) {
-    throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: t('lockfile:bad-shape') } })
+    throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: message('lockfile:bad-shape') } })
   }
   for (const [source, locales] of Object.entries(data.articles)) {
     for (const [code, entry] of Object.entries(locales ?? {})) {
       if (!entry || typeof entry.output !== 'string' || !Array.isArray(entry.sections)) {
-        throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: t('lockfile:bad-entry', { source, locale: code }) } })
+        throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: message('lockfile:bad-entry', { source, locale: code }) } })
       }
       // A mistyped status must not silently demote an approval to a draft.
       for (const [index, section] of [...entry.sections.entries(), ...(entry.frontmatter ? [[-1, entry.frontmatter] as const] : [])]) {
         if (section.status !== 'draft' && section.status !== 'approved') {
           const node = document.getIn(['articles', source, code, ...(index === -1 ? ['frontmatter'] : ['sections', index]), 'status'], true) as { range?: [number] } | undefined
           const place = lineCounter.linePos(node?.range?.[0] ?? 0)
-          throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.col, params: { detail: t('lockfile:bad-status', { value: String(section.status) }) } })
+          throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.col, params: { detail: message('lockfile:bad-status', { value: String(section.status) }) } })
         }
       }
     }

@@ -11,7 +11,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:
 import { dirname } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 
 /** What a lock file contains (JSON). */
 export interface LockInfo {
@@ -66,7 +66,7 @@ function ioError(path: string, cause: unknown): L10nError {
   return new L10nError('E_IO', {
     file: path,
     cause,
-    params: { detail: t('config:lock/io', { lock: path, message: (cause as Error).message }) },
+    params: { detail: message('config:lock/io', { lock: path, message: (cause as Error).message }) },
   })
 }
 

@@ -7,7 +7,7 @@
  */
 import { encode } from 'gpt-tokenizer'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 
 // ── Tokens ───────────────────────────────────────────────────────────────────
@@ -279,7 +279,7 @@ export function createBudgetTracker(
       if (exhaustedBy) {
         const max = budget[exhaustedBy]
         throw new L10nError('E_BUDGET', {
-          params: { detail: t('config:budget/exceeded', { limit: exhaustedBy, max }), limit: exhaustedBy, max },
+          params: { detail: message('config:budget/exceeded', { limit: exhaustedBy, max }), limit: exhaustedBy, max },
         })
       }
       const reservation: Reservation = { id: nextId++, estimate: { ...estimate }, cost: extra.cost }

@@ -6,7 +6,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { setTimeout as delay } from 'node:timers/promises'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message, type Message } from '../shared/i18n.ts'
 
 /** Settings of the LLM client, after flags and environment are merged. */
 export interface LlmOptions {
@@ -52,7 +52,7 @@ export const PLACEHOLDER_API_KEY = 'sk-no-key'
 export function resolveLlmOptions(flags: Partial<LlmOptions> = {}, env: NodeJS.ProcessEnv = process.env): LlmOptions {
   const baseURL = text(flags.baseURL) ?? text(env.OPENAI_BASE_URL)
   if (baseURL !== undefined && !/^https?:\/\/[^\s]+$/i.test(baseURL)) {
-    throw configError(t('llm:config/url', { name: flags.baseURL ? 'baseURL' : 'OPENAI_BASE_URL', value: baseURL }))
+    throw configError(message('llm:config/url', { name: flags.baseURL ? 'baseURL' : 'OPENAI_BASE_URL', value: baseURL }))
   }
   const apiKey = text(flags.apiKey) ?? text(env.OPENAI_API_KEY) ?? (baseURL ? PLACEHOLDER_API_KEY : undefined)
   return {
@@ -72,7 +72,7 @@ function text(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined
 }
 
-function configError(detail: string): L10nError {
+function configError(detail: Message): L10nError {
   return new L10nError('E_CONFIG', { params: { detail } })
 }
 
@@ -92,10 +92,10 @@ function numberSetting(
   const value = typeof raw === 'number' ? raw : Number(raw)
   if (range.max !== undefined) {
     if (!Number.isFinite(value) || value < range.min || value > range.max) {
-      throw configError(t('llm:config/number-range', { name, min: range.min, max: range.max, value: String(raw) }))
+      throw configError(message('llm:config/number-range', { name, min: range.min, max: range.max, value: String(raw) }))
     }
   } else if (!Number.isSafeInteger(value) || value < range.min) {
-    throw configError(t('llm:config/integer', { name, min: range.min, value: String(raw) }))
+    throw configError(message('llm:config/integer', { name, min: range.min, value: String(raw) }))
   }
   return value
 }
@@ -137,7 +137,7 @@ export class ProviderError extends L10nError {
 
   constructor(kind: ProviderErrorKind, options: ProviderErrorOptions) {
     const values = { status: options.status ?? '-', ...options.params, count: options.attempts }
-    const detail = t(`llm:${options.messageKey ?? kind}`, values)
+    const detail = message(`llm:${options.messageKey ?? kind}`, values)
     super('E_PROVIDER', {
       params: { detail, kind, status: options.status, attempts: options.attempts },
       cause: options.cause,
@@ -243,7 +243,7 @@ interface Failure {
   retryable: boolean
   status?: number
   retryAfterMs?: number
-  message: string
+  message: string | Message
   cause: unknown
 }
 
@@ -253,7 +253,7 @@ interface Failure {
  * any `retry-after` under a minute, so the loop here does retries instead.
  */
 export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): ChatClient {
-  if (!options.apiKey) throw configError(t('llm:no-api-key'))
+  if (!options.apiKey) throw configError(message('llm:no-api-key'))
   const random = deps.random ?? Math.random
   const now = deps.now ?? Date.now
   const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }))
@@ -283,24 +283,24 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
   }
 
   function classify(error: unknown): Failure {
-    const message = error instanceof Error ? error.message : String(error)
+    const text = error instanceof Error ? error.message : String(error)
     if (error instanceof APIError && typeof error.status === 'number') {
       const status = error.status
       const retryAfterMs = parseRetryAfter(error.headers, now())
-      if (status === 401 || status === 403) return { kind: 'auth', retryable: false, status, message, cause: error }
+      if (status === 401 || status === 403) return { kind: 'auth', retryable: false, status, message: text, cause: error }
       if (status === 408 || status === 409 || status === 429 || status >= 500) {
         const kind = status === 429 ? 'rate-limited' : 'server'
-        return { kind, retryable: true, status, retryAfterMs, message, cause: error }
+        return { kind, retryable: true, status, retryAfterMs, message: text, cause: error }
       }
-      return { kind: 'bad-request', retryable: false, status, message, cause: error }
+      return { kind: 'bad-request', retryable: false, status, message: text, cause: error }
     }
     // Connection refused or reset, and bodies cut off mid-way (undici's TypeError "terminated").
     if (error instanceof APIConnectionError || error instanceof APIUserAbortError || error instanceof TypeError) {
-      return { kind: 'network', retryable: true, message, cause: error }
+      return { kind: 'network', retryable: true, message: text, cause: error }
     }
     // A 200 whose JSON body does not parse: a proxy hiccup more often than not.
     if (error instanceof SyntaxError) {
-      return { kind: 'bad-response', retryable: true, message: t('llm:not-json'), cause: error }
+      return { kind: 'bad-response', retryable: true, message: message('llm:not-json'), cause: error }
     }
     throw error
   }
@@ -317,7 +317,7 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
         try {
           const response = await attempt(request, signal ? AbortSignal.any([signal, timeout]) : timeout)
           if (response === null || typeof response !== 'object') {
-            failure = { kind: 'bad-response', retryable: true, message: t('llm:not-json'), cause: undefined }
+            failure = { kind: 'bad-response', retryable: true, message: message('llm:not-json'), cause: undefined }
           } else {
             return toCompletion(response as OpenAI.ChatCompletion, attempts, options.model)
           }
@@ -383,7 +383,7 @@ function abortable(
 function toCompletion(response: OpenAI.ChatCompletion, attempts: number, model: string): Completion {
   const choice = Array.isArray(response.choices) ? response.choices[0] : undefined
   if (!choice?.message) {
-    throw new ProviderError('bad-response', { attempts, params: { model, message: t('llm:no-choices') } })
+    throw new ProviderError('bad-response', { attempts, params: { model, message: message('llm:no-choices') } })
   }
   return {
     text: choice.message.content ?? '',

@@ -12,7 +12,7 @@ import { checkSection } from '../check/index.ts'
 import { L10nError } from '../shared/errors.ts'
 import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
 import { entryHash } from '../glossary/model.ts'
-import { t } from '../shared/i18n.ts'
+import { formatMessage, message, t } from '../shared/i18n.ts'
 import { createOpenAiClient, resolveLlmOptions, type ChatClient, type ChatMessage, type Completion, type LlmOptions } from './llm.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { frontmatterMessages, loadPrompts, promptHash, repairMessages, sectionMessages, type PromptTemplates } from './prompt.ts'
@@ -65,7 +65,7 @@ export interface OpenAiProvider {
 function flagNumber(value: string | undefined, flag: string): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const number = Number(value)
-  if (!Number.isFinite(number)) throw new L10nError('E_USAGE', { params: { detail: t('cli:bad-number', { flag, value }) } })
+  if (!Number.isFinite(number)) throw new L10nError('E_USAGE', { params: { detail: message('cli:bad-number', { flag, value }) } })
   return number
 }
 
@@ -73,7 +73,7 @@ function positiveSetting(flag: string | undefined, flagName: string, envName: st
   const value = flagNumber(flag, flagName) ?? flagNumber(env[envName], envName)
   if (value === undefined) return undefined
   if (!Number.isInteger(value) || value < 1) {
-    throw new L10nError('E_CONFIG', { params: { detail: t('cli:bad-number', { flag: flag !== undefined ? flagName : envName, value: String(value) }) } })
+    throw new L10nError('E_CONFIG', { params: { detail: message('cli:bad-number', { flag: flag !== undefined ? flagName : envName, value: String(value) }) } })
   }
   return value
 }
@@ -118,7 +118,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     env,
   )
   if (!llm.apiKey && !options.client) {
-    throw new L10nError('E_CONFIG', { params: { detail: t('cli:openai-not-configured') } })
+    throw new L10nError('E_CONFIG', { params: { detail: message('cli:openai-not-configured') } })
   }
   const queue = resolveQueueSettings(flags, env)
   const scheduler =
@@ -173,10 +173,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       heading: context.job.section.heading,
       sourceLocale: context.job.sourceLocale.code,
       targetLocale: context.job.targetLocale.code,
-      lng: 'en',
     })
       .filter((finding) => finding.severity === 'error')
-      .map((finding) => finding.message)
+      .map((finding) => formatMessage(finding, 'en'))
     const terms = entries.length > 0 ? termProblems(sourceText, answer, context.job.targetLocale) : []
     return [...structural, ...terms]
   }
@@ -207,7 +206,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     return {
       ruleId,
       severity,
-      message: t(`translate:${key}`, params),
+      messageId: `translate:${key}`,
+      values: params,
       file: context.job.file,
       // The frontmatter (index -1) belongs to the article, not to a section.
       ...(context.job.section.index >= 0 ? { section: context.job.section.index, heading: context.job.section.heading } : {}),

@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events'
 import PQueue from 'p-queue'
 import { L10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 
 /** Options of {@link createScheduler}. */
 export interface SchedulerOptions {
@@ -223,7 +223,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function stop(reason?: unknown): void {
     if (stopper.signal.aborted) return
     const error =
-      reason instanceof L10nError ? reason : new L10nError('E_INTERRUPTED', { params: { detail: t('llm:stopped') }, cause: reason })
+      reason instanceof L10nError ? reason : new L10nError('E_INTERRUPTED', { params: { detail: message('llm:stopped') }, cause: reason })
     // One abort does it all: p-queue drops and rejects queued tasks with the reason,
     // the token waiters reject, and running tasks see their signal abort.
     stopper.abort(error)
