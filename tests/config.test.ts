@@ -75,6 +75,7 @@ describe('parseConfig', () => {
       tokensPerMinute: 200000,
       budget: { maxCost: 5, maxRequests: 1000, maxTokens: 2000000 },
       prices: { 'my-model': { input: 0.15, output: 0.6 } },
+      mode: 'realtime',
       check: { headingDepth: 2, rules: { 'text/length-ratio': 'off', 'inline/emphasis-count': 'error' } },
       lockfile: '/proj/l10n.lock.yaml',
       stateDir: '/proj/.l10n',

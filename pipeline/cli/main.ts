@@ -29,6 +29,7 @@ import {
 } from './common.ts'
 import { WORKFLOW_COMMANDS } from './review.ts'
 import { SYNC_COMMANDS } from './sync.ts'
+import { BATCH_COMMANDS } from './batch.ts'
 
 export { EXIT, DEFAULT_GLOSSARY, chooseProvider, type CliIo } from './common.ts'
 
@@ -133,6 +134,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   check: commandCheck,
   ...WORKFLOW_COMMANDS,
   ...SYNC_COMMANDS,
+  ...BATCH_COMMANDS,
 }
 
 /**

@@ -12,7 +12,7 @@ import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/f
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
-import { resolveLlmOptions } from '../translate/llm.ts'
+import { resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import { loadPrompts, promptHash, type PromptTemplates } from '../translate/prompt.ts'
 import type { WorkflowOptions } from '../review/state.ts'
 import { createOpenAiProvider } from '../translate/openai.ts'
@@ -110,10 +110,12 @@ export async function resolveRunSettings(values: RunValues, io: CliIo): Promise<
 export interface OpenedProvider {
   translator: Translator
   close: () => Promise<void>
+  /** The LLM client settings, for the openai provider. */
+  options?: LlmOptions
 }
 
 /** Builds the chosen provider; the LLM one gets one scheduler for the whole run. */
-export function openProvider(settings: RunSettings, io: CliIo, options: { cache: boolean; budget?: BudgetTracker }): OpenedProvider {
+export function openProvider(settings: RunSettings, io: CliIo, options: { cache: boolean; budget?: BudgetTracker; client?: ChatClient }): OpenedProvider {
   if (settings.provider === 'identity') return { translator: createIdentityTranslator(), close: async () => {} }
   if (settings.provider === 'pseudo') return { translator: createPseudoTranslator(settings.glossary), close: async () => {} }
   return createOpenAiProvider({
@@ -123,6 +125,7 @@ export function openProvider(settings: RunSettings, io: CliIo, options: { cache:
     cache: options.cache,
     ...(io.signal ? { signal: io.signal } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.client ? { client: options.client } : {}),
     flags: settings.providerFlags,
   })
 }

@@ -13,6 +13,9 @@ import { acquireLock } from '../state/run-lock.ts'
 import { discoverSources, needsWork, planSync, reportArticles, syncReportMarkdown, type PlanItem, type SyncPlan, type SyncReport } from '../run/sync.ts'
 import { translateFiles, type RunReport } from '../run/translate.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
+import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
+import { createBatchApi } from '../translate/batch-api.ts'
+import { createOpenAiClient, type ChatClient } from '../translate/llm.ts'
 
 function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined
@@ -93,6 +96,9 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     'max-tokens': { type: 'string' },
     'report-json': { type: 'string' },
     'report-md': { type: 'string' },
+    batch: { type: 'boolean' },
+    wait: { type: 'boolean' },
+    repair: { type: 'string' },
   })
   if (values.help) {
     io.stdout(t('sync:help') + '\n')
@@ -121,6 +127,10 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     ...(values['max-tokens'] !== undefined ? { maxTokens: budgetNumber(values['max-tokens'], '--max-tokens', true)! } : {}),
   }
   const reportPaths = { json: values['report-json'] ?? config.report.json, markdown: values['report-md'] ?? config.report.markdown }
+  const batchMode = Boolean(values.batch) || config.mode === 'batch'
+  if (batchMode && settings.provider !== 'openai') throw usage(t('batch:needs-openai', { provider: settings.provider }))
+  if ((values.wait || values.repair !== undefined) && !batchMode) throw usage(t('batch:flag-needs-batch', { flag: values.wait ? '--wait' : '--repair' }))
+  if (values.repair !== undefined && values.repair !== 'batch' && values.repair !== 'realtime') throw usage(t('batch:bad-repair', { value: values.repair }))
 
   // Two overlapping scheduled runs would pay twice; a lock left by a dead run is taken over.
   const release = await acquireLock(`${settings.lockfile}.sync-lock`, { owner: 'l10n sync' })
@@ -139,20 +149,50 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
       await writeReports({ plan, exitCode }, reportPaths, config.contentRoot, io)
       return exitCode
     }
-    const tracker = settings.provider === 'openai' ? createBudgetTracker(budget, model, config.prices) : undefined
-    const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}) })
+    // In batch mode the budget counts what is submitted, at the batch price.
+    const tracker = settings.provider === 'openai' ? createBudgetTracker(budget, model, config.prices, { batch: batchMode }) : undefined
+    // Batch mode swaps the client under the provider for each round: batch answers then go
+    // through exactly the provider's validation, repair and cache.
+    let batchClient: ChatClient | undefined
+    const switchable: ChatClient = { complete: (request) => batchClient!.complete(request) }
+    const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
     io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
     let run: RunReport
+    let batch: BatchCycleResult | undefined
     try {
       // With --retranslate the plan's reuse does not hold: every pair is visited.
       const work = settings.retranslate && settings.retranslate !== 'none' ? plan.items : plan.items.filter(needsWork)
       const sources = [...new Set(work.map((item) => item.source))]
-      run = await translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progressLine(io) })
+      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progressLine(io) })
+      if (batchMode) {
+        const llm = provider.options!
+        batch = await runBatchCycle(
+          {
+            stateDir: settings.stateDir,
+            api: createBatchApi(llm),
+            llm,
+            pricing: { model, prices: config.prices },
+            wait: Boolean(values.wait),
+            // How often --wait looks at first; the environment lets tests and the impatient say.
+            ...(Number(io.env.L10N_BATCH_POLL_MS) > 0 ? { pollMs: Number(io.env.L10N_BATCH_POLL_MS), maxPollMs: Number(io.env.L10N_BATCH_POLL_MS) } : {}),
+            ...(values.repair === 'realtime' ? { realtime: createOpenAiClient(llm) } : {}),
+            ...(io.signal ? { signal: io.signal } : {}),
+            onProgress: (event) => batchProgressLine(event, io),
+          },
+          async (client) => {
+            batchClient = client
+            return runOnce()
+          },
+        )
+        run = batch.run
+      } else {
+        run = await runOnce()
+      }
     } finally {
       await provider.close()
     }
     const budgetReached = tracker?.exhausted ?? false
-    const cost = costOf(model, run.totals.promptTokens, run.totals.completionTokens, config.prices)
+    const cost = costOf(model, run.totals.promptTokens, run.totals.completionTokens, config.prices, { batch: batchMode })
     const exitCode = syncExitCode(run, budgetReached, plan.totals.failed)
     if (budgetReached) io.stderr(t('sync:budget-reached', { limit: tracker?.exhaustedBy ?? '' }) + '\n')
     if (run.interrupted) io.stderr(t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests }) + '\n')
@@ -168,8 +208,17 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
         code: exitCode,
       }) + '\n',
     )
+    if (batch) io.stdout(batchSummary(batch) + '\n')
     await writeReports(
-      { plan, articles: reportArticles(run, model, config.prices), run, cost: { usd: cost.usd, known: cost.known }, budget: { reached: budgetReached, limit: tracker?.exhaustedBy }, exitCode },
+      {
+        plan,
+        articles: reportArticles(run, model, config.prices),
+        run,
+        cost: { usd: cost.usd, known: cost.known },
+        budget: { reached: budgetReached, limit: tracker?.exhaustedBy },
+        exitCode,
+        ...(batch ? { batch: { collected: batch.collected, submitted: batch.submitted, waiting: batch.waiting, rounds: batch.rounds } } : {}),
+      },
       reportPaths,
       config.contentRoot,
       io,
@@ -178,6 +227,27 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   } finally {
     await release()
   }
+}
+
+function batchProgressLine(event: BatchProgress, io: CliIo): void {
+  if (event.type === 'collected' && (event.result.collected > 0 || event.result.running > 0)) {
+    io.stderr(t('batch:collected', { count: event.result.collected, answers: event.result.answers, failed: event.result.failedLines, running: event.result.running }) + '\n')
+  } else if (event.type === 'waiting') {
+    io.stderr(t('batch:polling', { count: event.running, seconds: Math.round(event.nextPollMs / 1000) }) + '\n')
+  }
+}
+
+function batchSummary(batch: BatchCycleResult): string {
+  const { submitted } = batch
+  const lines = [
+    t('batch:submitted', {
+      count: submitted.requests,
+      batches: submitted.batches,
+      cost: submitted.estimate.known ? `$${submitted.estimate.usd.toFixed(4)}` : t('sync:cost-unknown'),
+    }),
+  ]
+  if (batch.waiting > 0) lines.push(t('batch:waiting-summary', { count: batch.waiting }))
+  return lines.join('\n')
 }
 
 /** `sync`, merged into the CLI's command table. */

@@ -66,6 +66,8 @@ export interface WrittenConfig {
   budget?: Budget
   /** USD per million tokens by model name; extends the built-in table of cost.ts. */
   prices?: Record<string, ModelPrice>
+  /** `batch`: `sync` submits through the Batch API (as `--batch`). */
+  mode?: 'realtime' | 'batch'
   check?: { headingDepth?: number; rules?: RuleSettings }
   /** The lockfile, relative to the config file's folder. */
   lockfile?: string
@@ -83,7 +85,7 @@ const budgetSchema = z.strictObject({
   maxRequests: z.int().min(1).optional(),
   maxTokens: z.int().min(1).optional(),
 })
-const priceSchema = z.strictObject({ input: z.number().min(0), output: z.number().min(0) })
+const priceSchema = z.strictObject({ input: z.number().min(0), output: z.number().min(0), batchInput: z.number().min(0).optional(), batchOutput: z.number().min(0).optional() })
 const checkSchema = z.strictObject({
   headingDepth: z.int().min(1).max(6).optional(),
   rules: z.record(z.string(), z.enum(SETTINGS)).optional(),
@@ -109,6 +111,7 @@ const writtenSchema = z.strictObject({
   tokensPerMinute: z.int().min(1).optional(),
   budget: budgetSchema.optional(),
   prices: z.record(z.string(), priceSchema).optional(),
+  mode: z.enum(['realtime', 'batch']).optional(),
   check: checkSchema.optional(),
   lockfile: path().optional(),
   report: reportSchema.optional(),
@@ -182,6 +185,8 @@ export interface Config {
   budget: Budget
   /** Extra model prices (USD per 1M tokens). @default {} */
   prices: Record<string, ModelPrice>
+  /** How `sync` sends requests: one by one, or through the Batch API. @default 'realtime' */
+  mode: 'realtime' | 'batch'
   /** Settings of `l10n check`. */
   check: {
     /** Compare headings down to this depth, 1–6. @default 6 */
@@ -226,6 +231,7 @@ export function defaultConfig(contentRoot: string = process.cwd()): Config {
     tokensPerMinute: undefined,
     budget: {},
     prices: {},
+    mode: 'realtime',
     check: { headingDepth: 6, rules: {} },
     lockfile: join(root, DEFAULT_LOCKFILE),
     stateDir: join(root, DEFAULT_STATE_DIR),
@@ -273,6 +279,7 @@ function normalize(written: WrittenConfig, file: string, baseDir: string): Confi
     tokensPerMinute: written.tokensPerMinute,
     budget: { ...written.budget },
     prices: { ...written.prices },
+    mode: written.mode ?? 'realtime',
     check: { headingDepth: written.check?.headingDepth ?? 6, rules: { ...written.check?.rules } },
     lockfile: at(written.lockfile ?? DEFAULT_LOCKFILE),
     report: {

@@ -76,7 +76,8 @@ export interface ArticleReport {
   source: string
   locale: string
   output?: string
-  status: 'written' | 'unchanged' | 'failed' | 'skipped'
+  /** `waiting`: some of its requests are in a Batch API batch not answered yet; nothing was written. */
+  status: 'written' | 'unchanged' | 'failed' | 'skipped' | 'waiting'
   provider: string
   model?: string
   /** translated: sent to the provider; cached: answered from the cache; reused: kept from the existing output or memory. */
@@ -98,7 +99,7 @@ export interface RunReport {
   durationMs: number
   interrupted: boolean
   articles: ArticleReport[]
-  totals: { articles: number; written: number; failed: number; requests: number; promptTokens: number; completionTokens: number; errors: number; warnings: number }
+  totals: { articles: number; written: number; failed: number; waiting: number; requests: number; promptTokens: number; completionTokens: number; errors: number; warnings: number }
 }
 
 function emptyReport(source: string, locale: string, translator: Translator): ArticleReport {
@@ -375,7 +376,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
               report.status = 'failed'
               report.error = { code: 'E_INTERRUPTED', message: new L10nError('E_INTERRUPTED', { file, params: { detail: t('translate:interrupted') } }).message }
             } else if (isL10nError(error)) {
-              report.status = 'failed'
+              report.status = error.code === 'E_BATCH_PENDING' ? 'waiting' : 'failed'
               report.error = { code: error.code, message: error.message }
             } else {
               controller.abort()
@@ -404,6 +405,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
       articles: reports.length,
       written: reports.filter((a) => a.status === 'written').length,
       failed: reports.filter((a) => a.status === 'failed').length,
+      waiting: reports.filter((a) => a.status === 'waiting').length,
       requests: reports.reduce((sum, a) => sum + a.requests, 0),
       promptTokens: reports.reduce((sum, a) => sum + a.promptTokens, 0),
       completionTokens: reports.reduce((sum, a) => sum + a.completionTokens, 0),

@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'E_TARGET_EDITED'
   | 'E_OUTPUT_CONFLICT'
   | 'E_TRANSLATION'
+  | 'E_BATCH_STATE'
+  | 'E_BATCH_PENDING'
 
 /** Options of an {@link L10nError}: where the problem is, and what caused it. */
 export interface L10nErrorOptions {

@@ -98,15 +98,19 @@ export interface ModelPrice {
   input: number
   /** USD per 1M completion tokens, minimum 0. */
   output: number
+  /** Batch API prices (USD per 1M tokens); without them a batch is priced like realtime. */
+  batchInput?: number
+  batchOutput?: number
 }
 
 /** Built-in list prices (USD per 1M tokens); the config's `prices` extends and overrides it. */
 export const PRICES: Readonly<Record<string, ModelPrice>> = {
-  'gpt-4o-mini': { input: 0.15, output: 0.6 },
-  'gpt-4o': { input: 2.5, output: 10 },
-  'gpt-4.1': { input: 2, output: 8 },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6 },
-  'gpt-4.1-nano': { input: 0.1, output: 0.4 },
+  // OpenAI's Batch API costs half the realtime price.
+  'gpt-4o-mini': { input: 0.15, output: 0.6, batchInput: 0.075, batchOutput: 0.3 },
+  'gpt-4o': { input: 2.5, output: 10, batchInput: 1.25, batchOutput: 5 },
+  'gpt-4.1': { input: 2, output: 8, batchInput: 1, batchOutput: 4 },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, batchInput: 0.2, batchOutput: 0.8 },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4, batchInput: 0.05, batchOutput: 0.2 },
   'deepseek-chat': { input: 0.27, output: 1.1 },
   'qwen-plus': { input: 0.4, output: 1.2 },
 }
@@ -124,7 +128,20 @@ export interface PriceInfo extends ModelPrice {
  * tags contain `:`) and unknown names cost 0 and are `known: false`, so a report can say
  * the total is not a real bill.
  */
-export function priceFor(model: string, extraPrices: Readonly<Record<string, ModelPrice>> = {}): PriceInfo {
+export function priceFor(model: string, extraPrices: Readonly<Record<string, ModelPrice>> = {}, mode: PriceMode = {}): PriceInfo {
+  const found = listPrice(model, extraPrices)
+  if (!mode.batch || !found.known) return found
+  // A batch price applies only where one is known; otherwise a batch is priced like realtime.
+  return { input: found.batchInput ?? found.input, output: found.batchOutput ?? found.output, known: true }
+}
+
+/** Realtime or Batch API prices. */
+export interface PriceMode {
+  /** Price requests submitted through the Batch API. */
+  batch?: boolean
+}
+
+function listPrice(model: string, extraPrices: Readonly<Record<string, ModelPrice>>): PriceInfo {
   const extra = Object.hasOwn(extraPrices, model) ? extraPrices[model] : undefined
   if (extra) return { ...extra, known: true }
   if (!model.includes(':')) {
@@ -143,8 +160,9 @@ export function costOf(
   promptTokens: number,
   completionTokens: number,
   extraPrices?: Readonly<Record<string, ModelPrice>>,
+  mode: PriceMode = {},
 ): { usd: number; known: boolean } {
-  const price = priceFor(model, extraPrices)
+  const price = priceFor(model, extraPrices, mode)
   return { usd: (promptTokens * price.input + completionTokens * price.output) / 1_000_000, known: price.known }
 }
 
@@ -235,11 +253,12 @@ export function createBudgetTracker(
   budget: Budget,
   model: string,
   prices?: Readonly<Record<string, ModelPrice>>,
+  mode: PriceMode = {},
 ): BudgetTracker {
   checkLimit('maxCost', budget.maxCost, false)
   checkLimit('maxRequests', budget.maxRequests, true)
   checkLimit('maxTokens', budget.maxTokens, true)
-  const price = priceFor(model, prices)
+  const price = priceFor(model, prices, mode)
   const costFor = (e: RequestEstimate) => (e.promptTokens * price.input + e.completionTokens * price.output) / 1_000_000
   const totals: BudgetTotals = { requests: 0, promptTokens: 0, completionTokens: 0, cost: 0 }
   const reserved: BudgetTotals = { requests: 0, promptTokens: 0, completionTokens: 0, cost: 0 }

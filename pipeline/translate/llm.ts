@@ -163,6 +163,10 @@ export interface CompleteRequest {
   signal?: AbortSignal
   /** Overrides {@link LlmOptions.maxOutputTokens} for this call. */
   maxOutputTokens?: number
+  /** The article × locale × section asked for, for clients that record requests (batch mode). */
+  label?: { file: string; locale: string; section: number }
+  /** Token estimate of the call, for clients that submit it later (batch mode). */
+  estimate?: { promptTokens: number; completionTokens: number }
 }
 
 /** A successful answer. */
@@ -179,6 +183,8 @@ export interface Completion {
   model: string
   /** HTTP requests it took, retries included. */
   attempts: number
+  /** Paid for by an earlier run (a Batch API answer): counts in reports, not against this run's budget. */
+  prepaid?: boolean
 }
 
 /** Something that answers chat messages; the pipeline depends on this, not on `openai`. */
@@ -247,6 +253,31 @@ interface Failure {
   cause: unknown
 }
 
+/** The JSON body of a chat completion request, exactly as sent (also inside Batch API lines). */
+export interface ChatRequestBody {
+  model: string
+  messages: ChatMessage[]
+  temperature: number
+  max_tokens?: number
+  max_completion_tokens?: number
+}
+
+/**
+ * The body sent for `request`: the same for a realtime call and a Batch API line, so a
+ * batch answers exactly what a realtime run would have asked.
+ */
+export function chatRequestBody(options: Pick<LlmOptions, 'model' | 'temperature' | 'maxOutputTokens' | 'baseURL'>, request: Pick<CompleteRequest, 'messages' | 'maxOutputTokens'>): ChatRequestBody {
+  const endpoint = options.baseURL ?? 'https://api.openai.com/v1'
+  // OpenAI's newer models reject `max_tokens`; many compatible servers only know it.
+  const tokenParam = new URL(endpoint).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens'
+  return {
+    model: options.model,
+    messages: request.messages.map((item) => ({ role: item.role, content: item.content })),
+    temperature: options.temperature,
+    [tokenParam]: request.maxOutputTokens ?? options.maxOutputTokens,
+  }
+}
+
 /**
  * A {@link ChatClient} on the official `openai` package. The SDK's own retries are
  * off (`maxRetries: 0`): its backoff sleep ignores abort signals and it would wait out
@@ -266,20 +297,10 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
     // Covers only the wait for headers; the per-attempt signal below also covers the body.
     timeout: options.timeoutMs,
   })
-  // OpenAI's newer models reject `max_tokens`; many compatible servers only know it.
-  const tokenParam = new URL(endpoint).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens'
   const base = { model: options.model }
 
   async function attempt(request: CompleteRequest, signal: AbortSignal): Promise<unknown> {
-    return openai.chat.completions.create(
-      {
-        model: options.model,
-        messages: request.messages,
-        temperature: options.temperature,
-        [tokenParam]: request.maxOutputTokens ?? options.maxOutputTokens,
-      },
-      { signal },
-    )
+    return openai.chat.completions.create(chatRequestBody(options, request) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal })
   }
 
   function classify(error: unknown): Failure {
@@ -380,7 +401,8 @@ function abortable(
   })
 }
 
-function toCompletion(response: OpenAI.ChatCompletion, attempts: number, model: string): Completion {
+/** A server's chat completion JSON as a {@link Completion}; throws `bad-response` when it has no choice. */
+export function toCompletion(response: OpenAI.ChatCompletion, attempts: number, model: string): Completion {
   const choice = Array.isArray(response.choices) ? response.choices[0] : undefined
   if (!choice?.message) {
     throw new ProviderError('bad-response', { attempts, params: { model, message: message('llm:no-choices') } })

@@ -24,6 +24,7 @@ import type { Finding } from '../article/types.ts'
 import { encode } from 'gpt-tokenizer'
 import { contentHash } from '../shared/hash.ts'
 import type { BudgetTracker } from './cost.ts'
+import { isBatchPending } from './batch-client.ts'
 
 /** Queue limits of a run. */
 export interface QueueSettings {
@@ -145,15 +146,23 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         // is reached nothing new starts, while requests already sent finish.
         const reservation = options.budget?.reserve({ requests: 1, ...estimate })
         let value: Completion
+        const label = { file: context.job.file, locale: context.job.targetLocale.code, section: context.job.section.index }
         try {
-          value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]) })
+          value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]), label, estimate })
         } catch (error) {
+          // A request queued for a batch is paid when it is submitted: it counts against the
+          // budget at its estimate (at the batch price), so --max-cost limits what is submitted.
+          if (isBatchPending(error)) {
+            if (reservation) options.budget!.settle(reservation, error.submitted ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: 1, ...estimate })
+            throw error
+          }
           // Failed requests were still sent (and may be billed): count them.
           context.usage.requests += (error as { attempts?: number }).attempts ?? 1
           if (reservation) options.budget!.settle(reservation, { requests: (error as { attempts?: number }).attempts ?? 1, promptTokens: 0, completionTokens: 0 })
           throw error
         }
-        if (reservation) options.budget!.settle(reservation, { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
+        // A batch answer was paid for when its batch was submitted.
+        if (reservation) options.budget!.settle(reservation, value.prepaid ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
         const used = value.usage.promptTokens + value.usage.completionTokens
         return { value, usedTokens: used > 0 ? used : estimatedTokens }
       },

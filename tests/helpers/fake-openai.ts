@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { createFakeBatchApi, type FakeBatchApi } from './fake-batch.ts'
 
 /** The parts of a chat completion request the fake looks at; the rest is kept as sent. */
 export interface ChatRequestBody {
@@ -94,6 +95,8 @@ export interface FakeOpenAi {
   /** Highest `inFlight` seen since start or `reset()`. */
   readonly maxInFlight: number
   setHandler(handler: Handler): void
+  /** The Files and Batches endpoints (see fake-batch.ts): their batches, files and switches. */
+  batch: FakeBatchApi
   /** Forgets recorded requests and counters, and restores the handler given at start. */
   reset(): void
   /** Stops the server, destroying open (hanging) connections first. */
@@ -129,6 +132,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
+  const batchRoutes = createFakeBatchApi({ handler: () => handler, nextIndex: () => index++, send: (res, status, body) => sendJson(res, status, body), completion })
 
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -171,6 +175,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     const callIndex = index++
     requests.push({ index: callIndex, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, time })
 
+    if (await batchRoutes.handle(req, res, Buffer.from(raw, 'utf8'))) return
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/chat/completions')) {
       return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } })
     }
@@ -216,11 +221,13 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     setHandler(next) {
       handler = next
     },
+    batch: batchRoutes.api,
     reset() {
       requests.length = 0
       index = 0
       maxInFlight = inFlight
       handler = initialHandler
+      batchRoutes.api.reset()
     },
     async close() {
       for (const timer of timers) clearTimeout(timer)

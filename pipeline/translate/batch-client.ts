@@ -1,0 +1,111 @@
+/**
+ * A {@link ChatClient} for batch mode. It answers a request from the answers collected out
+ * of finished batches; a request not answered yet is put in the outbox (to be submitted as
+ * one Batch API line) or, when it is already in a submitted batch, left waiting. Either way
+ * the call fails with {@link BatchPendingError}, so the article is not written yet.
+ *
+ * Because the provider above it runs unchanged, a batch answer goes through exactly the
+ * validation of a realtime answer (cleanup, truncation, structure, glossary lock, repair):
+ * a repair it asks for is simply the next request, answered by the next batch (or
+ * realtime). Drafts made from batch answers are therefore the drafts a realtime run makes.
+ */
+import { L10nError } from '../shared/errors.ts'
+import { contentHash } from '../shared/hash.ts'
+import { message } from '../shared/i18n.ts'
+import type { BatchState, BatchStore, RequestLabel } from '../state/batch-store.ts'
+import { chatRequestBody, ProviderError, type ChatClient, type ChatRequestBody, type Completion, type CompleteRequest, type LlmOptions } from './llm.ts'
+
+/** A request that will be answered by a batch, not now. Costs no request in this run. */
+export class BatchPendingError extends L10nError {
+  /** Nothing was sent: reports and budgets count no request for it. */
+  readonly attempts = 0
+  readonly requestId: string
+  readonly submitted: boolean
+
+  constructor(requestId: string, submitted: boolean) {
+    super('E_BATCH_PENDING', { params: { detail: message(submitted ? 'batch:waiting' : 'batch:queued', { id: requestId }) } })
+    this.name = 'BatchPendingError'
+    this.requestId = requestId
+    this.submitted = submitted
+  }
+}
+
+/** True when `error` means "answered by a batch later". */
+export function isBatchPending(error: unknown): error is BatchPendingError {
+  return error instanceof BatchPendingError
+}
+
+/** One line to submit: the request body, its id (the line's `custom_id`) and what it is for. */
+export interface BatchLine {
+  requestId: string
+  body: ChatRequestBody
+  label?: RequestLabel
+  estimate: { promptTokens: number; completionTokens: number }
+}
+
+/** After this many failed lines a request fails like a realtime one instead of being resubmitted. */
+export const MAX_LINE_FAILURES = 3
+
+/**
+ * The id of a request: a hash of its exact body, so the same request made again (after a
+ * kill, on the next night) is recognised as the one already submitted or answered.
+ */
+export function requestIdOf(body: ChatRequestBody): string {
+  return `l10n-${contentHash(JSON.stringify(body))}`
+}
+
+/** Options of {@link createBatchClient}. */
+export interface BatchClientOptions {
+  llm: Pick<LlmOptions, 'model' | 'temperature' | 'maxOutputTokens' | 'baseURL'>
+  store: BatchStore
+  /** The recorded state at the start of the run (after collecting). */
+  state: BatchState
+  /** Where requests not yet answered go instead (`--repair realtime`); default: the outbox. */
+  realtime?: ChatClient
+}
+
+/** The batch client and what it gathered during a run. */
+export interface BatchClient extends ChatClient {
+  /** Requests to submit, by id. */
+  readonly outbox: Map<string, BatchLine>
+  /** Requests found waiting in a submitted batch, with their labels. */
+  readonly waiting: Map<string, RequestLabel | undefined>
+  /** Ids of the collected answers this run used. */
+  readonly used: Set<string>
+}
+
+/** Creates a batch client over the recorded state; see {@link BatchClientOptions}. */
+export function createBatchClient(options: BatchClientOptions): BatchClient {
+  const inFlight = new Set<string>()
+  for (const submission of options.state.submissions) {
+    if (submission.state !== 'collected') for (const id of submission.requestIds) inFlight.add(id)
+  }
+  const outbox = new Map<string, BatchLine>()
+  const waiting = new Map<string, RequestLabel | undefined>()
+  const used = new Set<string>()
+  return {
+    outbox,
+    waiting,
+    used,
+    async complete(request: CompleteRequest): Promise<Completion> {
+      const body = chatRequestBody(options.llm, request)
+      const requestId = requestIdOf(body)
+      const answer = await options.store.readAnswer(requestId)
+      if (answer) {
+        used.add(requestId)
+        return { text: answer.text, finishReason: answer.finishReason, usage: answer.usage, model: answer.model, attempts: 1, prepaid: true }
+      }
+      if (inFlight.has(requestId)) {
+        waiting.set(requestId, request.label)
+        throw new BatchPendingError(requestId, true)
+      }
+      const failure = options.state.failures[requestId]
+      if (failure && failure.count >= MAX_LINE_FAILURES) {
+        throw new ProviderError('bad-request', { attempts: 0, params: { model: options.llm.model, message: failure.error } })
+      }
+      if (options.realtime) return options.realtime.complete(request)
+      outbox.set(requestId, { requestId, body, ...(request.label ? { label: request.label } : {}), estimate: request.estimate ?? { promptTokens: 0, completionTokens: 0 } })
+      throw new BatchPendingError(requestId, false)
+    },
+  }
+}
