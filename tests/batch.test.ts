@@ -247,6 +247,11 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
     expect(status.stdout).toContain('1 submission(s): 1 running, 0 collected; 0 answers stored')
     const json = JSON.parse((await cli(['batch', 'status', '--config', join(root, 'l10n.config.yaml'), '--format', 'json'])).stdout)
     expect(json.submissions).toHaveLength(1)
+    // l10n status names the sections waiting in it: one section and the frontmatter per pair.
+    const waiting = await cli(['status', join(root, 'src/content/knowledge-cn'), '--config', join(root, 'l10n.config.yaml')])
+    expect(waiting.stdout.match(/2 sections are waiting in a Batch API batch/g)).toHaveLength(ARTICLES * LOCALES.length)
+    const waitingJson = JSON.parse((await cli(['status', join(root, 'src/content/knowledge-cn'), '--config', join(root, 'l10n.config.yaml'), '--format', 'json'])).stdout)
+    expect(waitingJson.map((status: { batchWaiting: number }) => status.batchWaiting)).toEqual(Array(ARTICLES * LOCALES.length).fill(2))
 
     const cancel = await cli(['batch', 'cancel', '--config', join(root, 'l10n.config.yaml')])
     expect(cancel.stdout).toContain('Asked to cancel 1 batch.')

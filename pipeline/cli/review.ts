@@ -10,6 +10,8 @@ import { loadConfig } from '../run/config.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
 import { renderReviewHtml, renderReviewTerminal } from '../review/render.ts'
+import { waitingSections } from '../run/batch.ts'
+import { openBatchStore } from '../state/batch-store.ts'
 import { approve } from '../review/approve.ts'
 import { buildReview } from '../review/review.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
@@ -106,10 +108,13 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const statuses = await translationStatus(files, options.targets, options)
   const color = io.isTty && !io.env.NO_COLOR
+  // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
+  const batchWaiting = waitingSections(await openBatchStore(options.stateDir).readState())
+  const waitingOf = (status: { source: string; locale: string }) => batchWaiting.get(`${resolve(status.source)}\u0000${status.locale}`)?.size ?? 0
   if (values.format === 'json') {
     io.stdout(
       JSON.stringify(
-        statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })) })),
+        statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })), batchWaiting: waitingOf(status) })),
         null,
         2,
       ) + '\n',
@@ -117,6 +122,8 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   } else {
     for (const status of statuses) {
       io.stdout(statusLine(status, color) + '\n')
+      const waiting = waitingOf(status)
+      if (waiting > 0) io.stdout(t('batch:status-waiting', { count: waiting }) + '\n')
       const frontmatter = frontmatterLine(status, color)
       if (frontmatter) io.stdout(frontmatter + '\n')
       // Fresh drafts are summed up in the line above; once a reviewer has approved

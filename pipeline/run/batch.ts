@@ -12,6 +12,7 @@
  * - killed after a batch was created but before it was recorded: the next run finds it by
  *   the submission id in its metadata instead of creating another.
  */
+import { resolve } from 'node:path'
 import { contentHash } from '../shared/hash.ts'
 import { openBatchStore, type BatchState, type BatchStore, type Submission } from '../state/batch-store.ts'
 import { FINAL_BATCH_STATUSES, type BatchApi, type BatchInfo } from '../translate/batch-api.ts'
@@ -256,6 +257,23 @@ export async function submitLines(store: BatchStore, api: BatchApi, lines: reado
     await advance(submission, state, store, api)
   }
   return result
+}
+
+/**
+ * Sections waiting in batches not collected yet, by `resolvedSourcePath\u0000locale`
+ * (`-1` stands for the frontmatter), for `l10n status`.
+ */
+export function waitingSections(state: BatchState): Map<string, Set<number>> {
+  const waiting = new Map<string, Set<number>>()
+  for (const submission of state.submissions) {
+    if (submission.state === 'collected') continue
+    for (const label of Object.values(submission.labels)) {
+      const key = `${resolve(label.file)}\u0000${label.locale}`
+      if (!waiting.has(key)) waiting.set(key, new Set())
+      waiting.get(key)!.add(label.section)
+    }
+  }
+  return waiting
 }
 
 /** Cancels running batches (all, or those with the given batch or submission ids). */
