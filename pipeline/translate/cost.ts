@@ -130,9 +130,10 @@ export interface PriceInfo extends ModelPrice {
  */
 export function priceFor(model: string, extraPrices: Readonly<Record<string, ModelPrice>> = {}, mode: PriceMode = {}): PriceInfo {
   const found = listPrice(model, extraPrices)
-  if (!mode.batch || !found.known) return found
+  if (!found.known) return found
   // A batch price applies only where one is known; otherwise a batch is priced like realtime.
-  return { input: found.batchInput ?? found.input, output: found.batchOutput ?? found.output, known: true }
+  if (mode.batch) return { input: found.batchInput ?? found.input, output: found.batchOutput ?? found.output, known: true }
+  return { input: found.input, output: found.output, known: true }
 }
 
 /** Realtime or Batch API prices. */
