@@ -11,7 +11,7 @@ import { z } from 'zod'
 import { contentHash } from '../shared/hash.ts'
 import { checkJson } from '../shared/validation.ts'
 import { writeFileAtomic } from './files.ts'
-import { checkJsonRecord, isMissing, usable, type OnDamaged } from './records.ts'
+import { checkJsonRecord, isMissing, unreadable, usable, type OnDamaged } from './records.ts'
 
 /** What makes two requests interchangeable. */
 export interface CacheKeyParts {
@@ -82,7 +82,7 @@ export function openCache(dir: string, enabled = true, options: CacheOptions = {
       try {
         bytes = await readFile(path)
       } catch (error) {
-        if (!isMissing(error)) options.onDamaged?.({ file: path, detail: (error as Error).message })
+        if (!isMissing(error)) options.onDamaged?.({ file: path, detail: unreadable(error) })
         return undefined
       }
       // Missing or damaged entries are misses: the answer is requested again.

@@ -4,15 +4,15 @@
  * is a miss, never an exception, and is told to whoever asked to hear about it.
  */
 import { z } from 'zod'
-import { t } from '../shared/i18n.ts'
+import { message, type Message } from '../shared/i18n.ts'
 import { check, checkJson, type Checked } from '../shared/validation.ts'
 
 /** A record that exists but cannot be used. */
 export interface DamagedRecord {
   /** Path of the record's file. */
   file: string
-  /** What is wrong with it, in the UI language. */
-  detail: string
+  /** What is wrong with it. */
+  detail: Message
 }
 
 /** Told about each damaged record met; the record itself counts as missing. */
@@ -27,10 +27,10 @@ export function checkText(bytes: Uint8Array): Checked<string> {
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
   } catch {
-    return { ok: false, mismatches: [], detail: t('validation:not-utf8') }
+    return { ok: false, mismatches: [], detail: message('validation:not-utf8') }
   }
   const checked = check(textRecord, text)
-  return checked.ok ? checked : { ...checked, detail: t('validation:empty') }
+  return checked.ok ? checked : { ...checked, detail: message('validation:empty') }
 }
 
 /** Bytes of a JSON record, checked against `schema`. */
@@ -44,6 +44,11 @@ export function usable<T>(checked: Checked<T>, file: string, onDamaged: OnDamage
   if (checked.ok) return checked.value
   onDamaged?.({ file, detail: checked.detail })
   return undefined
+}
+
+/** Why a record that exists could not be read (a folder where a file should be, no permission...). */
+export function unreadable(error: unknown): Message {
+  return message('validation:unreadable', { reason: (error as Error).message })
 }
 
 /** True for "there is no such file" (a plain miss, not damage). */

@@ -13,7 +13,7 @@ import { z } from 'zod'
 import { contentHash } from '../shared/hash.ts'
 import { checkJson } from '../shared/validation.ts'
 import { writeFileAtomic } from './files.ts'
-import { checkText, isMissing, usable, type OnDamaged } from './records.ts'
+import { checkText, isMissing, unreadable, usable, type OnDamaged } from './records.ts'
 
 /** Options of {@link openTextStore} and {@link openMemory}. */
 export interface StoreOptions {
@@ -45,7 +45,7 @@ export function openTextStore(dir: string, options: StoreOptions = {}): TextStor
     try {
       bytes = await readFile(path)
     } catch (error) {
-      if (!isMissing(error)) onDamaged?.({ file: path, detail: (error as Error).message })
+      if (!isMissing(error)) onDamaged?.({ file: path, detail: unreadable(error) })
       return undefined
     }
     return usable(checkText(bytes), path, onDamaged)
@@ -80,7 +80,7 @@ export function openMemory(dir: string, options: StoreOptions = {}): Translation
       try {
         bytes = readFileSync(path)
       } catch (error) {
-        if (!isMissing(error)) onDamaged?.({ file: path, detail: (error as Error).message })
+        if (!isMissing(error)) onDamaged?.({ file: path, detail: unreadable(error) })
         return undefined
       }
       return usable(checkText(bytes), path, onDamaged)
