@@ -105,7 +105,10 @@ describe('text store and translation memory records', () => {
     await texts.put('## 节\n\n正文。\n', hash)
     expect(await texts.get(hash)).toBe('## 节\n\n正文。\n')
     await texts.put('{"title":"标题"}', 'fedcba9876543210')
-    expect(await texts.getValues('fedcba9876543210')).toEqual({ title: '标题' })
+    expect(await texts.getValues('fedcba9876543210')).toEqual([['title', '标题']])
+    // The older form, a list of pairs, is read too.
+    await texts.put('[["title","标题"]]', '00000000000000aa')
+    expect(await texts.getValues('00000000000000aa')).toEqual([['title', '标题']])
   })
 
   it.each([
@@ -124,7 +127,8 @@ describe('text store and translation memory records', () => {
     ['not JSON', '标题'],
     ['truncated', '{"title":"标'],
     ['of wrong field types', '{"title":1}'],
-    ['a list', '[["title","标题"]]'],
+    ['a list of broken pairs', '[["title"]]'],
+    ['JSON but not strings', '3'],
   ])('treats frontmatter strings that are %s as a miss and says so', async (_, content) => {
     const damaged: DamagedRecord[] = []
     const texts = openTextStore(join(dir, 'texts'))

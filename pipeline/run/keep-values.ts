@@ -41,9 +41,11 @@ export async function unchangedValues(options: KeepValuesOptions): Promise<KeptV
   if (!record?.frontmatter || record.frontmatter.errors) return undefined
   const output = new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text]))
   if (record.frontmatter.sourceHash === valuesHash(values)) return { values: output, handEdited: [] }
-  const before = await texts.getValues(record.frontmatter.sourceHash, onDamaged)
-  if (before === undefined) return undefined
-  const written = await texts.getValues(record.frontmatter.translationHash, onDamaged)
+  const beforePairs = await texts.getValues(record.frontmatter.sourceHash, onDamaged)
+  if (beforePairs === undefined) return undefined
+  const before = Object.fromEntries(beforePairs)
+  const writtenPairs = await texts.getValues(record.frontmatter.translationHash, onDamaged)
+  const written = writtenPairs === undefined ? undefined : Object.fromEntries(writtenPairs)
   const kept: KeptValues = { values: new Map(), handEdited: [] }
   const used = new Set<string>()
   for (const value of values) {

@@ -27,13 +27,14 @@ export interface TextStore {
   /** The text stored under `hash`; undefined when there is none or it is damaged. */
   get(hash: string | undefined, onDamaged?: OnDamaged): Promise<string | undefined>
   /**
-   * Frontmatter strings stored under `hash` as a JSON object `{id: text}` (as `translate`
-   * stores them); undefined when there are none or the record is damaged.
+   * Frontmatter strings stored under `hash` as `[id, text]` pairs in their order; stored
+   * as a JSON object `{id: text}` (`[[id, text]]` is read too). Undefined when there are
+   * none or the record is damaged.
    */
-  getValues(hash: string | undefined, onDamaged?: OnDamaged): Promise<Record<string, string> | undefined>
+  getValues(hash: string | undefined, onDamaged?: OnDamaged): Promise<[string, string][] | undefined>
 }
 
-const valuesRecordSchema = z.record(z.string(), z.string())
+const valuesRecordSchema = z.union([z.array(z.tuple([z.string(), z.string()])), z.record(z.string(), z.string()).transform((values) => Object.entries(values))])
 
 /** Opens the text store in `dir` (files are written on demand). */
 export function openTextStore(dir: string, options: StoreOptions = {}): TextStore {
