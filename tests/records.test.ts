@@ -269,6 +269,14 @@ describe('glossary files', () => {
     expect(error.message).toBe('g.yaml:6:13: `marked` must be true or false, got 1')
   })
 
+  it('takes a field written empty as absent, except marked', () => {
+    const glossary = parseGlossary('sourceLocale: cn\nentries:\n  - source: 久石让\n    aliases:\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    wrong:\n    note:\n', 'g.yaml')
+    expect(glossary.entries[0]).toMatchObject({ source: '久石让', aliases: [], wrong: {} })
+    expect(glossary.entries[0]!.note).toBeUndefined()
+    const error = placedError(() => parseGlossary('sourceLocale: cn\nentries:\n  - source: 久石让\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    marked:\n', 'g.yaml'), 'E_GLOSSARY')
+    expect(error.message).toBe('g.yaml:6:12: `marked` must be true or false, got nothing')
+  })
+
   it('places a truncated glossary instead of crashing', () => {
     const text = 'sourceLocale: cn\nentries:\n  - source: 久石让\n    aliases: [久石譲]\n    kind: composer\n    targets: { en: Joe Hisaishi, jp: 久石譲 }\n    wrong: { en: [Jo Hisaishi] }\n'
     for (let length = 1; length < text.length; length += 3) {

@@ -97,7 +97,31 @@ const fileSchema = z.strictObject({
   entries: z.array(entrySchema).nullish(),
 })
 
-type Report = (path: YamlPath, message: string, key?: boolean) => void
+/**
+ * Where a problem is and where it goes in the list: `key` places it at the mapping key;
+ * `phase` is the check that found it (see {@link orderOf}).
+ */
+interface ReportOptions {
+  key?: boolean
+  phase?: number
+}
+type Report = (path: YamlPath, message: string, options?: ReportOptions) => void
+
+/** The checks of an entry in the order their problems are listed (the entry's own shape first). */
+const PHASE = { entry: 0, unknownField: 1, source: 2, aliases: 3, kind: 4, targets: 5, noTargets: 6, keepNotLatin: 7, wrong: 8, note: 9, marked: 10, duplicate: 11 } as const
+
+/**
+ * Problems are listed per entry, in the order of the checks (unknown fields, then source,
+ * aliases, kind, targets, wrong, note, marked, then terms defined twice), each check's in
+ * file order; the file's own fields come first and `entries` itself after them.
+ */
+function orderOf(path: YamlPath, phase: number | undefined): [number, number] {
+  if (path[0] === 'entries' && typeof path[1] === 'number') {
+    const field = path[2]
+    return [1 + path[1], phase ?? (typeof field === 'string' && field in PHASE ? PHASE[field as keyof typeof PHASE] : PHASE.entry)]
+  }
+  return [0, phase ?? (path.length === 0 || path[0] === 'entries' ? 1 : 0)]
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
@@ -147,7 +171,7 @@ function checkShape(data: unknown, report: Report): void {
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
       const known = (issue.path.length === 0 ? TOP_FIELDS : ENTRY_FIELDS).join(', ')
-      for (const key of issue.keys) report([...issue.path, key], t('glossary:unknown-field', { field: key, known }), true)
+      for (const key of issue.keys) report([...issue.path, key], t('glossary:unknown-field', { field: key, known }), { key: true, phase: issue.path.length === 0 ? 0 : PHASE.unknownField })
       continue
     }
     const message = issueText(issue, data)
@@ -157,7 +181,7 @@ function checkShape(data: unknown, report: Report): void {
 
 /**
  * Parses and validates one glossary file. Throws one `E_GLOSSARY` {@link L10nError}
- * listing every problem in file order (`file:line:column: problem` per line): YAML
+ * listing every problem (`file:line:column: problem` per line, see {@link orderOf}): YAML
  * syntax, the shape of every field (checked with zod), unknown fields, missing or empty
  * source, unknown kind, unknown locale codes, empty forms, terms defined twice (also as
  * source and alias), non-keep entries without targets, and wrong forms equal to the
@@ -165,15 +189,18 @@ function checkShape(data: unknown, report: Report): void {
  */
 export function parseGlossary(text: string, file: string): Glossary {
   const yaml = parseYaml(text)
-  const placed: { offset: number; problem: GlossaryProblem }[] = []
-  const report: Report = (path, message, key = false) => {
+  const placed: { order: [number, number, number]; problem: GlossaryProblem }[] = []
+  const report: Report = (path, message, { key = false, phase } = {}) => {
     const offset = yaml.offsetOf(path, { key })
-    placed.push({ offset, problem: { file, ...yaml.placeAt(offset), message } })
+    placed.push({ order: [...orderOf(path, phase), offset], problem: { file, ...yaml.placeAt(offset), message } })
   }
-  const problems = () => placed.sort((a, b) => a.offset - b.offset).map(({ problem }) => problem)
+  const problems = () =>
+    placed
+      .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2])
+      .map(({ problem }) => problem)
 
   for (const error of yaml.syntaxErrors) {
-    placed.push({ offset: error.offset, problem: { file, line: error.line, column: error.column, message: t('glossary:yaml', { detail: error.detail }) } })
+    placed.push({ order: [0, 0, error.offset], problem: { file, line: error.line, column: error.column, message: t('glossary:yaml', { detail: error.detail }) } })
   }
   if (placed.length > 0) throw glossaryError(problems())
 
@@ -200,7 +227,7 @@ export function parseGlossary(text: string, file: string): Glossary {
         const key = normalizeTerm(term.term)
         const earlier = sites.get(key)
         if (earlier) {
-          report(term.path, t('glossary:duplicate-term', { term: term.term, other: `${earlier.file}:${earlier.line}` }))
+          report(term.path, t('glossary:duplicate-term', { term: term.term, other: `${earlier.file}:${earlier.line}` }), { phase: PHASE.duplicate })
         } else {
           sites.set(key, { entry: parsed.entry, term: term.term, file, ...yaml.placeOfPath(term.path) })
         }
@@ -230,7 +257,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   // source
   let source = ''
   if (item.source === undefined || item.source === null) {
-    report(at, t('glossary:missing-source'))
+    report(at, t('glossary:missing-source'), { phase: PHASE.source })
   } else if (typeof item.source === 'string') {
     if (item.source.trim() === '') report(path('source'), t('glossary:empty-source'))
     else {
@@ -257,7 +284,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   let kind: EntryKind = 'term'
   let kindValid = false
   if (item.kind === undefined || item.kind === null) {
-    report(at, t('glossary:missing-kind', { source: label, known: ENTRY_KINDS.join(', ') }))
+    report(at, t('glossary:missing-kind', { source: label, known: ENTRY_KINDS.join(', ') }), { phase: PHASE.kind })
   } else if ((ENTRY_KINDS as readonly unknown[]).includes(item.kind)) {
     kind = item.kind as EntryKind
     kindValid = true
@@ -269,7 +296,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   if (isRecord(item.targets)) {
     targetsWritten = Object.keys(item.targets).length
     for (const [locale, form] of Object.entries(item.targets)) {
-      if (!findLocale(locale)) report(path('targets', locale), unknownLocale(locale, 'targets'), true)
+      if (!findLocale(locale)) report(path('targets', locale), unknownLocale(locale, 'targets'), { key: true })
       else if (form === null || (typeof form === 'string' && form.trim() === '')) report(path('targets', locale), t('glossary:empty-target', { locale, source: label }))
       else if (typeof form === 'string') targets[locale] = form.trim()
     }
@@ -277,10 +304,10 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
     targetsWritten = -1
   }
   if (kindValid && kind !== 'keep' && targetsWritten === 0) {
-    report(path('targets'), t('glossary:no-targets', { source: label, kind }))
+    report(path('targets'), t('glossary:no-targets', { source: label, kind }), { phase: PHASE.noTargets })
   }
   if (kind === 'keep' && source !== '' && CJK_TEXT.test(source) && Object.keys(targets).length === 0) {
-    report(path('source'), t('glossary:keep-not-latin', { source }))
+    report(path('source'), t('glossary:keep-not-latin', { source }), { phase: PHASE.keepNotLatin })
   }
 
   // wrong
@@ -288,7 +315,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   if (isRecord(item.wrong)) {
     for (const [locale, written] of Object.entries(item.wrong)) {
       if (!findLocale(locale)) {
-        report(path('wrong', locale), unknownLocale(locale, 'wrong'), true)
+        report(path('wrong', locale), unknownLocale(locale, 'wrong'), { key: true })
         continue
       }
       const single = !Array.isArray(written)
