@@ -73,8 +73,9 @@ async function localStages(): Promise<void> {
       time.assemble += performance.now() - started
 
       started = performance.now()
-      const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
-      const draft = (await translateArticle(article, cn, en, { translator, glossary }, report, new AbortController().signal)).text
+      const translated = await translateArticle(article, cn, en, { translator, glossary }, new AbortController().signal)
+      if (translated.status !== 'translated') throw translated.error
+      const draft = translated.text
       time.translate += performance.now() - started
 
       started = performance.now()

@@ -265,8 +265,8 @@ describe('pseudo-localization keeps addresses', () => {
     const { createPseudoTranslator } = await import('../pipeline/translate/translator.ts')
     const { requireLocale } = await import('../pipeline/article/locales.ts')
     const source = parse('---\ntitle: 图\nlocale: cn\n---\n\n## 节\n\n看![海报图](a.png "电影标题")和[链接](https://x.org "链接标题")，还有[定义][d]。\n\n[d]: http://x "定义标题"\n', 'a.md')
-    const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
-    const result = await translateArticle(source, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, report, new AbortController().signal)
+    const result = await translateArticle(source, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, new AbortController().signal)
+    if (result.status !== 'translated') throw result.error
     const findings = check(source, parse(result.text, 'en.md'), { sourceLocale: 'cn', targetLocale: 'en' })
     expect(findings.filter((finding) => finding.severity === 'error')).toEqual([])
     expect(result.text).toContain('](a.png "')
@@ -277,8 +277,8 @@ describe('pseudo-localization keeps addresses', () => {
     const { createPseudoTranslator } = await import('../pipeline/translate/translator.ts')
     const { requireLocale } = await import('../pipeline/article/locales.ts')
     const article = parse('---\nlocale: cn\n---\n\n## 节\n\n正文。\n\n【词数：10】\n', 'a.md')
-    const report = { findings: [], sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }, requests: 0, promptTokens: 0, completionTokens: 0 } as never
-    const result = await translateArticle(article, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, report, new AbortController().signal)
+    const result = await translateArticle(article, requireLocale('cn'), requireLocale('en'), { translator: createPseudoTranslator(undefined) }, new AbortController().signal)
+    if (result.status !== 'translated') throw result.error
     expect(result.text).toMatch(/⟧\n$/)
     expect(result.text).not.toMatch(/\n\n$/)
   })

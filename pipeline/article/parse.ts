@@ -3,9 +3,10 @@
  * (see `decodeUtf8`) and hands the text in.
  */
 import matter from 'gray-matter'
-import { isMap, LineCounter, parseDocument } from 'yaml'
+import { isMap } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
+import { parseYaml, placeOf } from '../shared/place.ts'
 import { parseMarkdown } from './markdown.ts'
 import type { Article, FrontmatterBlock } from './types.ts'
 
@@ -39,16 +40,8 @@ function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   return i
 }
 
-/** Line and column (1-based) of an offset in a text. */
-export function placeOf(text: string, offset: number): { line: number; column: number; offset: number } {
-  let line = 1
-  let lineStart = 0
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++
-    lineStart = i + 1
-  }
-  return { line, column: offset - lineStart + 1, offset }
-}
+/** Line and column of an offset in a text (the shared placer, for the article's stages). */
+export { placeOf }
 
 const EXECUTABLE_LANGUAGES = new Set(['js', 'javascript', 'coffee', 'coffeescript', 'cson'])
 
@@ -92,19 +85,10 @@ function cutFrontmatter(text: string, file: string): FrontmatterBlock {
 
 /** Validates the YAML text; throws `E_YAML` naming the file line and column of the first problem. */
 export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, file: string): void {
-  const lineCounter = new LineCounter()
-  const document = parseDocument(block.yaml, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const problem = document.errors[0]
+  const { document, syntaxErrors } = parseYaml(block.yaml, { firstLine: placeOf(text, block.yamlStart).line })
+  const problem = syntaxErrors[0]
   if (problem) {
-    const local = lineCounter.linePos(problem.pos[0])
-    const fenceLine = placeOf(text, block.yamlStart).line
-    throw new L10nError('E_YAML', {
-      file,
-      line: fenceLine + local.line - 1,
-      column: local.col,
-      cause: problem,
-      params: { detail: problem.message.split('\n')[0] },
-    })
+    throw new L10nError('E_YAML', { file, line: problem.line, column: problem.column, cause: problem.cause, params: { detail: problem.detail } })
   }
   // A scalar or a list at the top has no keys to keep, translate or set.
   if (document.contents !== null && !isMap(document.contents)) {

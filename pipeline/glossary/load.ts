@@ -2,14 +2,17 @@
  * The glossary: locked renderings of proper names per target locale, read from YAML
  * files such as `glossary/music.yaml`.
  *
- * Parsing is pure and reports every problem of a file at once, each with its
- * `file:line:column`, in one `E_GLOSSARY` error. Only {@link loadGlossaryFiles}
+ * Parsing is pure: the shape of the file is checked with zod, then what a shape cannot
+ * say (locale codes, empty or duplicate terms, locked forms); every problem of a file is
+ * reported at once, each with its `file:line:column`, in one `E_GLOSSARY` error. Only {@link loadGlossaryFiles}
  * touches the disk.
  */
 import { readFile } from 'node:fs/promises'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml'
+import { z } from 'zod'
 import { L10nError, isL10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { formatMessage, message, t } from '../shared/i18n.ts'
+import { parseYaml, type PlacedYaml, type YamlPath } from '../shared/place.ts'
+import { mismatchesOf } from '../shared/validation.ts'
 import { LOCALES, findLocale } from '../article/locales.ts'
 import { contentHash } from '../shared/hash.ts'
 import { normalizeTerm } from './match.ts'
@@ -70,74 +73,169 @@ interface TermSite {
   column: number
 }
 
+const text = z.string()
+
+/**
+ * The shape of one entry. Written empty (`note:`), a field counts as absent, except
+ * `marked`, which must be true or false. Which codes and forms are allowed is checked
+ * after the shape, in {@link parseEntry}.
+ */
+const entrySchema = z.strictObject({
+  source: text.nullish(),
+  aliases: z.array(text).nullish(),
+  kind: z.enum(ENTRY_KINDS).nullish(),
+  targets: z.record(z.string(), text.nullable()).nullish(),
+  // A single wrong form may be written without brackets.
+  wrong: z.record(z.string(), z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(text))).nullish(),
+  note: text.nullish(),
+  marked: z.boolean().optional(),
+})
+
+/** The shape of a glossary file. */
+const fileSchema = z.strictObject({
+  sourceLocale: text.nullish(),
+  entries: z.array(entrySchema).nullish(),
+})
+
+/**
+ * Where a problem is and where it goes in the list: `key` places it at the mapping key;
+ * `phase` is the check that found it (see {@link orderOf}).
+ */
+interface ReportOptions {
+  key?: boolean
+  phase?: number
+}
+type Report = (path: YamlPath, message: string, options?: ReportOptions) => void
+
+/** The checks of an entry in the order their problems are listed (the entry's own shape first). */
+const PHASE = { entry: 0, unknownField: 1, source: 2, aliases: 3, kind: 4, targets: 5, noTargets: 6, keepNotLatin: 7, wrong: 8, note: 9, marked: 10, duplicate: 11 } as const
+
+/**
+ * Problems are listed per entry, in the order of the checks (unknown fields, then source,
+ * aliases, kind, targets, wrong, note, marked, then terms defined twice), each check's in
+ * file order; the file's own fields come first and `entries` itself after them.
+ */
+function orderOf(path: YamlPath, phase: number | undefined): [number, number] {
+  if (path[0] === 'entries' && typeof path[1] === 'number') {
+    const field = path[2]
+    return [1 + path[1], phase ?? (typeof field === 'string' && field in PHASE ? PHASE[field as keyof typeof PHASE] : PHASE.entry)]
+  }
+  return [0, phase ?? (path.length === 0 || path[0] === 'entries' ? 1 : 0)]
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+/** A short description of what was found instead, for messages. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return t('glossary:got-nothing')
+  if (Array.isArray(value)) return t('glossary:got-list')
+  if (typeof value === 'object') return t('glossary:got-mapping')
+  return JSON.stringify(value) ?? String(value)
+}
+
+/**
+ * A schema issue in the glossary's words, or undefined when another check words it
+ * better (the value of an unknown locale is not looked at: the code is the problem).
+ */
+function issueText(issue: z.core.$ZodIssue, data: unknown): string | undefined {
+  const path = issue.path
+  const got = describe(issue.input)
+  if (path.length === 0) return t('glossary:not-mapping')
+  if (path[0] === 'sourceLocale') return t('glossary:not-text', { field: 'sourceLocale', got })
+  if (path.length === 1) return t('glossary:entries-not-list')
+  if (path.length === 2) return t('glossary:entry-not-mapping')
+  const [, , field, item] = path as [string, number, string, string | number | undefined]
+  switch (field) {
+    case 'source':
+    case 'note':
+      return t('glossary:not-text', { field, got })
+    case 'aliases':
+      return item === undefined ? t('glossary:not-list', { field }) : t('glossary:not-text', { field, got })
+    case 'kind':
+      return t('glossary:unknown-kind', { kind: typeof issue.input === 'string' ? issue.input : got, known: ENTRY_KINDS.join(', ') })
+    case 'targets':
+    case 'wrong':
+      if (item === undefined) return t('glossary:not-map', { field })
+      return findLocale(String(item)) ? t('glossary:not-text', { field: `${field}.${String(item)}`, got }) : undefined
+    case 'marked':
+      return t('glossary:not-boolean', { field, got })
+    default:
+      return formatMessage(mismatchesOf(new z.ZodError([issue]), data)[0]?.message ?? message('validation:expected/value'))
+  }
+}
+
+/** Reports every issue of the file's shape, unknown fields at their key. */
+function checkShape(data: unknown, report: Report): void {
+  const result = fileSchema.safeParse(data, { reportInput: true })
+  if (result.success) return
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = (issue.path.length === 0 ? TOP_FIELDS : ENTRY_FIELDS).join(', ')
+      for (const key of issue.keys) report([...issue.path, key], t('glossary:unknown-field', { field: key, known }), { key: true, phase: issue.path.length === 0 ? 0 : PHASE.unknownField })
+      continue
+    }
+    const message = issueText(issue, data)
+    if (message !== undefined) report(issue.path, message)
+  }
+}
+
 /**
  * Parses and validates one glossary file. Throws one `E_GLOSSARY` {@link L10nError}
- * listing every problem (`file:line:column: problem` per line): YAML syntax, unknown
- * fields, missing or empty source, unknown kind, unknown locale codes, empty forms,
- * terms defined twice (also as source and alias), non-keep entries without targets,
- * and wrong forms equal to the locked form.
+ * listing every problem (`file:line:column: problem` per line, see {@link orderOf}): YAML
+ * syntax, the shape of every field (checked with zod), unknown fields, missing or empty
+ * source, unknown kind, unknown locale codes, empty forms, terms defined twice (also as
+ * source and alias), non-keep entries without targets, and wrong forms equal to the
+ * locked form.
  */
 export function parseGlossary(text: string, file: string): Glossary {
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const problems: GlossaryProblem[] = []
-  const at = (offset: number | undefined, message: string) => {
-    const place = lineCounter.linePos(offset ?? 0)
-    problems.push({ file, line: place.line, column: place.col, message })
+  const yaml = parseYaml(text)
+  const placed: { order: [number, number, number]; problem: GlossaryProblem }[] = []
+  const report: Report = (path, message, { key = false, phase } = {}) => {
+    const offset = yaml.offsetOf(path, { key })
+    placed.push({ order: [...orderOf(path, phase), offset], problem: { file, ...yaml.placeAt(offset), message } })
   }
-  const atNode = (node: unknown, message: string) => at(offsetOf(node), message)
+  const problems = () =>
+    placed
+      .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2])
+      .map(({ problem }) => problem)
 
-  for (const error of document.errors) {
-    at(error.pos[0], t('glossary:yaml', { detail: error.message.split('\n')[0] }))
+  for (const error of yaml.syntaxErrors) {
+    placed.push({ order: [0, 0, error.offset], problem: { file, line: error.line, column: error.column, message: t('glossary:yaml', { detail: error.detail }) } })
   }
-  if (problems.length > 0) throw glossaryError(problems)
+  if (placed.length > 0) throw glossaryError(problems())
 
-  const root = document.contents
-  if (!isMap(root)) {
-    atNode(root, t('glossary:not-mapping'))
-    throw glossaryError(problems)
+  const data: unknown = yaml.document.toJS()
+  checkShape(data, report)
+  if (!isRecord(data)) throw glossaryError(problems())
+
+  // What the shape allows but the glossary does not; values of the wrong type were
+  // reported above and are skipped here, so every problem is found in one pass.
+  if ('sourceLocale' in data && (data.sourceLocale === null || typeof data.sourceLocale === 'string') && !findLocale(data.sourceLocale ?? '')) {
+    report(['sourceLocale'], unknownLocale(data.sourceLocale ?? '', 'sourceLocale'))
   }
-
-  let entriesNode: unknown
-  for (const pair of root.items) {
-    const key = keyOf(pair)
-    if (key === 'sourceLocale') {
-      const value = scalarText(pair.value)
-      if (value === undefined || !findLocale(value)) {
-        atNode(pair.value ?? pair.key, unknownLocale(String(value ?? ''), 'sourceLocale'))
-      }
-    } else if (key === 'entries') {
-      entriesNode = pair.value
-    } else {
-      atNode(pair.key, t('glossary:unknown-field', { field: key, known: TOP_FIELDS.join(', ') }))
-    }
-  }
-
   const entries: GlossaryEntry[] = []
   const sites = new Map<string, TermSite>()
-  if (entriesNode === undefined || entriesNode === null) {
-    atNode(root, t('glossary:no-entries'))
-  } else if (!isSeq(entriesNode)) {
-    atNode(entriesNode, t('glossary:entries-not-list'))
-  } else {
-    for (const item of entriesNode.items) {
-      const entry = parseEntry(item, file, lineCounter, atNode)
-      if (!entry) continue
-      entries.push(entry.entry)
-      for (const term of entry.terms) {
+  if (data.entries === undefined || data.entries === null) {
+    report([], t('glossary:no-entries'))
+  } else if (Array.isArray(data.entries)) {
+    data.entries.forEach((item: unknown, index) => {
+      if (!isRecord(item)) return
+      const parsed = parseEntry(item, ['entries', index], file, yaml, report)
+      if (!parsed) return
+      entries.push(parsed.entry)
+      for (const term of parsed.terms) {
         const key = normalizeTerm(term.term)
         const earlier = sites.get(key)
         if (earlier) {
-          atNode(term.node, t('glossary:duplicate-term', { term: term.term, other: `${earlier.file}:${earlier.line}` }))
+          report(term.path, t('glossary:duplicate-term', { term: term.term, other: `${earlier.file}:${earlier.line}` }), { phase: PHASE.duplicate })
         } else {
-          const place = lineCounter.linePos(offsetOf(term.node) ?? 0)
-          sites.set(key, { entry: entry.entry, term: term.term, file, line: place.line, column: place.col })
+          sites.set(key, { entry: parsed.entry, term: term.term, file, ...yaml.placeOfPath(term.path) })
         }
       }
-    }
+    })
   }
 
-  if (problems.length > 0) throw glossaryError(problems)
+  if (placed.length > 0) throw glossaryError(problems())
   return { entries, files: [file], version: glossaryVersion(entries) }
 }
 
@@ -145,224 +243,99 @@ function unknownLocale(locale: string, field: string): string {
   return t('glossary:unknown-locale', { locale, field, known: LOCALE_CODES.join(', ') })
 }
 
-function offsetOf(node: unknown): number | undefined {
-  if (node && typeof node === 'object' && 'range' in node) {
-    const range = (node as YamlNode).range
-    if (range) return range[0]
-  }
-  return undefined
-}
-
-function keyOf(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-}
-
-/** The text of a scalar string node, or undefined for anything else. */
-function scalarText(node: unknown): string | undefined {
-  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined
-}
-
-/** A short description of what was found instead of text, for messages. */
-function describe(node: unknown): string {
-  if (node === null || node === undefined) return t('glossary:got-nothing')
-  if (isScalar(node)) return JSON.stringify(node.value)
-  if (isSeq(node)) return t('glossary:got-list')
-  if (isMap(node)) return t('glossary:got-mapping')
-  return String(node)
-}
-
 interface ParsedEntry {
   entry: GlossaryEntry
-  terms: { term: string; node: unknown }[]
+  terms: { term: string; path: YamlPath }[]
 }
 
-function parseEntry(
-  item: unknown,
-  file: string,
-  lineCounter: LineCounter,
-  atNode: (node: unknown, message: string) => void,
-): ParsedEntry | undefined {
-  if (!isMap(item)) {
-    atNode(item, t('glossary:entry-not-mapping'))
-    return undefined
-  }
-  const map = item as YAMLMap
-  const fields = new Map<string, Pair>()
-  for (const pair of map.items) {
-    const key = keyOf(pair)
-    if ((ENTRY_FIELDS as readonly string[]).includes(key)) fields.set(key, pair)
-    else atNode(pair.key, t('glossary:unknown-field', { field: key, known: ENTRY_FIELDS.join(', ') }))
-  }
-  const line = lineCounter.linePos(offsetOf(map) ?? 0).line
-  let ok = true
+/** The checks of one entry the shape cannot express; undefined when it has no source. */
+function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, yaml: PlacedYaml, report: Report): ParsedEntry | undefined {
+  const path = (...rest: PropertyKey[]) => [...at, ...rest]
+  const line = yaml.placeOfPath(at).line
   const terms: ParsedEntry['terms'] = []
 
   // source
-  const sourcePair = fields.get('source')
   let source = ''
-  if (!sourcePair || sourcePair.value === null || sourcePair.value === undefined) {
-    atNode(map, t('glossary:missing-source'))
-    ok = false
-  } else {
-    const value = scalarText(sourcePair.value)
-    if (value === undefined) {
-      atNode(sourcePair.value, t('glossary:not-text', { field: 'source', got: describe(sourcePair.value) }))
-      ok = false
-    } else if (value.trim() === '') {
-      atNode(sourcePair.value, t('glossary:empty-source'))
-      ok = false
-    } else {
-      source = value.trim()
-      terms.push({ term: source, node: sourcePair.value })
+  if (item.source === undefined || item.source === null) {
+    report(at, t('glossary:missing-source'), { phase: PHASE.source })
+  } else if (typeof item.source === 'string') {
+    if (item.source.trim() === '') report(path('source'), t('glossary:empty-source'))
+    else {
+      source = item.source.trim()
+      terms.push({ term: source, path: path('source') })
     }
   }
   const label = source || `#${line}`
 
   // aliases
   const aliases: string[] = []
-  const aliasesPair = fields.get('aliases')
-  if (aliasesPair && aliasesPair.value !== null) {
-    if (!isSeq(aliasesPair.value)) {
-      atNode(aliasesPair.value, t('glossary:not-list', { field: 'aliases' }))
-      ok = false
-    } else {
-      for (const node of aliasesPair.value.items) {
-        const value = scalarText(node)
-        if (value === undefined) {
-          atNode(node, t('glossary:not-text', { field: 'aliases', got: describe(node) }))
-          ok = false
-        } else if (value.trim() === '') {
-          atNode(node, t('glossary:empty-alias', { source: label }))
-          ok = false
-        } else {
-          aliases.push(value.trim())
-          terms.push({ term: value.trim(), node })
-        }
+  if (Array.isArray(item.aliases)) {
+    item.aliases.forEach((alias: unknown, index) => {
+      if (typeof alias !== 'string') return
+      if (alias.trim() === '') report(path('aliases', index), t('glossary:empty-alias', { source: label }))
+      else {
+        aliases.push(alias.trim())
+        terms.push({ term: alias.trim(), path: path('aliases', index) })
       }
-    }
+    })
   }
 
   // kind
-  const kindPair = fields.get('kind')
   let kind: EntryKind = 'term'
   let kindValid = false
-  if (!kindPair || kindPair.value === null) {
-    atNode(map, t('glossary:missing-kind', { source: label, known: ENTRY_KINDS.join(', ') }))
-    ok = false
-  } else {
-    const value = scalarText(kindPair.value)
-    if (value === undefined || !(ENTRY_KINDS as readonly string[]).includes(value)) {
-      atNode(kindPair.value, t('glossary:unknown-kind', { kind: value ?? describe(kindPair.value), known: ENTRY_KINDS.join(', ') }))
-      ok = false
-    } else {
-      kind = value as EntryKind
-      kindValid = true
-    }
+  if (item.kind === undefined || item.kind === null) {
+    report(at, t('glossary:missing-kind', { source: label, known: ENTRY_KINDS.join(', ') }), { phase: PHASE.kind })
+  } else if ((ENTRY_KINDS as readonly unknown[]).includes(item.kind)) {
+    kind = item.kind as EntryKind
+    kindValid = true
   }
 
   // targets
   const targets: Record<string, string> = {}
-  const targetsPair = fields.get('targets')
   let targetsWritten = 0
-  if (targetsPair && targetsPair.value !== null) {
-    if (!isMap(targetsPair.value)) {
-      atNode(targetsPair.value, t('glossary:not-map', { field: 'targets' }))
-      ok = false
-      targetsWritten = -1
-    } else {
-      targetsWritten = targetsPair.value.items.length
-      for (const pair of targetsPair.value.items) {
-        const locale = keyOf(pair)
-        if (!findLocale(locale)) {
-          atNode(pair.key, unknownLocale(locale, 'targets'))
-          ok = false
-          continue
-        }
-        const value = scalarText(pair.value)
-        if (value === undefined && (pair.value === null || (isScalar(pair.value) && pair.value.value === null))) {
-          atNode(pair.value ?? pair.key, t('glossary:empty-target', { locale, source: label }))
-          ok = false
-        } else if (value === undefined) {
-          atNode(pair.value, t('glossary:not-text', { field: `targets.${locale}`, got: describe(pair.value) }))
-          ok = false
-        } else if (value.trim() === '') {
-          atNode(pair.value, t('glossary:empty-target', { locale, source: label }))
-          ok = false
-        } else {
-          targets[locale] = value.trim()
-        }
-      }
+  if (isRecord(item.targets)) {
+    targetsWritten = Object.keys(item.targets).length
+    for (const [locale, form] of Object.entries(item.targets)) {
+      if (!findLocale(locale)) report(path('targets', locale), unknownLocale(locale, 'targets'), { key: true })
+      else if (form === null || (typeof form === 'string' && form.trim() === '')) report(path('targets', locale), t('glossary:empty-target', { locale, source: label }))
+      else if (typeof form === 'string') targets[locale] = form.trim()
     }
+  } else if (item.targets !== undefined && item.targets !== null) {
+    targetsWritten = -1
   }
   if (kindValid && kind !== 'keep' && targetsWritten === 0) {
-    atNode(targetsPair?.value ?? map, t('glossary:no-targets', { source: label, kind }))
-    ok = false
+    report(path('targets'), t('glossary:no-targets', { source: label, kind }), { phase: PHASE.noTargets })
   }
   if (kind === 'keep' && source !== '' && CJK_TEXT.test(source) && Object.keys(targets).length === 0) {
-    atNode(sourcePair?.value, t('glossary:keep-not-latin', { source }))
-    ok = false
+    report(path('source'), t('glossary:keep-not-latin', { source }), { phase: PHASE.keepNotLatin })
   }
 
   // wrong
   const wrong: Record<string, string[]> = {}
-  const wrongPair = fields.get('wrong')
-  if (wrongPair && wrongPair.value !== null) {
-    if (!isMap(wrongPair.value)) {
-      atNode(wrongPair.value, t('glossary:not-map', { field: 'wrong' }))
-      ok = false
-    } else {
-      for (const pair of wrongPair.value.items) {
-        const locale = keyOf(pair)
-        if (!findLocale(locale)) {
-          atNode(pair.key, unknownLocale(locale, 'wrong'))
-          ok = false
-          continue
-        }
-        // A single form may be written without brackets.
-        const nodes: unknown[] = isSeq(pair.value) ? pair.value.items : [pair.value]
-        const locked = targets[locale] ?? (kind === 'keep' ? source : undefined)
-        const forms: string[] = []
-        for (const node of nodes) {
-          const value = scalarText(node)
-          if (value === undefined) {
-            atNode(node ?? pair.key, t('glossary:not-text', { field: `wrong.${locale}`, got: describe(node) }))
-            ok = false
-          } else if (value.trim() === '') {
-            atNode(node, t('glossary:empty-wrong', { locale, source: label }))
-            ok = false
-          } else if (locked !== undefined && normalizeTerm(value) === normalizeTerm(locked)) {
-            atNode(node, t('glossary:wrong-is-locked', { form: value.trim(), locale }))
-            ok = false
-          } else {
-            forms.push(value.trim())
-          }
-        }
-        if (forms.length > 0) wrong[locale] = forms
+  if (isRecord(item.wrong)) {
+    for (const [locale, written] of Object.entries(item.wrong)) {
+      if (!findLocale(locale)) {
+        report(path('wrong', locale), unknownLocale(locale, 'wrong'), { key: true })
+        continue
       }
+      const single = !Array.isArray(written)
+      const locked = targets[locale] ?? (kind === 'keep' ? source : undefined)
+      const forms: string[] = []
+      ;(single ? [written] : (written as unknown[])).forEach((form: unknown, index) => {
+        if (typeof form !== 'string') return
+        const at = single ? path('wrong', locale) : path('wrong', locale, index)
+        if (form.trim() === '') report(at, t('glossary:empty-wrong', { locale, source: label }))
+        else if (locked !== undefined && normalizeTerm(form) === normalizeTerm(locked)) report(at, t('glossary:wrong-is-locked', { form: form.trim(), locale }))
+        else forms.push(form.trim())
+      })
+      if (forms.length > 0) wrong[locale] = forms
     }
   }
 
-  // note, marked
-  let note: string | undefined
-  const notePair = fields.get('note')
-  if (notePair && notePair.value !== null) {
-    note = scalarText(notePair.value)
-    if (note === undefined) {
-      atNode(notePair.value, t('glossary:not-text', { field: 'note', got: describe(notePair.value) }))
-      ok = false
-    }
-  }
-  let marked: boolean | undefined
-  const markedPair = fields.get('marked')
-  if (markedPair) {
-    if (isScalar(markedPair.value) && typeof markedPair.value.value === 'boolean') marked = markedPair.value.value
-    else {
-      atNode(markedPair.value ?? markedPair.key, t('glossary:not-boolean', { field: 'marked', got: describe(markedPair.value) }))
-      ok = false
-    }
-  }
+  const note = typeof item.note === 'string' ? item.note.trim() : undefined
+  const marked = item.marked === true
 
-  if (!ok && source === '') return undefined
+  if (source === '') return undefined
   const entry: GlossaryEntry = {
     id: contentHash(source),
     source,
@@ -370,7 +343,7 @@ function parseEntry(
     kind,
     targets,
     wrong,
-    ...(note !== undefined ? { note: note.trim() } : {}),
+    ...(note !== undefined ? { note } : {}),
     ...(marked ? { marked } : {}),
     file,
     line,

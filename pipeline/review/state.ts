@@ -258,17 +258,8 @@ export function valuePairs(values: readonly FrontmatterText[]): [string, string]
  * undefined when unknown. Stored as a JSON object `{id: text}`; `[[id, text]]` is read too.
  */
 export async function storedValues(texts: TextStore, hash: string | undefined): Promise<string | undefined> {
-  const json = await texts.get(hash)
-  if (json === undefined) return undefined
-  let data: unknown
-  try {
-    data = JSON.parse(json)
-  } catch {
-    return undefined
-  }
-  const pairs = Array.isArray(data) ? data : data !== null && typeof data === 'object' ? Object.entries(data) : []
-  const valid = pairs.every((pair: unknown) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string'))
-  return valid && pairs.length > 0 ? valueLines(pairs as [string, string][]) : undefined
+  const pairs = await texts.getValues(hash)
+  return pairs && pairs.length > 0 ? valueLines(pairs) : undefined
 }
 
 /** Stores frontmatter strings under their values hash, as `translate` does: a JSON object `{id: text}`. */

@@ -6,13 +6,13 @@
  */
 import { stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod'
 import { RULES, type RuleSettings } from '../check/index.ts'
 import type { Budget, ModelPrice } from '../translate/cost.ts'
 import { L10nError } from '../shared/errors.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/frontmatter.ts'
 import { t } from '../shared/i18n.ts'
+import { parseYaml } from '../shared/place.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
 import { findLocale, LOCALES } from '../article/locales.ts'
 import type { ProviderName } from '../translate/translator.ts'
@@ -471,25 +471,6 @@ function semanticDrafts(data: Record<string, unknown>): Draft[] {
   return drafts
 }
 
-/** Offset of the YAML node at `path`, or of its nearest ancestor that exists. */
-function offsetOf(document: Document, path: Path, key: boolean): number {
-  if (key && path.length > 0) {
-    const parent = document.getIn(path.slice(0, -1), true)
-    const name = String(path[path.length - 1])
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === name)
-      const range = isScalar(pair?.key) ? pair.key.range : undefined
-      if (range) return range[0]
-    }
-  }
-  for (let length = path.length; length >= 0; length--) {
-    const node: unknown = length === 0 ? document.contents : document.getIn(path.slice(0, length), true)
-    const range = node && typeof node === 'object' && 'range' in node ? (node as { range?: [number, number, number] }).range : undefined
-    if (range) return range[0]
-  }
-  return 0
-}
-
 function configError(file: string, problems: ConfigProblem[]): L10nError {
   const lines = problems.map(formatConfigProblem)
   // Every line carries its own place, so the error itself gets none (no doubled prefix).
@@ -506,20 +487,14 @@ function configError(file: string, problems: ConfigProblem[]): L10nError {
  * included. Reads nothing from disk.
  */
 export function parseConfig(text: string, file: string, baseDir: string = dirname(resolve(file))): Config {
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const place = (offset: number) => {
-    const position = lineCounter.linePos(offset)
-    return { file, line: position.line, column: position.col }
-  }
-  if (document.errors.length > 0) {
+  const yaml = parseYaml(text)
+  const { document } = yaml
+  const place = (offset: number) => ({ file, ...yaml.placeAt(offset) })
+  if (yaml.syntaxErrors.length > 0) {
     // The data behind a syntax error is a guess; checking it would only add noise.
     throw configError(
       file,
-      document.errors.map((error) => {
-        const message = t('config:yaml', { detail: error.message.split('\n')[0] })
-        return { ...place(error.pos[0]), path: '', message }
-      }),
+      yaml.syntaxErrors.map((error) => ({ file, line: error.line, column: error.column, path: '', message: t('config:yaml', { detail: error.detail }) })),
     )
   }
   const data: unknown = document.toJS() ?? {}
@@ -528,7 +503,7 @@ export function parseConfig(text: string, file: string, baseDir: string = dirnam
   if (isRecord(data)) drafts.push(...semanticDrafts(data))
   if (drafts.length > 0) {
     const problems = drafts
-      .map((draft) => ({ offset: offsetOf(document, draft.path, draft.key === true), draft }))
+      .map((draft) => ({ offset: yaml.offsetOf(draft.path, { key: draft.key === true }), draft }))
       .sort((a, b) => a.offset - b.offset)
       .map(({ offset, draft }): ConfigProblem => {
         const path = formatPath(draft.path)

@@ -1,40 +1,39 @@
 /**
  * The orchestrator of `l10n translate`: the one place that reads and writes files and
- * runs providers. Per source file × target locale: parse → split → lint → translate
- * each section → assemble → new frontmatter → check → atomic write → report.
+ * runs providers. Per source file × target locale: plan against the lockfile and the
+ * existing output → translate the article (`translate-article`) → check → record
+ * (`lock-entry`) and write (`write-output`) together → report (`report`).
  */
 import { join, resolve } from 'node:path'
-import { assemble, removalRange, type Replacement } from '../article/assemble.ts'
-import { check, type CheckOptions } from '../check/index.ts'
-import { L10nError, isL10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
-import {
-  DEFAULT_FRONTMATTER_POLICY,
-  localizeFrontmatter,
-  translatableValues,
-  type FrontmatterPolicy,
-  type FrontmatterText,
-} from '../article/frontmatter.ts'
-import type { Glossary } from '../glossary/model.ts'
-import { contentHash } from '../shared/hash.ts'
-import { readTextFile, readTextFileIfExists, removeStaleTemps, writeFileAtomic } from '../state/files.ts'
-import { rename, unlink } from 'node:fs/promises'
 import PQueue from 'p-queue'
-import { lint } from '../article/lint.ts'
+import { DEFAULT_FRONTMATTER_POLICY, translatableValues, type FrontmatterPolicy } from '../article/frontmatter.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
+import { articleLocale } from '../article/metadata.ts'
 import { parse } from '../article/parse.ts'
 import { assertReallyInside, displayPath, placeOutput } from '../article/paths.ts'
 import { split, type SplitOptions } from '../article/split.ts'
-import { entriesIn, sectionGlossaryHash } from '../glossary/match.ts'
-import { articleLocale, articleTitle } from '../article/metadata.ts'
-import { valuesHash } from '../article/frontmatter.ts'
-import { lockKey } from '../state/lockfile.ts'
-import type { SectionResult, Translator, Usage, ValuesResult } from '../translate/translator.ts'
-import type { Article, Finding, Section } from '../article/types.ts'
-import type { Lockfile, LockSection, LockTranslation } from '../state/lockfile.ts'
+import type { Article, Finding } from '../article/types.ts'
+import { check, type CheckOptions } from '../check/index.ts'
+import { sectionGlossaryHash } from '../glossary/match.ts'
+import type { Glossary } from '../glossary/model.ts'
+import { planSections, replacesOfflineDraft, textSimilarity } from '../review/plan.ts'
+import { L10nError, isL10nError } from '../shared/errors.ts'
+import { contentHash } from '../shared/hash.ts'
+import { t } from '../shared/i18n.ts'
+import { readTextFile, readTextFileIfExists } from '../state/files.ts'
+import { lockKey, type Lockfile } from '../state/lockfile.ts'
 import { createLockfileWriter, readLockfile, type LockfileWriter } from '../state/lockfile-store.ts'
-import { planSections, replacesOfflineDraft, textSimilarity, translationHash, type SectionPlan } from '../review/plan.ts'
+import type { DamagedRecord } from '../state/records.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from '../state/text-store.ts'
+import type { Translator } from '../translate/translator.ts'
+import { unchangedValues } from './keep-values.ts'
+import { errorCounts, lockEntryFor, mergeApprovals } from './lock-entry.ts'
+import { addUsage, emptyReport, runReport, type ArticleReport, type ProgressEvent, type RunReport } from './report.ts'
+import { translateArticle, type ArticleTally, type PriorTranslation } from './translate-article.ts'
+import { commitOutput, recoverPending } from './write-output.ts'
+
+export type { ArticleReport, ProgressEvent, RunReport } from './report.ts'
+export { translateArticle, type ArticleTranslation, type PriorTranslation, type TranslatedArticle } from './translate-article.ts'
 
 /** Source × locale jobs running at once (each has its sections in the shared request queue). */
 const ARTICLES_IN_FLIGHT = 16
@@ -63,268 +62,6 @@ export interface TranslateRunOptions {
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
-}
-
-/** Progress, for the CLI's progress line. */
-export type ProgressEvent =
-  | { type: 'article-start'; file: string; locale: string; sections: number }
-  | { type: 'section-done'; file: string; locale: string; section: number; usage: Usage }
-  | { type: 'article-done'; report: ArticleReport }
-
-/** What happened to one source file × target locale. */
-export interface ArticleReport {
-  source: string
-  locale: string
-  output?: string
-  /** `waiting`: some of its requests are in a Batch API batch not answered yet; nothing was written. */
-  status: 'written' | 'unchanged' | 'failed' | 'skipped' | 'waiting'
-  provider: string
-  model?: string
-  /** translated: sent to the provider; cached: answered from the cache; reused: kept from the existing output or memory. */
-  sections: { total: number; translated: number; cached: number; reused: number; failed: number }
-  requests: number
-  promptTokens: number
-  completionTokens: number
-  findings: Finding[]
-  durationMs: number
-  error?: { code: string; message: string }
-}
-
-/** The whole run. */
-export interface RunReport {
-  provider: string
-  model?: string
-  offline: boolean
-  startedAt: string
-  durationMs: number
-  interrupted: boolean
-  articles: ArticleReport[]
-  totals: { articles: number; written: number; failed: number; waiting: number; requests: number; promptTokens: number; completionTokens: number; errors: number; warnings: number }
-}
-
-function emptyReport(source: string, locale: string, translator: Translator): ArticleReport {
-  return {
-    source,
-    locale,
-    status: 'failed',
-    provider: translator.name,
-    ...(translator.model ? { model: translator.model } : {}),
-    sections: { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 },
-    requests: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    findings: [],
-    durationMs: 0,
-  }
-}
-
-function addUsage(report: ArticleReport, usage: Usage): void {
-  report.requests += usage.requests
-  report.promptTokens += usage.promptTokens
-  report.completionTokens += usage.completionTokens
-}
-
-/** What an earlier run left for this article × locale: its lockfile record and output. */
-export interface PriorTranslation {
-  /** The article's sections the plans were made for (split with the run's options). */
-  sections: Section[]
-  plans: SectionPlan[]
-  /** Translated frontmatter strings to keep (source values unchanged since). */
-  values?: Map<string, string>
-}
-
-/** The output of {@link translateArticle}, with what the lockfile needs to record it. */
-export interface TranslatedArticle {
-  text: string
-  sections: Section[]
-  plans: SectionPlan[]
-  /** The source's frontmatter strings that were translated, and their hash. */
-  values: FrontmatterText[]
-  valuesHash: string
-  /** Whether any frontmatter string was sent to the provider in this run. */
-  valuesTranslated: boolean
-}
-
-/**
- * Translates one parsed article into one locale and returns the output text (not
- * written). Sections the plan reuses are spliced in as they are; only the others go to
- * the provider.
- */
-export async function translateArticle(
-  article: Article,
-  sourceLocale: LocaleInfo,
-  targetLocale: LocaleInfo,
-  options: Pick<TranslateRunOptions, 'translator' | 'glossary' | 'policy' | 'split' | 'onEvent'>,
-  report: ArticleReport,
-  signal: AbortSignal,
-  prior?: PriorTranslation,
-): Promise<TranslatedArticle> {
-  const { translator, glossary } = options
-  const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
-  const sections = prior?.sections ?? split(article, options.split)
-  const linted = lint(article, sections)
-  report.findings.push(...linted.findings)
-  const dropLeftovers = !translator.keepsLeftovers && linted.leftoverBlocks.length > 0
-  const chunked = dropLeftovers ? split(article, { ...options.split, skip: linted.leftoverBlocks }) : sections
-  const plans = prior?.plans ?? chunked.map((_, index): SectionPlan => ({ index, action: 'translate', reason: 'new', handEdited: false, stale: false }))
-  const title = articleTitle(article)
-  report.sections.total = chunked.length
-  options.onEvent?.({ type: 'article-start', file: article.file, locale: targetLocale.code, sections: chunked.length })
-
-  const values = translatableValues(article.frontmatter.yaml, policy)
-  const valueText = values.map((value) => value.text).join('\n')
-  // Values whose source did not change keep their translation (hand edits included);
-  // only the others are sent.
-  const keptValues = prior?.values ?? new Map<string, string>()
-  const changedValues = values.filter((value) => !keptValues.has(value.id))
-  const merge = (result: ValuesResult): ValuesResult => ({ ...result, values: new Map([...keptValues, ...result.values]) })
-  // Settled right away so a failure here is never an unhandled rejection while sections run.
-  const valuesSettled = Promise.allSettled([
-    changedValues.length === 0
-      ? Promise.resolve<ValuesResult>({ requests: 0, promptTokens: 0, completionTokens: 0, cached: 0, values: keptValues, findings: [] })
-      : translator
-          .translateValues(changedValues, { file: article.file, sourceLocale, targetLocale, entries: glossary ? entriesIn(valueText, glossary) : [] }, signal)
-          .then(merge),
-  ])
-  // Settle everything before deciding: finished sections still get cached when one
-  // fails, and no request is left running after this article is given up.
-  const settled = await Promise.allSettled(
-    chunked.map(async (section): Promise<SectionResult | undefined> => {
-      const plan = plans[section.index]!
-      if (plan.action === 'reuse') return undefined
-      const result = await translator.translateSection(
-        {
-          file: article.file,
-          section,
-          chunks: section.chunks,
-          sourceLocale,
-          targetLocale,
-          title,
-          entries: glossary ? entriesIn(section.source, glossary) : [],
-          ...(plan.previous !== undefined ? { previous: plan.previous } : {}),
-        },
-        signal,
-      )
-      options.onEvent?.({ type: 'section-done', file: article.file, locale: targetLocale.code, section: section.index, usage: result })
-      return result
-    }),
-  )
-  const [valueSettled] = await valuesSettled
-  const failure = [...settled, valueSettled].find((result) => result.status === 'rejected')
-  if (failure) {
-    // Count what was spent before giving up: reports and budgets must not under-report.
-    for (const result of [...settled, valueSettled]) {
-      if (result.status === 'fulfilled') {
-        if (result.value) addUsage(report, result.value)
-      } else {
-        const spent = (result.reason as { usage?: Usage; attempts?: number }).usage
-        addUsage(report, spent ?? { requests: (result.reason as { attempts?: number }).attempts ?? 0, promptTokens: 0, completionTokens: 0, cached: 0 })
-      }
-    }
-    throw failure.reason
-  }
-  const sectionResults = settled.map((result) => (result as PromiseFulfilledResult<SectionResult | undefined>).value)
-  const valueResult = (valueSettled as PromiseFulfilledResult<ValuesResult>).value
-
-  const replacements: Replacement[] = []
-  const reused = new Set<number>()
-  chunked.forEach((section, index) => {
-    const plan = plans[index]!
-    const result = sectionResults[index]
-    if (plan.action === 'reuse' || !result) {
-      reused.add(index)
-      report.sections.reused++
-      replacements.push({ start: section.start, end: section.end, text: plan.text ?? section.source })
-      return
-    }
-    addUsage(report, result)
-    report.findings.push(...result.findings)
-    if (result.cached >= section.chunks.length && section.chunks.length > 0) report.sections.cached++
-    else report.sections.translated++
-    if (result.findings.some((finding) => finding.severity === 'error')) report.sections.failed++
-    section.chunks.forEach((chunk, chunkIndex) => {
-      replacements.push({ start: chunk.start, end: chunk.end, text: result.texts[chunkIndex] ?? chunk.source })
-    })
-  })
-  if (dropLeftovers) {
-    for (const block of linted.leftoverBlocks) {
-      const owner = chunked.find((section) => section.start <= block.start && block.end <= section.end)
-      // A reused section already is the translation without its leftovers.
-      if (owner && reused.has(owner.index)) continue
-      replacements.push({ ...removalRange(article.body, block), text: '' })
-    }
-  }
-  addUsage(report, valueResult)
-  report.findings.push(...valueResult.findings)
-
-  const yaml = localizeFrontmatter(article.frontmatter.yaml, targetLocale.code, valueResult.values, policy)
-  return { text: assemble(article, { frontmatterYaml: yaml, body: replacements }), sections: chunked, plans, values, valuesHash: valuesHash(values), valuesTranslated: changedValues.length > 0 }
-}
-
-/** Where a draft waits until the lockfile records it. */
-export function pendingPath(out: string): string {
-  return `${out}.l10n-pending`
-}
-
-/**
- * Finishes or discards the commit of a run that died: a pending draft the lockfile
- * recorded goes into place; one it never recorded is removed. Temp files of dead
- * writers beside the output are removed too.
- */
-async function recoverPending(out: string, record: LockTranslation | undefined): Promise<void> {
-  await removeStaleTemps(out)
-  const pending = await readTextFileIfExists(pendingPath(out))
-  if (pending === undefined) return
-  if (record?.outputHash === contentHash(pending)) await rename(pendingPath(out), out)
-  else await unlink(pendingPath(out))
-}
-
-/** Frontmatter strings kept from the existing output, and which of them were kept as hand edits. */
-interface KeptValues {
-  values: Map<string, string>
-  handEdited: string[]
-}
-
-/**
- * Translated frontmatter strings to keep: every value whose source text is the same as
- * when the output was made — matched by text within its key, so inserting a keyword
- * does not make the others look changed — and, unless `force`, values edited by hand
- * even though their source changed (human edits win, as for sections).
- */
-async function unchangedValues(
-  values: readonly FrontmatterText[],
-  existing: Article,
-  record: LockTranslation | undefined,
-  policy: FrontmatterPolicy,
-  texts: TextStore,
-  force: boolean,
-): Promise<KeptValues | undefined> {
-  // A frontmatter whose translation failed is translated again.
-  if (!record?.frontmatter || record.frontmatter.errors) return undefined
-  const output = new Map(translatableValues(existing.frontmatter.yaml, policy).map((value) => [value.id, value.text]))
-  if (record.frontmatter.sourceHash === valuesHash(values)) return { values: output, handEdited: [] }
-  const stored = await texts.get(record.frontmatter.sourceHash)
-  if (stored === undefined) return undefined
-  const before = JSON.parse(stored) as Record<string, string>
-  const writtenText = await texts.get(record.frontmatter.translationHash)
-  const written = writtenText === undefined ? undefined : (JSON.parse(writtenText) as Record<string, string>)
-  const kept: KeptValues = { values: new Map(), handEdited: [] }
-  const used = new Set<string>()
-  for (const value of values) {
-    const sameKey = (id: string) => id === value.key || id.startsWith(`${value.key}.`)
-    const oldId = before[value.id] === value.text && !used.has(value.id) ? value.id : Object.keys(before).find((id) => sameKey(id) && before[id] === value.text && !used.has(id))
-    if (oldId !== undefined && output.has(oldId)) {
-      used.add(oldId)
-      kept.values.set(value.id, output.get(oldId)!)
-      continue
-    }
-    const current = output.get(value.id)
-    if (!force && current !== undefined && written?.[value.id] !== undefined && written[value.id] !== current) {
-      kept.values.set(value.id, current)
-      kept.handEdited.push(value.id)
-    }
-  }
-  return kept
 }
 
 function parseOrUndefined(text: string, file: string): Article | undefined {
@@ -392,117 +129,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
     }
   }
   const reports = await Promise.all(jobs)
-  const count = (severity: string) => reports.reduce((sum, a) => sum + a.findings.filter((f) => f.severity === severity).length, 0)
-  return {
-    provider: options.translator.name,
-    ...(options.translator.model ? { model: options.translator.model } : {}),
-    offline: options.translator.offline,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    interrupted: options.signal?.aborted ?? false,
-    articles: reports,
-    totals: {
-      articles: reports.length,
-      written: reports.filter((a) => a.status === 'written').length,
-      failed: reports.filter((a) => a.status === 'failed').length,
-      waiting: reports.filter((a) => a.status === 'waiting').length,
-      requests: reports.reduce((sum, a) => sum + a.requests, 0),
-      promptTokens: reports.reduce((sum, a) => sum + a.promptTokens, 0),
-      completionTokens: reports.reduce((sum, a) => sum + a.completionTokens, 0),
-      errors: count('error'),
-      warnings: count('warning'),
-    },
-  }
-}
-
-/**
- * The lockfile record of a written translation. Sections are recorded by the text found
- * in the written file, so the next run can tell a hand edit from its own output.
- */
-async function lockEntryFor(
-  result: TranslatedArticle,
-  written: Article,
-  out: string,
-  lockfilePath: string,
-  previous: LockTranslation | undefined,
-  fingerprint: { model?: string | undefined; promptHash: string },
-  glossary: Glossary | undefined,
-  target: LocaleInfo,
-  texts: TextStore,
-  errorsBySection: ReadonlyMap<number, number>,
-  policy: FrontmatterPolicy,
-  keptHandEdits: boolean,
-  frontmatterErrors: number,
-): Promise<LockTranslation> {
-  const outputSections = split(written)
-  const aligned = outputSections.length === result.sections.length
-  const sections: LockSection[] = []
-  for (const section of result.sections) {
-    const plan = result.plans[section.index]!
-    const outputText = aligned ? outputSections[section.index]!.source : ''
-    await texts.put(section.source, section.hash)
-    if (aligned) await texts.put(outputText, translationHash(outputText))
-    if (plan.action === 'reuse' && plan.lock && plan.reason !== 'memory') {
-      // Unchanged or hand-edited: the record stays as it was (an edit shows up as such).
-      sections.push({ ...plan.lock, sourceHash: plan.handEdited ? plan.lock.sourceHash : section.hash })
-      continue
-    }
-    const history = plan.lock
-    sections.push({
-      sourceHash: section.hash,
-      translationHash: aligned ? translationHash(outputText) : '',
-      status: 'draft',
-      ...(history?.approvedSourceHash ? { approvedSourceHash: history.approvedSourceHash } : {}),
-      ...(history?.approvedTranslationHash ? { approvedTranslationHash: history.approvedTranslationHash } : {}),
-      ...(history?.approvedBy ? { approvedBy: history.approvedBy } : {}),
-      ...(history?.approvedAt ? { approvedAt: history.approvedAt } : {}),
-      ...(fingerprint.model ? { model: fingerprint.model } : {}),
-      promptHash: fingerprint.promptHash,
-      glossaryHash: sectionGlossaryHash(section.source, glossary, target),
-      ...(errorsBySection.get(section.index) ? { errors: errorsBySection.get(section.index)! } : {}),
-    })
-  }
-  // Source and translated values are kept by hash: a later run can tell which source
-  // values changed, and review can show what the translation was before.
-  const asJson = (values: readonly FrontmatterText[]) => JSON.stringify(Object.fromEntries(values.map((value) => [value.id, value.text])))
-  const writtenValues = translatableValues(written.frontmatter.yaml, policy)
-  await texts.put(asJson(result.values), result.valuesHash)
-  const translatedHash = valuesHash(writtenValues)
-  await texts.put(asJson(writtenValues), translatedHash)
-  const before = previous?.frontmatter
-  // With hand edits kept over a changed source, the record stays as it was: the values
-  // remain stale (and flagged) until a reviewer approves them or --force replaces them.
-  const frontmatterUnchanged = before && frontmatterErrors === 0 && (keptHandEdits || (before.sourceHash === result.valuesHash && !result.valuesTranslated))
-  return {
-    output: lockKey(lockfilePath, out),
-    frontmatter: frontmatterUnchanged
-      ? before
-      : {
-          sourceHash: result.valuesHash,
-          translationHash: translatedHash,
-          status: 'draft',
-          ...(frontmatterErrors > 0 ? { errors: frontmatterErrors } : {}),
-          // The approval history stays, so review can diff against what was approved.
-          ...(before?.approvedSourceHash ? { approvedSourceHash: before.approvedSourceHash } : {}),
-          ...(before?.approvedTranslationHash ? { approvedTranslationHash: before.approvedTranslationHash } : {}),
-          ...(before?.approvedBy ? { approvedBy: before.approvedBy } : {}),
-          ...(before?.approvedAt ? { approvedAt: before.approvedAt } : {}),
-        },
-    sections,
-  }
-}
-
-/**
- * Keeps approvals another process recorded meanwhile: a section approved in the fresh
- * lockfile with the same source and translation stays approved.
- */
-function mergeApprovals(entry: LockTranslation, fresh: LockTranslation | undefined): LockTranslation {
-  if (!fresh) return entry
-  const approved = new Map(fresh.sections.filter((s) => s.status === 'approved').map((s) => [`${s.sourceHash}:${s.translationHash}`, s]))
-  return {
-    ...entry,
-    sections: entry.sections.map((section) => approved.get(`${section.sourceHash}:${section.translationHash}`) ?? section),
-  }
+  return runReport(options.translator, started, options.signal?.aborted ?? false, reports)
 }
 
 /** What every job of one `translateFiles` run shares. */
@@ -516,6 +143,18 @@ interface RunContext {
   memory: TranslationMemory
   /** Output path → the source writing it, so two sources never write one file. */
   claims: Map<string, string>
+}
+
+/** Adds what {@link translateArticle} spent, found and counted to the article's report. */
+function addTally(report: ArticleReport, tally: ArticleTally): void {
+  addUsage(report, tally)
+  report.findings.push(...tally.findings)
+  report.sections = { ...tally.counts }
+}
+
+/** A warning for a damaged record of the state folder: it counted as missing. */
+function damagedRecordFinding(damage: DamagedRecord): Finding {
+  return { ruleId: 'translate/damaged-record', severity: 'warning', messageId: 'translate:damaged-record', values: { detail: damage.detail }, file: damage.file }
 }
 
 /**
@@ -555,7 +194,10 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   const sourceSections = split(article, options.split)
   const fingerprint = options.translator.fingerprint(target)
-  const oldSources = mergeable ? await Promise.all(record!.sections.map((section) => texts.get(section.sourceHash))) : []
+  // A damaged record of the state folder counts as missing; the run says so.
+  const damaged: Finding[] = []
+  const onDamaged = (damage: DamagedRecord) => damaged.push(damagedRecordFinding(damage))
+  const oldSources = mergeable ? await Promise.all(record!.sections.map((section) => texts.get(section.sourceHash, onDamaged))) : []
   const plans = planSections({
     similarity: (i, k) => (oldSources[k] === undefined ? undefined : textSimilarity(sourceSections[i]!.source, oldSources[k]!)),
     sections: sourceSections,
@@ -566,13 +208,16 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     outputSections: mergeable ? existingSections : undefined,
     retranslate: options.retranslate ?? 'none',
     overwriteHandEdits: Boolean(options.force),
-    memory: (hash) => memory.lookup(target.code, hash),
+    memory: (hash) => memory.lookup(target.code, hash, onDamaged),
   })
   const values = translatableValues(article.frontmatter.yaml, policy)
   // Values made by an offline provider are not worth keeping either.
   const offlineBefore = record?.sections.some((section) => replacesOfflineDraft(section.model, fingerprint.model)) ?? false
   const kept =
-    existing && mergeable && options.retranslate !== 'all' && !offlineBefore ? await unchangedValues(values, existing, record, policy, texts, Boolean(options.force)) : undefined
+    existing && mergeable && options.retranslate !== 'all' && !offlineBefore
+      ? await unchangedValues({ values, existing, record, policy, texts, force: Boolean(options.force), onDamaged })
+      : undefined
+  report.findings.push(...damaged)
   for (const key of kept?.handEdited ?? []) {
     report.findings.push({ ruleId: 'translate/hand-edit-kept', severity: 'warning', messageId: 'translate:hand-edit-kept', values: { key }, file: displayPath(out) })
   }
@@ -581,7 +226,9 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     plans,
     ...(kept ? { values: kept.values } : {}),
   }
-  const result = await translateArticle(article, sourceLocale, target, options, report, signal, prior)
+  const result = await translateArticle(article, sourceLocale, target, options, signal, prior)
+  addTally(report, result)
+  if (result.status === 'failed') throw result.error
   signal.throwIfAborted()
   const translated = parse(result.text, out)
   // The identity provider copies the source on purpose: every text rule would fire.
@@ -597,27 +244,28 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     )
   }
   report.status = existingText === result.text ? 'unchanged' : 'written'
+  const errors = errorCounts(report.findings, out)
+  const { entry, texts: named } = lockEntryFor({
+    result,
+    written: translated,
+    output: lockKey(lockfilePath, out),
+    previous: record,
+    fingerprint,
+    glossary: options.glossary,
+    target,
+    policy,
+    errorsBySection: errors.bySection,
+    frontmatterErrors: errors.frontmatter,
+    keptHandEdits: (kept?.handEdited.length ?? 0) > 0,
+  })
+  entry.outputHash = contentHash(result.text)
   // Two-phase commit: the draft waits beside the output until the lockfile
   // records it, so a crash never leaves an output the lockfile does not know.
-  if (report.status === 'written') await writeFileAtomic(pendingPath(out), result.text, out)
-  const frontmatterErrors = report.findings.filter(
-    (finding) => finding.severity === 'error' && (finding.ruleId === 'translate/frontmatter-failed' || finding.ruleId.startsWith('frontmatter/')),
-  ).length
-  const errorsBySection = new Map<number, number>()
-  for (const finding of report.findings) {
-    if (finding.severity === 'error' && finding.section !== undefined && finding.file === out) errorsBySection.set(finding.section, (errorsBySection.get(finding.section) ?? 0) + 1)
-  }
-  const entry = await lockEntryFor(result, translated, out, lockfilePath, record, fingerprint, options.glossary, target, texts, errorsBySection, policy, (kept?.handEdited.length ?? 0) > 0, frontmatterErrors)
-  entry.outputHash = contentHash(result.text)
-  try {
+  await commitOutput(out, report.status === 'written' ? result.text : undefined, async () => {
+    for (const { text, hash } of named) await texts.put(text, hash)
     await lockWriter.update((fresh) => {
       const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
       fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
     })
-  } catch (error) {
-    // Not recorded, so not written: the pending draft goes too.
-    if (report.status === 'written') await unlink(pendingPath(out)).catch(() => {})
-    throw error
-  }
-  if (report.status === 'written') await rename(pendingPath(out), out)
+  })
 }

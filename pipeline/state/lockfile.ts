@@ -6,9 +6,12 @@
  * The text is friendly to git merges: articles and locales sorted, block style, one
  * field per line, fields in a fixed order.
  */
-import { isMap, LineCounter, parseDocument, stringify } from 'yaml'
+import { stringify } from 'yaml'
+import { z } from 'zod'
 import { L10nError } from '../shared/errors.ts'
-import { message } from '../shared/i18n.ts'
+import { message, type Message } from '../shared/i18n.ts'
+import { parseYaml, type PlacedYaml } from '../shared/place.ts'
+import { describeValue, mismatchesOf, valueAt, type Mismatch } from '../shared/validation.ts'
 import { dirname, relative, resolve, sep } from 'node:path'
 
 /** Review state of a section's translation. */
@@ -113,36 +116,87 @@ export function serializeLockfile(lock: Lockfile): string {
   return HEADER + stringify({ version: 1, articles }, { lineWidth: 0, indent: 2, defaultStringType: 'PLAIN' })
 }
 
-/** Parses a lockfile; damaged YAML or a wrong shape is E_LOCKFILE naming file, line and column. */
+// ── Reading ──────────────────────────────────────────────────────────────────
+
+/** An optional field; written empty (`approvedBy:`) it counts as absent. */
+const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined)
+const hash = z.string()
+const statusSchema = z.enum(['draft', 'approved'])
+const errorsSchema = optional(z.int().min(0))
+
+const approvalFields = {
+  approvedSourceHash: optional(hash),
+  approvedTranslationHash: optional(hash),
+  approvedBy: optional(z.string()),
+  approvedAt: optional(z.string()),
+}
+
+const sectionSchema = z.object({
+  sourceHash: hash,
+  translationHash: hash,
+  status: statusSchema,
+  ...approvalFields,
+  model: optional(z.string()),
+  promptHash: optional(hash),
+  glossaryHash: optional(hash),
+  errors: errorsSchema,
+})
+
+const frontmatterSchema = z.object({ sourceHash: hash, translationHash: hash, status: statusSchema, errors: errorsSchema, ...approvalFields })
+
+const translationSchema = z.object({
+  output: z.string(),
+  outputHash: optional(hash),
+  frontmatter: optional(frontmatterSchema),
+  sections: z.array(sectionSchema),
+})
+
+const lockfileSchema = z.object({
+  version: z.literal(1),
+  // A source written with no locales under it (`a.md:`) has none.
+  articles: z.record(z.string(), z.record(z.string(), translationSchema).nullable().transform((locales) => locales ?? {})),
+}) satisfies z.ZodType<Lockfile, unknown>
+
+/** The message of one mismatch: the lockfile's own words where they say more. */
+function problemText(mismatch: Mismatch, data: unknown): Message {
+  const { path } = mismatch
+  // The root, `version` or `articles`: this is not a lockfile at all.
+  if (path.length <= 1) return message('lockfile:bad-shape')
+  const [, source, locale, field] = path
+  const value = valueAt(data, path)
+  if (path.length === 3 || (path.length === 4 && (field === 'output' || field === 'sections') && value === undefined)) {
+    return message('lockfile:bad-entry', { source: String(source), locale: String(locale) })
+  }
+  if (path[path.length - 1] === 'status' && value !== undefined && value !== null) {
+    return message('lockfile:bad-status', { value: typeof value === 'string' ? value : describeValue(value) })
+  }
+  return mismatch.message
+}
+
+/** The first problem of the data, in the order of the file, as an `E_LOCKFILE` placed at it. */
+function lockfileError(yaml: PlacedYaml, error: z.ZodError, data: unknown, file: string): L10nError {
+  const placed = mismatchesOf(error, data)
+    .map((mismatch) => ({ mismatch, offset: yaml.offsetOf(mismatch.path, { key: mismatch.key }) }))
+    .sort((a, b) => a.offset - b.offset)
+  const first = placed[0]!
+  const place = yaml.placeAt(first.offset)
+  return new L10nError('E_LOCKFILE', { file, line: place.line, column: place.column, params: { detail: problemText(first.mismatch, data), field: first.mismatch.field } })
+}
+
+/**
+ * Parses a lockfile. Damaged YAML, or any field of the wrong shape (a mistyped status
+ * must not silently demote an approval to a draft), is `E_LOCKFILE` at the file, line
+ * and column of the problem, naming the field, what was expected and what was found.
+ */
 export function parseLockfile(text: string, file: string): Lockfile {
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text, { lineCounter })
-  const problem = document.errors[0]
-  if (problem) {
-    const place = lineCounter.linePos(problem.pos[0])
-    throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.col, params: { detail: problem.message.split('\n')[0] } })
-  }
-  if (document.contents === null) return emptyLockfile()
-  const data = document.toJS() as Partial<Lockfile> | null
-  if (!isMap(document.contents) || !data || data.version !== 1 || typeof data.articles !== 'object' || data.articles === null) {
-    throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: message('lockfile:bad-shape') } })
-  }
-  for (const [source, locales] of Object.entries(data.articles)) {
-    for (const [code, entry] of Object.entries(locales ?? {})) {
-      if (!entry || typeof entry.output !== 'string' || !Array.isArray(entry.sections)) {
-        throw new L10nError('E_LOCKFILE', { file, line: 1, column: 1, params: { detail: message('lockfile:bad-entry', { source, locale: code }) } })
-      }
-      // A mistyped status must not silently demote an approval to a draft.
-      for (const [index, section] of [...entry.sections.entries(), ...(entry.frontmatter ? [[-1, entry.frontmatter] as const] : [])]) {
-        if (section.status !== 'draft' && section.status !== 'approved') {
-          const node = document.getIn(['articles', source, code, ...(index === -1 ? ['frontmatter'] : ['sections', index]), 'status'], true) as { range?: [number] } | undefined
-          const place = lineCounter.linePos(node?.range?.[0] ?? 0)
-          throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.col, params: { detail: message('lockfile:bad-status', { value: String(section.status) }) } })
-        }
-      }
-    }
-  }
-  return { version: 1, articles: data.articles as Lockfile['articles'] }
+  const yaml = parseYaml(text)
+  const problem = yaml.syntaxErrors[0]
+  if (problem) throw new L10nError('E_LOCKFILE', { file, line: problem.line, column: problem.column, params: { detail: problem.detail } })
+  if (yaml.document.contents === null) return emptyLockfile()
+  const data: unknown = yaml.document.toJS()
+  const result = lockfileSchema.safeParse(data)
+  if (!result.success) throw lockfileError(yaml, result.error, data, file)
+  return result.data
 }
 
 /** Path of a file relative to the lockfile's folder, with `/` separators (stable across machines). */

@@ -10,8 +10,10 @@ import { hostname } from 'node:os'
 import { link, mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import { z } from 'zod'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
+import { checkJson } from '../shared/validation.ts'
 
 /** What a lock file contains (JSON). */
 export interface LockInfo {
@@ -83,16 +85,22 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+const lockInfoSchema = z
+  .object({
+    pid: z.int(),
+    host: z.string(),
+    startedAt: z.string(),
+    // JSON leaves an undefined owner out.
+    owner: z.string().optional(),
+    token: z.string().optional(),
+  })
+  .transform(({ owner, ...info }): LockInfo => ({ ...info, owner }))
+
+/** The holder a lock file names; undefined when it is unreadable (see {@link isStale}). */
 function parseInfo(text: string): LockInfo | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    if (value && typeof value === 'object' && Number.isSafeInteger((value as LockInfo).pid) && typeof (value as LockInfo).host === 'string') {
-      return value as LockInfo
-    }
-  } catch {
-    // Unreadable: handled by the caller like a lock without a known holder.
-  }
-  return undefined
+  // Unreadable (half-written, damaged): handled by the caller like a lock without a known holder.
+  const checked = checkJson(lockInfoSchema, text)
+  return checked.ok ? checked.value : undefined
 }
 
 /** The current lock file as seen once: its bytes, inode and age. */

@@ -7,19 +7,19 @@
  */
 import { join } from 'node:path'
 import { cleanAnswer } from './answer.ts'
-import { cacheKey, openCache, type TranslationCache } from '../state/cache.ts'
+import { cachedValues, cacheKey, openCache, type TranslationCache } from '../state/cache.ts'
 import { checkSection } from '../check/index.ts'
 import { L10nError } from '../shared/errors.ts'
 import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
 import { entryHash } from '../glossary/model.ts'
 import { formatMessage, message, t } from '../shared/i18n.ts'
-import { createOpenAiClient, resolveLlmOptions, type ChatClient, type ChatMessage, type Completion, type LlmOptions } from './llm.ts'
+import { createOpenAiClient, ProviderError, resolveLlmOptions, type ChatClient, type ChatMessage, type Completion, type LlmOptions } from './llm.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { frontmatterMessages, loadPrompts, promptHash, repairMessages, sectionMessages, type PromptTemplates } from './prompt.ts'
 import { createScheduler, type Scheduler } from './queue.ts'
 import { chunkMarkdown, measure } from '../article/split.ts'
 import { entriesIn, verifyTerms } from '../glossary/match.ts'
-import type { SectionJob, SectionResult, Translator, Usage, ValuesResult } from './translator.ts'
+import { SectionFailure, type SectionJob, type SectionResult, type Translator, type Usage, type ValuesResult } from './translator.ts'
 import type { Finding } from '../article/types.ts'
 import { encode } from 'gpt-tokenizer'
 import { contentHash } from '../shared/hash.ts'
@@ -157,8 +157,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
             throw error
           }
           // Failed requests were still sent (and may be billed): count them.
-          context.usage.requests += (error as { attempts?: number }).attempts ?? 1
-          if (reservation) options.budget!.settle(reservation, { requests: (error as { attempts?: number }).attempts ?? 1, promptTokens: 0, completionTokens: 0 })
+          const sent = error instanceof ProviderError ? error.attempts : 1
+          context.usage.requests += sent
+          if (reservation) options.budget!.settle(reservation, { requests: sent, promptTokens: 0, completionTokens: 0 })
           throw error
         }
         // A batch answer was paid for when its batch was submitted.
@@ -302,7 +303,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       const settled = await Promise.allSettled(job.chunks.map((chunk) => translateUnit(chunk.source, context, 0, previous)))
       const failure = settled.find((result) => result.status === 'rejected')
       // What the section cost so far travels with the failure, so reports count it.
-      if (failure) throw Object.assign(failure.reason as object, { usage: { ...context.usage } })
+      if (failure) throw new SectionFailure(failure.reason, context.usage)
       const texts = settled.map((result) => (result as PromiseFulfilledResult<string>).value)
       return { ...context.usage, texts, findings: context.findings }
     },
@@ -326,10 +327,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
           promptHash: promptHash(templates, valueContext.targetLocale),
           entryHashes: valueContext.entries.map(entryHash),
         })
+        // A record whose text is not the strings by id is a miss like any damaged one.
         const cached = await cache.get(key)
-        if (cached) {
+        const cachedStrings = cached ? cachedValues(cached) : undefined
+        if (cachedStrings) {
           context.usage.cached++
-          return { ...context.usage, values: new Map(Object.entries(JSON.parse(cached.text) as Record<string, string>)), findings: [] }
+          return { ...context.usage, values: new Map(Object.entries(cachedStrings)), findings: [] }
         }
         const messages = frontmatterMessages(templates, { source: valueContext.sourceLocale, target: valueContext.targetLocale, values: input, entries: valueContext.entries })
         let completion = await request(messages, source, context)
@@ -347,7 +350,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         await remember(key, JSON.stringify(parsed), completion, valueContext.targetLocale)
         return { ...context.usage, values: new Map(Object.entries(parsed)), findings: context.findings }
       } catch (error) {
-        throw Object.assign(error as object, { usage: { ...context.usage } })
+        throw new SectionFailure(error, context.usage)
       }
     },
   }

@@ -1,7 +1,7 @@
 /**
  * The translator contract between the orchestrator and a provider, and the two offline
  * providers: `pseudo` (visible pseudo-localization) and `identity` (copies the source,
- * for round-trip checks). The LLM provider lives in `providers/openai.ts`.
+ * for round-trip checks). The LLM provider lives in `openai.ts`.
  */
 import type { FrontmatterText } from '../article/frontmatter.ts'
 import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
@@ -39,6 +39,27 @@ export interface Usage {
   cached: number
 }
 
+/** No requests, no tokens, nothing cached. */
+export const NO_USAGE: Readonly<Usage> = Object.freeze({ requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 })
+
+/**
+ * A section (or the frontmatter strings) that could not be translated, with what it
+ * cost until then: requests already sent may be billed, so reports and budgets count
+ * them. `cause` is the error that stopped it (a `ProviderError`, a budget stop, an
+ * abort...); the orchestrator reports that error, never this wrapper.
+ */
+export class SectionFailure extends Error {
+  readonly usage: Usage
+  override readonly cause: unknown
+
+  constructor(cause: unknown, usage: Usage) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.name = 'SectionFailure'
+    this.cause = cause
+    this.usage = { ...usage }
+  }
+}
+
 /** A translated section: one text per chunk, plus findings the provider could not repair. */
 export interface SectionResult extends Usage {
   texts: string[]
@@ -62,15 +83,15 @@ export interface Translator {
   readonly model: string | undefined
   /** What the lockfile records as "made with": a changed prompt or model marks sections stale. */
   fingerprint(target: LocaleInfo): { model: string | undefined; promptHash: string }
+  /** Rejects with a {@link SectionFailure} when it fails after spending anything. */
   translateSection(job: SectionJob, signal: AbortSignal): Promise<SectionResult>
+  /** Rejects like {@link Translator.translateSection}. */
   translateValues(
     values: readonly FrontmatterText[],
     context: { file: string; sourceLocale: LocaleInfo; targetLocale: LocaleInfo; entries: GlossaryEntry[] },
     signal: AbortSignal,
   ): Promise<ValuesResult>
 }
-
-const NO_USAGE: Usage = { requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 }
 
 /** Glossary spans of a text as locked target forms (used by pseudo). */
 export function lockedSpans(text: string, glossary: Glossary | undefined, target: LocaleInfo): LockedSpan[] {

@@ -1,0 +1,113 @@
+/**
+ * The report of a `translate` run: one {@link ArticleReport} per source × target locale,
+ * summed up in a {@link RunReport}. Progress events for the CLI's progress line.
+ */
+import type { Finding } from '../article/types.ts'
+import type { Translator, Usage } from '../translate/translator.ts'
+
+/** Progress, for the CLI's progress line. */
+export type ProgressEvent =
+  | { type: 'article-start'; file: string; locale: string; sections: number }
+  | { type: 'section-done'; file: string; locale: string; section: number; usage: Usage }
+  | { type: 'article-done'; report: ArticleReport }
+
+/** Sections of one article by what happened to them. */
+export interface SectionCounts {
+  total: number
+  translated: number
+  cached: number
+  reused: number
+  failed: number
+}
+
+/** Requests and tokens spent. */
+export interface Spent {
+  requests: number
+  promptTokens: number
+  completionTokens: number
+}
+
+/** What happened to one source file × target locale. */
+export interface ArticleReport extends Spent {
+  source: string
+  locale: string
+  output?: string
+  /** `waiting`: some of its requests are in a Batch API batch not answered yet; nothing was written. */
+  status: 'written' | 'unchanged' | 'failed' | 'skipped' | 'waiting'
+  provider: string
+  model?: string
+  /** translated: sent to the provider; cached: answered from the cache; reused: kept from the existing output or memory. */
+  sections: SectionCounts
+  findings: Finding[]
+  durationMs: number
+  error?: { code: string; message: string }
+}
+
+/** The whole run. */
+export interface RunReport {
+  provider: string
+  model?: string
+  offline: boolean
+  startedAt: string
+  durationMs: number
+  interrupted: boolean
+  articles: ArticleReport[]
+  totals: { articles: number; written: number; failed: number; waiting: number; requests: number; promptTokens: number; completionTokens: number; errors: number; warnings: number }
+}
+
+/** Nothing spent. */
+export function noneSpent(): Spent {
+  return { requests: 0, promptTokens: 0, completionTokens: 0 }
+}
+
+/** No sections yet. */
+export function noSections(): SectionCounts {
+  return { total: 0, translated: 0, cached: 0, reused: 0, failed: 0 }
+}
+
+/** The report of an article before anything happened to it: failed until it succeeds. */
+export function emptyReport(source: string, locale: string, translator: Translator): ArticleReport {
+  return {
+    source,
+    locale,
+    status: 'failed',
+    provider: translator.name,
+    ...(translator.model ? { model: translator.model } : {}),
+    sections: noSections(),
+    ...noneSpent(),
+    findings: [],
+    durationMs: 0,
+  }
+}
+
+/** Adds the requests and tokens of `usage` to `spent`. */
+export function addUsage(spent: Spent, usage: Spent): void {
+  spent.requests += usage.requests
+  spent.promptTokens += usage.promptTokens
+  spent.completionTokens += usage.completionTokens
+}
+
+/** The run's report from its articles' reports. */
+export function runReport(translator: Translator, started: number, interrupted: boolean, reports: ArticleReport[]): RunReport {
+  const count = (severity: string) => reports.reduce((sum, a) => sum + a.findings.filter((f) => f.severity === severity).length, 0)
+  return {
+    provider: translator.name,
+    ...(translator.model ? { model: translator.model } : {}),
+    offline: translator.offline,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    interrupted,
+    articles: reports,
+    totals: {
+      articles: reports.length,
+      written: reports.filter((a) => a.status === 'written').length,
+      failed: reports.filter((a) => a.status === 'failed').length,
+      waiting: reports.filter((a) => a.status === 'waiting').length,
+      requests: reports.reduce((sum, a) => sum + a.requests, 0),
+      promptTokens: reports.reduce((sum, a) => sum + a.promptTokens, 0),
+      completionTokens: reports.reduce((sum, a) => sum + a.completionTokens, 0),
+      errors: count('error'),
+      warnings: count('warning'),
+    },
+  }
+}
