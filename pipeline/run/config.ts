@@ -13,6 +13,7 @@ import { L10nError } from '../shared/errors.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/frontmatter.ts'
 import { t } from '../shared/i18n.ts'
 import { parseYaml } from '../shared/place.ts'
+import { formatPath as formatDataPath } from '../shared/validation.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
 import { findLocale, LOCALES } from '../article/locales.ts'
 import type { ProviderName } from '../translate/translator.ts'
@@ -319,14 +320,8 @@ interface Draft {
 
 /** `targetLocales[2]`, `prices["gpt-4.1"].input`; identifiers (rule ids included) stay bare. */
 export function formatPath(path: Path): string {
-  if (path.length === 0) return t('config:root')
-  let text = ''
-  for (const part of path) {
-    if (typeof part === 'number') text += `[${part}]`
-    else if (/^[A-Za-z_$][\w$/-]*$/.test(String(part))) text += `${text ? '.' : ''}${String(part)}`
-    else text += `[${JSON.stringify(String(part))}]`
-  }
-  return text
+  const text = formatDataPath(path)
+  return typeof text === 'string' ? text : t('config:root')
 }
 
 function valueAt(data: unknown, path: Path): unknown {
