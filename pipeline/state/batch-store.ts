@@ -123,7 +123,7 @@ export function openBatchStore(stateDir: string): BatchStore {
       }
     },
     async writeAnswer(answer) {
-      await writeFileAtomic(answerPath(answer.requestId), JSON.stringify(answer) + '\n')
+      await writeFileAtomic(answerPath(answer.requestId), JSON.stringify(answer) + '\n', answerPath(answer.requestId), { durable: false })
     },
     async readAnswer(requestId) {
       try {

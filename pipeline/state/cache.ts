@@ -90,7 +90,7 @@ export function openCache(dir: string, enabled = true, options: CacheOptions = {
     },
     async set(key, record) {
       if (!enabled) return
-      await writeFileAtomic(pathOf(key), JSON.stringify(record, null, 2) + '\n')
+      await writeFileAtomic(pathOf(key), JSON.stringify(record, null, 2) + '\n', pathOf(key), { durable: false })
     },
   }
 }

@@ -42,15 +42,18 @@ export async function readTextFileIfExists(path: string): Promise<string | undef
  * Writes `text` to `path` atomically: a temp file beside it is written and flushed, then
  * renamed over the target. Readers see the old file or the new one, never a mix.
  * Errors name `shownAs` (the path the user knows) rather than an internal file name.
+ * `durable: false` skips the flush to disk: for records that are checked when read back and
+ * can be made again (cache, section texts), where a site-wide run would otherwise wait on
+ * thousands of fsyncs; the rename still makes the write atomic for readers and for kills.
  */
-export async function writeFileAtomic(path: string, text: string, shownAs: string = path): Promise<void> {
+export async function writeFileAtomic(path: string, text: string, shownAs: string = path, options: { durable?: boolean } = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     const handle = await open(temp, 'w')
     try {
       await handle.writeFile(text, 'utf8')
-      await handle.sync()
+      if (options.durable !== false) await handle.sync()
     } finally {
       await handle.close()
     }

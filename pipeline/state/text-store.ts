@@ -53,7 +53,7 @@ export function openTextStore(dir: string, options: StoreOptions = {}): TextStor
   }
   return {
     async put(text, hash = contentHash(text)) {
-      if (!existsSync(pathOf(hash))) await writeFileAtomic(pathOf(hash), text)
+      if (!existsSync(pathOf(hash))) await writeFileAtomic(pathOf(hash), text, pathOf(hash), { durable: false })
       return hash
     },
     get,
