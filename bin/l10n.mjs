@@ -1,21 +1,11 @@
 #!/usr/bin/env node
-// The `l10n` command. The pipeline is TypeScript, loaded through tsx so no build step can go stale.
-import { register } from 'tsx/esm/api'
+// The `l10n` command: the compiled pipeline in dist/, which `npm ci` / `npm install` build
+// through the `prepare` script (`npm run build` rebuilds it after editing pipeline/).
+import { existsSync } from 'node:fs'
 
-register()
-const { main } = await import('../pipeline/cli/main.ts')
-
-// First Ctrl-C / SIGTERM: start nothing new, abort what is in flight, write no partial
-// file, and let the run print its summary. A second one exits at once.
-const controller = new AbortController()
-let signals = 0
-for (const name of ['SIGINT', 'SIGTERM']) {
-  process.on(name, () => {
-    signals++
-    if (signals > 1) process.exit(130)
-    controller.abort(new Error(name))
-  })
+const entry = new URL('../dist/cli/bin.js', import.meta.url)
+if (!existsSync(entry)) {
+  process.stderr.write('l10n: dist/ is missing: run `npm run build` (or `npm ci`) in the l10n-md folder first\n')
+  process.exit(2)
 }
-process.exitCode = await main(process.argv.slice(2), { signal: controller.signal })
-// Sockets kept alive by an HTTP agent must not hold the process open after the work is done.
-process.exit(process.exitCode)
+await import(entry.href)

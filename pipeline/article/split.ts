@@ -9,8 +9,8 @@
  */
 import type { Heading, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import { encode } from 'gpt-tokenizer'
 import { contentHash } from '../shared/hash.ts'
+import { countTokens } from '../shared/tokens.ts'
 import { parseMarkdown } from './markdown.ts'
 import type { Article, Chunk, Section } from './types.ts'
 
@@ -40,7 +40,7 @@ export interface BlockRange {
 
 /** Measures text in the chosen unit: code points (so a Han character counts one) or GPT tokens. */
 export function measure(text: string, unit: 'chars' | 'tokens' = 'chars'): number {
-  if (unit === 'tokens') return encode(text).length
+  if (unit === 'tokens') return countTokens(text)
   let count = 0
   for (const _ of text) count++
   return count

@@ -87,4 +87,4 @@ async function commandBatch(args: string[], io: CliIo): Promise<number> {
 }
 
 /** `batch`, merged into the CLI's command table. */
-export const BATCH_COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { batch: commandBatch }
+export const BATCH_COMMANDS = { batch: commandBatch }

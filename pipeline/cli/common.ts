@@ -6,8 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { join, relative } from 'node:path'
 import { PACKAGE_ROOT } from '../shared/package-root.ts'
 import { L10nError } from '../shared/errors.ts'
-import { type Glossary } from '../glossary/model.ts'
-import { loadGlossaryFiles } from '../glossary/load.ts'
+import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import type { ProviderName } from '../translate/translator.ts'
 
@@ -44,7 +43,11 @@ export function usage(detail: string): L10nError {
 }
 
 /** Parses a command's arguments strictly; an unknown flag is a usage error. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  // Spelled out so the emitted declarations (dist/*.d.ts) can name it.
+): ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & T; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true })
   } catch (error) {
@@ -76,6 +79,8 @@ export async function loadGlossary(
 ): Promise<Glossary | undefined> {
   if (values['no-glossary']) return undefined
   const files = list(values.glossary)
+  // Imported here, not at the top: `help` and every command that needs no glossary skip YAML.
+  const { loadGlossaryFiles } = await import('../glossary/load.ts')
   return loadGlossaryFiles(files.length > 0 ? files : (configured ?? [DEFAULT_GLOSSARY]))
 }
 

@@ -238,7 +238,7 @@ async function commandMemory(args: string[], io: CliIo): Promise<number> {
 }
 
 /** The reviewer commands, merged into the CLI's command table. */
-export const WORKFLOW_COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+export const WORKFLOW_COMMANDS = {
   status: commandStatus,
   review: commandReview,
   approve: commandApprove,

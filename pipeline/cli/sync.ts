@@ -251,5 +251,5 @@ function batchSummary(batch: BatchCycleResult): string {
 }
 
 /** `sync`, merged into the CLI's command table. */
-export const SYNC_COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { sync: commandSync }
+export const SYNC_COMMANDS = { sync: commandSync }
 

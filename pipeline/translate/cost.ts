@@ -5,17 +5,15 @@
  * counting work that is reserved but not yet finished, so N parallel requests cannot
  * together overshoot a limit that each of them alone would respect.
  */
-import { encode } from 'gpt-tokenizer'
 import { L10nError } from '../shared/errors.ts'
+import { countTokens } from '../shared/tokens.ts'
 import { message } from '../shared/i18n.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 
 // ── Tokens ───────────────────────────────────────────────────────────────────
 
-/** Tokens of `text` in the o200k encoding (GPT-4o family); other models differ by a few percent. */
-export function countTokens(text: string): number {
-  return text === '' ? 0 : encode(text).length
-}
+// The tokenizer is loaded on the first count (see shared/tokens.ts); re-exported for callers here.
+export { countTokens }
 
 /**
  * Completion tokens per source token, by direction. Measured on the site's articles:

@@ -21,8 +21,8 @@ import { chunkMarkdown, measure } from '../article/split.ts'
 import { entriesIn, verifyTerms } from '../glossary/match.ts'
 import { SectionFailure, type SectionJob, type SectionResult, type Translator, type Usage, type ValuesResult } from './translator.ts'
 import type { Finding } from '../article/types.ts'
-import { encode } from 'gpt-tokenizer'
 import { contentHash } from '../shared/hash.ts'
+import { countTokens } from '../shared/tokens.ts'
 import type { BudgetTracker } from './cost.ts'
 import { isBatchPending } from './batch-client.ts'
 
@@ -92,9 +92,9 @@ export function resolveQueueSettings(flags: OpenAiProviderOptions['flags'] = {},
 
 /** Token estimate of a request (a real tokenizer; the server's usage corrects it later). */
 function estimateTokens(messages: readonly ChatMessage[], sourceText: string): { promptTokens: number; completionTokens: number } {
-  const promptTokens = messages.reduce((sum, message) => sum + encode(message.content).length + 4, 0)
+  const promptTokens = messages.reduce((sum, message) => sum + countTokens(message.content) + 4, 0)
   // The answer is about as many tokens as the source again, more for zh→Latin scripts.
-  return { promptTokens, completionTokens: Math.ceil(encode(sourceText).length * 1.5) }
+  return { promptTokens, completionTokens: Math.ceil(countTokens(sourceText) * 1.5) }
 }
 
 interface UnitContext {

@@ -1,0 +1,21 @@
+/**
+ * The `l10n` process: signals, `main`, the exit. `bin/l10n.mjs` runs the compiled copy
+ * (`dist/cli/bin.js`); tests and scripts that spawn the CLI run this file from source
+ * through `bin/run-ts.mjs`, so they never exercise a stale build.
+ */
+import { main } from './main.ts'
+
+// First Ctrl-C / SIGTERM: start nothing new, abort what is in flight, write no partial
+// file, and let the run print its summary. A second one exits at once.
+const controller = new AbortController()
+let signals = 0
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(name, () => {
+    signals++
+    if (signals > 1) process.exit(130)
+    controller.abort(new Error(name))
+  })
+}
+process.exitCode = await main(process.argv.slice(2), { signal: controller.signal })
+// Sockets kept alive by an HTTP agent must not hold the process open after the work is done.
+process.exit(process.exitCode)
