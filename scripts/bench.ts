@@ -5,12 +5,16 @@
  *
  *   BENCH_ARTICLES=1000       size of the generated tree for the local stages
  *   BENCH_SYNC_ARTICLES=200   size of the sync scenario (× 3 locales); 0 skips it
+ *
+ * Arguments pick sections (default: all): `npm run bench -- startup` measures only the
+ * start-up of the compiled CLI, in a few seconds. Sections: see SECTIONS at the end.
+ * `npm run bench` builds dist/ first, so the start-up and sync sections run current code.
  */
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { encode } from 'gpt-tokenizer'
 import { assemble } from '../pipeline/article/assemble.ts'
 import { check } from '../pipeline/check/index.ts'
 import { main } from '../pipeline/cli/main.ts'
@@ -21,6 +25,7 @@ import { parse } from '../pipeline/article/parse.ts'
 import { glossaryLines } from '../pipeline/translate/prompt.ts'
 import { createScheduler } from '../pipeline/translate/queue.ts'
 import { split } from '../pipeline/article/split.ts'
+import { countTokens } from '../pipeline/shared/tokens.ts'
 import { createPseudoTranslator } from '../pipeline/translate/translator.ts'
 import { translateArticle } from '../pipeline/run/translate.ts'
 import { startFakeOpenAi } from '../tests/helpers/fake-openai.ts'
@@ -164,12 +169,12 @@ async function promptEconomy(): Promise<void> {
     for (const request of server.requests) {
       for (const message of request.body?.messages ?? []) {
         const content = String(message.content)
-        promptTokens += encode(content).length
+        promptTokens += countTokens(content)
         const lines = content.split('\n').filter((line) => line.startsWith('- ') && line.includes(' → '))
-        glossaryTokens += lines.length ? encode(lines.join('\n')).length : 0
+        glossaryTokens += lines.length ? countTokens(lines.join('\n')) : 0
       }
     }
-    const whole = encode(glossaryLines(glossary.entries, en)).length
+    const whole = countTokens(glossaryLines(glossary.entries, en))
     row('requests to translate the example (cn → en)', String(server.requests.length))
     row('prompt tokens sent per source character', (promptTokens / sourceChars).toFixed(2))
     row(
@@ -277,13 +282,69 @@ async function syncScenario(): Promise<void> {
   }
 }
 
+/** Wall-clock milliseconds of one whole `node …args` process; it must exit 0 and print `expect`. */
+function processMs(args: readonly string[], expect: string): number {
+  const started = performance.now()
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', L10N_LANG: 'en' } })
+  const ms = performance.now() - started
+  if (child.status !== 0 || !child.stdout.includes(expect)) {
+    throw new Error(`node ${args.join(' ')} exited ${child.status} without "${expect}":\n${child.stdout}${child.stderr}`)
+  }
+  return ms
+}
+
+/**
+ * Start-up of the compiled CLI as a user meets it: whole processes of `l10n help` and
+ * `l10n check` of the example pair through bin/l10n.mjs, against bare `node -e 0` on the
+ * same machine at the same time. Runs are interleaved (node, help, check, node, …) so a
+ * burst of load elsewhere hits all three alike; one warm-up round fills the file cache.
+ */
+function startup(): void {
+  const RUNS = 7
+  const cases = {
+    node: { args: ['-e', '0'], expect: '' },
+    help: { args: ['bin/l10n.mjs', 'help'], expect: 'Usage: l10n' },
+    check: { args: ['bin/l10n.mjs', 'check', 'examples/cn/soundtrack.md', 'examples/en/soundtrack.md'], expect: 'no problems found' },
+  } as const
+  const times: Record<keyof typeof cases, number[]> = { node: [], help: [], check: [] }
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [name, { args, expect }] of Object.entries(cases) as [keyof typeof cases, (typeof cases)[keyof typeof cases]][]) {
+      const ms = processMs(args, expect)
+      if (round > 0) times[name].push(ms)
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  const node = median(times.node)
+  row(`startup: node -e 0 (median of ${RUNS} processes)`, `${Math.round(node)} ms`)
+  for (const [name, target, label] of [
+    ['help', 4, 'l10n help'],
+    ['check', 8, 'l10n check examples/cn/soundtrack.md examples/en/soundtrack.md'],
+  ] as const) {
+    const ms = median(times[name])
+    row(`startup: ${label} (median of ${RUNS})`, `${Math.round(ms)} ms = ${(ms / node).toFixed(1)}× node -e 0`, `≤ ${target}×`)
+  }
+}
+
+/** The sections, in the order a full run takes them; arguments pick some. */
+const SECTIONS: Record<string, () => void | Promise<void>> = {
+  startup,
+  local: localStages,
+  'check-pair': examplePairCheck,
+  scheduling,
+  prompts: promptEconomy,
+  reruns,
+  sync: syncScenario,
+}
+const picked = process.argv.slice(2)
+const unknown = picked.filter((name) => !Object.hasOwn(SECTIONS, name))
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown section ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}\n`)
+  process.exit(2)
+}
 process.stderr.write('l10n benchmark\n')
-await localStages()
-examplePairCheck()
-await scheduling()
-await promptEconomy()
-await reruns()
-await syncScenario()
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (picked.length === 0 || picked.includes(name)) await run()
+}
 
 const width = (key: keyof Row) => Math.max(...rows.map((r) => r[key].length), key.length)
 const line = (r: Row) => `| ${r.measure.padEnd(width('measure'))} | ${r.value.padEnd(width('value'))} | ${r.target.padEnd(width('target'))} |`

@@ -141,7 +141,8 @@ describe('l10n sync', () => {
   })
 
   it('a run killed with SIGKILL halfway finishes on rerun with no loss and no repeated requests', async () => {
-    const child = spawn(process.execPath, ['bin/l10n.mjs', 'sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '2'], {
+    // From source (as the in-process runs are), not the compiled bin, which may be stale.
+    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'pipeline/cli/bin.ts', 'sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '2'], {
       env: { ...process.env, ...env(), NO_COLOR: '1' },
       stdio: 'ignore',
     })
