@@ -1,11 +1,11 @@
 // The tarball smoke test CI runs after the unit tests: what a user of the packed package
 // gets. `npm pack` (which builds dist/ through `prepare`), `npm install` of the tarball into
 // an empty temporary folder, then the installed `l10n` through `npx --no`: `--help`, `help`
-// and `check` of the example pair must exit 0 and say what they should, and the install
-// must hold neither the tests nor tsx. Writes {passed, failed, checks} to the JSON file
+// and `check` of the example pair must exit 0 and say what they should, a wrong composer
+// name must be caught, and the install must hold neither the tests nor tsx. Writes {passed, failed, checks} to the JSON file
 // given as the first argument (read by ci-summary.mjs) and exits 1 when a check failed.
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -56,6 +56,15 @@ try {
       expectRun('npx --no l10n --help', 'npx', ['--no', '--', 'l10n', '--help'], app, 'Usage: l10n <command>')
       expectRun('npx --no l10n help', 'npx', ['--no', 'l10n', 'help'], app, 'Usage: l10n <command>')
       expectRun('npx --no l10n check examples/cn/soundtrack.md examples/en/soundtrack.md', 'npx', ['--no', 'l10n', 'check', 'examples/cn/soundtrack.md', 'examples/en/soundtrack.md'], app, 'no problems found')
+      // The shipped glossary (read from its compiled copy) must still catch a wrong name.
+      const wrong = readFileSync(join(app, 'examples/en/soundtrack.md'), 'utf8').replaceAll('John Williams', 'Jon Willams')
+      writeFileSync(join(app, 'examples/en/wrong-name.md'), wrong)
+      const caught = run('npx', ['--no', 'l10n', 'check', 'examples/cn/soundtrack.md', 'examples/en/wrong-name.md', '--format', 'json'], app)
+      record(
+        'npx --no l10n check of a translation with a wrong composer name exits 1 with glossary findings',
+        caught.status === 1 && caught.stdout.includes('glossary/locked-form-missing'),
+        `exit ${caught.status}\nstdout: ${caught.stdout.slice(0, 2000)}\nstderr: ${caught.stderr}`,
+      )
       const installedPackage = join(app, 'node_modules/l10n-md')
       const shipped = ['tests', 'pipeline', 'scripts', 'examples'].filter((name) => existsSync(join(installedPackage, name)))
       record('the installed package ships no tests, sources, scripts or examples', shipped.length === 0, `found: ${shipped.join(', ')}`)

@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from '../shared/package-root.ts'
 import { L10nError } from '../shared/errors.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
+import { readCompiledGlossary } from '../glossary/compiled.ts'
 import type { ProviderName } from '../translate/translator.ts'
 
 /** Exit codes, documented in the README. */
@@ -15,6 +16,13 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, budget: 3, interrupted: 4 } 
 
 /** The glossary shipped with the tool, used when no `--glossary` is given. */
 export const DEFAULT_GLOSSARY = join(PACKAGE_ROOT, 'glossary', 'music.yaml')
+
+/** {@link DEFAULT_GLOSSARY} as parsed by `npm run build` (see glossary/compiled.ts). */
+export const COMPILED_DEFAULT_GLOSSARY = join(PACKAGE_ROOT, 'dist', 'data', 'music.glossary.json')
+
+// Only the compiled code (dist/) reads the compiled glossary: the sources (tests, tsx) always
+// parse the YAML, so a dist/ built from older code never answers for newer sources.
+const RUNNING_COMPILED = !import.meta.url.endsWith('.ts')
 
 /** Where the CLI writes: injectable for tests. */
 export interface CliIo {
@@ -71,7 +79,7 @@ export function positiveInteger(value: string | undefined, flag: string): number
 
 /**
  * The glossary the flags ask for: none, the given files, else the config's files
- * (`configured`), else the shipped one.
+ * (`configured`), else the shipped one (from its compiled copy when that still matches).
  */
 export async function loadGlossary(
   values: { glossary?: string[] | undefined; 'no-glossary'?: boolean | undefined },
@@ -79,9 +87,14 @@ export async function loadGlossary(
 ): Promise<Glossary | undefined> {
   if (values['no-glossary']) return undefined
   const files = list(values.glossary)
+  const paths = files.length > 0 ? files : (configured ?? [DEFAULT_GLOSSARY])
+  if (RUNNING_COMPILED && paths.length === 1 && paths[0] === DEFAULT_GLOSSARY) {
+    const compiled = await readCompiledGlossary(DEFAULT_GLOSSARY, COMPILED_DEFAULT_GLOSSARY)
+    if (compiled) return compiled
+  }
   // Imported here, not at the top: `help` and every command that needs no glossary skip YAML.
   const { loadGlossaryFiles } = await import('../glossary/load.ts')
-  return loadGlossaryFiles(files.length > 0 ? files : (configured ?? [DEFAULT_GLOSSARY]))
+  return loadGlossaryFiles(paths)
 }
 
 /** Picks the provider: the flag, else openai when an endpoint is configured, else pseudo. */
