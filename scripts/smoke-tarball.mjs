@@ -65,6 +65,15 @@ try {
         caught.status === 1 && caught.stdout.includes('glossary/locked-form-missing'),
         `exit ${caught.status}\nstdout: ${caught.stdout.slice(0, 2000)}\nstderr: ${caught.stderr}`,
       )
+      // The package's exports, as a program would use them.
+      const program = [
+        "import { main, EXIT } from 'l10n-md'",
+        "import { check } from 'l10n-md/check'",
+        "let out = ''",
+        "const code = await main(['check', 'examples/cn/soundtrack.md', 'examples/en/soundtrack.md'], { stdout: (text) => (out += text) })",
+        "console.log(typeof check === 'function' && code === EXIT.ok && out.includes('no problems found') ? 'exports ok' : `exports broken: ${code} ${out}`)",
+      ].join('\n')
+      expectRun("import { main } from 'l10n-md' and { check } from 'l10n-md/check'", process.execPath, ['--input-type=module', '-e', program], app, 'exports ok')
       const installedPackage = join(app, 'node_modules/l10n-md')
       const shipped = ['tests', 'pipeline', 'scripts', 'examples'].filter((name) => existsSync(join(installedPackage, name)))
       record('the installed package ships no tests, sources, scripts or examples', shipped.length === 0, `found: ${shipped.join(', ')}`)
