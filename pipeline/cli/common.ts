@@ -8,7 +8,6 @@ import { PACKAGE_ROOT } from '../shared/package-root.ts'
 import { L10nError } from '../shared/errors.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
-import { readCompiledGlossary } from '../glossary/compiled.ts'
 import type { ProviderName } from '../translate/translator.ts'
 
 /** Exit codes, documented in the README. */
@@ -88,11 +87,13 @@ export async function loadGlossary(
   if (values['no-glossary']) return undefined
   const files = list(values.glossary)
   const paths = files.length > 0 ? files : (configured ?? [DEFAULT_GLOSSARY])
+  // Both loaders are imported here, not at the top: `help` and commands without a glossary
+  // load neither zod nor YAML.
   if (RUNNING_COMPILED && paths.length === 1 && paths[0] === DEFAULT_GLOSSARY) {
+    const { readCompiledGlossary } = await import('../glossary/compiled.ts')
     const compiled = await readCompiledGlossary(DEFAULT_GLOSSARY, COMPILED_DEFAULT_GLOSSARY)
     if (compiled) return compiled
   }
-  // Imported here, not at the top: `help` and every command that needs no glossary skip YAML.
   const { loadGlossaryFiles } = await import('../glossary/load.ts')
   return loadGlossaryFiles(paths)
 }

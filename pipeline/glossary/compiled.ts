@@ -7,17 +7,35 @@
  * {@link loadGlossaryFiles}'s full parse and validation.
  */
 import { readFile } from 'node:fs/promises'
+import { z } from 'zod'
 import { contentHash } from '../shared/hash.ts'
-import type { Glossary } from './model.ts'
+import { checkJson } from '../shared/validation.ts'
+import { ENTRY_KINDS, type Glossary } from './model.ts'
 
 const FORMAT = 'l10n-compiled-glossary/1'
 
-interface CompiledGlossary {
-  format: typeof FORMAT
+// Read back from disk, so checked like everything else; a copy that does not pass is not
+// used (the YAML is parsed instead), never trusted half-way.
+const entrySchema = z.strictObject({
+  id: z.string(),
+  source: z.string(),
+  aliases: z.array(z.string()),
+  kind: z.enum(ENTRY_KINDS),
+  targets: z.record(z.string(), z.string()),
+  wrong: z.record(z.string(), z.array(z.string())),
+  note: z.string().optional(),
+  marked: z.boolean().optional(),
+  file: z.string(),
+  line: z.number().int(),
+})
+const compiledSchema = z.strictObject({
+  format: z.literal(FORMAT),
   /** contentHash of the YAML text the glossary was parsed from. */
-  sourceHash: string
-  glossary: Glossary
-}
+  sourceHash: z.string(),
+  glossary: z.strictObject({ entries: z.array(entrySchema), files: z.array(z.string()), version: z.string() }),
+})
+
+type CompiledGlossary = z.infer<typeof compiledSchema>
 
 /**
  * The JSON that {@link readCompiledGlossary} reads: `glossary` (as loaded from one file)
@@ -35,14 +53,15 @@ export function compileGlossary(glossary: Glossary, text: string): string {
  */
 export async function readCompiledGlossary(file: string, compiledFile: string): Promise<Glossary | undefined> {
   let text: string
-  let compiled: Partial<CompiledGlossary>
+  let json: string
   try {
     text = await readFile(file, 'utf8')
-    compiled = JSON.parse(await readFile(compiledFile, 'utf8')) as Partial<CompiledGlossary>
+    json = await readFile(compiledFile, 'utf8')
   } catch {
     return undefined
   }
-  const glossary = compiled.glossary
-  if (compiled.format !== FORMAT || compiled.sourceHash !== contentHash(text) || !glossary || !Array.isArray(glossary.entries)) return undefined
+  const checked = checkJson(compiledSchema, json)
+  if (!checked.ok || checked.value.sourceHash !== contentHash(text)) return undefined
+  const { glossary } = checked.value
   return { ...glossary, files: [file], entries: glossary.entries.map((entry) => ({ ...entry, file })) }
 }
