@@ -1,8 +1,19 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Child processes, not threads: some tests change the working folder (process.chdir),
+    // which worker threads cannot do.
+    pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core CI
+    // machine, leaving a core idle while the CLI tests (CPU-bound parsing and checking)
+    // run one file after another. The main process does little once files are transformed.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Every file gets fresh modules (the default): module state such as the UI language
+    // or a warmed client cannot leak from one file into the next and hide a failure.
+    isolate: true,
     // Fake-server tests start HTTP servers and child processes; two cores are all CI has.
     testTimeout: 30_000,
     hookTimeout: 30_000,
