@@ -166,7 +166,7 @@ describe('l10n sync', () => {
     // No half-written file and no leftover temp or pending file in the content tree.
     expect(allFiles().filter((file) => !file.startsWith('.l10n') && /\.tmp$|l10n-pending/.test(file))).toEqual([])
     expect(fake.server.requests.length).toBe(FULL_RUN - cachedBeforeRerun)
-  }, 120_000) // a real child process (tsx loading the whole pipeline) can take long on a busy machine
+  }, 240_000) // a real child process (tsx loading the whole pipeline) can take long on a busy machine
 
   it('refuses to overlap with a running sync, and takes over the lock of a dead one', async () => {
     const release = await acquireLock(join(root, 'l10n.lock.yaml.sync-lock'), { owner: 'another l10n sync' })

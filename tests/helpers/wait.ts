@@ -5,7 +5,7 @@
  */
 
 /** Resolves once `condition()` is true; rejects naming `what` after `limitMs` (a failure cut-off, not a timing check). */
-export async function waitFor(condition: () => boolean, what = 'condition', limitMs = 20_000): Promise<void> {
+export async function waitFor(condition: () => boolean, what = 'condition', limitMs = 60_000): Promise<void> {
   const deadline = Date.now() + limitMs
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`waited ${limitMs} ms for ${what}; it never happened`)
