@@ -1,11 +1,25 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Fake-server tests start HTTP servers and child processes; two cores are all CI has.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Child processes, not threads: some tests change the working folder (process.chdir),
+    // which worker threads cannot do.
+    pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core CI
+    // machine, leaving a core idle while the CLI tests (CPU-bound parsing and checking)
+    // run one file after another. The main process does little once files are transformed.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Every file gets fresh modules (the default): module state such as the UI language
+    // or a warmed client cannot leak from one file into the next and hide a failure.
+    isolate: true,
+    // Cut-offs for hangs, not speed checks. Fake-server tests start HTTP servers and child
+    // processes, and the 2-core machine is often shared: a test that takes 7 s alone took
+    // over 30 s there. A test cut off while still running keeps talking to its file's fake
+    // server and fails the next test too, so the cut-off is generous.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     env: { L10N_LANG: 'en', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', NO_COLOR: '1' },
   },
 })

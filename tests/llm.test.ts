@@ -9,7 +9,9 @@ import {
   type ClientDeps,
   type LlmOptions,
 } from '../pipeline/translate/llm.ts'
+import { createManualClock, settle } from './helpers/clock.ts'
 import { sequence, startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
+import { waitFor } from './helpers/wait.ts'
 
 let server: FakeOpenAi
 
@@ -202,12 +204,32 @@ describe('createOpenAiClient against the fake server', () => {
 
   it('ends a hanging request at timeoutMs without retrying it', async () => {
     server.setHandler(() => ({ hang: true }))
-    const started = performance.now()
-    const error = await failure(client({ timeoutMs: 200 }).complete({ messages: hello }))
-    expect(error.kind).toBe('timeout')
-    expect(error.attempts).toBe(1)
-    expect(performance.now() - started).toBeLessThan(3_000)
+    const clock = createManualClock()
+    let outcome: ProviderError | undefined
+    void failure(client({ timeoutMs: 200 }, { ...fastSleep().deps, clock }).complete({ messages: hello })).then((error) => (outcome = error))
+    await waitFor(() => server.requests.length === 1, 'the request')
+    expect(clock.pending()).toEqual([{ at: clock.now() + 200, ms: 200 }])
+    await clock.advance(199)
+    expect(outcome).toBeUndefined()
+    await clock.advance(1)
+    await waitFor(() => outcome !== undefined, 'the timeout')
+    expect(outcome!.kind).toBe('timeout')
+    expect(outcome!.attempts).toBe(1)
+    expect(clock.pending()).toEqual([])
     expect(server.requests).toHaveLength(1)
+  })
+
+  it('cancels the attempt timer once the answer is in', async () => {
+    const clock = createManualClock()
+    expect((await client({}, { ...fastSleep().deps, clock }).complete({ messages: hello })).text).toBe('Hallo Welt')
+    expect(clock.delays).toEqual([5_000])
+    expect(clock.pending()).toEqual([])
+  })
+
+  it('ends a hang on the real clock too (no clock injected)', async () => {
+    server.setHandler(() => ({ hang: true }))
+    const error = await failure(client({ timeoutMs: 200 }).complete({ messages: hello }))
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 1 })
   })
 
   it('ends at timeoutMs when the headers arrive but the body stalls', async () => {
@@ -220,27 +242,29 @@ describe('createOpenAiClient against the fake server', () => {
   it('aborts a hanging request when the caller aborts', async () => {
     server.setHandler(() => ({ hang: true }))
     const controller = new AbortController()
-    const pending = client({ timeoutMs: 20_000 }).complete({ messages: hello, signal: controller.signal })
-    setTimeout(() => controller.abort(), 50)
-    const started = performance.now()
+    // The attempt's timeout is on a clock that never moves: only the abort can end the call.
+    const pending = client({ timeoutMs: 20_000 }, { ...fastSleep().deps, clock: createManualClock() }).complete({ messages: hello, signal: controller.signal })
+    await waitFor(() => server.requests.length === 1, 'the request')
+    controller.abort()
     const error = await failure(pending)
     expect(error.kind).toBe('aborted')
-    expect(performance.now() - started).toBeLessThan(3_000)
     // The aborted request must also be gone on the server side.
-    await waitFor(() => server.inFlight === 0)
+    await waitFor(() => server.inFlight === 0, 'the server to see the abort')
   })
 
-  it('aborts during a backoff wait, with the real sleep', async () => {
+  it('aborts during a backoff wait, with the built-in sleep', async () => {
     server.setHandler(() => ({ status: 503, retryAfter: 30 }))
     const controller = new AbortController()
-    const pending = client({ timeoutMs: 20_000 }, {}).complete({ messages: hello, signal: controller.signal })
-    await waitFor(() => server.requests.length === 1)
-    const started = performance.now()
-    setTimeout(() => controller.abort(), 50)
+    // No sleep injected: the client's own sleep waits on a clock that never moves.
+    const clock = createManualClock()
+    const pending = client({ timeoutMs: 20_000 }, { clock }).complete({ messages: hello, signal: controller.signal })
+    await waitFor(() => clock.pending().some((timer) => timer.ms === 30_000), 'the 30 s wait')
+    controller.abort()
     const error = await failure(pending)
     expect(error.kind).toBe('aborted')
-    expect(performance.now() - started).toBeLessThan(3_000)
     expect(server.requests).toHaveLength(1)
+    await settle()
+    expect(clock.pending()).toEqual([])
   })
 
   it('aborts during a backoff wait even when the injected sleep ignores the signal', async () => {
@@ -248,7 +272,7 @@ describe('createOpenAiClient against the fake server', () => {
     const controller = new AbortController()
     const deps: ClientDeps = { sleep: () => new Promise(() => {}) }
     const pending = client({}, deps).complete({ messages: hello, signal: controller.signal })
-    await waitFor(() => server.requests.length === 1)
+    await waitFor(() => server.requests.length === 1, 'the request')
     controller.abort()
     expect((await failure(pending)).kind).toBe('aborted')
   })
@@ -293,11 +317,3 @@ describe('createOpenAiClient against the fake server', () => {
     expect(error).toMatchObject({ kind: 'network', attempts: 2 })
   })
 })
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}

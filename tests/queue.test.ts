@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isL10nError } from '../pipeline/shared/errors.ts'
 import { createOpenAiClient, resolveLlmOptions, type ChatClient } from '../pipeline/translate/llm.ts'
 import { createScheduler, type ScheduledTask } from '../pipeline/translate/queue.ts'
+import { createManualClock, settle } from './helpers/clock.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
+import { waitFor } from './helpers/wait.ts'
 
 let server: FakeOpenAi
 let llm: ChatClient
@@ -70,37 +72,76 @@ describe('createScheduler', () => {
 
   it('starts at most `requestsPerInterval` requests in any interval', async () => {
     const intervalMs = 300
-    const scheduler = createScheduler({ concurrency: 10, requestsPerInterval: 2, intervalMs })
-    await Promise.all(Array.from({ length: 6 }, (_, i) => scheduler.schedule(call(`r${i}`))))
-    const times = server.requests.map((request) => request.time)
-    expect(times).toHaveLength(6)
-    // The server sees each start a little after the scheduler; allow it some slack.
-    expect(maxInWindow(times, intervalMs - 60)).toBeLessThanOrEqual(2)
+    const clock = createManualClock(0)
+    const scheduler = createScheduler({ concurrency: 10, requestsPerInterval: 2, intervalMs, clock })
+    const starts: number[] = []
+    const task = (id: number): ScheduledTask<number> => ({
+      estimatedTokens: 10,
+      run: async () => (starts.push(clock.now()), { value: id, usedTokens: 10 }),
+    })
+    const all = Promise.all(Array.from({ length: 6 }, (_, i) => scheduler.schedule(task(i))))
+    await settle()
+    expect(starts).toEqual([0, 0])
+    await clock.advance(intervalMs - 1)
+    expect(starts).toEqual([0, 0])
+    await clock.advance(1)
+    expect(starts).toEqual([0, 0, 300, 300])
+    await clock.advance(intervalMs)
+    expect(await all).toEqual([0, 1, 2, 3, 4, 5])
+    expect(starts).toEqual([0, 0, 300, 300, 600, 600])
+    expect(maxInWindow(starts, intervalMs)).toBeLessThanOrEqual(2)
     expect(scheduler.stats.started).toBe(6)
+  })
+
+  it('is a sliding window: no burst across a window boundary', async () => {
+    const clock = createManualClock(0)
+    const scheduler = createScheduler({ concurrency: 10, requestsPerInterval: 2, intervalMs: 100, clock })
+    const starts: number[] = []
+    const task = (): ScheduledTask<void> => ({ estimatedTokens: 1, run: async () => (starts.push(clock.now()), { value: undefined, usedTokens: 1 }) })
+    await scheduler.schedule(task())
+    await clock.advance(90)
+    const later = Promise.all([task(), task(), task()].map((next) => scheduler.schedule(next)))
+    await settle()
+    // One start at 0 leaves room for one at 90; the next waits until the start at 0 is 100 ms old.
+    expect(starts).toEqual([0, 90])
+    await clock.advance(10)
+    expect(starts).toEqual([0, 90, 100])
+    await clock.advance(90)
+    await later
+    expect(starts).toEqual([0, 90, 100, 190])
   })
 
   it('keeps estimated tokens within `tokensPerInterval` in any interval', async () => {
     const intervalMs = 300
+    const clock = createManualClock(0)
     const starts: number[] = []
-    const scheduler = createScheduler({ concurrency: 10, tokensPerInterval: 100, intervalMs })
+    const scheduler = createScheduler({ concurrency: 10, tokensPerInterval: 100, intervalMs, clock })
     const task = (): ScheduledTask<void> => ({
       estimatedTokens: 40,
       run: async () => {
-        starts.push(performance.now())
-        await new Promise((resolve) => setTimeout(resolve, 10))
+        starts.push(clock.now())
         return { value: undefined, usedTokens: 40 }
       },
     })
-    await Promise.all(Array.from({ length: 6 }, () => scheduler.schedule(task())))
-    expect(starts).toHaveLength(6)
-    // 40 + 40 fit in 100, a third does not: at most two starts per window.
-    expect(maxInWindow(starts, intervalMs - 20)).toBeLessThanOrEqual(2)
+    const all = Promise.all(Array.from({ length: 6 }, () => scheduler.schedule(task())))
+    await settle()
+    // 40 + 40 fit in 100, a third does not: two starts per window (each wake-up 1 ms late).
+    expect(starts).toEqual([0, 0])
+    await clock.advance(intervalMs)
+    expect(starts).toEqual([0, 0])
+    await clock.advance(1)
+    expect(starts).toEqual([0, 0, 301, 301])
+    await clock.advance(intervalMs + 1)
+    await all
+    expect(starts).toEqual([0, 0, 301, 301, 602, 602])
+    expect(maxInWindow(starts, intervalMs)).toBeLessThanOrEqual(2)
     expect(scheduler.stats.tokensUsed).toBe(240)
   })
 
   it('frees the window when a task used fewer tokens than estimated', async () => {
-    // A 10 s window would stall the test if corrections were ignored.
-    const scheduler = createScheduler({ concurrency: 1, tokensPerInterval: 100, intervalMs: 10_000 })
+    // Time never moves here: if corrections were ignored, tasks 2 and 3 would wait 10 s for the window.
+    const clock = createManualClock(0)
+    const scheduler = createScheduler({ concurrency: 1, tokensPerInterval: 100, intervalMs: 10_000, clock })
     const order: number[] = []
     const task = (id: number): ScheduledTask<number> => ({
       estimatedTokens: 60,
@@ -109,14 +150,17 @@ describe('createScheduler', () => {
         return { value: id, usedTokens: 10 }
       },
     })
-    const all = Promise.all([1, 2, 3].map((id) => scheduler.schedule(task(id))))
-    const outcome = await Promise.race([all, new Promise((resolve) => setTimeout(() => resolve('stalled'), 3_000))])
+    let outcome: number[] | undefined
+    void Promise.all([1, 2, 3].map((id) => scheduler.schedule(task(id)))).then((values) => (outcome = values))
+    for (let turn = 0; turn < 20 && !outcome; turn++) await settle()
     expect(outcome).toEqual([1, 2, 3])
     expect(order).toEqual([1, 2, 3])
+    expect(clock.now()).toBe(0)
   })
 
   it('holds tasks back while the window is full', async () => {
-    const scheduler = createScheduler({ concurrency: 5, tokensPerInterval: 100, intervalMs: 10_000 })
+    const clock = createManualClock(0)
+    const scheduler = createScheduler({ concurrency: 5, tokensPerInterval: 100, intervalMs: 10_000, clock })
     let started = 0
     const task = (): ScheduledTask<void> => ({
       estimatedTokens: 60,
@@ -128,32 +172,39 @@ describe('createScheduler', () => {
     const first = scheduler.schedule(task())
     const second = scheduler.schedule(task())
     await first
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    await clock.advance(9_999)
     expect(started).toBe(1)
     scheduler.stop()
     expect(isL10nError(await rejection(second), 'E_INTERRUPTED')).toBe(true)
   })
 
   it('runs a task larger than the whole budget alone instead of deadlocking', async () => {
-    const scheduler = createScheduler({ concurrency: 2, tokensPerInterval: 100, intervalMs: 200 })
-    const big: ScheduledTask<string> = { estimatedTokens: 500, run: async () => ({ value: 'big', usedTokens: 480 }) }
-    const small: ScheduledTask<string> = { estimatedTokens: 10, run: async () => ({ value: 'small', usedTokens: 10 }) }
-    expect(await Promise.all([scheduler.schedule(big), scheduler.schedule(small)])).toEqual(['big', 'small'])
+    const clock = createManualClock(0)
+    const scheduler = createScheduler({ concurrency: 2, tokensPerInterval: 100, intervalMs: 200, clock })
+    const done: string[] = []
+    const big: ScheduledTask<string> = { estimatedTokens: 500, run: async () => (done.push('big'), { value: 'big', usedTokens: 480 }) }
+    const small: ScheduledTask<string> = { estimatedTokens: 10, run: async () => (done.push('small'), { value: 'small', usedTokens: 10 }) }
+    const both = Promise.all([scheduler.schedule(big), scheduler.schedule(small)])
+    await settle()
+    // The big one ran in the empty window; the small one waits until it has left the window.
+    expect(done).toEqual(['big'])
+    await clock.advance(201)
+    expect(await both).toEqual(['big', 'small'])
   })
 
   it('stop() aborts running requests and rejects waiting ones', async () => {
     server.setHandler(() => ({ hang: true }))
     const scheduler = createScheduler({ concurrency: 2 })
     const tasks = Array.from({ length: 5 }, (_, i) => scheduler.schedule(call(`h${i}`)))
-    await waitFor(() => server.inFlight === 2)
+    await waitFor(() => server.inFlight === 2, 'two requests in flight')
     scheduler.stop()
     const errors = await Promise.all(tasks.map(rejection))
     for (const error of errors) expect(isL10nError(error, 'E_INTERRUPTED')).toBe(true)
     await scheduler.onIdle()
     // The two hanging requests were really cancelled, and the three waiting ones never sent.
-    await waitFor(() => server.inFlight === 0)
+    await waitFor(() => server.inFlight === 0, 'no request in flight')
     expect(server.requests).toHaveLength(2)
-    await waitFor(() => scheduler.stats.failed === 2)
+    await waitFor(() => scheduler.stats.failed === 2, 'two failed tasks')
     expect(scheduler.stats).toMatchObject({ started: 2, finished: 0 })
     expect(scheduler.stopped).toBe(true)
     expect(isL10nError(await rejection(scheduler.schedule(call('late'))), 'E_INTERRUPTED')).toBe(true)
@@ -165,20 +216,28 @@ describe('createScheduler', () => {
     const scheduler = createScheduler({ concurrency: 1, signal: controller.signal })
     const running = scheduler.schedule(call('a'))
     const waiting = scheduler.schedule(call('b'))
-    await waitFor(() => server.inFlight === 1)
+    await waitFor(() => server.inFlight === 1, 'one request in flight')
     controller.abort()
     expect(isL10nError(await rejection(running), 'E_INTERRUPTED')).toBe(true)
     expect(isL10nError(await rejection(waiting), 'E_INTERRUPTED')).toBe(true)
-    await waitFor(() => server.inFlight === 0)
+    await waitFor(() => server.inFlight === 0, 'no request in flight')
   })
 
   it('onIdle() waits for tasks still waiting for tokens', async () => {
-    const scheduler = createScheduler({ concurrency: 4, tokensPerInterval: 50, intervalMs: 150 })
+    const clock = createManualClock(0)
+    const scheduler = createScheduler({ concurrency: 4, tokensPerInterval: 50, intervalMs: 150, clock })
     const done: number[] = []
     for (const id of [1, 2, 3]) {
       void scheduler.schedule({ estimatedTokens: 40, run: async () => (done.push(id), { value: id, usedTokens: 40 }) })
     }
-    await scheduler.onIdle()
+    let idle = false
+    const whenIdle = scheduler.onIdle().then(() => (idle = true))
+    await settle()
+    expect([done, idle]).toEqual([[1], false])
+    await clock.advance(151)
+    expect([done, idle]).toEqual([[1, 2], false])
+    await clock.advance(151)
+    await whenIdle
     expect(done).toEqual([1, 2, 3])
   })
 
@@ -190,11 +249,3 @@ describe('createScheduler', () => {
     expect(scheduler.stats).toMatchObject({ started: 1, finished: 0, failed: 1 })
   })
 })
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}

@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
 import { acquireLock, withLock } from '../pipeline/state/run-lock.ts'
+import { createManualClock, type ManualClock } from './helpers/clock.ts'
+import { waitFor } from './helpers/wait.ts'
 
 let dir: string
 let lock: string
@@ -36,6 +38,27 @@ function deadPid(): number {
       if ((error as NodeJS.ErrnoException).code === 'ESRCH') return pid
     }
   }
+}
+
+/** A promise and whether it has settled yet. */
+function settled<T>(promise: Promise<T>): { promise: Promise<T>; readonly done: boolean } {
+  let done = false
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  )
+  return {
+    promise,
+    get done() {
+      return done
+    },
+  }
+}
+
+/** Waits until the acquire is pausing between attempts (or has settled), then ends the pause. */
+async function nextPoll(clock: ManualClock, waiting: { readonly done: boolean }): Promise<void> {
+  await waitFor(() => waiting.done || clock.pending().length > 0, 'the acquire to pause or settle')
+  if (!waiting.done) await clock.next()
 }
 
 function lockJson(pid: number, host = hostname()): string {
@@ -96,20 +119,30 @@ describe('acquireLock', () => {
     await release()
   })
 
-  it('waits up to waitMs for the holder to release', async () => {
+  it('waits up to waitMs for the holder to release, looking again every pollMs', async () => {
+    const clock = createManualClock()
     const first = await acquireLock(lock)
-    setTimeout(() => void first(), 150)
-    const started = Date.now()
-    const second = await acquireLock(lock, { waitMs: 5_000, pollMs: 20 })
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+    const waiting = settled(acquireLock(lock, { waitMs: 5_000, pollMs: 20, clock }))
+    await nextPoll(clock, waiting)
+    await nextPoll(clock, waiting)
+    expect(waiting.done).toBe(false)
+    await first()
+    await nextPoll(clock, waiting)
+    const second = await waiting.promise
+    expect(clock.delays).toEqual([20, 20, 20])
     await second()
   })
 
   it('gives up after waitMs', async () => {
+    const clock = createManualClock()
+    const start = clock.now()
     const first = await acquireLock(lock)
-    const started = Date.now()
-    await lockedError(acquireLock(lock, { waitMs: 120, pollMs: 30 }))
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+    const waiting = settled(acquireLock(lock, { waitMs: 120, pollMs: 50, clock }))
+    while (!waiting.done) await nextPoll(clock, waiting)
+    await lockedError(waiting.promise)
+    // Two full polls, then the rest of the wait, then one last look.
+    expect(clock.delays).toEqual([50, 50, 20])
+    expect(clock.now() - start).toBe(120)
     await first()
   })
 
@@ -134,32 +167,51 @@ describe('acquireLock', () => {
 
   it('lets exactly one of several processes take over the same stale lock', async () => {
     await writeFile(lock, lockJson(deadPid()))
-    // All children start acquiring at the same moment; the winner holds on long enough
-    // that nobody can win after it released.
-    const startAt = Date.now() + 1_500
+    // Each child says "ready" once loaded, acquires when told "go", and the winner keeps
+    // the lock until told "release", so every loser sees it held whatever the timing.
     const script = `
       const { acquireLock } = await import(${JSON.stringify(new URL('../pipeline/state/run-lock.ts', import.meta.url).href)})
-      await new Promise((resolve) => setTimeout(resolve, ${startAt} - Date.now()))
+      const { createInterface } = await import('node:readline')
+      const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+      process.stdout.write('ready\\n')
+      await lines.next()
       try {
         const release = await acquireLock(${JSON.stringify(lock)})
-        process.stdout.write('won')
-        await new Promise((resolve) => setTimeout(resolve, 1500))
+        process.stdout.write('won\\n')
+        await lines.next()
         await release()
       } catch (error) {
-        process.stdout.write(error.code ?? String(error))
+        process.stdout.write((error.code ?? String(error)) + '\\n')
       }
+      process.exit(0)
     `
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
-        let output = ''
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-        await once(child, 'exit')
-        return output
-      }),
-    )
-    expect(outputs.sort()).toEqual(['E_LOCKED', 'E_LOCKED', 'E_LOCKED', 'won'])
-    expect(await readdir(dir)).toEqual([])
+    const children = Array.from({ length: 4 }, () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] })
+      // A loser exits without reading on; writing to it then is not this test's business.
+      child.stdin!.on('error', () => {})
+      const said: string[] = []
+      let buffer = ''
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString()
+        const lines = buffer.split('\n')
+        buffer = lines.pop()!
+        said.push(...lines)
+      })
+      return { child, said, exited: once(child, 'exit') }
+    })
+    try {
+      await waitFor(() => children.every(({ said }) => said.includes('ready')), 'every child to load', 60_000)
+      for (const { child } of children) child.stdin!.write('go\n')
+      await waitFor(() => children.every(({ said }) => said.length === 2), 'every child to try', 60_000)
+      const outcomes = children.map(({ said }) => said[1])
+      expect(outcomes.sort()).toEqual(['E_LOCKED', 'E_LOCKED', 'E_LOCKED', 'won'])
+      // Losers have exited already; only the winner still reads.
+      children.find(({ said }) => said[1] === 'won')!.child.stdin!.end('release\n')
+      await Promise.all(children.map(({ exited }) => exited))
+      expect(await readdir(dir)).toEqual([])
+    } finally {
+      for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
   })
 
   it('never removes a lock that is no longer ours', async () => {

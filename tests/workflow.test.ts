@@ -1,40 +1,30 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
 import { parseGlossary } from '../pipeline/glossary/load.ts'
 import { parseLockfile } from '../pipeline/state/lockfile.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
 import { entriesIn } from '../pipeline/glossary/match.ts'
-import { createWorkspace, type Workspace } from './helpers/cli.ts'
-import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply } from './helpers/reference-translator.ts'
+import { useFakeOpenAi, useWorkspace } from './helpers/setup.ts'
 
-let server: FakeOpenAi
-let ws: Workspace
-beforeAll(async () => {
-  server = await startFakeOpenAi({ handler: referenceReply })
-})
-afterAll(async () => server.close())
-beforeEach(() => {
-  server.reset()
-  ws = createWorkspace()
-})
-afterEach(() => ws.remove())
+const fake = useFakeOpenAi({ handler: referenceReply })
+const workspace = useWorkspace()
 
-const env = () => ({ OPENAI_BASE_URL: server.baseURL, L10N_REVIEWER: 'tester' })
-const run = (args: string[]) => ws.run(args, { env: env() })
-const translate = (extra: string[] = []) => run(['translate', ws.source, '--to', 'en', ...extra])
-const sectionRequests = () => server.requests.filter((r) => r.body && !isFrontmatterRequest(r.body))
-const lockfile = () => parseLockfile(readFileSync(ws.path('l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml')
+const env = () => fake.env({ L10N_REVIEWER: 'tester' })
+const run = (args: string[]) => workspace.ws.run(args, { env: env() })
+const translate = (extra: string[] = []) => run(['translate', workspace.ws.source, '--to', 'en', ...extra])
+const sectionRequests = () => fake.server.requests.filter((r) => r.body && !isFrontmatterRequest(r.body))
+const lockfile = () => parseLockfile(readFileSync(workspace.ws.path('l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml')
 const entry = () => lockfile().articles['examples/cn/soundtrack.md']!.en!
-const output = () => readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8')
+const output = () => readFileSync(workspace.ws.path('examples/en/soundtrack.md'), 'utf8')
 const editSource = (from: string, to: string) => {
-  const text = readFileSync(ws.source, 'utf8')
+  const text = readFileSync(workspace.ws.source, 'utf8')
   expect(text).toContain(from)
-  writeFileSync(ws.source, text.replace(from, to))
+  writeFileSync(workspace.ws.source, text.replace(from, to))
 }
 
 describe('reviewer workflow', () => {
@@ -43,63 +33,63 @@ describe('reviewer workflow', () => {
     expect(entry().sections).toHaveLength(10)
     expect(entry().sections.every((s) => s.status === 'draft')).toBe(true)
 
-    const status = await run(['status', ws.source, '--to', 'en'])
+    const status = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(status.code).toBe(0)
     expect(status.stdout).toContain('en: draft')
 
-    const approved = await run(['approve', ws.source, '--to', 'en', '--all'])
+    const approved = await run(['approve', workspace.ws.source, '--to', 'en', '--all'])
     expect(approved.code, approved.stderr).toBe(0)
     expect(approved.stdout).toContain('Approved 10 sections')
     expect(entry().sections.every((s) => s.status === 'approved' && s.approvedBy === 'tester')).toBe(true)
     expect(entry().frontmatter?.status).toBe('approved')
-    expect((await run(['status', ws.source, '--to', 'en', '--strict'])).code).toBe(0)
+    expect((await run(['status', workspace.ws.source, '--to', 'en', '--strict'])).code).toBe(0)
 
     // Edit one paragraph of section 4 (久石让 stays in it).
     editSource('成为动画与跨文化配乐的典型人物', '成为动画与跨文化配乐几十年的典型人物')
-    const stale = await run(['status', ws.source, '--to', 'en'])
+    const stale = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(stale.code).toBe(1)
     expect(stale.stdout).toMatch(/§4 .*stale \(source changed\)/)
 
-    server.reset()
+    fake.server.reset()
     expect((await translate()).code).toBe(0)
     expect(sectionRequests()).toHaveLength(1)
     // The model got the earlier translation of the section as reference.
     expect(String(sectionRequests()[0]!.body!.messages![1]!.content)).toContain('<previous-translation>')
 
-    const review = await run(['review', ws.source, '--to', 'en'])
+    const review = await run(['review', workspace.ws.source, '--to', 'en'])
     expect(review.code).toBe(0)
     expect(review.stdout).toContain('§4')
     expect(review.stdout).not.toMatch(/§[0-35-9] /)
     expect(review.stdout).toContain('{+几十年+}')
     expect(review.stdout).toMatch(/\[-.+-\]|\{\+.+\+\}/)
 
-    const html = await run(['review', ws.source, '--to', 'en', '--html', ws.path('review.html')])
+    const html = await run(['review', workspace.ws.source, '--to', 'en', '--html', workspace.ws.path('review.html')])
     expect(html.code).toBe(0)
-    const page = readFileSync(ws.path('review.html'), 'utf8')
+    const page = readFileSync(workspace.ws.path('review.html'), 'utf8')
     expect(page).toContain('<ins')
     expect(page).toContain('<del')
 
     const before = entry().sections[4]!
     expect(before.status).toBe('draft')
-    expect((await run(['approve', ws.source, '--to', 'en', '--section', '4', '--by', 'alice'])).code).toBe(0)
+    expect((await run(['approve', workspace.ws.source, '--to', 'en', '--section', '4', '--by', 'alice'])).code).toBe(0)
     const after = entry().sections[4]!
     expect(after).toMatchObject({ status: 'approved', approvedBy: 'alice' })
     expect(after.sourceHash).not.toBe(lockfile().articles['examples/cn/soundtrack.md']!.en!.sections[3]!.sourceHash)
-    expect((await run(['status', ws.source, '--to', 'en', '--strict'])).code).toBe(0)
+    expect((await run(['status', workspace.ws.source, '--to', 'en', '--strict'])).code).toBe(0)
   })
 
   it('status compares prompt and model only when asked, so CI without an API key is not fooled', async () => {
     expect((await translate()).code).toBe(0)
-    const ci = await ws.run(['status', ws.source, '--to', 'en'], { env: {} })
+    const ci = await workspace.ws.run(['status', workspace.ws.source, '--to', 'en'], { env: {} })
     expect(ci.code).toBe(0)
     expect(ci.stdout).toContain('en: draft (10 draft)')
-    const otherModel = await run(['status', ws.source, '--to', 'en', '--model', 'gpt-4.1'])
+    const otherModel = await run(['status', workspace.ws.source, '--to', 'en', '--model', 'gpt-4.1'])
     expect(otherModel.code).toBe(1)
     expect(otherModel.stdout).toMatch(/§0 .*stale \(prompt or model changed\)/)
     // Such sections are reused unless asked: zero requests, then all of them with --retranslate stale.
-    server.reset()
+    fake.server.reset()
     expect((await translate(['--model', 'gpt-4.1'])).code).toBe(0)
-    expect(server.requests).toHaveLength(0)
+    expect(fake.server.requests).toHaveLength(0)
     expect((await translate(['--model', 'gpt-4.1', '--retranslate', 'stale'])).code).toBe(0)
     expect(sectionRequests()).toHaveLength(10)
   })
@@ -107,13 +97,13 @@ describe('reviewer workflow', () => {
   it('a hand edit survives reruns, shows as edited, and approving records it', async () => {
     expect((await translate()).code).toBe(0)
     const edited = output().replace('**John Williams**', '**John Williams** (the maestro)')
-    writeFileSync(ws.path('examples/en/soundtrack.md'), edited)
-    server.reset()
+    writeFileSync(workspace.ws.path('examples/en/soundtrack.md'), edited)
+    fake.server.reset()
     expect((await translate()).code).toBe(0)
-    expect(server.requests).toHaveLength(0)
+    expect(fake.server.requests).toHaveLength(0)
     expect(output()).toBe(edited)
 
-    const status = await run(['status', ws.source, '--to', 'en', '--strict'])
+    const status = await run(['status', workspace.ws.source, '--to', 'en', '--strict'])
     expect(status.code).toBe(1)
     expect(status.stdout).toMatch(/§0 .*edited by hand/)
 
@@ -122,24 +112,24 @@ describe('reviewer workflow', () => {
     expect((await translate()).code).toBe(0)
     expect(output()).toContain('(the maestro)')
     // Both facts are said.
-    const both = await run(['status', ws.source, '--to', 'en'])
+    const both = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(both.stdout).toMatch(/§0 .*edited by hand; the source changed since/)
 
-    const approved = await run(['approve', ws.source, '--to', 'en', '--section', '0'])
+    const approved = await run(['approve', workspace.ws.source, '--to', 'en', '--section', '0'])
     expect(approved.code, approved.stderr).toBe(0)
     expect(entry().sections[0]!.status).toBe('approved')
-    server.reset()
+    fake.server.reset()
     expect((await translate()).code).toBe(0)
-    expect(server.requests).toHaveLength(0)
+    expect(fake.server.requests).toHaveLength(0)
     expect(output()).toContain('(the maestro)')
   })
 
   it('a section inserted in the middle makes exactly one request', async () => {
     expect((await translate()).code).toBe(0)
     editSource('## 万千面孔', '## 新增的一节\n\n这是插入的新段落，介绍**约翰·威廉姆斯**。\n\n## 万千面孔')
-    server.reset()
+    fake.server.reset()
     expect((await translate()).code).toBe(0)
-    expect(server.requests).toHaveLength(1)
+    expect(fake.server.requests).toHaveLength(1)
     expect(entry().sections).toHaveLength(11)
     expect(output()).toContain('John Williams')
   })
@@ -149,16 +139,16 @@ describe('reviewer workflow', () => {
     const shipped = readFileSync('glossary/music.yaml', 'utf8')
     const changed = shipped.replace(/en: Joe Hisaishi\n/, 'en: Hisaishi Joe\n')
     expect(changed).not.toBe(shipped)
-    writeFileSync(ws.path('glossary.yaml'), changed)
+    writeFileSync(workspace.ws.path('glossary.yaml'), changed)
     const glossary = parseGlossary(changed, 'glossary.yaml')
-    const containing = split(parse(readFileSync(ws.source, 'utf8'), 'cn.md')).filter((section) =>
+    const containing = split(parse(readFileSync(workspace.ws.source, 'utf8'), 'cn.md')).filter((section) =>
       entriesIn(section.source, glossary).some((entry) => entry.source === '久石让'),
     )
     expect(containing.length).toBeGreaterThan(0)
     expect(containing.length).toBeLessThan(10)
-    server.reset()
-    server.setHandler((body) => ({ content: referenceAnswer(body).replaceAll('Joe Hisaishi', 'Hisaishi Joe') }))
-    const rerun = await translate(['--glossary', ws.path('glossary.yaml')])
+    fake.server.reset()
+    fake.server.setHandler((body) => ({ content: referenceAnswer(body).replaceAll('Joe Hisaishi', 'Hisaishi Joe') }))
+    const rerun = await translate(['--glossary', workspace.ws.path('glossary.yaml')])
     expect(rerun.code, rerun.stdout).toBe(0)
     expect(sectionRequests()).toHaveLength(containing.length)
     expect(output()).toContain('Hisaishi Joe')
@@ -175,13 +165,13 @@ describe('reviewer workflow', () => {
   })
 
   it('approve refuses sections with error findings unless --force, and says why', async () => {
-    server.setHandler((body) => ({ content: referenceAnswer(body).replace('**John Williams**', '**Johnny Williams**') }))
+    fake.server.setHandler((body) => ({ content: referenceAnswer(body).replace('**John Williams**', '**Johnny Williams**') }))
     expect((await translate()).code).toBe(1)
-    const refused = await run(['approve', ws.source, '--to', 'en', '--all'])
+    const refused = await run(['approve', workspace.ws.source, '--to', 'en', '--all'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/Refused §0 .*glossary\/(locked-form-missing|wrong-form)/s)
     expect(entry().sections[0]!.status).toBe('draft')
-    expect((await run(['approve', ws.source, '--to', 'en', '--section', '0', '--force'])).code).toBe(0)
+    expect((await run(['approve', workspace.ws.source, '--to', 'en', '--section', '0', '--force'])).code).toBe(0)
     expect(entry().sections[0]!.status).toBe('approved')
   })
 
@@ -190,8 +180,8 @@ describe('reviewer workflow', () => {
     for (let round = 0; round < 3; round++) {
       const results = await Promise.all([
         translate(['--retranslate', 'all', '--no-cache']),
-        run(['approve', ws.source, '--to', 'en', '--section', String(2 * round)]),
-        run(['approve', ws.source, '--to', 'en', '--section', String(2 * round + 1)]),
+        run(['approve', workspace.ws.source, '--to', 'en', '--section', String(2 * round)]),
+        run(['approve', workspace.ws.source, '--to', 'en', '--section', String(2 * round + 1)]),
       ])
       expect(results.map((r) => r.code)).toEqual([0, 0, 0])
       const lock = entry()
@@ -199,19 +189,19 @@ describe('reviewer workflow', () => {
       for (let i = 0; i <= 2 * round + 1; i++) expect(lock.sections[i]!.status).toBe('approved')
       expect(lock.sections.slice(2 * round + 2).every((s) => s.status === 'draft')).toBe(true)
     }
-    expect(ws.files().filter((file) => file.endsWith('.tmp') || file.endsWith('.lock'))).toEqual([])
+    expect(workspace.ws.files().filter((file) => file.endsWith('.tmp') || file.endsWith('.lock'))).toEqual([])
   })
 
   it('status lists every section not approved once any is approved, or with --strict', async () => {
     expect((await translate()).code).toBe(0)
     // Fresh drafts are summed up…
-    const fresh = await run(['status', ws.source, '--to', 'en'])
+    const fresh = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(fresh.stdout).not.toMatch(/§\d/)
     // …unless --strict asks for every one.
-    const strict = await run(['status', ws.source, '--to', 'en', '--strict'])
+    const strict = await run(['status', workspace.ws.source, '--to', 'en', '--strict'])
     expect(strict.stdout.match(/^ {2}§\d+ .*: draft \(not yet approved\)$/gm)).toHaveLength(10)
-    expect((await run(['approve', ws.source, '--to', 'en', '--section', '0'])).code).toBe(0)
-    const partly = await run(['status', ws.source, '--to', 'en'])
+    expect((await run(['approve', workspace.ws.source, '--to', 'en', '--section', '0'])).code).toBe(0)
+    const partly = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(partly.code).toBe(0)
     expect(partly.stdout).not.toMatch(/§0 /)
     for (let i = 1; i < 10; i++) expect(partly.stdout).toMatch(new RegExp(`§${i} .*: draft \\(not yet approved\\)`))
@@ -219,17 +209,17 @@ describe('reviewer workflow', () => {
 
   it('review and approve say that sections were added or removed, and status counts removed ones', async () => {
     expect((await translate()).code).toBe(0)
-    const text = readFileSync(ws.source, 'utf8')
+    const text = readFileSync(workspace.ws.source, 'utf8')
     const last = text.indexOf('## 剧场外的回响')
     expect(last).toBeGreaterThan(0)
-    writeFileSync(ws.source, text.slice(0, last))
+    writeFileSync(workspace.ws.source, text.slice(0, last))
     for (const command of [['review'], ['approve', '--all']]) {
-      const refused = await run([...command, ws.source, '--to', 'en'])
+      const refused = await run([...command, workspace.ws.source, '--to', 'en'])
       expect(refused.code).toBe(2)
       expect(refused.stderr).toContain('sections were added or removed')
       expect(refused.stderr).not.toContain('sections waiting')
     }
-    const status = await run(['status', ws.source, '--to', 'en'])
+    const status = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(status.code).toBe(1)
     expect(status.stdout).toContain('en: stale')
     expect(status.stdout).toContain('1 section of the translation is no longer in the source')
@@ -237,28 +227,28 @@ describe('reviewer workflow', () => {
 
   it('frontmatter hand edits and source changes show in status and review; approve records them', async () => {
     expect((await translate()).code).toBe(0)
-    const fresh = await run(['status', ws.source, '--to', 'en'])
+    const fresh = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(fresh.stdout).toContain('frontmatter: draft (not yet approved)')
-    expect((await run(['approve', ws.source, '--to', 'en', '--all'])).code).toBe(0)
-    const approved = await run(['status', ws.source, '--to', 'en', '--strict'])
+    expect((await run(['approve', workspace.ws.source, '--to', 'en', '--all'])).code).toBe(0)
+    const approved = await run(['status', workspace.ws.source, '--to', 'en', '--strict'])
     expect(approved.code).toBe(0)
     expect(approved.stdout).not.toContain('frontmatter:')
 
     // A reviewer rewrites the title in the output.
     const title = 'A Musical Journey into the Soul of Legendary Soundtracks and Film Scores'
     expect(output()).toContain(`title: ${title}`)
-    writeFileSync(ws.path('examples/en/soundtrack.md'), output().replace(`title: ${title}`, 'title: Legendary Soundtracks and Film Scores'))
-    const edited = await run(['status', ws.source, '--to', 'en', '--strict'])
+    writeFileSync(workspace.ws.path('examples/en/soundtrack.md'), output().replace(`title: ${title}`, 'title: Legendary Soundtracks and Film Scores'))
+    const edited = await run(['status', workspace.ws.source, '--to', 'en', '--strict'])
     expect(edited.code).toBe(1)
     expect(edited.stdout).toContain('en: edited by hand')
     expect(edited.stdout).toContain('frontmatter: edited by hand (not yet approved)')
     // A rerun keeps the edit and makes no request.
-    server.reset()
+    fake.server.reset()
     expect((await translate()).code).toBe(0)
-    expect(server.requests).toHaveLength(0)
+    expect(fake.server.requests).toHaveLength(0)
     expect(output()).toContain('title: Legendary Soundtracks and Film Scores')
 
-    const review = await run(['review', ws.source, '--to', 'en'])
+    const review = await run(['review', workspace.ws.source, '--to', 'en'])
     expect(review.code).toBe(0)
     expect(review.stdout).toContain('Frontmatter — edited by hand (edited)')
     expect(review.stdout).not.toMatch(/§-1/)
@@ -266,22 +256,22 @@ describe('reviewer workflow', () => {
     expect(review.stdout).toContain('the frontmatter need')
 
     // --frontmatter approves the edited strings as they are.
-    const approving = await run(['approve', ws.source, '--to', 'en', '--frontmatter'])
+    const approving = await run(['approve', workspace.ws.source, '--to', 'en', '--frontmatter'])
     expect(approving.code, approving.stderr).toBe(0)
     expect(approving.stdout).toContain('Approved the frontmatter')
     expect(entry().frontmatter).toMatchObject({ status: 'approved', approvedBy: 'tester' })
-    expect((await run(['status', ws.source, '--to', 'en', '--strict'])).code).toBe(0)
+    expect((await run(['status', workspace.ws.source, '--to', 'en', '--strict'])).code).toBe(0)
 
     // The source title changes: stale until translated, and review shows the old → new source.
     editSource('title: 音乐盛宴之旅 探秘传奇原声带与影视配乐的灵魂', 'title: 音乐盛宴之旅 探秘传奇原声带')
-    const stale = await run(['status', ws.source, '--to', 'en'])
+    const stale = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(stale.code).toBe(1)
     expect(stale.stdout).toContain('en: stale')
     expect(stale.stdout).toContain('frontmatter: stale (source changed)')
-    const sourceReview = await run(['review', ws.source, '--to', 'en'])
+    const sourceReview = await run(['review', workspace.ws.source, '--to', 'en'])
     expect(sourceReview.stdout).toContain('Frontmatter — source changed')
     expect(sourceReview.stdout).toContain('title: 音乐盛宴之旅 探秘传奇原声带[-与影视配乐的灵魂-]')
-    const refused = await run(['approve', ws.source, '--to', 'en', '--frontmatter'])
+    const refused = await run(['approve', workspace.ws.source, '--to', 'en', '--frontmatter'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('run l10n translate first')
   })
@@ -291,7 +281,6 @@ describe('status, review and approve with l10n.config.yaml', () => {
   let root: string
   let cwd: string
   beforeEach(() => {
-    server.reset()
     cwd = process.cwd()
     root = mkdtempSync(join(tmpdir(), 'l10n-workflow-config-'))
     cpSync('examples/cn/soundtrack.md', join(root, 'content/knowledge-cn/soundtrack.md'))

@@ -9,6 +9,7 @@ import { L10nError } from '../shared/errors.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import type { ProviderName } from '../translate/translator.ts'
+import type { Clock } from '../shared/clock.ts'
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, budget: 3, interrupted: 4 } as const
@@ -31,6 +32,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** Aborted on Ctrl-C / SIGTERM by the bin; tests abort it themselves. */
   signal?: AbortSignal
+  /** Time of the LLM client and its queue (timeouts, retry waits, rate windows); tests pass a hand-driven one. @default systemClock */
+  clock?: Clock
 }
 
 /** Flags every command takes. */

@@ -124,6 +124,7 @@ export function openProvider(settings: RunSettings, io: CliIo, options: { cache:
     stateDir: settings.stateDir,
     cache: options.cache,
     ...(io.signal ? { signal: io.signal } : {}),
+    ...(io.clock ? { clock: io.clock } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
     ...(options.client ? { client: options.client } : {}),
     flags: settings.providerFlags,

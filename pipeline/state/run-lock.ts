@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { link, mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import { z } from 'zod'
+import { sleep, systemClock, type Clock } from '../shared/clock.ts'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 import { checkJson } from '../shared/validation.ts'
@@ -43,6 +43,12 @@ export interface LockOptions {
   waitMs?: number
   /** Pause between attempts while waiting, minimum 1. @default 100 */
   pollMs?: number
+  /**
+   * Times the waiting (`waitMs`, `pollMs`) and the age of a lock file (now minus its
+   * mtime); tests pass a hand-driven one. The refresh of a held lock stays on real time.
+   * @default systemClock
+   */
+  clock?: Clock
 }
 
 /** Removes the lock if it is still ours; safe to call more than once. */
@@ -111,10 +117,10 @@ interface Observed {
   info: LockInfo | undefined
 }
 
-async function observe(path: string): Promise<Observed | undefined> {
+async function observe(path: string, clock: Clock): Promise<Observed | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)])
-    return { text, ino: info.ino, ageMs: Date.now() - info.mtimeMs, info: parseInfo(text) }
+    return { text, ino: info.ino, ageMs: clock.now() - info.mtimeMs, info: parseInfo(text) }
   } catch (error) {
     if (errno(error) === 'ENOENT') return undefined
     throw error
@@ -138,20 +144,20 @@ function isStale(lock: Observed, staleMs: number): boolean {
  * period. As a last line, the renamed file is checked once more and put back (with
  * `link`, which never overwrites) if it is not the stale one.
  */
-async function removeStale(path: string, stale: Observed): Promise<void> {
+async function removeStale(path: string, stale: Observed, clock: Clock): Promise<void> {
   const guard = `${path}.takeover`
   try {
     await (await open(guard, 'wx')).close()
   } catch (error) {
     if (errno(error) !== 'EEXIST') throw error
     const info = await stat(guard).catch(() => undefined)
-    if (info && Date.now() - info.mtimeMs > UNREADABLE_GRACE_MS) await unlink(guard).catch(() => {})
+    if (info && clock.now() - info.mtimeMs > UNREADABLE_GRACE_MS) await unlink(guard).catch(() => {})
     // Someone else is taking over right now; look again shortly.
-    await delay(5)
+    await sleep(5, undefined, clock)
     return
   }
   try {
-    const current = await observe(path)
+    const current = await observe(path, clock)
     if (!current || current.ino !== stale.ino || current.text !== stale.text) return
     const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`
     try {
@@ -161,7 +167,7 @@ async function removeStale(path: string, stale: Observed): Promise<void> {
       throw error
     }
     try {
-      const moved = await observe(aside)
+      const moved = await observe(aside, clock)
       if (moved && (moved.ino !== stale.ino || moved.text !== stale.text)) {
         await link(aside, path).catch((error: unknown) => {
           if (errno(error) !== 'EEXIST') throw error
@@ -205,6 +211,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const staleMs = checkNumber('staleMs', options.staleMs ?? DEFAULT_STALE_MS, 1)
   const waitMs = checkNumber('waitMs', options.waitMs ?? 0, 0)
   const pollMs = checkNumber('pollMs', options.pollMs ?? 100, 1)
+  const clock = options.clock ?? systemClock
   const info: LockInfo = {
     pid: process.pid,
     host: hostname(),
@@ -212,18 +219,18 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     owner: options.owner,
     token: randomBytes(8).toString('hex'),
   }
-  const deadline = Date.now() + waitMs
+  const deadline = clock.now() + waitMs
   try {
     await mkdir(dirname(path), { recursive: true })
     for (;;) {
       if (await tryCreate(path, info)) break
-      const current = await observe(path)
+      const current = await observe(path, clock)
       if (current === undefined) continue // Released between our open and our read.
       if (isStale(current, staleMs)) {
-        await removeStale(path, current)
+        await removeStale(path, current, clock)
         continue
       }
-      const remaining = deadline - Date.now()
+      const remaining = deadline - clock.now()
       if (remaining <= 0) {
         throw new L10nError('E_LOCKED', {
           params: {
@@ -235,7 +242,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
           },
         })
       }
-      await delay(Math.min(pollMs, remaining))
+      await sleep(Math.min(pollMs, remaining), undefined, clock)
     }
   } catch (error) {
     if (error instanceof L10nError) throw error
@@ -256,7 +263,7 @@ function holdLock(path: string, info: LockInfo, staleMs: number): Release {
   return () => {
     released ??= (async () => {
       clearInterval(refresh)
-      const current = await observe(path).catch(() => undefined)
+      const current = await observe(path, systemClock).catch(() => undefined)
       // Ours only if the token matches: after a takeover the file belongs to someone else.
       if (current?.info?.token !== info.token) return
       await unlink(path).catch((error: unknown) => {

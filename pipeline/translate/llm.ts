@@ -4,7 +4,7 @@
  * {@link ProviderError} kinds; prompts and answers are other modules' business.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
-import { setTimeout as delay } from 'node:timers/promises'
+import { sleep as clockSleep, systemClock, timeoutSignal, type Clock } from '../shared/clock.ts'
 import { L10nError } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
 
@@ -204,7 +204,12 @@ export interface RetryInfo {
 
 /** Seams for tests: time and randomness. */
 export interface ClientDeps {
-  /** Waits `ms`; should reject when `signal` aborts (we also stop waiting on abort either way). */
+  /**
+   * Times each attempt (`timeoutMs`) and, unless `sleep` is given, the waits between
+   * attempts. A test moves a hand-driven clock instead of waiting. @default systemClock
+   */
+  clock?: Clock
+  /** Waits `ms`; should reject when `signal` aborts (we also stop waiting on abort either way). @default sleep on `clock` */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Random number in [0, 1) for backoff jitter. @default Math.random */
   random?: () => number
@@ -287,7 +292,8 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
   if (!options.apiKey) throw configError(message('llm:no-api-key'))
   const random = deps.random ?? Math.random
   const now = deps.now ?? Date.now
-  const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }))
+  const clock = deps.clock ?? systemClock
+  const sleep = deps.sleep ?? ((ms: number, signal: AbortSignal) => clockSleep(ms, signal, clock))
   const endpoint = options.baseURL ?? 'https://api.openai.com/v1'
   const openai = new OpenAI({
     // Explicit, so the SDK does not read OPENAI_BASE_URL behind resolveLlmOptions' back.
@@ -295,7 +301,9 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
     apiKey: options.apiKey,
     maxRetries: 0,
     // Covers only the wait for headers; the per-attempt signal below also covers the body.
-    timeout: options.timeoutMs,
+    // The SDK's timer runs on real time, so with an injected clock the signal alone times
+    // attempts (the SDK keeps its own 10-minute default as a backstop).
+    ...(clock === systemClock ? { timeout: options.timeoutMs } : {}),
   })
   const base = { model: options.model }
 
@@ -333,7 +341,7 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
       for (;;) {
         if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
         attempts++
-        const timeout = AbortSignal.timeout(options.timeoutMs)
+        const { signal: timeout, cancel: cancelTimeout } = timeoutSignal(options.timeoutMs, clock)
         let failure: Failure
         try {
           const response = await attempt(request, signal ? AbortSignal.any([signal, timeout]) : timeout)
@@ -351,6 +359,8 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
             throw new ProviderError('timeout', { attempts, params: { ...base, timeoutMs: options.timeoutMs }, cause: error })
           }
           failure = classify(error)
+        } finally {
+          cancelTimeout()
         }
 
         const params = { ...base, endpoint, message: failure.message }

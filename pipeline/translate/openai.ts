@@ -25,6 +25,7 @@ import { contentHash } from '../shared/hash.ts'
 import { countTokens } from '../shared/tokens.ts'
 import type { BudgetTracker } from './cost.ts'
 import { isBatchPending } from './batch-client.ts'
+import type { Clock } from '../shared/clock.ts'
 
 /** Queue limits of a run. */
 export interface QueueSettings {
@@ -49,6 +50,8 @@ export interface OpenAiProviderOptions {
   repairAttempts?: number
   /** Spending limits of the run: checked before every request, settled after. */
   budget?: BudgetTracker
+  /** Times the LLM client's attempts and retry waits, and the scheduler's windows. @default systemClock */
+  clock?: Clock
   /** Injected client and scheduler (tests, shared queues of `sync`). */
   client?: ChatClient
   scheduler?: Scheduler
@@ -130,8 +133,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       ...(queue.tokensPerMinute ? { tokensPerInterval: queue.tokensPerMinute } : {}),
       intervalMs: 60_000,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     })
-  const client = options.client ?? createOpenAiClient(llm)
+  const client = options.client ?? createOpenAiClient(llm, options.clock ? { clock: options.clock } : {})
   const cache: TranslationCache = openCache(join(options.stateDir, 'cache'), options.cache !== false)
   const templates = options.prompts ?? loadPrompts()
   const repairAttempts = options.repairAttempts ?? 2

@@ -1,10 +1,11 @@
 /**
- * Paces LLM calls: how many run at once, how many start per interval (p-queue), and
- * how many tokens go out per interval (a sliding window here, because p-queue's
- * `intervalCap` counts task starts, while providers also limit tokens per minute).
+ * Paces LLM calls: how many run at once (p-queue), how many start per interval and how
+ * many tokens go out per interval (two sliding windows here, both on an injectable
+ * clock, so tests can check the windows exactly without waiting them out).
  */
 import { setMaxListeners } from 'node:events'
 import PQueue from 'p-queue'
+import { systemClock, type Clock, type TimerHandle } from '../shared/clock.ts'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 
@@ -24,8 +25,8 @@ export interface SchedulerOptions {
   tokensPerInterval?: number
   /** Aborting it stops the scheduler, like {@link Scheduler.stop}. */
   signal?: AbortSignal
-  /** Clock in ms, for tests. @default performance.now */
-  now?: () => number
+  /** Times the windows; tests pass a hand-driven one. @default systemClock */
+  clock?: Clock
 }
 
 /** What a task reports back: its result, and the tokens it really used. */
@@ -87,13 +88,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     options.requestsPerInterval === undefined ? undefined : checkInteger('requestsPerInterval', options.requestsPerInterval)
   const tokenBudget =
     options.tokensPerInterval === undefined ? undefined : checkInteger('tokensPerInterval', options.tokensPerInterval)
-  const now = options.now ?? (() => performance.now())
+  const clock = options.clock ?? systemClock
+  const now = () => clock.now()
 
-  const queue = new PQueue({
-    concurrency,
-    // Strict mode is a sliding window: no burst of 2× the cap across a window boundary.
-    ...(requestsPerInterval === undefined ? {} : { interval: intervalMs, intervalCap: requestsPerInterval, strict: true }),
-  })
+  const queue = new PQueue({ concurrency })
   const stopper = new AbortController()
   // Every waiting or running task listens on this one signal (and removes its listener
   // when done); a batch of hundreds is normal, not a leak.
@@ -106,7 +104,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   // Token window: reservations of waiting and recent tasks, and tasks waiting for room.
   const reservations = new Set<Reservation>()
   const waiters: Waiter[] = []
-  let timer: NodeJS.Timeout | undefined
+  let timer: TimerHandle | undefined
+
+  // Start window: start times of the last `requestsPerInterval` starts, oldest first, and
+  // the tasks (holding a concurrency slot) waiting for a start. A sliding window, so no
+  // burst of 2× the cap across a window boundary.
+  const starts: number[] = []
+  const startWaiters: Array<() => void> = []
+  let startTimer: TimerHandle | undefined
 
   function used(at: number): number {
     let total = 0
@@ -117,9 +122,43 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return total
   }
 
+  /** Lets waiting tasks start, in order, while the start window has room; otherwise wakes up when it may. */
+  function pumpStarts(): void {
+    if (startTimer !== undefined) clock.clearTimeout(startTimer)
+    startTimer = undefined
+    while (startWaiters.length > 0) {
+      const at = now()
+      while (starts.length > 0 && at - (starts[0] as number) >= intervalMs) starts.shift()
+      if (requestsPerInterval !== undefined && starts.length >= requestsPerInterval) break
+      starts.push(at)
+      ;(startWaiters.shift() as () => void)()
+    }
+    if (startWaiters.length === 0) return
+    startTimer = clock.setTimeout(pumpStarts, Math.max(1, (starts[0] as number) + intervalMs - now()))
+  }
+
+  /** Resolves when the start window lets one more task start. */
+  function startSlot(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason)
+    return new Promise((resolve, reject) => {
+      const admit = () => {
+        signal.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      const onAbort = () => {
+        const index = startWaiters.indexOf(admit)
+        if (index >= 0) startWaiters.splice(index, 1)
+        reject(signal.reason)
+      }
+      startWaiters.push(admit)
+      signal.addEventListener('abort', onAbort, { once: true })
+      pumpStarts()
+    })
+  }
+
   /** Admits waiters in order while the window has room; otherwise wakes up when it may. */
   function pump(): void {
-    if (timer) clearTimeout(timer)
+    if (timer !== undefined) clock.clearTimeout(timer)
     timer = undefined
     while (waiters.length > 0) {
       const head = waiters[0] as Waiter
@@ -139,7 +178,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (reservation.startedAt !== undefined) oldest = Math.min(oldest, reservation.startedAt)
     }
     if (Number.isFinite(oldest)) {
-      timer = setTimeout(pump, Math.max(0, oldest + intervalMs - now()) + 1)
+      timer = clock.setTimeout(pump, Math.max(0, oldest + intervalMs - now()) + 1)
     }
   }
 
@@ -187,6 +226,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const admitted = reservation
       return await queue.add(
         async () => {
+          if (requestsPerInterval !== undefined) await startSlot(signal)
           started = true
           admitted.startedAt = now()
           pump()
@@ -227,8 +267,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // One abort does it all: p-queue drops and rejects queued tasks with the reason,
     // the token waiters reject, and running tasks see their signal abort.
     stopper.abort(error)
-    if (timer) clearTimeout(timer)
+    if (timer !== undefined) clock.clearTimeout(timer)
     timer = undefined
+    if (startTimer !== undefined) clock.clearTimeout(startTimer)
+    startTimer = undefined
   }
 
   if (options.signal) {

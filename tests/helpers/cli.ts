@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { main } from '../../pipeline/cli/main.ts'
+import type { Clock } from '../../pipeline/shared/clock.ts'
 
 /** What one CLI run printed and returned. */
 export interface CliRun {
@@ -20,8 +21,16 @@ export interface Workspace {
   path: (...parts: string[]) => string
   /** Every file under the folder, relative, sorted (to prove nothing partial was left). */
   files: () => string[]
-  run: (args: string[], options?: { env?: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<CliRun>
+  run: (args: string[], options?: RunOptions) => Promise<CliRun>
   remove: () => void
+}
+
+/** What a test may pass to one CLI run besides its arguments. */
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv
+  signal?: AbortSignal
+  /** Time of the LLM client and queue (see tests/helpers/clock.ts). @default the real clock */
+  clock?: Clock
 }
 
 function walk(dir: string, root: string): string[] {
@@ -34,7 +43,7 @@ function walk(dir: string, root: string): string[] {
 export function createWorkspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'l10n-test-'))
   cpSync('examples/cn/soundtrack.md', join(dir, 'examples/cn/soundtrack.md'))
-  const run = async (args: string[], options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<CliRun> => {
+  const run = async (args: string[], options: RunOptions = {}): Promise<CliRun> => {
     let stdout = ''
     let stderr = ''
     const placed = ['translate', 'status', 'review', 'approve']
@@ -49,6 +58,7 @@ export function createWorkspace(): Workspace {
       isTty: false,
       env: { L10N_LANG: 'en', ...options.env },
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     })
     return { code, stdout, stderr }
   }

@@ -88,11 +88,21 @@ export function referenceValues(json: string, target: LocaleInfo = english): str
   return JSON.stringify(out, null, 2)
 }
 
+// Answers are a pure function of the requested text and locale, and the sync and workflow
+// tests ask for the same pieces run after run: parse and pseudo-localize each piece once.
+const answers = new Map<string, string>()
+
 /** The faultless answer to any request of a run. */
 export function referenceAnswer(body: ChatRequestBody): string {
   const text = requestedSource(body)
   const target = requestedLocale(body)
-  return isFrontmatterRequest(body) ? referenceValues(text, target) : referenceMarkdown(text, target)
+  const key = `${target.code}\n${text}`
+  let answer = answers.get(key)
+  if (answer === undefined) {
+    answer = isFrontmatterRequest(body) ? referenceValues(text, target) : referenceMarkdown(text, target)
+    answers.set(key, answer)
+  }
+  return answer
 }
 
 /** A reply with the reference answer and plausible usage. */
