@@ -1,35 +1,13 @@
 /**
- * The `l10n` command line: argument parsing, progress, printing and exit codes. All the
- * work happens in the orchestrator (`translate.ts`) and the pure stages.
+ * The `l10n` command line: the flags every command takes, the help text, and dispatch to
+ * the command's own module. Commands are imported only when they run, so `help` and
+ * `--version` start without loading the LLM client, the queue or the translating run.
  */
-import { statSync } from 'node:fs'
-import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { check } from '../check/index.ts'
 import { isL10nError } from '../shared/errors.ts'
-import { loadConfig } from '../run/config.ts'
 import { detectUiLanguage, setUiLanguage, t } from '../shared/i18n.ts'
-import { readTextFile, writeFileAtomic } from '../state/files.ts'
 import { LOCALES } from '../article/locales.ts'
-import { parse } from '../article/parse.ts'
-import { exitCodeFor, renderFindings } from './render-findings.ts'
-import { articleLocale } from '../article/metadata.ts'
-import { translateFiles, type RunReport } from '../run/translate.ts'
-import { RUN_OPTIONS, openProvider, progressLine, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
-import type { Finding } from '../article/types.ts'
-import {
-  EXIT,
-  GLOSSARY_OPTIONS,
-  loadGlossary,
-  parseCommandArgs,
-  positiveInteger,
-  relativePath,
-  usage,
-  type CliIo,
-} from './common.ts'
-import { WORKFLOW_COMMANDS } from './review.ts'
-import { SYNC_COMMANDS } from './sync.ts'
-import { BATCH_COMMANDS } from './batch.ts'
+import { EXIT, GLOBAL_FLAGS, colorFor, nearest, usage, type CliIo } from './common.ts'
 
 export { EXIT, DEFAULT_GLOSSARY, chooseProvider, type CliIo } from './common.ts'
 
@@ -37,104 +15,59 @@ const defaultIo = (): CliIo => ({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTty: Boolean(process.stderr.isTTY),
+  stdoutIsTty: Boolean(process.stdout.isTTY),
   env: process.env,
 })
 
-function runExitCode(report: RunReport): number {
-  if (report.interrupted) return EXIT.interrupted
-  if (report.articles.some((article) => article.error?.code === 'E_BUDGET')) return EXIT.budget
-  // Bad input or usage is 2; a provider that could not deliver counts like an error finding.
-  const failed = report.articles.filter((article) => article.status === 'failed')
-  if (failed.some((article) => article.error?.code !== 'E_PROVIDER')) return EXIT.usage
-  return failed.length > 0 || report.totals.errors > 0 ? EXIT.findings : EXIT.ok
+/** A command: its arguments (after the command word) → exit code. */
+type Command = (args: string[], io: CliIo) => Promise<number>
+
+// Each entry imports its module on first use; none is loaded for `help` or `--version`.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  translate: async () => (await import('./translate.ts')).commandTranslate,
+  check: async () => (await import('./check.ts')).commandCheck,
+  status: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.status!,
+  review: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.review!,
+  approve: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.approve!,
+  memory: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.memory!,
+  sync: async () => (await import('./sync.ts')).SYNC_COMMANDS.sync!,
+  batch: async () => (await import('./batch.ts')).BATCH_COMMANDS.batch!,
+  init: async () => (await import('./init.ts')).commandInit,
+  config: async () => (await import('./config-command.ts')).commandConfig,
 }
 
-async function commandTranslate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...RUN_OPTIONS, report: { type: 'string' } })
-  if (values.help) {
-    io.stdout(t('cli:help-translate') + '\n')
-    return EXIT.ok
-  }
-  if (positionals.length === 0) throw usage(t('cli:need-files'))
-  const settings = await resolveRunSettings(values, io)
-  // Found out now, not after the run has been paid for.
-  if (values.report && statSync(resolve(values.report), { throwIfNoEntry: false })?.isDirectory()) {
-    throw usage(t('cli:report-is-folder', { path: values.report }))
-  }
-  const provider = openProvider(settings, io, { cache: !values['no-cache'] })
-  io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
-  let report: RunReport
-  try {
-    report = await translateFiles({
-      files: positionals,
-      ...runOptions(settings, values, io),
-      translator: provider.translator,
-      onEvent: progressLine(io),
-    })
-  } finally {
-    await provider.close()
-  }
-  // Source lint findings come once per target locale; show each once.
-  const seen = new Set<string>()
-  const findings = report.articles
-    .flatMap((article) => article.findings)
-    .filter((finding) => {
-      const key = JSON.stringify([finding.ruleId, finding.file, finding.section, finding.sourcePosition, finding.targetPosition, finding.messageId, finding.values])
-      if (seen.has(key)) return false
-      seen.add(key)
-      return true
-    })
-  if (findings.length > 0) {
-    const format = values.format === 'json' || values.format === 'markdown' ? values.format : 'human'
-    io.stdout(renderFindings(findings, { format, color: io.isTty && !io.env.NO_COLOR }) + '\n')
-  }
-  if (values.report) {
-    await writeFileAtomic(resolve(values.report), JSON.stringify(report, null, 2) + '\n')
-    io.stdout(t('cli:report-written', { path: relativePath(resolve(values.report)) }) + '\n')
-  }
-  const code = runExitCode(report)
-  if (report.interrupted) io.stderr(t('cli:interrupted-summary', { written: report.totals.written, total: report.totals.articles, requests: report.totals.requests }) + '\n')
-  return code
+/** The command words, for did-you-mean. */
+export const COMMAND_NAMES = [...Object.keys(COMMANDS), 'help'] as const
+
+/** The flags `main` takes out wherever they stand (before `--`), and what they set. */
+interface GlobalFlags {
+  lang: string | undefined
+  langGiven: boolean
+  quiet: boolean
+  verbose: boolean
+  debug: boolean
+  noColor: boolean
+  rest: string[]
 }
 
-async function commandCheck(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    ...GLOSSARY_OPTIONS,
-    format: { type: 'string' },
-    strict: { type: 'boolean' },
-    'heading-depth': { type: 'string' },
-    config: { type: 'string' },
-  })
-  if (values.help) {
-    io.stdout(t('cli:help-check') + '\n')
-    return EXIT.ok
+function takeGlobalFlags(argv: readonly string[]): GlobalFlags {
+  const flags: GlobalFlags = { lang: undefined, langGiven: false, quiet: false, verbose: false, debug: false, noColor: false, rest: [] }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') {
+      flags.rest.push(...argv.slice(i))
+      break
+    }
+    if (arg === '--lang' || arg.startsWith('--lang=')) {
+      flags.langGiven = true
+      flags.lang = arg.includes('=') ? arg.slice('--lang='.length) : argv[++i]
+    } else if (arg === '--quiet' || arg === '-q') flags.quiet = true
+    else if (arg === '--verbose') flags.verbose = true
+    else if (arg === '--debug') flags.debug = true
+    else if (arg === '--no-color') flags.noColor = true
+    else flags.rest.push(arg)
   }
-  if (positionals.length !== 2) throw usage(t('cli:check-needs-two'))
-  const format = values.format ?? 'human'
-  if (format !== 'human' && format !== 'json' && format !== 'markdown') throw usage(t('cli:bad-format', { value: format }))
-  const [sourceFile, targetFile] = positionals as [string, string]
-  const source = parse(await readTextFile(sourceFile), sourceFile)
-  const target = parse(await readTextFile(targetFile), targetFile)
-  // The config's rule switches and glossary apply here too, so CI checks what translate checks.
-  const config = await loadConfig(values.config)
-  const glossary = await loadGlossary(values, config?.glossary)
-  const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth') ?? config?.check.headingDepth
-  const findings: Finding[] = check(source, target, {
-    sourceLocale: articleLocale(source).code,
-    ...(glossary ? { glossary } : {}),
-    ...(headingDepth ? { headingDepth } : {}),
-    ...(config ? { rules: config.check.rules, policy: config.frontmatter } : {}),
-  })
-  io.stdout(renderFindings(findings, { format, color: io.isTty && !io.env.NO_COLOR, source: sourceFile, target: targetFile }) + '\n')
-  return exitCodeFor(findings, { strict: Boolean(values.strict) })
-}
-
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  translate: commandTranslate,
-  check: commandCheck,
-  ...WORKFLOW_COMMANDS,
-  ...SYNC_COMMANDS,
-  ...BATCH_COMMANDS,
+  return flags
 }
 
 /**
@@ -142,28 +75,52 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
  * Errors that stop the tool are printed as one line naming the file and place.
  */
 export async function main(argv: string[], overrides: Partial<CliIo> = {}): Promise<number> {
-  const io: CliIo = { ...defaultIo(), ...overrides }
-  // --lang may stand anywhere, before the command too; it is taken out here.
-  const langIndex = argv.findIndex((arg) => arg === '--lang' || arg.startsWith('--lang='))
-  const explicitLang = langIndex === -1 ? undefined : argv[langIndex]!.includes('=') ? argv[langIndex]!.split('=')[1] : argv[langIndex + 1]
-  const args = langIndex === -1 ? argv : argv.filter((_, i) => i !== langIndex && (argv[langIndex]!.includes('=') || i !== langIndex + 1))
-  setUiLanguage(detectUiLanguage(explicitLang, io.env))
-  if (langIndex !== -1 && !/^(en|zh(-cn|-hans)?)$/i.test(explicitLang ?? '')) {
-    io.stderr(`${pc.red('l10n:')} ${t('cli:bad-lang', { value: explicitLang ?? '' })}\n`)
+  const flags = takeGlobalFlags(argv)
+  const io: CliIo = {
+    ...defaultIo(),
+    ...overrides,
+    verbosity: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal',
+    debug: flags.debug,
+    noColor: flags.noColor || Boolean(overrides.noColor),
+  }
+  setUiLanguage(detectUiLanguage(flags.lang, io.env))
+  const red = pc.createColors(colorFor(io, 'stderr')).red
+  const fail = (text: string) => io.stderr(`${red('l10n:')} ${text}\n`)
+  if (flags.langGiven && !/^(en|zh(-cn|-hans)?)$/i.test(flags.lang ?? '')) {
+    fail(t('cli:bad-lang', { value: flags.lang ?? '' }))
     return EXIT.usage
   }
-  const [command, ...rest] = args
+  if (flags.quiet && flags.verbose) {
+    fail(t('cli:quiet-and-verbose'))
+    return EXIT.usage
+  }
+  const [command, ...rest] = flags.rest
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(t('cli:help', { locales: LOCALES.map((locale) => locale.code).join(', ') }) + '\n')
     return command ? EXIT.ok : EXIT.usage
   }
-  const run = COMMANDS[command]
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { version } = await import('./version.ts')
+    io.stdout(`${version()}\n`)
+    return EXIT.ok
+  }
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
   try {
-    if (!run) throw usage(t('cli:unknown-command', { command }))
+    if (!load && command.startsWith('-')) {
+      // An option before any command: the only ones allowed there are the global ones.
+      const suggestion = nearest(command, GLOBAL_FLAGS)
+      throw usage(suggestion ? t('cli:unknown-flag-suggest', { flag: command, command: 'l10n', suggestion }) : t('cli:unknown-flag', { flag: command, command: 'l10n' }))
+    }
+    if (!load) {
+      const suggestion = nearest(command, COMMAND_NAMES)
+      throw usage(suggestion ? t('cli:unknown-command-suggest', { command, suggestion }) : t('cli:unknown-command', { command }))
+    }
+    const run = await load()
     return await run(rest, io)
   } catch (error) {
     if (isL10nError(error)) {
-      io.stderr(`${pc.red('l10n:')} ${error.message}\n`)
+      fail(error.message)
+      if (io.debug && error.stack) io.stderr(`${error.stack}\n`)
       if (error.code === 'E_INTERRUPTED') return EXIT.interrupted
       if (error.code === 'E_BUDGET') return EXIT.budget
       return EXIT.usage

@@ -1,0 +1,48 @@
+/**
+ * `l10n check SOURCE TARGET`: the structure check of any translation against its source.
+ */
+import { check } from '../check/index.ts'
+import { loadConfig } from '../run/config.ts'
+import { t } from '../shared/i18n.ts'
+import { readTextFile } from '../state/files.ts'
+import { parse } from '../article/parse.ts'
+import { articleLocale } from '../article/metadata.ts'
+import type { Finding } from '../article/types.ts'
+import { exitCodeFor, renderFindings } from './render-findings.ts'
+import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
+
+/** The flags of `check` (its `--help` lists every one). */
+export const CHECK_OPTIONS = {
+  ...GLOSSARY_OPTIONS,
+  format: { type: 'string' },
+  strict: { type: 'boolean' },
+  'heading-depth': { type: 'string' },
+  config: { type: 'string' },
+} as const
+
+/** `l10n check`. */
+export async function commandCheck(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, CHECK_OPTIONS, 'check')
+  if (values.help) {
+    io.stdout(t('cli:help-check') + '\n')
+    return EXIT.ok
+  }
+  if (positionals.length !== 2) throw usage(t('cli:check-needs-two'))
+  const format = values.format ?? 'human'
+  if (format !== 'human' && format !== 'json' && format !== 'markdown') throw usage(t('cli:bad-format', { value: format }))
+  const [sourceFile, targetFile] = positionals as [string, string]
+  const source = parse(await readTextFile(sourceFile), sourceFile)
+  const target = parse(await readTextFile(targetFile), targetFile)
+  // The config's rule switches and glossary apply here too, so CI checks what translate checks.
+  const config = await loadConfig(values.config)
+  const glossary = await loadGlossary(values, config?.glossary)
+  const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth') ?? config?.check.headingDepth
+  const findings: Finding[] = check(source, target, {
+    sourceLocale: articleLocale(source).code,
+    ...(glossary ? { glossary } : {}),
+    ...(headingDepth ? { headingDepth } : {}),
+    ...(config ? { rules: config.check.rules, policy: config.frontmatter } : {}),
+  })
+  io.stdout(renderFindings(findings, { format, color: colorFor(io, 'stdout'), source: sourceFile, target: targetFile }) + '\n')
+  return exitCodeFor(findings, { strict: Boolean(values.strict) })
+}
