@@ -7,8 +7,10 @@ import { t } from '../shared/i18n.ts'
 import { EXIT, DEFAULT_GLOSSARY, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
 import { LLM_SETTINGS, RUN_OPTIONS, llmSetting, type SettingOrigin } from './run-settings.ts'
 
-/** The flags of `config`: those of a run, so their effect can be seen. */
-export const CONFIG_OPTIONS = RUN_OPTIONS
+const SHOWN = ['config', 'to', 'provider', 'model', 'temperature', 'max-output-tokens', 'timeout-ms', 'max-retries', 'concurrency', 'rpm', 'tpm', 'out-root', 'out-pattern', 'glossary', 'no-glossary', 'lockfile', 'state-dir', 'format'] as const
+
+/** The flags of `config`: the run's flags that change a setting it shows, so their effect can be seen. */
+export const CONFIG_OPTIONS = Object.fromEntries(SHOWN.map((key) => [key, RUN_OPTIONS[key]])) as Pick<typeof RUN_OPTIONS, (typeof SHOWN)[number]>
 
 /** One row of `l10n config`. */
 export interface SettingRow {
