@@ -74,7 +74,7 @@ export async function commandConfig(args: string[], io: CliIo): Promise<number> 
     return EXIT.ok
   }
   io.stdout(
-    (file ? t('cli:config-file', { path: relativePath(file) }) : t('cli:config-none', { name: CONFIG_FILE_NAME, searched: searched.map((dir) => relativePath(dir) || '.').join(', ') })) + '\n',
+    (file ? t('cli:config-file', { path: relativePath(file) }) : t('cli:config-none', { name: CONFIG_FILE_NAME, searched: searched.join(', ') })) + '\n',
   )
   const width = Math.max(...rows.map((r) => r.key.length))
   for (const r of rows) {

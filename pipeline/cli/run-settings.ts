@@ -3,7 +3,7 @@
  * `l10n.config.yaml` over defaults, and the provider built from them.
  */
 import { join, resolve } from 'node:path'
-import { chooseProvider, list, loadGlossary, positiveInteger, relativePath, usage, type CliIo, GLOSSARY_OPTIONS } from './common.ts'
+import { chooseProvider, list, loadGlossary, positiveInteger, usage, type CliIo, GLOSSARY_OPTIONS } from './common.ts'
 import type { TranslateRunOptions } from '../run/translate.ts'
 import { CONFIG_FILE_NAME, defaultConfig, findConfigFile, loadConfig, type Config } from '../run/config.ts'
 import type { BudgetTracker } from '../translate/cost.ts'
@@ -104,7 +104,8 @@ function providerValue(setting: (typeof LLM_SETTINGS)[number], values: RunValues
 
 /** Where the config was looked for, for the message when none was found and one is needed. */
 function lookedIn(searched: readonly string[]): string {
-  return searched.map((dir) => relativePath(dir) || '.').join(', ')
+  // Absolute: "." and ".." say less than the folders themselves.
+  return searched.join(', ')
 }
 
 /** Resolves a run's settings; the config file is `--config` or `l10n.config.yaml` here, if any. */

@@ -94,19 +94,15 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
     problem(log, t('cli:interrupted-summary', { written: report.totals.written, total: report.totals.articles, requests: report.totals.requests }))
   } else {
     const unchanged = report.articles.filter((article) => article.status === 'unchanged').length
-    summary(
-      log,
-      t('cli:translate-done', {
-        written: report.totals.written,
-        unchanged,
-        failed: report.totals.failed,
-        total: report.totals.articles,
-        requests: t('cli:n-requests', { count: report.totals.requests }),
-        errors: t('cli:n-errors', { count: report.totals.errors }),
-        warnings: t('cli:n-warnings', { count: report.totals.warnings }),
-        seconds: (report.durationMs / 1000).toFixed(1),
-      }),
-    )
+    // Only what is not zero, so the line stays short enough for 100 columns.
+    const parts = [t('cli:n-written', { written: report.totals.written, total: report.totals.articles })]
+    if (unchanged > 0) parts.push(t('cli:n-unchanged', { count: unchanged }))
+    if (report.totals.failed > 0) parts.push(t('cli:n-failed', { count: report.totals.failed }))
+    parts.push(t('cli:n-requests', { count: report.totals.requests }))
+    if (report.totals.errors > 0) parts.push(t('cli:n-errors', { count: report.totals.errors }))
+    if (report.totals.warnings > 0) parts.push(t('cli:n-warnings', { count: report.totals.warnings }))
+    parts.push(t('cli:seconds', { count: Number((report.durationMs / 1000).toFixed(1)) }))
+    summary(log, t('cli:translate-done', { detail: parts.join(t('cli:separator')) }))
   }
   return exitCode
 }
