@@ -55,11 +55,17 @@ describe('l10n sync', () => {
     expect(run.code).toBe(0)
     expect(fake.server.requests).toHaveLength(0)
     expect(run.stdout).toContain('src/content/knowledge-cn/article-0001.md → en: missing, 3 sections to translate (4 requests)')
-    expect(run.stdout).toMatch(new RegExp(`Plan: ${ARTICLES * 3} article × locale pairs, ${ARTICLES * 3} to do, 0 up to date; estimate ${FULL_RUN} requests, \\d+ tokens, \\$0\\.\\d+`))
-    const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    expect(run.stdout).toMatch(new RegExp(`Plan: ${ARTICLES * 3} article × locale pairs, ${ARTICLES * 3} to do, 0 up to date; estimate ${FULL_RUN} requests, \\d+ tokens, cost \\$0\\.\\d+`))
+    // Read-only: the configured reports are not written, and no lock is left or taken.
+    expect(existsSync(join(root, 'reports/l10n.json'))).toBe(false)
+    expect(existsSync(join(root, 'l10n.lock.yaml.sync-lock'))).toBe(false)
+    const json = await sync(['--dry-run', '--format', 'json'])
+    const report = JSON.parse(json.stdout)
+    expect(report).toMatchObject({ schemaVersion: 1, command: 'sync', dryRun: true, exitCode: 0 })
     expect(report.plan.totals.requests).toBe(FULL_RUN)
     expect(report.plan.totals.promptTokens).toBeGreaterThan(0)
     expect(outputs()).toEqual([])
+    expect(allFiles().filter((file) => !file.startsWith('src/') && file !== 'l10n.config.yaml')).toEqual([])
   })
 
   it('translates everything through one queue, then a second run makes zero requests; reports say so', async () => {
@@ -171,12 +177,16 @@ describe('l10n sync', () => {
 
   it('refuses to overlap with a running sync, and takes over the lock of a dead one', async () => {
     const release = await acquireLock(join(root, 'l10n.lock.yaml.sync-lock'), { owner: 'another l10n sync' })
-    const blocked = await sync(['--dry-run'])
+    const blocked = await sync()
     expect(blocked.code).toBe(2)
     expect(blocked.stderr).toMatch(/another run holds the lock .*sync-lock \(pid \d+\)/)
+    expect(fake.server.requests).toHaveLength(0)
+    // Read-only runs take no lock, so they may look while a sync runs.
+    expect((await sync(['--dry-run'])).code).toBe(0)
+    expect((await sync(['--frozen'])).code).toBe(1)
     await release()
     writeFileSync(join(root, 'l10n.lock.yaml.sync-lock'), JSON.stringify({ pid: 999999, host: (await import('node:os')).hostname(), startedAt: new Date().toISOString(), owner: 'dead' }))
-    expect((await sync(['--dry-run'])).code).toBe(0)
+    expect((await sync(['--max-requests', '1'])).code).toBe(3)
   })
 
   it('reports every config problem at once with its place', async () => {
@@ -200,7 +210,7 @@ describe('l10n sync', () => {
     expect(dry.stdout).toContain('article-0001.md → en: missing, 3 sections to translate')
     expect(dry.stdout).toContain('3 pairs could not be planned')
     expect(fake.server.requests).toHaveLength(0)
-    const planned = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
+    const planned = JSON.parse((await sync(['--dry-run', '--format', 'json'])).stdout)
     expect(planned.plan.totals).toMatchObject({ work: (ARTICLES - 1) * 3, failed: 3 })
     expect(planned.plan.items.filter((item: { state: string }) => item.state === 'failed')[0]).toMatchObject({ error: { code: 'E_YAML' } })
 

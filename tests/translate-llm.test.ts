@@ -38,9 +38,9 @@ describe('translate through an OpenAI-compatible server', () => {
     // One request per section plus one for the frontmatter.
     expect(fake.server.requests).toHaveLength(11)
     const report = JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8'))
-    expect(report.articles[0]).toMatchObject({ status: 'written', requests: 11, sections: { total: 10, translated: 10, cached: 0, failed: 0 } })
-    expect(report.articles[0].promptTokens).toBe(11 * 500)
-    expect(report.totals.errors).toBe(0)
+    expect(report.run.articles[0]).toMatchObject({ status: 'written', requests: 11, sections: { total: 10, translated: 10, cached: 0, failed: 0 } })
+    expect(report.run.articles[0].promptTokens).toBe(11 * 500)
+    expect(report.run.totals.errors).toBe(0)
   })
 
   it('sends the fixed part first, only the section\'s glossary entries, and the text as delimited data', async () => {
@@ -78,7 +78,7 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(fake.server.requests).toHaveLength(0)
     expect(output()).toBe(reference)
     const report = JSON.parse(readFileSync(workspace.ws.path('again.json'), 'utf8'))
-    expect(report.articles[0].sections.reused).toBe(10)
+    expect(report.run.articles[0].sections.reused).toBe(10)
   })
 
   it('waits out a 429 with a short retry-after, and retries a 500', async () => {
@@ -111,7 +111,7 @@ describe('translate through an OpenAI-compatible server', () => {
     const run = await translate(['--report', workspace.ws.path('report.json')], { L10N_MAX_RETRY_AFTER_MS: '2000' })
     expect(run.code).toBe(1)
     // The refused requests were sent all the same: the report counts them.
-    expect(JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8')).articles[0].requests).toBe(fake.server.requests.length)
+    expect(JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8')).run.articles[0].requests).toBe(fake.server.requests.length)
     expect(run.stderr).toMatch(/3600|rate/i)
     expect(existsSync(workspace.ws.path('examples/en/soundtrack.md'))).toBe(false)
   })
@@ -147,7 +147,7 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(run.code, run.stdout).toBe(0)
     expect(output()).toBe(reference)
     const report = JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8'))
-    expect(report.articles[0].findings.map((f: { ruleId: string }) => f.ruleId)).toContain('translate/split-after-truncation')
+    expect(report.run.articles[0].findings.map((f: { ruleId: string }) => f.ruleId)).toContain('translate/split-after-truncation')
     expect(sectionRequests().length).toBeGreaterThan(11)
   })
 

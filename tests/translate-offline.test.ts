@@ -17,7 +17,7 @@ describe('l10n translate (offline providers)', () => {
     const run = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])
     expect(run.code).toBe(0)
     expect(run.stderr).toContain('Provider: pseudo')
-    expect(run.stdout).toMatch(/Wrote .*examples\/en\/soundtrack\.md \(en\) .*provider pseudo/)
+    expect(run.stdout).toMatch(/Wrote .*examples\/en\/soundtrack\.md \(en\): 10 sections/)
     const out = readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8')
     const source = readFileSync(ws.source, 'utf8')
     const article = parse(out, 'en.md')
@@ -68,8 +68,9 @@ describe('l10n translate (offline providers)', () => {
     expect(readFileSync(ws.path('site/knowledge-de/soundtrack.md'), 'utf8')).toContain('locale: de')
     expect(readFileSync(ws.path('site/knowledge-fr/soundtrack.md'), 'utf8')).toContain('locale: fr')
     const report = JSON.parse(readFileSync(ws.path('report.json'), 'utf8'))
-    expect(report.provider).toBe('pseudo')
-    expect(report.articles.map((a: { locale: string; status: string }) => `${a.locale}:${a.status}`)).toEqual(['de:written', 'fr:written'])
+    expect(report).toMatchObject({ schemaVersion: 1, command: 'translate', dryRun: false, exitCode: 0 })
+    expect(report.run.provider).toBe('pseudo')
+    expect(report.run.articles.map((a: { locale: string; status: string }) => `${a.locale}:${a.status}`)).toEqual(['de:written', 'fr:written'])
   })
 
   it('keeps a hand edit on rerun, and overwrites it only with --force', async () => {

@@ -1,27 +1,28 @@
 /**
- * `l10n check`: the structure check of a translation against its source, with the
- * config's rules and glossary. Loaded only when that command runs (see `main.ts`), and it
- * loads neither the tokenizer nor the LLM client.
+ * `l10n check SOURCE TARGET`: the structure check of any translation against its source.
  */
 import { check } from '../check/index.ts'
 import { loadConfig } from '../run/config.ts'
 import { t } from '../shared/i18n.ts'
 import { readTextFile } from '../state/files.ts'
 import { parse } from '../article/parse.ts'
-import { exitCodeFor, renderFindings } from './render-findings.ts'
 import { articleLocale } from '../article/metadata.ts'
 import type { Finding } from '../article/types.ts'
-import { EXIT, GLOSSARY_OPTIONS, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
+import { exitCodeFor, renderFindings } from './render-findings.ts'
+import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
 
-/** `l10n check SOURCE TARGET`: the structure check of a translation against its source. */
+/** The flags of `check` (its `--help` lists every one). */
+export const CHECK_OPTIONS = {
+  ...GLOSSARY_OPTIONS,
+  format: { type: 'string' },
+  strict: { type: 'boolean' },
+  'heading-depth': { type: 'string' },
+  config: { type: 'string' },
+} as const
+
+/** `l10n check`. */
 export async function commandCheck(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    ...GLOSSARY_OPTIONS,
-    format: { type: 'string' },
-    strict: { type: 'boolean' },
-    'heading-depth': { type: 'string' },
-    config: { type: 'string' },
-  })
+  const { values, positionals } = parseCommandArgs(args, CHECK_OPTIONS, 'check')
   if (values.help) {
     io.stdout(t('cli:help-check') + '\n')
     return EXIT.ok
@@ -42,6 +43,6 @@ export async function commandCheck(args: string[], io: CliIo): Promise<number> {
     ...(headingDepth ? { headingDepth } : {}),
     ...(config ? { rules: config.check.rules, policy: config.frontmatter } : {}),
   })
-  io.stdout(renderFindings(findings, { format, color: io.isTty && !io.env.NO_COLOR, source: sourceFile, target: targetFile }) + '\n')
+  io.stdout(renderFindings(findings, { format, color: colorFor(io, 'stdout'), source: sourceFile, target: targetFile }) + '\n')
   return exitCodeFor(findings, { strict: Boolean(values.strict) })
 }

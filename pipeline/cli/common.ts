@@ -28,18 +28,88 @@ const RUNNING_COMPILED = !import.meta.url.endsWith('.ts')
 export interface CliIo {
   stdout: (text: string) => void
   stderr: (text: string) => void
+  /** Whether stderr is a terminal (the live progress line goes there). */
   isTty: boolean
+  /** Whether stdout is a terminal; colour is decided per stream. @default false */
+  stdoutIsTty?: boolean
   env: NodeJS.ProcessEnv
   /** Aborted on Ctrl-C / SIGTERM by the bin; tests abort it themselves. */
   signal?: AbortSignal
   /** Time of the LLM client and its queue (timeouts, retry waits, rate windows); tests pass a hand-driven one. @default systemClock */
   clock?: Clock
+  /** `--quiet`: errors and the final summary only; `--verbose`: more detail. @default 'normal' */
+  verbosity?: 'quiet' | 'normal' | 'verbose'
+  /** `--debug`: stack traces and request timing. */
+  debug?: boolean
+  /** `--no-color`. */
+  noColor?: boolean
+  /** The clock of timestamps (tests fix it). @default () => new Date() */
+  now?: () => Date
+}
+
+/**
+ * Whether to colour what goes to `stream`: never with `--no-color`; else `FORCE_COLOR`
+ * (`0` or `false` off, anything else on); else never with `NO_COLOR`; else when that
+ * stream is a terminal. Decided per stream, so `l10n check a b > f.txt` writes no escapes.
+ */
+export function colorFor(io: CliIo, stream: 'stdout' | 'stderr'): boolean {
+  if (io.noColor) return false
+  const force = io.env.FORCE_COLOR
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false'
+  if (io.env.NO_COLOR) return false
+  return stream === 'stdout' ? Boolean(io.stdoutIsTty) : io.isTty
+}
+
+/** `2026-12-01T08:00:00Z ` before a line written to a stream that is not a terminal (logs). */
+function stamp(io: CliIo, stream: 'stdout' | 'stderr'): string {
+  const tty = stream === 'stdout' ? Boolean(io.stdoutIsTty) : io.isTty
+  if (tty) return ''
+  return `${(io.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z')} `
+}
+
+function stamped(io: CliIo, stream: 'stdout' | 'stderr', text: string): string {
+  const prefix = stamp(io, stream)
+  return prefix ? text.split('\n').map((line) => (line ? prefix + line : line)).join('\n') : text
+}
+
+/**
+ * A progress or log line: on stdout, left out with `--quiet`, with a timestamp when
+ * stdout is not a terminal.
+ */
+export function say(io: CliIo, text: string): void {
+  if (io.verbosity === 'quiet') return
+  io.stdout(stamped(io, 'stdout', text) + '\n')
+}
+
+/** A notice on stderr (which provider, warnings about settings): left out with `--quiet`. */
+export function notice(io: CliIo, text: string): void {
+  if (io.verbosity === 'quiet') return
+  io.stderr(stamped(io, 'stderr', text) + '\n')
+}
+
+/** Detail shown only with `--verbose` (or `--debug`), on stderr. */
+export function detail(io: CliIo, text: string): void {
+  if (io.verbosity !== 'verbose' && !io.debug) return
+  io.stderr(stamped(io, 'stderr', text) + '\n')
+}
+
+/** The final summary of a run: printed even with `--quiet`, on stdout. */
+export function summary(io: CliIo, text: string): void {
+  io.stdout(stamped(io, 'stdout', text) + '\n')
+}
+
+/** An error line about the run (a failed article, a refused approval): always, on stderr. */
+export function problem(io: CliIo, text: string): void {
+  io.stderr(stamped(io, 'stderr', text) + '\n')
 }
 
 /** Flags every command takes. */
 export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options']
+
+/** Flags taken out by `main` wherever they stand on the line; listed for did-you-mean. */
+export const GLOBAL_FLAGS = ['--lang', '--quiet', '--verbose', '--debug', '--no-color', '--version', '--help'] as const
 
 /** `--glossary F` (repeatable) and `--no-glossary`. */
 export const GLOSSARY_OPTIONS = {
@@ -52,16 +122,109 @@ export function usage(detail: string): L10nError {
   return new L10nError('E_USAGE', { params: { detail } })
 }
 
-/** Parses a command's arguments strictly; an unknown flag is a usage error. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+/** Edit distance (insertions, deletions, substitutions, swaps of neighbours). */
+export function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1)
+      rows[i]![j] = best
+    }
+  }
+  return rows[a.length]![b.length]!
+}
+
+/** The known word nearest to `word` (a typo or a unique prefix), or undefined when none is close. */
+export function nearest(word: string, known: readonly string[]): string | undefined {
+  const prefixed = known.filter((candidate) => candidate.startsWith(word))
+  if (word.length >= 2 && prefixed.length === 1) return prefixed[0]
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const candidate of known) {
+    const distance = editDistance(word, candidate)
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance]
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/**
+ * The arguments in the one form `parseArgs` takes without surprises: every string flag
+ * as `--name=value` (so `--max-requests -1` reaches the number check instead of being
+ * "ambiguous"). Problems are the tool's own usage errors: an unknown flag (with the
+ * nearest known one), a value missing, a value given to a switch.
+ */
+function normalizeArgs(args: readonly string[], options: Options, command: string): string[] {
+  const out: string[] = []
+  const shorts = new Map(Object.entries(options).flatMap(([name, option]) => (option.short ? [[option.short, name] as const] : [])))
+  const flags = Object.keys(options).map((name) => `--${name}`)
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') {
+      out.push(...args.slice(i))
+      break
+    }
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
+      out.push(arg)
+      continue
+    }
+    const long = arg.startsWith('--')
+    const body = long ? arg.slice(2) : arg.slice(1)
+    const equals = body.indexOf('=')
+    const given = equals === -1 ? body : body.slice(0, equals)
+    const name = long ? given : given.length === 1 ? shorts.get(given) : undefined
+    const option = name === undefined ? undefined : options[name]
+    if (name === undefined || option === undefined) {
+      const flag = long ? `--${given}` : `-${given}`
+      const suggestion = nearest(flag, [...flags, ...GLOBAL_FLAGS])
+      throw usage(
+        suggestion
+          ? t('cli:unknown-flag-suggest', { flag, command, suggestion })
+          : t('cli:unknown-flag', { flag, command }),
+      )
+    }
+    const shown = `--${name}`
+    if (option.type === 'boolean') {
+      if (equals !== -1) throw usage(t('cli:flag-takes-no-value', { flag: shown }))
+      out.push(shown)
+      continue
+    }
+    if (equals !== -1) {
+      out.push(`${shown}=${body.slice(equals + 1)}`)
+      continue
+    }
+    const value = args[i + 1]
+    // A following flag is not a value (`--to --force`); a negative number is one.
+    if (value === undefined || (value.startsWith('-') && value !== '-' && !/^-\d/.test(value))) {
+      throw usage(t('cli:flag-needs-value', { flag: shown }))
+    }
+    out.push(`${shown}=${value}`)
+    i++
+  }
+  return out
+}
+
+/**
+ * Parses a command's arguments strictly. An unknown flag, a missing value or a value
+ * given to a switch is a localized usage error naming the flag (with the nearest known
+ * one); Node's own parser text never reaches the user.
+ */
+export function parseCommandArgs<T extends Options>(
   args: string[],
   options: T,
+  command = '',
   // Spelled out so the emitted declarations (dist/*.d.ts) can name it.
 ): ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & T; allowPositionals: true; strict: true }>> {
+  const all = { ...COMMON_OPTIONS, ...options }
+  const normalized = normalizeArgs(args, all, command)
   try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true })
-  } catch (error) {
-    throw usage((error as Error).message)
+    return parseArgs({ args: normalized, options: all, allowPositionals: true, strict: true })
+  } catch {
+    // normalizeArgs has caught every case parseArgs knows; this is only a safety net.
+    throw usage(t('cli:bad-arguments', { command }))
   }
 }
 
@@ -75,7 +238,7 @@ export function list(values: string[] | string | undefined): string[] {
 export function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
-  if (!Number.isInteger(number) || number <= 0) throw usage(t('cli:bad-number', { flag, value }))
+  if (value.trim() === '' || !Number.isInteger(number) || number <= 0) throw usage(t('cli:bad-number', { flag, value }))
   return number
 }
 

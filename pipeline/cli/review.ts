@@ -4,7 +4,9 @@
 import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { EXIT, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
+import { EXIT, chooseProvider, colorFor, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
+import { listText } from './output.ts'
+import { findingJson } from './report.ts'
 import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf, type RunValues } from './run-settings.ts'
 import { loadConfig } from '../run/config.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
@@ -52,29 +54,31 @@ async function workflowOptions(values: PlaceValues, io: CliIo): Promise<Workflow
   return { ...workflowOptionsOf(settings, fingerprint), targets: settings.targets, sourceLocale: settings.config.sourceLocale }
 }
 
-function colourState(state: string, color: boolean): string {
+function colourState(state: string, color: boolean, kind = state): string {
   if (!color) return state
-  if (state === 'approved') return pc.green(state)
-  if (state === 'draft') return pc.cyan(state)
-  if (state === 'edited') return pc.yellow(state)
-  return pc.red(state)
+  const c = pc.createColors(true)
+  if (kind === 'approved') return c.green(state)
+  if (kind === 'draft') return c.cyan(state)
+  if (kind === 'edited') return c.yellow(state)
+  return c.red(state)
 }
 
 function statusLine(status: TranslationStatus, color: boolean): string {
   const counts = new Map<string, number>()
   for (const section of status.sections) counts.set(section.state, (counts.get(section.state) ?? 0) + 1)
-  const detail = [...counts].map(([state, count]) => t('workflow:count', { state: t(`workflow:state-${state}`), count })).join(', ')
+  const detail = listText([...counts].map(([state, count]) => t('workflow:count', { state: t(`workflow:state-${state}`), count })))
   return t(detail ? 'workflow:status-line' : 'workflow:status-line-bare', {
     source: relativePath(status.source),
     locale: status.locale,
-    state: colourState(t(`workflow:state-${status.state}`), color),
+    state: colourState(t(`workflow:state-${status.state}`), color, status.state),
     detail,
   })
 }
 
 /** Why a section is not approved, in words; a hand edit says what else changed under it. */
 function sectionReason(section: SectionStatus): string {
-  if (section.state === 'draft') return t('workflow:reason-draft')
+  // "edited by hand (edited by hand, not yet approved)" would say it twice.
+  if (section.state === 'draft' || (section.state === 'edited' && section.plan.reason === 'edited-by-hand' && !section.sourceChanged && !section.plan.stale)) return t('workflow:reason-draft')
   if (section.plan.handEdited && section.sourceChanged) return t('workflow:reason-edited-source-changed')
   if (section.plan.handEdited && section.plan.stale) return t('workflow:reason-edited-stale')
   return t(`workflow:reason-${section.plan.reason}`)
@@ -94,11 +98,32 @@ function frontmatterLine(status: TranslationStatus, color: boolean): string | un
             ? ['draft', 'draft']
             : [undefined, undefined]
   if (state === undefined) return undefined
-  return t('workflow:frontmatter-line', { state: colourState(t(`workflow:state-${state}`), color), reason: t(`workflow:reason-${reason}`) })
+  return t('workflow:frontmatter-line', { state: colourState(t(`workflow:state-${state}`), color, state), reason: t(`workflow:reason-${reason}`) })
+}
+
+/** The flags of each reviewer command (its `--help` lists every one). */
+export const STATUS_OPTIONS = { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' } } as const
+export const REVIEW_OPTIONS = { ...PLACE_OPTIONS, html: { type: 'string' }, format: { type: 'string' } } as const
+export const APPROVE_OPTIONS = {
+  ...PLACE_OPTIONS,
+  section: { type: 'string', multiple: true },
+  frontmatter: { type: 'boolean' },
+  all: { type: 'boolean' },
+  by: { type: 'string' },
+  force: { type: 'boolean' },
+  format: { type: 'string' },
+} as const
+export const MEMORY_OPTIONS = { 'state-dir': { type: 'string' }, config: { type: 'string' }, format: { type: 'string' } } as const
+
+/** `human` or `json`; anything else is a usage error. */
+function formatOf(value: string | undefined): 'human' | 'json' {
+  const format = value ?? 'human'
+  if (format !== 'human' && format !== 'json') throw usage(t('sync:bad-format', { value: format }))
+  return format
 }
 
 async function commandStatus(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, STATUS_OPTIONS, 'status')
   if (values.help) {
     io.stdout(t('workflow:help-status') + '\n')
     return EXIT.ok
@@ -106,15 +131,20 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw usage(t('workflow:need-articles'))
   const options = await workflowOptions(values, io)
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
+  const format = formatOf(values.format)
   const statuses = await translationStatus(files, options.targets, options)
-  const color = io.isTty && !io.env.NO_COLOR
+  const color = colorFor(io, 'stdout')
   // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
   const batchWaiting = waitingSections(await openBatchStore(options.stateDir).readState())
   const waitingOf = (status: { source: string; locale: string }) => batchWaiting.get(`${resolve(status.source)}\u0000${status.locale}`)?.size ?? 0
-  if (values.format === 'json') {
+  if (format === 'json') {
     io.stdout(
       JSON.stringify(
-        statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })), batchWaiting: waitingOf(status) })),
+        {
+          schemaVersion: 1,
+          command: 'status',
+          statuses: statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })), batchWaiting: waitingOf(status) })),
+        },
         null,
         2,
       ) + '\n',
@@ -135,7 +165,7 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
           t('workflow:section-line', {
             index: section.index,
             heading: section.heading ?? t('workflow:preamble'),
-            state: colourState(t(`workflow:state-${section.state}`), color),
+            state: colourState(t(`workflow:state-${section.state}`), color, section.state),
             reason: sectionReason(section),
           }) + '\n',
         )
@@ -149,36 +179,36 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
 }
 
 async function commandReview(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, html: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, REVIEW_OPTIONS, 'review')
   if (values.help) {
     io.stdout(t('workflow:help-review') + '\n')
     return EXIT.ok
   }
   if (positionals.length !== 1) throw usage(t('workflow:one-article'))
+  const format = formatOf(values.format)
   const options = await workflowOptions(values, io)
   const targets = options.targets
+  const documents: unknown[] = []
   for (const target of targets) {
     const document = await buildReview(positionals[0]!, target, options)
+    if (format === 'json') {
+      documents.push({ ...document, items: document.items.map((item) => ({ ...item, findings: item.findings.map(findingJson) })) })
+      continue
+    }
     if (values.html) {
       const path = targets.length > 1 ? values.html.replace(/(\.html?)?$/, `.${target}$1`) : values.html
       await writeFileAtomic(resolve(path), renderReviewHtml(document))
       io.stdout(t('workflow:html-written', { path: relativePath(resolve(path)) }) + '\n')
     } else {
-      io.stdout(renderReviewTerminal(document, { color: io.isTty && !io.env.NO_COLOR }) + '\n')
+      io.stdout(renderReviewTerminal(document, { color: colorFor(io, 'stdout') }) + '\n')
     }
   }
+  if (format === 'json') io.stdout(JSON.stringify({ schemaVersion: 1, command: 'review', reviews: documents }, null, 2) + '\n')
   return EXIT.ok
 }
 
 async function commandApprove(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    ...PLACE_OPTIONS,
-    section: { type: 'string', multiple: true },
-    frontmatter: { type: 'boolean' },
-    all: { type: 'boolean' },
-    by: { type: 'string' },
-    force: { type: 'boolean' },
-  })
+  const { values, positionals } = parseCommandArgs(args, APPROVE_OPTIONS, 'approve')
   if (values.help) {
     io.stdout(t('workflow:help-approve') + '\n')
     return EXIT.ok
@@ -191,6 +221,10 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
   })
   if (sections.length === 0 && !values.all && !values.frontmatter) throw usage(t('workflow:which-sections'))
   if (sections.length > 0 && values.all) throw usage(t('workflow:sections-or-all'))
+  const format = formatOf(values.format)
+  // With --format json the one JSON document goes to stdout; what was approved is in it.
+  const out = format === 'json' ? (_: string) => {} : io.stdout
+  const results: unknown[] = []
   const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
   if (!by) throw usage(t('workflow:who'))
   const options = await workflowOptions(values, io)
@@ -204,8 +238,15 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
       by,
       force: Boolean(values.force),
     })
-    if (result.approved.length > 0) io.stdout(t('workflow:approved', { count: result.approved.length, sections: result.approved.join(', '), locale: target, by }) + '\n')
-    if (result.frontmatterApproved) io.stdout(t('workflow:frontmatter-approved', { locale: target }) + '\n')
+    results.push({
+      locale: target,
+      approved: result.approved,
+      frontmatterApproved: result.frontmatterApproved,
+      refused: result.refused.map((item) => ({ ...item, errors: item.errors.map(findingJson) })),
+      ...(result.frontmatterRefused ? { frontmatterRefused: result.frontmatterRefused.reason === 'errors' ? { ...result.frontmatterRefused, errors: result.frontmatterRefused.errors.map(findingJson) } : result.frontmatterRefused } : {}),
+    })
+    if (result.approved.length > 0) out(t('workflow:approved', { count: result.approved.length, sections: listText(result.approved.map(String)), locale: target, by }) + '\n')
+    if (result.frontmatterApproved) out(t('workflow:frontmatter-approved', { locale: target }) + '\n')
     for (const item of result.refused) {
       refused++
       io.stderr(t('workflow:refused', { section: item.section, heading: item.heading ?? t('workflow:preamble'), count: item.errors.length }) + '\n')
@@ -221,11 +262,13 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
       }
     }
   }
-  return refused > 0 ? EXIT.findings : EXIT.ok
+  const code = refused > 0 ? EXIT.findings : EXIT.ok
+  if (format === 'json') io.stdout(JSON.stringify({ schemaVersion: 1, command: 'approve', by, results, exitCode: code }, null, 2) + '\n')
+  return code
 }
 
 async function commandMemory(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { 'state-dir': { type: 'string' }, config: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, MEMORY_OPTIONS, 'memory')
   if (values.help || positionals[0] !== 'import' || positionals.length !== 3) {
     io.stdout(t('workflow:help-memory') + '\n')
     return values.help ? EXIT.ok : EXIT.usage
@@ -233,6 +276,10 @@ async function commandMemory(args: string[], io: CliIo): Promise<number> {
   // The same state folder as the other commands: beside the config file when there is one.
   const stateDir = values['state-dir'] !== undefined ? resolve(values['state-dir']) : ((await loadConfig(values.config))?.stateDir ?? resolve('.l10n'))
   const result = await importMemory(positionals[1]!, positionals[2]!, stateDir)
+  if (formatOf(values.format) === 'json') {
+    io.stdout(JSON.stringify({ schemaVersion: 1, command: 'memory import', ...result }, null, 2) + '\n')
+    return EXIT.ok
+  }
   io.stdout(t('workflow:memory-imported', { count: result.sections, locale: result.locale }) + '\n')
   return EXIT.ok
 }

@@ -1,18 +1,18 @@
 /**
- * Settings of a translating run (`translate`, `sync`): flags over `l10n.config.yaml`
- * over environment over defaults, and the provider built from them.
+ * Settings of a translating run (`translate`, `sync`): flags over environment over
+ * `l10n.config.yaml` over defaults, and the provider built from them.
  */
 import { join, resolve } from 'node:path'
-import { chooseProvider, list, loadGlossary, positiveInteger, relativePath, usage, type CliIo, GLOSSARY_OPTIONS } from './common.ts'
-import type { ArticleReport, ProgressEvent, TranslateRunOptions } from '../run/translate.ts'
-import { defaultConfig, loadConfig, type Config } from '../run/config.ts'
+import { chooseProvider, list, loadGlossary, positiveInteger, usage, type CliIo, GLOSSARY_OPTIONS } from './common.ts'
+import type { TranslateRunOptions } from '../run/translate.ts'
+import { CONFIG_FILE_NAME, defaultConfig, findConfigFile, loadConfig, type Config } from '../run/config.ts'
 import type { BudgetTracker } from '../translate/cost.ts'
 import type { CheckOptions } from '../check/index.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
-import { resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
+import { LLM_DEFAULTS, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import { loadPrompts, promptHash, type PromptTemplates } from '../translate/prompt.ts'
 import type { WorkflowOptions } from '../review/state.ts'
 import { createOpenAiProvider } from '../translate/openai.ts'
@@ -64,15 +64,60 @@ export interface RunSettings {
   providerFlags: Record<string, string | undefined>
 }
 
-function numberText(flag: string | undefined, configured: number | undefined): string | undefined {
-  return flag ?? (configured === undefined ? undefined : String(configured))
+/**
+ * The LLM and queue settings: flag, environment variable, config key and default of each.
+ * The order of precedence is that of most command lines: flag > environment > config > default.
+ */
+export const LLM_SETTINGS = [
+  { key: 'model', flag: 'model', env: 'L10N_MODEL', default: LLM_DEFAULTS.model },
+  { key: 'temperature', flag: 'temperature', env: 'L10N_TEMPERATURE', default: LLM_DEFAULTS.temperature },
+  { key: 'maxOutputTokens', flag: 'max-output-tokens', env: 'L10N_MAX_OUTPUT_TOKENS', default: LLM_DEFAULTS.maxOutputTokens },
+  { key: 'timeoutMs', flag: 'timeout-ms', env: 'L10N_TIMEOUT_MS', default: LLM_DEFAULTS.timeoutMs },
+  { key: 'maxRetries', flag: 'max-retries', env: 'L10N_MAX_RETRIES', default: LLM_DEFAULTS.maxRetries },
+  { key: 'concurrency', flag: 'concurrency', env: 'L10N_CONCURRENCY', default: 4 },
+  { key: 'requestsPerMinute', flag: 'rpm', env: 'L10N_RPM', default: undefined },
+  { key: 'tokensPerMinute', flag: 'tpm', env: 'L10N_TPM', default: undefined },
+] as const satisfies readonly { key: keyof Config; flag: keyof typeof RUN_OPTIONS; env: string; default: unknown }[]
+
+/** Where a setting's value came from (`l10n config` prints it). */
+export type SettingOrigin = 'flag' | 'env' | 'config' | 'default'
+
+/** One LLM setting resolved: its value as text and where it came from. */
+export function llmSetting(setting: (typeof LLM_SETTINGS)[number], values: RunValues, env: NodeJS.ProcessEnv, config: Config): { value: string | undefined; origin: SettingOrigin } {
+  const flag = values[setting.flag] as string | undefined
+  if (flag !== undefined) return { value: flag, origin: 'flag' }
+  const fromEnv = env[setting.env]
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: fromEnv, origin: 'env' }
+  const configured = config[setting.key]
+  if (configured !== undefined) return { value: String(configured), origin: 'config' }
+  return { value: setting.default === undefined ? undefined : String(setting.default), origin: 'default' }
+}
+
+/**
+ * The values handed to the provider: the flag, else the config's value unless the
+ * environment sets one (the provider reads the environment itself, then its defaults).
+ */
+function providerValue(setting: (typeof LLM_SETTINGS)[number], values: RunValues, env: NodeJS.ProcessEnv, config: Config): string | undefined {
+  const resolved = llmSetting(setting, values, env, config)
+  return resolved.origin === 'flag' || resolved.origin === 'config' ? resolved.value : undefined
+}
+
+/** Where the config was looked for, for the message when none was found and one is needed. */
+function lookedIn(searched: readonly string[]): string {
+  // Absolute: "." and ".." say less than the folders themselves.
+  return searched.join(', ')
 }
 
 /** Resolves a run's settings; the config file is `--config` or `l10n.config.yaml` here, if any. */
 export async function resolveRunSettings(values: RunValues, io: CliIo): Promise<RunSettings> {
   const config = (await loadConfig(values.config)) ?? defaultConfig()
   const targets = list(values.to).length > 0 ? list(values.to) : config.targetLocales
-  if (targets.length === 0) throw usage(t('cli:need-to'))
+  if (targets.length === 0) {
+    if (config.file) throw usage(t('cli:need-to'))
+    // No config found: say where it was looked for, so running from a subfolder explains itself.
+    const found = findConfigFile()
+    throw usage(t('cli:need-to-no-config', { name: CONFIG_FILE_NAME, searched: lookedIn(found.searched) }))
+  }
   for (const target of targets) requireLocale(target)
   const glossary = await loadGlossary(values, config.glossary)
   const fromConfig = config.file !== undefined
@@ -93,16 +138,7 @@ export async function resolveRunSettings(values: RunValues, io: CliIo): Promise<
     check: { headingDepth: config.check.headingDepth, rules: config.check.rules },
     maxChars: positiveInteger(values['max-chars'], '--max-chars'),
     retranslate,
-    providerFlags: {
-      model: values.model ?? config.model,
-      temperature: numberText(values.temperature, config.temperature),
-      maxOutputTokens: numberText(values['max-output-tokens'], config.maxOutputTokens),
-      timeoutMs: numberText(values['timeout-ms'], config.timeoutMs),
-      maxRetries: numberText(values['max-retries'], config.maxRetries),
-      concurrency: numberText(values.concurrency, config.concurrency),
-      requestsPerMinute: numberText(values.rpm, config.requestsPerMinute),
-      tokensPerMinute: numberText(values.tpm, config.tokensPerMinute),
-    },
+    providerFlags: Object.fromEntries(LLM_SETTINGS.map((setting) => [setting.key, providerValue(setting, values, io.env, config)])),
   }
 }
 
@@ -149,55 +185,6 @@ export function runOptions(settings: RunSettings, values: RunValues, io: CliIo):
   }
 }
 
-/** Progress: a live line on a TTY, one plain line per finished article otherwise. */
-export function progressLine(io: CliIo) {
-  let done = 0
-  let total = 0
-  let requests = 0
-  let tokens = 0
-  const started = Date.now()
-  return (event: ProgressEvent) => {
-    if (event.type === 'article-start') total += event.sections
-    if (event.type === 'section-done') {
-      done++
-      requests += event.usage.requests
-      tokens += event.usage.promptTokens + event.usage.completionTokens
-    }
-    if (event.type === 'article-done') {
-      if (io.isTty) io.stderr('\r\x1b[K')
-      // A failure is an error message: stderr, once. Work the budget kept from starting is not a failure.
-      if (event.report.error?.code === 'E_BUDGET') io.stdout(t('cli:article-not-started', { source: relativePath(event.report.source), locale: event.report.locale }) + '\n')
-      else if (event.report.status === 'failed') io.stderr(articleLine(event.report) + '\n')
-      else io.stdout(articleLine(event.report) + '\n')
-      return
-    }
-    if (io.isTty) {
-      const seconds = ((Date.now() - started) / 1000).toFixed(1)
-      io.stderr(`\r\x1b[K${t('cli:progress', { done, total, requests, tokens, seconds })}`)
-    }
-  }
-}
-
-function articleLine(report: ArticleReport): string {
-  const errors = report.findings.filter((finding) => finding.severity === 'error').length
-  const warnings = report.findings.filter((finding) => finding.severity === 'warning').length
-  const params = {
-    source: relativePath(report.source),
-    output: report.output ? relativePath(report.output) : '',
-    locale: report.locale,
-    provider: report.provider,
-    // Counted phrases are built apart so each gets its own plural form.
-    sections: t('cli:n-sections', { count: report.sections.total }),
-    cached: report.sections.cached,
-    reused: report.sections.reused,
-    requests: t('cli:n-requests', { count: report.requests }),
-    errors: t('cli:n-errors', { count: errors }),
-    warnings: t('cli:n-warnings', { count: warnings }),
-    message: report.error?.message ?? '',
-  }
-  return t(`cli:article-${report.status}`, params)
-}
-
 /** Says plainly which provider makes the drafts. */
 export function providerNotice(translator: Translator, explicit: boolean): string {
   if (translator.name === 'openai') return t('cli:provider-openai', { model: translator.model })
@@ -232,4 +219,15 @@ export function workflowOptionsOf(settings: RunSettings, fingerprint: WorkflowOp
     policy: settings.policy,
     ...(fingerprint ? { fingerprint } : {}),
   }
+}
+
+/** What planning a run needs: the model named in estimates, the prompts, where to look. */
+export function planningContext(settings: RunSettings, io: CliIo): { model: string; templates: PromptTemplates; workflow: WorkflowOptions } {
+  const model =
+    settings.provider === 'openai' ? resolveLlmOptions(settings.providerFlags.model ? { model: settings.providerFlags.model } : {}, io.env).model : settings.provider
+  const templates = loadPrompts()
+  // A provider chosen only by fallback (no endpoint configured) says nothing about staleness.
+  const fingerprint =
+    !settings.providerExplicit && settings.provider === 'pseudo' ? undefined : providerFingerprint(settings.provider, settings.providerFlags.model, io.env, templates)
+  return { model, templates, workflow: workflowOptionsOf(settings, fingerprint) }
 }

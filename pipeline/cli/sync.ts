@@ -1,16 +1,17 @@
 /**
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
-import { relative, resolve, sep } from 'node:path'
-import { EXIT, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
-import { RUN_OPTIONS, openProvider, progressLine, providerFingerprint, providerNotice, resolveRunSettings, runOptions, workflowOptionsOf } from './run-settings.ts'
+import { resolve } from 'node:path'
+import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, say, summary, usage, type CliIo } from './common.ts'
+import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
+import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
+import { reportJson } from './report.ts'
+import { renderFindings } from './render-findings.ts'
 import { costOf, createBudgetTracker, type Budget } from '../translate/cost.ts'
 import { t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
-import { resolveLlmOptions } from '../translate/llm.ts'
-import { loadPrompts } from '../translate/prompt.ts'
 import { acquireLock } from '../state/run-lock.ts'
-import { discoverSources, needsWork, planSync, reportArticles, syncReportMarkdown, type PlanItem, type SyncPlan, type SyncReport } from '../run/sync.ts'
+import { discoverSources, needsWork, planSync, REPORT_SCHEMA_VERSION, reportArticles, syncReportMarkdown, type SyncPlan, type SyncReport } from '../run/sync.ts'
 import { translateFiles, type RunReport } from '../run/translate.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
@@ -27,33 +28,6 @@ function budgetNumber(value: string | undefined, flag: string, integer: boolean)
   return number
 }
 
-function planLine(item: PlanItem, contentRoot: string): string {
-  const rel = (path: string) => relative(contentRoot, path).split(sep).join('/')
-  const source = rel(item.source)
-  if (item.state === 'failed') return t('sync:plan-failed', { source, locale: item.locale, message: item.error?.message ?? '' })
-  if (item.needsForce) return t('sync:plan-untracked', { source, locale: item.locale, output: rel(item.output) })
-  return t('sync:plan-item', { source, locale: item.locale, state: item.state, count: item.sections, requests: t('cli:n-requests', { count: item.requests }) })
-}
-
-function planLines(plan: SyncPlan, contentRoot: string): string {
-  const listed = plan.items.filter(needsWork)
-  const lines = listed.map((item) => planLine(item, contentRoot))
-  const totals = plan.totals
-  lines.push(
-    t('sync:plan-total', {
-      count: plan.items.length,
-      work: totals.work,
-      upToDate: plan.items.length - listed.length,
-      requests: totals.requests,
-      tokens: totals.promptTokens + totals.completionTokens,
-      cost: totals.priceKnown ? `$${totals.usd.toFixed(4)}` : t('sync:cost-unknown'),
-    }),
-  )
-  if (totals.untracked > 0) lines.push(t('sync:plan-total-untracked', { count: totals.untracked }))
-  if (totals.failed > 0) lines.push(t('sync:plan-total-failed', { count: totals.failed }))
-  return lines.join('\n')
-}
-
 /** What `--frozen` says about a plan, and whether it fails. */
 function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
   const { work, untracked, failed } = plan.totals
@@ -67,12 +41,12 @@ function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
 
 async function writeReports(report: SyncReport, paths: { json: string | undefined; markdown: string | undefined }, contentRoot: string, io: CliIo): Promise<void> {
   if (paths.json) {
-    await writeFileAtomic(resolve(paths.json), JSON.stringify(report, null, 2) + '\n')
-    io.stdout(t('cli:report-written', { path: relativePath(resolve(paths.json)) }) + '\n')
+    await writeFileAtomic(resolve(paths.json), reportJson(report) + '\n')
+    say(io, t('cli:report-written', { path: relativePath(resolve(paths.json)) }))
   }
   if (paths.markdown) {
     await writeFileAtomic(resolve(paths.markdown), syncReportMarkdown(report, { contentRoot }))
-    io.stdout(t('cli:report-written', { path: relativePath(resolve(paths.markdown)) }) + '\n')
+    say(io, t('cli:report-written', { path: relativePath(resolve(paths.markdown)) }))
   }
 }
 
@@ -86,26 +60,32 @@ export function syncExitCode(run: RunReport, budgetReached: boolean, planFailed 
   return run.totals.failed > 0 || run.totals.errors > 0 || planFailed > 0 ? EXIT.findings : EXIT.ok
 }
 
+/** The flags of `sync` (its `--help` lists every one). */
+export const SYNC_OPTIONS = {
+  ...RUN_OPTIONS,
+  'dry-run': { type: 'boolean' },
+  frozen: { type: 'boolean' },
+  'max-cost': { type: 'string' },
+  'max-requests': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'report-json': { type: 'string' },
+  'report-md': { type: 'string' },
+  batch: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  repair: { type: 'string' },
+} as const
+
 async function commandSync(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    ...RUN_OPTIONS,
-    'dry-run': { type: 'boolean' },
-    frozen: { type: 'boolean' },
-    'max-cost': { type: 'string' },
-    'max-requests': { type: 'string' },
-    'max-tokens': { type: 'string' },
-    'report-json': { type: 'string' },
-    'report-md': { type: 'string' },
-    batch: { type: 'boolean' },
-    wait: { type: 'boolean' },
-    repair: { type: 'string' },
-  })
+  const { values, positionals } = parseCommandArgs(args, SYNC_OPTIONS, 'sync')
   if (values.help) {
     io.stdout(t('sync:help') + '\n')
     return EXIT.ok
   }
-  const resolved = await resolveRunSettings(values, io)
-  const settings = resolved
+  const format = values.format ?? 'human'
+  if (format !== 'human' && format !== 'json') throw usage(t('sync:bad-format', { value: format }))
+  // With --format json, stdout carries the one JSON document; the plan and progress go to stderr.
+  const log: CliIo = format === 'json' ? { ...io, stdout: io.stderr, stdoutIsTty: io.isTty } : io
+  const settings = await resolveRunSettings(values, io)
   const { config } = settings
   const files =
     positionals.length > 0
@@ -114,12 +94,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
         ? discoverSources(config.sourcePattern, config.sourceLocale)
         : []
   if (files.length === 0) throw usage(t('sync:no-sources'))
-  const model = settings.provider === 'openai' ? resolveLlmOptions(settings.providerFlags.model ? { model: settings.providerFlags.model } : {}, io.env).model : settings.provider
-  const templates = loadPrompts()
-  // A provider chosen only by fallback (no endpoint configured) says nothing about staleness.
-  const fingerprint =
-    !settings.providerExplicit && settings.provider === 'pseudo' ? undefined : providerFingerprint(settings.provider, settings.providerFlags.model, io.env, templates)
-  const workflow = workflowOptionsOf(settings, fingerprint)
+  const { model, templates, workflow } = planningContext(settings, io)
   const budget: Budget = {
     ...config.budget,
     ...(values['max-cost'] !== undefined ? { maxCost: budgetNumber(values['max-cost'], '--max-cost', false)! } : {}),
@@ -131,24 +106,31 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   if (batchMode && settings.provider !== 'openai') throw usage(t('batch:needs-openai', { provider: settings.provider }))
   if ((values.wait || values.repair !== undefined) && !batchMode) throw usage(t('batch:flag-needs-batch', { flag: values.wait ? '--wait' : '--repair' }))
   if (values.repair !== undefined && values.repair !== 'batch' && values.repair !== 'realtime') throw usage(t('batch:bad-repair', { value: values.repair }))
+  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), ...(settings.retranslate ? { retranslate: settings.retranslate } : {}) }
+  const readOnly = Boolean(values.frozen || values['dry-run'])
+  startLine(log, files.length, settings.targets, 'cli:planning')
+
+  if (readOnly) {
+    // Read-only: no lock (it may run while a sync holds one), no request, no report file.
+    const plan = await planSync(files, settings.targets, workflow, model, planOptions)
+    printPlan(log, plan, config.contentRoot)
+    if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) notice(log, t('sync:cost-unknown-budget', { model }))
+    const verdict = frozenVerdict(plan)
+    // A source that cannot even be planned is an error in a dry run too.
+    const exitCode = (values.frozen && verdict.fail) || plan.totals.failed > 0 ? EXIT.findings : EXIT.ok
+    if (values.frozen) for (const line of verdict.lines) summary(log, line)
+    if (reportPaths.json || reportPaths.markdown) notice(log, t('sync:read-only-no-report'))
+    if (format === 'json') io.stdout(reportJson({ schemaVersion: REPORT_SCHEMA_VERSION, command: 'sync', dryRun: true, plan, exitCode }) + '\n')
+    return exitCode
+  }
 
   // Two overlapping scheduled runs would pay twice; a lock left by a dead run is taken over.
   const release = await acquireLock(`${settings.lockfile}.sync-lock`, { owner: 'l10n sync' })
   try {
-    const plan = await planSync(files, settings.targets, workflow, model, { prices: config.prices, templates, force: Boolean(values.force) })
-    io.stdout(planLines(plan, config.contentRoot) + '\n')
-    // Said before any run, dry or not: a cost limit on an unpriced model limits nothing.
-    if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) {
-      io.stderr(t('sync:cost-unknown-budget', { model }) + '\n')
-    }
-    if (values.frozen || values['dry-run']) {
-      const verdict = frozenVerdict(plan)
-      // A source that cannot even be planned is an error in a dry run too.
-      const exitCode = (values.frozen && verdict.fail) || plan.totals.failed > 0 ? EXIT.findings : EXIT.ok
-      if (values.frozen) io.stdout(verdict.lines.join('\n') + '\n')
-      await writeReports({ plan, exitCode }, reportPaths, config.contentRoot, io)
-      return exitCode
-    }
+    const plan = await planSync(files, settings.targets, workflow, model, planOptions)
+    printPlan(log, plan, config.contentRoot)
+    // Said before the run: a cost limit on an unpriced model limits nothing.
+    if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) notice(log, t('sync:cost-unknown-budget', { model }))
     // In batch mode the budget counts what is submitted, at the batch price.
     const tracker = settings.provider === 'openai' ? createBudgetTracker(budget, model, config.prices, { batch: batchMode }) : undefined
     // Batch mode swaps the client under the provider for each round: batch answers then go
@@ -156,14 +138,14 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     let batchClient: ChatClient | undefined
     const switchable: ChatClient = { complete: (request) => batchClient!.complete(request) }
     const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
-    io.stderr(providerNotice(provider.translator, settings.providerExplicit) + '\n')
+    notice(log, providerNotice(provider.translator, settings.providerExplicit))
+    const work = plan.items.filter(needsWork)
+    const sources = [...new Set(work.map((item) => item.source))]
+    const progress = progressLine(log, sources.length * new Set(settings.targets).size)
     let run: RunReport
     let batch: BatchCycleResult | undefined
     try {
-      // With --retranslate the plan's reuse does not hold: every pair is visited.
-      const work = settings.retranslate && settings.retranslate !== 'none' ? plan.items : plan.items.filter(needsWork)
-      const sources = [...new Set(work.map((item) => item.source))]
-      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progressLine(io) })
+      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent })
       if (batchMode) {
         const llm = provider.options!
         batch = await runBatchCycle(
@@ -177,7 +159,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
             ...(Number(io.env.L10N_BATCH_POLL_MS) > 0 ? { pollMs: Number(io.env.L10N_BATCH_POLL_MS), maxPollMs: Number(io.env.L10N_BATCH_POLL_MS) } : {}),
             ...(values.repair === 'realtime' ? { realtime: createOpenAiClient(llm) } : {}),
             ...(io.signal ? { signal: io.signal } : {}),
-            onProgress: (event) => batchProgressLine(event, io),
+            onProgress: (event) => batchProgressLine(event, log),
           },
           async (client) => {
             batchClient = client
@@ -191,38 +173,44 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     } finally {
       await provider.close()
     }
+    tallyLines(log, progress.tally)
     const budgetReached = tracker?.exhausted ?? false
     const cost = costOf(model, run.totals.promptTokens, run.totals.completionTokens, config.prices, { batch: batchMode })
     const exitCode = syncExitCode(run, budgetReached, plan.totals.failed)
-    if (budgetReached) io.stderr(t('sync:budget-reached', { limit: tracker?.exhaustedBy ?? '' }) + '\n')
-    if (run.interrupted) io.stderr(t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests }) + '\n')
-    io.stdout(
+    if (budgetReached) problem(log, t('sync:budget-reached', { limit: tracker?.exhaustedBy ?? '' }))
+    const { shown, earlier } = findingsToShow(run, io.verbosity === 'verbose')
+    const errors = shown.filter((finding) => finding.severity === 'error')
+    if (format === 'human' && errors.length > 0 && io.verbosity !== 'quiet') log.stdout(renderFindings(errors, { format: 'human', color: colorFor(log, 'stdout') }) + '\n')
+    if (earlier > 0) say(log, t('cli:earlier-findings', { count: earlier }))
+    if (run.interrupted) problem(log, t('cli:interrupted-summary', { written: run.totals.written, total: run.totals.articles, requests: run.totals.requests }))
+    summary(
+      log,
       t('sync:done', {
         written: run.totals.written,
-        total: run.totals.articles,
+        total: plan.totals.work,
         requests: t('cli:n-requests', { count: run.totals.requests }),
         tokens: run.totals.promptTokens + run.totals.completionTokens,
-        cost: cost.known ? `$${cost.usd.toFixed(4)}` : t('sync:cost-unknown'),
+        cost: costText(cost.known, cost.usd),
         errors: t('cli:n-errors', { count: run.totals.errors }),
         warnings: t('cli:n-warnings', { count: run.totals.warnings }),
         code: exitCode,
-      }) + '\n',
+      }),
     )
-    if (batch) io.stdout(batchSummary(batch) + '\n')
-    await writeReports(
-      {
-        plan,
-        articles: reportArticles(run, model, config.prices),
-        run,
-        cost: { usd: cost.usd, known: cost.known },
-        budget: { reached: budgetReached, limit: tracker?.exhaustedBy },
-        exitCode,
-        ...(batch ? { batch: { collected: batch.collected, submitted: batch.submitted, waiting: batch.waiting, rounds: batch.rounds } } : {}),
-      },
-      reportPaths,
-      config.contentRoot,
-      io,
-    )
+    if (batch) summary(log, batchSummary(batch))
+    const report: SyncReport = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      command: 'sync',
+      dryRun: false,
+      plan,
+      articles: reportArticles(run, model, config.prices),
+      run,
+      cost: { usd: cost.usd, known: cost.known },
+      budget: { reached: budgetReached, limit: tracker?.exhaustedBy },
+      exitCode,
+      ...(batch ? { batch: { collected: batch.collected, submitted: batch.submitted, waiting: batch.waiting, rounds: batch.rounds } } : {}),
+    }
+    await writeReports(report, reportPaths, config.contentRoot, log)
+    if (format === 'json') io.stdout(reportJson(report) + '\n')
     return exitCode
   } finally {
     await release()
@@ -231,21 +219,15 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
 
 function batchProgressLine(event: BatchProgress, io: CliIo): void {
   if (event.type === 'collected' && (event.result.collected > 0 || event.result.running > 0)) {
-    io.stderr(t('batch:collected', { count: event.result.collected, answers: event.result.answers, failed: event.result.failedLines, running: event.result.running }) + '\n')
+    notice(io, t('batch:collected', { count: event.result.collected, answers: event.result.answers, failed: event.result.failedLines, running: event.result.running }))
   } else if (event.type === 'waiting') {
-    io.stderr(t('batch:polling', { count: event.running, seconds: Math.round(event.nextPollMs / 1000) }) + '\n')
+    notice(io, t('batch:polling', { count: event.running, seconds: Math.round(event.nextPollMs / 1000) }))
   }
 }
 
 function batchSummary(batch: BatchCycleResult): string {
   const { submitted } = batch
-  const lines = [
-    t('batch:submitted', {
-      count: submitted.requests,
-      batches: submitted.batches,
-      cost: submitted.estimate.known ? `$${submitted.estimate.usd.toFixed(4)}` : t('sync:cost-unknown'),
-    }),
-  ]
+  const lines = [t('batch:submitted', { count: submitted.requests, batches: submitted.batches, cost: costText(submitted.estimate.known, submitted.estimate.usd) })]
   if (batch.waiting > 0) lines.push(t('batch:waiting-summary', { count: batch.waiting }))
   return lines.join('\n')
 }

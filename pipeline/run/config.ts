@@ -4,6 +4,7 @@
  * its line and column, then normalized ({@link Config}): defaults filled in, locale tags
  * mapped to site codes, paths made absolute. CLI flags go on top with {@link mergeSettings}.
  */
+import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { z } from 'zod'
@@ -131,8 +132,8 @@ function knownFields(at: readonly PropertyKey[]): string[] {
 
 /**
  * Settings after validation and defaults. Paths are absolute. LLM and queue settings
- * stay `undefined` when the file leaves them out, so the environment variables of llm.ts
- * and the provider (then their defaults) still apply: flags > config file > env > defaults.
+ * stay `undefined` when the file leaves them out; the CLI ranks them flags > environment
+ * variables (of llm.ts and the provider) > config file > defaults.
  */
 export interface Config {
   /** Absolute path of the file read, or undefined for {@link defaultConfig}. */
@@ -510,12 +511,32 @@ export function parseConfig(text: string, file: string, baseDir: string = dirnam
 }
 
 /**
- * Reads the config: `path` (a file, or a folder holding `l10n.config.yaml`), else
- * `l10n.config.yaml` in `cwd` if there is one. Undefined when no path was given and
- * there is no file; `E_NOT_FOUND` when the given path does not exist.
+ * Looks for `l10n.config.yaml` like git, eslint and prettier do: in `cwd`, then each
+ * parent folder, stopping after the repository root (the first folder holding `.git`)
+ * or at the file system's root. Returns the file found (if any) and the folders searched.
+ */
+export function findConfigFile(cwd: string = process.cwd()): { file: string | undefined; searched: string[] } {
+  const searched: string[] = []
+  let dir = resolve(cwd)
+  for (;;) {
+    searched.push(dir)
+    const candidate = join(dir, CONFIG_FILE_NAME)
+    if (existsSync(candidate)) return { file: candidate, searched }
+    const parent = dirname(dir)
+    if (existsSync(join(dir, '.git')) || parent === dir) return { file: undefined, searched }
+    dir = parent
+  }
+}
+
+/**
+ * Reads the config: `path` (a file, or a folder holding `l10n.config.yaml`), else the
+ * nearest `l10n.config.yaml` from `cwd` up to the repository root ({@link findConfigFile}).
+ * Undefined when no path was given and there is no file; `E_NOT_FOUND` when the given
+ * path does not exist.
  */
 export async function loadConfig(path?: string, cwd: string = process.cwd()): Promise<Config | undefined> {
-  let absolute = resolve(cwd, path ?? CONFIG_FILE_NAME)
+  let absolute = path === undefined ? findConfigFile(cwd).file : resolve(cwd, path)
+  if (absolute === undefined) return undefined
   if (path !== undefined) {
     const info = await stat(absolute).catch(() => undefined)
     if (info?.isDirectory()) absolute = join(absolute, CONFIG_FILE_NAME)

@@ -41,6 +41,24 @@ export interface ArticleReport extends Spent {
   findings: Finding[]
   durationMs: number
   error?: { code: string; message: string }
+  /** Sections kept as they were in the existing output (their findings were reported before). */
+  reusedSections?: number[]
+}
+
+/** What makes two findings the same one (source lint findings repeat once per target locale). */
+export function findingKey(finding: Finding): string {
+  return JSON.stringify([finding.ruleId, finding.file, finding.section, finding.sourcePosition, finding.targetPosition, finding.messageId, finding.values])
+}
+
+/** The run's findings, each once: what the terminal lists and what the totals count. */
+export function uniqueFindings(articles: readonly ArticleReport[]): Finding[] {
+  const seen = new Set<string>()
+  return articles.flatMap((article) => article.findings).filter((finding) => {
+    const key = findingKey(finding)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 /** The whole run. */
@@ -52,6 +70,7 @@ export interface RunReport {
   durationMs: number
   interrupted: boolean
   articles: ArticleReport[]
+  /** `errors` and `warnings` count each finding once ({@link uniqueFindings}), as the terminal does. */
   totals: { articles: number; written: number; failed: number; waiting: number; requests: number; promptTokens: number; completionTokens: number; errors: number; warnings: number }
 }
 
@@ -89,7 +108,8 @@ export function addUsage(spent: Spent, usage: Spent): void {
 
 /** The run's report from its articles' reports. */
 export function runReport(translator: Translator, started: number, interrupted: boolean, reports: ArticleReport[]): RunReport {
-  const count = (severity: string) => reports.reduce((sum, a) => sum + a.findings.filter((f) => f.severity === severity).length, 0)
+  const unique = uniqueFindings(reports)
+  const count = (severity: string) => unique.filter((f) => f.severity === severity).length
   return {
     provider: translator.name,
     ...(translator.model ? { model: translator.model } : {}),

@@ -9,7 +9,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import type { Config } from './config.ts'
 import { costOf, estimateRequestTokens, type ModelPrice } from '../translate/cost.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
-import { t } from '../shared/i18n.ts'
+import { formatMessage, t } from '../shared/i18n.ts'
 import { translatableValues } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { readTextFile } from '../state/files.ts'
@@ -19,7 +19,7 @@ import { loadPrompts, sectionMessages, frontmatterMessages, type PromptTemplates
 import { split } from '../article/split.ts'
 import { entriesIn } from '../glossary/match.ts'
 import { articleLocale, articleTitle } from '../article/metadata.ts'
-import type { RunReport } from './translate.ts'
+import { uniqueFindings, type RunReport } from './translate.ts'
 import { translationStatus } from '../review/status.ts'
 import { type TranslationState, type WorkflowOptions } from '../review/state.ts'
 
@@ -99,6 +99,8 @@ export interface PlanOptions {
   templates?: PromptTemplates
   /** The run overwrites untracked outputs (`--force`), so they count as work. @default false */
   force?: boolean
+  /** The run's `--retranslate`: `all` plans every section, `stale` also those made with another prompt or model. @default 'none' */
+  retranslate?: 'none' | 'stale' | 'all'
 }
 
 /**
@@ -143,11 +145,23 @@ export async function planSync(
     const target = requireLocale(status.locale)
     const untracked = status.state === 'untracked'
     const refused = untracked && !options.force
+    const retranslate = options.retranslate ?? 'none'
+    // What the run will send: the plan must name the same work the run then does.
+    // Hand edits win over --retranslate; only --force replaces them.
+    const kept = (section: (typeof status.sections)[number]) => section.plan.handEdited && !options.force
     const wanted = refused
       ? []
       : status.state === 'missing' || untracked || status.sections.length === 0
         ? loaded.sections.map((section) => section.index)
-        : status.sections.filter((section) => section.plan.action === 'translate').map((section) => section.index)
+        : status.sections
+            .filter(
+              (section) =>
+                section.plan.action === 'translate' ||
+                (retranslate === 'all' && !kept(section)) ||
+                (retranslate === 'stale' && section.plan.stale && !kept(section)) ||
+                (options.force === true && section.plan.handEdited),
+            )
+            .map((section) => section.index)
     const item: PlanItem = {
       source: status.source,
       locale: status.locale,
@@ -174,7 +188,7 @@ export async function planSync(
         add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), chunk.source, target.script))
       }
     }
-    if (!refused && (status.state === 'missing' || untracked || status.frontmatterStale)) {
+    if (!refused && (status.state === 'missing' || untracked || status.frontmatterStale || retranslate === 'all')) {
       const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
       const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
       add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), loaded.valueText, target.script))
@@ -261,13 +275,25 @@ export interface SyncReportArticle {
   durationMs: number
 }
 
-/** The report of a sync run: the plan it followed, per article × locale results, totals. */
+/** Version of the JSON report ({@link SyncReport}); raised when a field changes meaning or goes away. */
+export const REPORT_SCHEMA_VERSION = 1
+
+/**
+ * The report of a `translate` or `sync` run, one schema for both (README: "JSON report"):
+ * the plan it followed (sync, dry runs), per article × locale results, totals, exit code.
+ */
 export interface SyncReport {
-  plan: SyncPlan
+  schemaVersion: typeof REPORT_SCHEMA_VERSION
+  command: 'translate' | 'sync'
+  /** A dry run: only the plan, nothing was translated. */
+  dryRun: boolean
+  plan?: SyncPlan | undefined
   articles?: SyncReportArticle[]
   run?: RunReport
   cost?: { usd: number; known: boolean }
   budget?: { reached: boolean; limit?: string | undefined }
+  /** `sync --batch`: what was collected and submitted (see run/batch.ts). */
+  batch?: Record<string, unknown>
   exitCode: number
 }
 
@@ -292,6 +318,9 @@ export function reportArticles(run: RunReport, model: string, prices: Record<str
   })
 }
 
+/** Error findings listed by name in the Markdown report; a pull-request body has a size limit. */
+const REPORT_ERRORS_LISTED = 200
+
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
@@ -302,7 +331,7 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
   const lines: string[] = [`## ${t('sync:report-title')}`, '']
   const run = report.run
   if (run) {
-    const cost = report.cost ? (report.cost.known ? `$${report.cost.usd.toFixed(4)}` : t('sync:cost-unknown')) : '-'
+    const cost = report.cost ? (report.cost.known ? t('sync:cost-known', { usd: report.cost.usd.toFixed(4) }) : t('sync:cost-unknown')) : '-'
     lines.push(
       t('sync:report-summary', {
         provider: run.provider + (run.model ? ` (${run.model})` : ''),
@@ -332,7 +361,19 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
     lines.push(
       `| **${t('sync:report-total')}** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** | **${report.cost?.known ? money(report.cost.usd) : '-'}** |`,
     )
-  } else {
+    const errors = uniqueFindings(run.articles).filter((finding) => finding.severity === 'error')
+    if (errors.length > 0) {
+      lines.push('', `### ${t('sync:report-errors', { count: errors.length })}`, '')
+      const article = new Map(run.articles.flatMap((a) => a.findings.map((finding) => [finding, a] as const)))
+      for (const finding of errors.slice(0, REPORT_ERRORS_LISTED)) {
+        const owner = article.get(finding)
+        const where = finding.section === undefined ? t('sync:report-frontmatter') : t('sync:report-section', { index: finding.section, heading: finding.heading ?? '' }).trimEnd()
+        const file = owner ? `${rel(owner.source)} → ${owner.locale}` : rel(finding.file ?? '')
+        lines.push(`- \`${file}\` · ${escapeCell(where)}: ${escapeCell(formatMessage(finding))} (\`${finding.ruleId}\`)`)
+      }
+      if (errors.length > REPORT_ERRORS_LISTED) lines.push(`- ${t('sync:report-more-errors', { count: errors.length - REPORT_ERRORS_LISTED })}`)
+    }
+  } else if (report.plan) {
     lines.push(`| ${t('sync:report-plan-columns')} |`, '|---|---|---|---|---|---|')
     for (const item of report.plan.items) {
       const state = item.error ? `${item.state}: ${escapeCell(item.error.message)}` : item.needsForce ? `${item.state} (${t('sync:report-needs-force')})` : item.state
@@ -345,7 +386,7 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
         requests: totals.requests,
         promptTokens: totals.promptTokens,
         completionTokens: totals.completionTokens,
-        cost: totals.priceKnown ? `$${totals.usd.toFixed(4)}` : t('sync:cost-unknown'),
+        cost: totals.priceKnown ? t('sync:cost-known', { usd: totals.usd.toFixed(4) }) : t('sync:cost-unknown'),
       }),
     )
   }

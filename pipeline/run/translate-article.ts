@@ -50,6 +50,8 @@ export interface ArticleTally extends Spent {
   /** Lint findings of the source, then the provider's findings (none when it failed). */
   findings: Finding[]
   counts: SectionCounts
+  /** Sections kept as they were (their findings were reported by an earlier run). */
+  reusedSections?: number[]
 }
 
 /** The result of {@link translateArticle}: the output, or the error that stopped it. */
@@ -181,6 +183,7 @@ export async function translateArticle(
   }
   addUsage(tally, valueResult)
   tally.findings.push(...valueResult.findings)
+  if (reused.size > 0) tally.reusedSections = [...reused].sort((a, b) => a - b)
 
   const yaml = localizeFrontmatter(article.frontmatter.yaml, targetLocale.code, valueResult.values, policy)
   return {

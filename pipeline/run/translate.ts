@@ -33,6 +33,7 @@ import { translateArticle, type ArticleTally, type PriorTranslation } from './tr
 import { commitOutput, recoverPending } from './write-output.ts'
 
 export type { ArticleReport, ProgressEvent, RunReport } from './report.ts'
+export { findingKey, uniqueFindings } from './report.ts'
 export { translateArticle, type ArticleTranslation, type PriorTranslation, type TranslatedArticle } from './translate-article.ts'
 
 /** Source × locale jobs running at once (each has its sections in the shared request queue). */
@@ -150,6 +151,7 @@ function addTally(report: ArticleReport, tally: ArticleTally): void {
   addUsage(report, tally)
   report.findings.push(...tally.findings)
   report.sections = { ...tally.counts }
+  if (tally.reusedSections) report.reusedSections = tally.reusedSections
 }
 
 /** A warning for a damaged record of the state folder: it counted as missing. */

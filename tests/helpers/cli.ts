@@ -1,7 +1,9 @@
 /**
- * Runs the CLI in-process against a temporary working folder and captures what it says.
+ * Runs the CLI in-process against a temporary working folder and captures what it says,
+ * or as a real process ({@link spawnCli}) the way a user's shell runs it.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { main } from '../../pipeline/cli/main.ts'
@@ -68,6 +70,95 @@ export function createWorkspace(): Workspace {
     path: (...parts) => join(dir, ...parts),
     files: () => walk(dir, dir).sort(),
     run,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/** The repository, whose `bin/` the spawned CLI runs from. */
+const REPO = process.cwd()
+
+/**
+ * How a user's shell starts `l10n`: one place to change when the bin moves (e.g. to
+ * compiled JS). The spawned process gets a real stdout and stderr.
+ */
+export const CLI_COMMAND: readonly string[] = [process.execPath, join(REPO, 'bin/l10n.mjs')]
+
+/** Options of {@link spawnCli}. */
+export interface SpawnOptions {
+  cwd?: string
+  /** Added to a clean environment (PATH, HOME, L10N_LANG=en); nothing of the test runner's leaks in. */
+  env?: Record<string, string>
+  /** Called with every chunk as it arrives, to observe ordering. */
+  onStdout?: (chunk: string) => void
+  onStderr?: (chunk: string) => void
+}
+
+/** A running CLI process and its result. */
+export interface SpawnedCli {
+  child: import('node:child_process').ChildProcess
+  done: Promise<CliRun>
+}
+
+/** Starts `l10n args…` as a real process (pipes for stdout and stderr, so neither is a TTY). */
+export function spawnCli(args: readonly string[], options: SpawnOptions = {}): SpawnedCli {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', L10N_LANG: 'en', ...options.env }
+  const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], { cwd: options.cwd ?? REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    options.onStdout?.(chunk)
+  })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+    options.onStderr?.(chunk)
+  })
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }))
+  })
+  return { child, done }
+}
+
+/** Runs `l10n args…` as a real process to its end. */
+export function runCli(args: readonly string[], options: SpawnOptions = {}): Promise<CliRun> {
+  return spawnCli(args, options).done
+}
+
+/**
+ * Runs a shell command line under a pseudo-terminal (`script`), so the streams the
+ * command does not redirect are a TTY. Returns what the terminal showed.
+ */
+export function runInTerminal(commandLine: string, options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number; screen: string }> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', L10N_LANG: 'en', TERM: 'xterm', ...options.env }
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', commandLine, '/dev/null'], { cwd: options.cwd ?? REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let screen = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => void (screen += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, screen }))
+  })
+}
+
+/** The shell's quoting of one argument. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+}
+
+/** `node …/bin/l10n.mjs` as a shell command line, for {@link runInTerminal}. */
+export function cliCommandLine(args: readonly string[]): string {
+  return [...CLI_COMMAND, ...args].map(shellQuote).join(' ')
+}
+
+/** A scratch repository (with `.git`, so config lookup stops there) holding the example article. */
+export function createRepo(): { dir: string; path: (...parts: string[]) => string; files: () => string[]; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'l10n-repo-'))
+  mkdirSync(join(dir, '.git'))
+  cpSync(join(REPO, 'examples/cn/soundtrack.md'), join(dir, 'examples/cn/soundtrack.md'))
+  return {
+    dir,
+    path: (...parts) => join(dir, ...parts),
+    files: () => walk(dir, dir).filter((file) => !file.startsWith('.git')).sort(),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   }
 }
