@@ -6,8 +6,12 @@
 import { contentHash } from '../shared/hash.ts'
 import { LOCALES, findLocale } from '../article/locales.ts'
 
-/** What a glossary entry names. `keep` terms are kept as written in every locale. */
-export const ENTRY_KINDS = ['composer', 'performer', 'studio', 'work', 'term', 'keep'] as const
+/**
+ * What a glossary entry names. `keep` terms are kept as written in every locale.
+ * `ensemble` (orchestras, bands, choirs), `venue` (halls, theatres) and `award` (prizes,
+ * competitions, festivals) are what a site-wide term base adds to people and works.
+ */
+export const ENTRY_KINDS = ['composer', 'performer', 'ensemble', 'studio', 'work', 'venue', 'award', 'term', 'keep'] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 
 /** One term of the glossary, as parsed. */
