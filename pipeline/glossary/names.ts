@@ -74,8 +74,9 @@ function flatten(block: Nodes, source: string): FlatBlock {
         return
       }
       case 'inlineCode': {
+        // Code is not prose: it keeps its width (so marks around it stay apart) but no text.
         const start = text.length
-        text += node.value
+        text += ' '.repeat(Math.max(1, node.value.length))
         marks.push({ start, end: text.length, kind: 'code' })
         return
       }
@@ -140,7 +141,14 @@ function sentenceAround(text: string, start: number, end: number): string {
 /** People words in a sentence: they tell a composer from a performer. */
 const COMPOSER_CONTEXT = /作曲|配乐|谱写|写下|写了|创作|曲|歌剧|作品|乐派/u
 
-function personKind(context: string): EntryKind {
+/** What a performer does, said right after the name (马友友以大提琴演奏…). */
+const PERFORMER_AFTER = /^.{0,12}?(演奏|演唱|弹奏|执棒|指挥|主唱|献唱|翻唱|钢琴家|歌手|乐手)/u
+
+function personKind(context: string, name?: string): EntryKind {
+  if (name !== undefined) {
+    const at = context.indexOf(name)
+    if (at >= 0 && PERFORMER_AFTER.test(context.slice(at + name.length).replace(/[（(][^）)]*[）)]/gu, ''))) return 'performer'
+  }
   return COMPOSER_CONTEXT.test(context) ? 'composer' : 'performer'
 }
 
@@ -180,7 +188,7 @@ function markedKind(text: string, mark: 'strong' | 'emphasis' | 'title' | 'quote
   if (isNumberedWork(text)) return 'work'
   if (isGeneric(text)) return 'term'
   if (isLatinOnly(text)) return 'keep'
-  if (mark === 'strong') return text.includes('·') ? personKind(context) : personKind(context)
+  if (mark === 'strong') return personKind(context, text)
   return 'work'
 }
 
@@ -265,7 +273,7 @@ export function nameOccurrences(markdown: string | Root, source = typeof markdow
           const context = sentenceAround(text, at - name.length, found.end)
           const institution = institutionSuffix(name)
           // A short run or one with name parts is a person; a longer one a thing (杜比全景声).
-          const kind: EntryKind = institution ? institution.kind : isGeneric(name) ? 'term' : [...name].length <= 4 || name.includes('·') ? personKind(context) : 'term'
+          const kind: EntryKind = institution ? institution.kind : isGeneric(name) ? 'term' : [...name].length <= 4 || name.includes('·') ? personKind(context, name) : 'term'
           add(at - name.length, at, name, ['parenthetical'], kind, found.given)
         }
       }
