@@ -15,7 +15,7 @@ describe('glossary/not-locked', () => {
     const findings = section('**郎朗**演奏了《天鹅湖》，**郎朗**又弹了*第五交响曲*。', '**Lang Lang** played *Swan Lake*; **Lang Lang** played *Symphony No. 5*.').filter(
       (finding) => finding.ruleId === 'glossary/not-locked',
     )
-    expect(findings.map((finding) => finding.values.term)).toEqual(['天鹅湖', '郎朗', '第五交响曲'])
+    expect(findings.map((finding) => finding.values?.term)).toEqual(['天鹅湖', '郎朗', '第五交响曲'])
     expect(findings.every((finding) => finding.severity === 'info')).toBe(true)
     expect(findings[1]!.sourcePosition).toMatchObject({ line: 1, column: 3 })
     expect(formatMessage(findings[0]!, 'en')).toBe('not locked: "天鹅湖" (work) is marked as a name but no glossary entry locks it; its rendering is the model\'s choice')

@@ -5,6 +5,7 @@
  */
 import { contentHash } from '../shared/hash.ts'
 import { LOCALES, findLocale } from '../article/locales.ts'
+import type { InflectionRule } from './inflect.ts'
 
 /**
  * What a glossary entry names. `keep` terms are kept as written in every locale.
@@ -45,6 +46,8 @@ export interface Glossary {
   files: string[]
   /** Content hash over all entries (see {@link entryHash}); changes when any entry does. */
   version: string
+  /** Per target locale, how locked forms inflect (`inflection:` in the file); else the shipped rules. */
+  inflection?: Record<string, InflectionRule>
 }
 
 /** The site code for a site code or a BCP 47 tag (`ja` → `jp`), or the input unchanged. */
