@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml'
 import type { Article } from '../article/types.ts'
 import type { EntryKind, Glossary } from './model.ts'
-import { normalizeTerm } from './match.ts'
+import { findTerms, normalizeTerm } from './match.ts'
 import { MARKED_SIGNALS, nameOccurrences, tagNames, type NameSignal } from './names.ts'
 import type { Proposal } from './proposals.ts'
 
@@ -46,6 +46,18 @@ function coveredTerms(glossary: Glossary | undefined): Set<string> {
   const covered = new Set<string>()
   for (const entry of glossary?.entries ?? []) for (const term of [entry.source, ...entry.aliases]) covered.add(normalizeTerm(term))
   return covered
+}
+
+/**
+ * True when glossary terms make up most of a name (星球大战主题 is 星球大战's theme,
+ * 最终幻想系列 the series): it is locked through them. A name with a longer own part
+ * (肖邦国际钢琴比赛 with only 肖邦 in the glossary) is still proposed.
+ */
+function mostlyCovered(name: string, glossary: Glossary | undefined): boolean {
+  if (!glossary) return false
+  const length = [...name].length
+  const covered = findTerms(`《${name}》`, glossary).reduce((sum, match) => sum + [...match.matched].length, 0)
+  return covered / length >= 0.6
 }
 
 /** The string list under `tags` / `keywords` / `categories` of a frontmatter. */
@@ -101,7 +113,7 @@ export function extractCandidates(articles: readonly Article[], options: Extract
     const seen = new Set<string>()
     const note = (text: string, signals: NameSignal[], kind: EntryKind, context: string, given?: string) => {
       const key = normalizeTerm(text)
-      if (key === '' || covered.has(key)) return
+      if (key === '' || covered.has(key) || mostlyCovered(text, options.glossary)) return
       let tally = tallies.get(key)
       if (!tally) {
         tally = { source: text, kinds: new Map(), signals: new Set(), articles: [], count: 0, context, contextMarked: false }

@@ -3,7 +3,7 @@
  * to an existing file with its comments and layout kept (accept, learn). Fields in the
  * order the shipped glossary uses; locales in the site's order. Pure.
  */
-import { isMap, isSeq, parseDocument, stringify } from 'yaml'
+import { isMap, isSeq, parseDocument, stringify, type YAMLMap } from 'yaml'
 import { LOCALES } from '../article/locales.ts'
 import type { InflectionRule } from './inflect.ts'
 import type { GlossaryEntry } from './model.ts'
@@ -54,4 +54,45 @@ export function appendEntries(text: string, entries: readonly EntryText[], sourc
   if (!isSeq(existing)) root.set('entries', list)
   for (const entry of entries) list.items.push(document.createNode(entryObject(entry)))
   return document.toString(OPTIONS)
+}
+
+/**
+ * The text of a glossary file with what `entries` add to its own entries of the same
+ * source: missing targets, aliases and wrong forms (existing values are never
+ * changed; `mergeGlossaries` has already refused conflicts). Returns the new text and
+ * how many entries gained something.
+ */
+export function updateEntries(text: string, entries: readonly EntryText[]): { text: string; updated: number } {
+  const document = parseDocument(text)
+  const root: unknown = document.contents
+  const list: unknown = isMap(root) ? root.get('entries', true) : undefined
+  if (!isSeq(list)) return { text, updated: 0 }
+  let updated = 0
+  for (const entry of entries) {
+    const item = list.items.find((node): node is YAMLMap => isMap(node) && String(node.get('source')) === entry.source)
+    if (!item) continue
+    let changed = false
+    const plain = item.toJSON() as { aliases?: string[]; targets?: Record<string, string>; wrong?: Record<string, string[]> }
+    for (const [locale, form] of Object.entries(entry.targets)) {
+      if (plain.targets?.[locale] !== undefined) continue
+      if (!isMap(item.get('targets', true))) item.set('targets', document.createNode({}))
+      ;(item.get('targets', true) as unknown as YAMLMap).set(locale, form)
+      changed = true
+    }
+    const aliases = entry.aliases.filter((alias) => !(plain.aliases ?? []).includes(alias))
+    if (aliases.length > 0) {
+      item.set('aliases', document.createNode([...(plain.aliases ?? []), ...aliases], { flow: true }))
+      changed = true
+    }
+    for (const [locale, forms] of Object.entries(entry.wrong)) {
+      const known = plain.wrong?.[locale] ?? []
+      const extra = forms.filter((form) => !known.includes(form))
+      if (extra.length === 0) continue
+      if (!isMap(item.get('wrong', true))) item.set('wrong', document.createNode({}))
+      ;(item.get('wrong', true) as unknown as YAMLMap).set(locale, document.createNode([...known, ...extra], { flow: true }))
+      changed = true
+    }
+    if (changed) updated++
+  }
+  return { text: updated > 0 ? document.toString(OPTIONS) : text, updated }
 }
