@@ -14,13 +14,10 @@ import { createBudgetTracker, type Budget } from '../translate/cost.ts'
 import { createOpenAiClient, resolveLlmOptions } from '../translate/llm.ts'
 import { resolveQueueSettings } from '../translate/openai.ts'
 import { createScheduler } from '../translate/queue.ts'
+import { defaultProposalsPath } from './glossary-paths.ts'
 import { EXIT, list, parseCommandArgs, positiveInteger, relativePath, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, resolveRunSettings, workflowOptionsOf, type RunSettings, type RunValues } from './run-settings.ts'
 
-/** The proposals file when `--proposals` is not given: in the state folder. */
-export function defaultProposalsPath(stateDir: string): string {
-  return join(stateDir, 'glossary-proposals.yaml')
-}
 
 const BASE_OPTIONS = {
   glossary: RUN_OPTIONS.glossary,

@@ -17,6 +17,8 @@ import { buildReview } from '../review/review.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { importMemory } from '../review/memory.ts'
 import { translationStatus } from '../review/status.ts'
+import { coverageOf } from '../run/glossary.ts'
+import { defaultProposalsPath } from './glossary-paths.ts'
 import { type SectionStatus, type TranslationStatus, type WorkflowOptions } from '../review/state.ts'
 
 const PLACE_KEYS = ['glossary', 'no-glossary', 'config', 'to', 'out-pattern', 'out-root', 'lockfile', 'state-dir', 'provider', 'model'] as const
@@ -98,7 +100,7 @@ function frontmatterLine(status: TranslationStatus, color: boolean): string | un
 }
 
 async function commandStatus(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' }, proposals: { type: 'string' } })
   if (values.help) {
     io.stdout(t('workflow:help-status') + '\n')
     return EXIT.ok
@@ -107,6 +109,8 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const options = await workflowOptions(values, io)
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const statuses = await translationStatus(files, options.targets, options)
+  // How many of each article's names are locked, proposed or not covered (with a glossary).
+  const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir))) : undefined
   const color = io.isTty && !io.env.NO_COLOR
   // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
   const batchWaiting = waitingSections(await openBatchStore(options.stateDir).readState())
@@ -114,7 +118,12 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   if (values.format === 'json') {
     io.stdout(
       JSON.stringify(
-        statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })), batchWaiting: waitingOf(status) })),
+        statuses.map((status) => ({
+          ...status,
+          sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })),
+          batchWaiting: waitingOf(status),
+          ...(names?.get(status.source) ? { names: names.get(status.source) } : {}),
+        })),
         null,
         2,
       ) + '\n',
@@ -141,6 +150,9 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
         )
       }
       if (status.sectionsRemoved > 0) io.stdout(t('workflow:sections-removed', { count: status.sectionsRemoved }) + '\n')
+    }
+    for (const [file, coverage] of names ?? []) {
+      io.stdout(t('glossary:status-names', { source: relativePath(file), names: coverage.names, locked: coverage.locked, proposed: coverage.proposed, notCovered: coverage.notCovered }) + '\n')
     }
   }
   // Missing or stale work fails CI; drafts and hand edits fail it only with --strict.
