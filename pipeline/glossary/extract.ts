@@ -105,6 +105,8 @@ export interface ExtractOptions {
 export function extractCandidates(articles: readonly Article[], options: ExtractOptions = {}): Proposal[] {
   const covered = coveredTerms(options.glossary)
   const tallies = new Map<string, Tally>()
+  // Names found covered once are not looked up again (a long article repeats them).
+  const skipped = new Set<string>()
 
   for (const article of articles) {
     const occurrences = nameOccurrences(article.tree, article.body)
@@ -113,9 +115,13 @@ export function extractCandidates(articles: readonly Article[], options: Extract
     const seen = new Set<string>()
     const note = (text: string, signals: NameSignal[], kind: EntryKind, context: string, given?: string) => {
       const key = normalizeTerm(text)
-      if (key === '' || covered.has(key) || mostlyCovered(text, options.glossary)) return
+      if (key === '' || covered.has(key) || skipped.has(key)) return
       let tally = tallies.get(key)
       if (!tally) {
+        if (mostlyCovered(text, options.glossary)) {
+          skipped.add(key)
+          return
+        }
         tally = { source: text, kinds: new Map(), signals: new Set(), articles: [], count: 0, context, contextMarked: false }
         tallies.set(key, tally)
       }
