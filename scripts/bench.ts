@@ -5,6 +5,7 @@
  *
  *   BENCH_ARTICLES=1000       size of the generated tree for the local stages
  *   BENCH_SYNC_ARTICLES=200   size of the sync scenario (× 3 locales); 0 skips it
+ *   BENCH_GLOSSARY_ENTRIES=5000, BENCH_EXTRACT_ARTICLES=250   the site-wide term base (section `glossary`)
  *
  * Arguments pick sections (default: all): `npm run bench -- startup` measures only the
  * start-up of the compiled CLI, in a few seconds. Sections: see SECTIONS at the end.
@@ -18,7 +19,9 @@ import { performance } from 'node:perf_hooks'
 import { assemble } from '../pipeline/article/assemble.ts'
 import { check } from '../pipeline/check/index.ts'
 import { main } from '../pipeline/cli/main.ts'
-import { loadGlossaryFiles } from '../pipeline/glossary/load.ts'
+import { loadGlossaryFiles, mergeGlossaries, parseGlossary } from '../pipeline/glossary/load.ts'
+import { findTerms, verifyTerms } from '../pipeline/glossary/match.ts'
+import { extractCandidates } from '../pipeline/glossary/extract.ts'
 import { createOpenAiClient, resolveLlmOptions } from '../pipeline/translate/llm.ts'
 import { requireLocale } from '../pipeline/article/locales.ts'
 import { parse } from '../pipeline/article/parse.ts'
@@ -351,6 +354,58 @@ function startup(): void {
 }
 
 /** The sections, in the order a full run takes them; arguments pick some. */
+/**
+ * A site-wide term base: BENCH_GLOSSARY_ENTRIES (5000) generated entries plus the shipped
+ * ones, matched in every section of the example (the trie: one pass per section, not a
+ * loop over entries), then verified against the reference English; and extraction over
+ * the generated tree.
+ */
+async function siteGlossary(): Promise<void> {
+  const size = Number(process.env.BENCH_GLOSSARY_ENTRIES ?? 5000)
+  const han = (n: number) => String.fromCodePoint(0x4e00 + ((n * 7919) % 20000))
+  let yaml = 'sourceLocale: cn\nentries:\n'
+  const seen = new Set<string>()
+  for (let i = 0; seen.size < size; i++) {
+    const source = `${han(i)}${han(i * 31 + 7)}${han(i * 17 + 3)}·${han(i * 13 + 5)}${han(i + 11)}`
+    if (seen.has(source)) continue
+    seen.add(source)
+    yaml += `  - source: ${source}\n    kind: composer\n    targets: { en: Name${i}, de: Name${i} }\n`
+  }
+  const big = mergeGlossaries([parseGlossary(yaml, 'generated.yaml'), glossary])
+  const source = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
+  const target = parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md')
+  const sections = split(source)
+  const targets = split(target)
+  findTerms(sections[0]!.source, big) // builds the trie once
+  const rounds = 20
+  let started = performance.now()
+  let found = 0
+  for (let r = 0; r < rounds; r++) for (const section of sections) found += findTerms(section.source, big).length
+  const perSection = (performance.now() - started) / (rounds * sections.length)
+  row(`glossary match, ${big.entries.length} entries (findTerms per section)`, `${perSection.toFixed(2)} ms (${found / rounds} matches per article)`, '< 5 ms')
+  started = performance.now()
+  for (let r = 0; r < rounds; r++) sections.forEach((section, i) => verifyTerms(section.source, targets[i]!.source, big, 'en'))
+  row(`glossary verify, ${big.entries.length} entries (verifyTerms per section)`, `${((performance.now() - started) / (rounds * sections.length)).toFixed(2)} ms`, '< 5 ms')
+  started = performance.now()
+  for (let r = 0; r < rounds; r++) sections.forEach((section, i) => verifyTerms(section.source, targets[i]!.source, big, 'de'))
+  row('glossary verify with German inflection (per section)', `${((performance.now() - started) / (rounds * sections.length)).toFixed(2)} ms`, '< 5 ms')
+
+  const count = Number(process.env.BENCH_EXTRACT_ARTICLES ?? 250)
+  const root = mkdtempSync(join(tmpdir(), 'l10n-bench-extract-'))
+  try {
+    const paths = generateTree(root, { articles: count })
+    started = performance.now()
+    const articles = paths.map((path) => parse(readFileSync(path, 'utf8'), path))
+    const parsed = performance.now() - started
+    started = performance.now()
+    const proposals = extractCandidates(articles, { glossary })
+    const extracted = performance.now() - started
+    row(`glossary extract, ${count} articles (read + parse, then extract)`, `${Math.round(parsed)} ms + ${Math.round(extracted)} ms (${proposals.length} candidates)`, 'a few seconds')
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
 const SECTIONS: Record<string, () => void | Promise<void>> = {
   startup,
   local: localStages,
@@ -359,6 +414,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   prompts: promptEconomy,
   reruns,
   sync: syncScenario,
+  glossary: siteGlossary,
 }
 const picked = process.argv.slice(2)
 const unknown = picked.filter((name) => !Object.hasOwn(SECTIONS, name))

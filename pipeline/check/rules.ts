@@ -41,6 +41,7 @@ export const RULES = {
   'glossary/locked-form-missing': 'error',
   'glossary/wrong-form': 'error',
   'glossary/inconsistent': 'warning',
+  'glossary/not-locked': 'info',
 } as const satisfies Record<string, Severity>
 
 /** A rule id of {@link RULES}. */

@@ -15,6 +15,7 @@ import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
 import { compareStructure } from './structure.ts'
 import { compareText } from './text.ts'
+import { reportUnlocked } from './unlocked.ts'
 /**
  * Checks one translated fragment against its source fragment: structure, inline
  * markup, numbers, text heuristics and (with a glossary) locked names. Works on bare
@@ -57,6 +58,7 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
   compareInline(comparison)
   compareText(comparison)
   if (context.glossary) compareTerms(comparison)
+  if (context.glossary) reportUnlocked(comparison)
   // Without the whole files, places are in the fragments; shift the offsets only.
   if (context.sourceText === undefined && context.sourceOffset) shiftOffsets(reporter.findings, 'sourcePosition', context.sourceOffset)
   if (context.targetText === undefined && context.targetOffset) shiftOffsets(reporter.findings, 'targetPosition', context.targetOffset)

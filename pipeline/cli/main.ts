@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   memory: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.memory!,
   sync: async () => (await import('./sync.ts')).SYNC_COMMANDS.sync!,
   batch: async () => (await import('./batch.ts')).BATCH_COMMANDS.batch!,
+  glossary: async () => (await import('./glossary.ts')).commandGlossary,
   init: async () => (await import('./init.ts')).commandInit,
   config: async () => (await import('./config-command.ts')).commandConfig,
 }

@@ -19,6 +19,8 @@ import { buildReview } from '../review/review.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { importMemory } from '../review/memory.ts'
 import { translationStatus } from '../review/status.ts'
+import { coverageOf } from '../run/glossary.ts'
+import { defaultProposalsPath } from './glossary-paths.ts'
 import { type SectionStatus, type TranslationStatus, type WorkflowOptions } from '../review/state.ts'
 
 const PLACE_KEYS = ['glossary', 'no-glossary', 'config', 'to', 'out-pattern', 'out-root', 'lockfile', 'state-dir', 'provider', 'model'] as const
@@ -102,7 +104,7 @@ function frontmatterLine(status: TranslationStatus, color: boolean): string | un
 }
 
 /** The flags of each reviewer command (its `--help` lists every one). */
-export const STATUS_OPTIONS = { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' } } as const
+export const STATUS_OPTIONS = { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' }, proposals: { type: 'string' } } as const
 export const REVIEW_OPTIONS = { ...PLACE_OPTIONS, html: { type: 'string' }, format: { type: 'string' } } as const
 export const APPROVE_OPTIONS = {
   ...PLACE_OPTIONS,
@@ -133,6 +135,8 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const format = formatOf(values.format)
   const statuses = await translationStatus(files, options.targets, options)
+  // How many of each article's names are locked, proposed or not covered (with a glossary).
+  const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir))) : undefined
   const color = colorFor(io, 'stdout')
   // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
   const batchWaiting = waitingSections(await openBatchStore(options.stateDir).readState())
@@ -143,7 +147,12 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
         {
           schemaVersion: 1,
           command: 'status',
-          statuses: statuses.map((status) => ({ ...status, sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })), batchWaiting: waitingOf(status) })),
+          statuses: statuses.map((status) => ({
+            ...status,
+            sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })),
+            batchWaiting: waitingOf(status),
+            ...(names?.get(status.source) ? { names: names.get(status.source) } : {}),
+          })),
         },
         null,
         2,
@@ -171,6 +180,9 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
         )
       }
       if (status.sectionsRemoved > 0) io.stdout(t('workflow:sections-removed', { count: status.sectionsRemoved }) + '\n')
+    }
+    for (const [file, coverage] of names ?? []) {
+      io.stdout(t('glossary:status-names', { source: relativePath(file), names: coverage.names, locked: coverage.locked, proposed: coverage.proposed, notCovered: coverage.notCovered }) + '\n')
     }
   }
   // Missing or stale work fails CI; drafts and hand edits fail it only with --strict.

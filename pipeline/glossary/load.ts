@@ -24,6 +24,7 @@ import {
   type Glossary,
   type GlossaryEntry,
 } from './model.ts'
+import type { InflectionRule } from './inflect.ts'
 
 /** One problem in a glossary file. */
 export interface GlossaryProblem {
@@ -33,7 +34,8 @@ export interface GlossaryProblem {
   message: string
 }
 
-const TOP_FIELDS = ['sourceLocale', 'entries'] as const
+const TOP_FIELDS = ['sourceLocale', 'entries', 'inflection'] as const
+const INFLECTION_FIELDS = ['suffixes', 'stems', 'words', 'articles'] as const
 const ENTRY_FIELDS = ['source', 'aliases', 'kind', 'targets', 'wrong', 'note', 'marked'] as const
 const LOCALE_CODES = LOCALES.map((locale) => locale.code)
 /** Han, kana or Hangul: a `keep` term written in these cannot be kept in other locales. */
@@ -91,10 +93,22 @@ const entrySchema = z.strictObject({
   marked: z.boolean().optional(),
 })
 
+/**
+ * How locked forms inflect in one target locale (see `inflect.ts`); written empty (`de:`
+ * or `de: {}`), it turns the shipped rule of that locale off.
+ */
+const inflectionSchema = z.strictObject({
+  suffixes: z.array(text.min(1)).optional(),
+  stems: z.array(text.min(1)).optional(),
+  words: z.enum(['last', 'each']).optional(),
+  articles: z.record(z.string(), z.array(text.min(1))).optional(),
+})
+
 /** The shape of a glossary file. */
 const fileSchema = z.strictObject({
   sourceLocale: text.nullish(),
   entries: z.array(entrySchema).nullish(),
+  inflection: z.record(z.string(), inflectionSchema.nullable()).nullish(),
 })
 
 /**
@@ -170,7 +184,7 @@ function checkShape(data: unknown, report: Report): void {
   if (result.success) return
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      const known = (issue.path.length === 0 ? TOP_FIELDS : ENTRY_FIELDS).join(', ')
+      const known = (issue.path.length === 0 ? TOP_FIELDS : issue.path[0] === 'inflection' ? INFLECTION_FIELDS : ENTRY_FIELDS).join(', ')
       for (const key of issue.keys) report([...issue.path, key], t('glossary:unknown-field', { field: key, known }), { key: true, phase: issue.path.length === 0 ? 0 : PHASE.unknownField })
       continue
     }
@@ -235,8 +249,18 @@ export function parseGlossary(text: string, file: string): Glossary {
     })
   }
 
+  // Inflection rules per target locale; their shape was checked above.
+  let inflection: Record<string, InflectionRule> | undefined
+  if (isRecord(data.inflection)) {
+    inflection = {}
+    for (const [locale, rule] of Object.entries(data.inflection)) {
+      if (!findLocale(locale)) report(['inflection', locale], unknownLocale(locale, 'inflection'), { key: true })
+      else inflection[locale] = isRecord(rule) ? (rule as InflectionRule) : {}
+    }
+  }
+
   if (placed.length > 0) throw glossaryError(problems())
-  return { entries, files: [file], version: glossaryVersion(entries) }
+  return { entries, files: [file], version: glossaryVersion(entries), ...(inflection ? { inflection } : {}) }
 }
 
 function unknownLocale(locale: string, field: string): string {
@@ -421,7 +445,9 @@ export function mergeGlossaries(list: readonly Glossary[]): Glossary {
     }
   }
   if (problems.length > 0) throw glossaryError(problems)
-  return { entries, files, version: glossaryVersion(entries) }
+  // Inflection rules: a later file's rule for a locale replaces an earlier one.
+  const inflection = Object.assign({}, ...list.map((glossary) => glossary.inflection ?? {})) as Record<string, InflectionRule>
+  return { entries, files, version: glossaryVersion(entries), ...(Object.keys(inflection).length > 0 ? { inflection } : {}) }
 }
 
 function cloneEntry(entry: GlossaryEntry): GlossaryEntry {

@@ -12,6 +12,7 @@ import type { Glossary, GlossaryEntry } from './model.ts'
 import { lockedForm, siteLocaleCode } from './model.ts'
 import { contentHash } from '../shared/hash.ts'
 import type { LocaleInfo } from '../article/locales.ts'
+import { inflectedPattern, inflectionFor, type InflectionRule } from './inflect.ts'
 
 // ── Normalization ────────────────────────────────────────────────────────────
 
@@ -339,10 +340,14 @@ function normalizedText(text: string): string {
   return lastNormalized
 }
 
-/** Non-overlapping spans (in the normalized text) where `form` occurs as a whole. */
-function formSpans(normalized: string, form: string): [number, number][] {
+/**
+ * Non-overlapping spans (in the normalized text) where `form` occurs as a whole; with an
+ * inflection rule, its inflected forms count too (Beethovens for Beethoven).
+ */
+function formSpans(normalized: string, form: string, rule?: InflectionRule): [number, number][] {
   const needle = normalizeTerm(form)
   if (needle === '') return []
+  if (rule) return [...normalized.matchAll(inflectedPattern(needle, rule))].map((match) => [match.index, match.index + match[0].length])
   const startsWord = isWordChar(String.fromCodePoint(needle.codePointAt(0)!))
   const endsWord = isWordChar(lastChar(needle))
   const spans: [number, number][] = []
@@ -370,8 +375,13 @@ function formSpans(normalized: string, form: string): [number, number][] {
  * with a Latin-script letter or digit match whole words only ("Frozen" is not in
  * "Unfrozen"); CJK forms match anywhere.
  */
-export function countForm(text: string, form: string): number {
-  return formSpans(normalizedText(text), form).length
+export function countForm(text: string, form: string, rule?: InflectionRule): number {
+  return formSpans(normalizedText(text), form, rule).length
+}
+
+/** The inflection rule the glossary (or the shipped defaults) give a target locale. */
+export function glossaryInflection(glossary: Glossary | undefined, targetLocale: string): InflectionRule | undefined {
+  return inflectionFor(glossary?.inflection, siteLocaleCode(targetLocale))
 }
 
 // ── Verifying a translation ──────────────────────────────────────────────────
@@ -415,11 +425,12 @@ export function verifyTerms(
   for (const match of findTerms(sourceText, glossary)) counts.set(match.entry, (counts.get(match.entry) ?? 0) + 1)
   if (counts.size === 0) return []
   const normalized = normalize(translatedText).text
+  const rule = glossaryInflection(glossary, targetLocale)
   const problems: TermProblem[] = []
   for (const [entry, sourceCount] of counts) {
     const expected = lockedForm(entry, targetLocale)
     if (expected === undefined) continue
-    const lockedSpans = formSpans(normalized, expected)
+    const lockedSpans = formSpans(normalized, expected, rule)
     if (lockedSpans.length === 0) {
       problems.push({ kind: 'missing', entry, expected, sourceCount, targetCount: 0 })
     }

@@ -5,9 +5,14 @@
  */
 import { contentHash } from '../shared/hash.ts'
 import { LOCALES, findLocale } from '../article/locales.ts'
+import type { InflectionRule } from './inflect.ts'
 
-/** What a glossary entry names. `keep` terms are kept as written in every locale. */
-export const ENTRY_KINDS = ['composer', 'performer', 'studio', 'work', 'term', 'keep'] as const
+/**
+ * What a glossary entry names. `keep` terms are kept as written in every locale.
+ * `ensemble` (orchestras, bands, choirs), `venue` (halls, theatres) and `award` (prizes,
+ * competitions, festivals) are what a site-wide term base adds to people and works.
+ */
+export const ENTRY_KINDS = ['composer', 'performer', 'ensemble', 'studio', 'work', 'venue', 'award', 'term', 'keep'] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 
 /** One term of the glossary, as parsed. */
@@ -41,6 +46,8 @@ export interface Glossary {
   files: string[]
   /** Content hash over all entries (see {@link entryHash}); changes when any entry does. */
   version: string
+  /** Per target locale, how locked forms inflect (`inflection:` in the file); else the shipped rules. */
+  inflection?: Record<string, InflectionRule>
 }
 
 /** The site code for a site code or a BCP 47 tag (`ja` → `jp`), or the input unchanged. */

@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../article/types.ts'
 import type { Translator, Usage } from '../translate/translator.ts'
+import type { NameCoverage } from '../glossary/coverage.ts'
 
 /** Progress, for the CLI's progress line. */
 export type ProgressEvent =
@@ -39,6 +40,12 @@ export interface ArticleReport extends Spent {
   /** translated: sent to the provider; cached: answered from the cache; reused: kept from the existing output or memory. */
   sections: SectionCounts
   findings: Finding[]
+  /**
+   * The article's names against the glossary (with one): how many distinct names it
+   * uses, how many a glossary entry locks, and the rest (`glossary/not-locked` reports
+   * the marked ones per section).
+   */
+  names?: NameCoverage
   durationMs: number
   error?: { code: string; message: string }
   /** Sections kept as they were in the existing output (their findings were reported before). */

@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path'
 import PQueue from 'p-queue'
 import { DEFAULT_FRONTMATTER_POLICY, translatableValues, type FrontmatterPolicy } from '../article/frontmatter.ts'
-import { requireLocale, type LocaleInfo } from '../article/locales.ts'
+import { isCjk, requireLocale, type LocaleInfo } from '../article/locales.ts'
 import { articleLocale } from '../article/metadata.ts'
 import { parse } from '../article/parse.ts'
 import { assertReallyInside, displayPath, placeOutput } from '../article/paths.ts'
@@ -15,6 +15,7 @@ import { split, type SplitOptions } from '../article/split.ts'
 import type { Article, Finding } from '../article/types.ts'
 import { check, type CheckOptions } from '../check/index.ts'
 import { sectionGlossaryHash } from '../glossary/match.ts'
+import { nameCoverage, type NameCoverage } from '../glossary/coverage.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { planSections, replacesOfflineDraft, textSimilarity } from '../review/plan.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
@@ -101,6 +102,8 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const articleQueue = new PQueue({ concurrency: ARTICLES_IN_FLIGHT })
   for (const file of files) {
     let loaded: Promise<Article> | undefined
+    // The names of a source are counted once, not once per target locale.
+    let coverage: NameCoverage | undefined
     const load = () => (loaded ??= readTextFile(file).then((text) => parse(text, file)))
     for (const target of targets) {
       jobs.push(
@@ -109,6 +112,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           const report = emptyReport(file, target.code, options.translator)
           try {
             await translateOne(file, await load(), target, report, run)
+            if (options.glossary && isCjk(articleLocale(await load()))) report.names = (coverage ??= nameCoverage((await load()).tree, options.glossary))
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'

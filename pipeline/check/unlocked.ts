@@ -1,0 +1,28 @@
+/**
+ * `glossary/not-locked` (info): a name the writer marked (bold, italics, 《》) that no
+ * glossary entry locks. Its translation is whatever the model chose and nothing else
+ * would say so; this makes coverage measured instead of assumed.
+ */
+import { isCjk } from '../article/locales.ts'
+import { isLocked } from '../glossary/coverage.ts'
+import { normalizeTerm } from '../glossary/match.ts'
+import { MARKED_SIGNALS, nameOccurrences } from '../glossary/names.ts'
+import type { Comparison } from './comparison.ts'
+
+/** Reports each marked, unlocked name of the source section once. Only for CJK sources, where marks carry names. */
+export function reportUnlocked(comparison: Comparison): void {
+  const { reporter, glossary, source, sourceLocale } = comparison
+  if (!glossary || !isCjk(sourceLocale) || !reporter.on('glossary/not-locked')) return
+  const seen = new Set<string>()
+  for (const occurrence of nameOccurrences(source.markdown)) {
+    if (occurrence.kind === 'term' || !occurrence.signals.some((signal) => MARKED_SIGNALS.has(signal))) continue
+    const key = normalizeTerm(occurrence.text)
+    if (seen.has(key) || isLocked(occurrence.text, glossary)) continue
+    seen.add(key)
+    reporter.add('glossary/not-locked', {
+      params: { term: occurrence.text, kind: occurrence.kind },
+      source: comparison.at(source, occurrence.offset),
+      actual: occurrence.text,
+    })
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * Where an article names something: every span a reader would take for a name, with the
+ * signal that marks it (bold, italics, a title in 《》, a `·` between name parts, a Latin
+ * form given in parentheses, an institution suffix, a transcribed foreign surname) and
+ * its place. Pure: Markdown in, occurrences out. `extract` ranks them across articles;
+ * the check's `glossary/not-locked` rule reports the marked ones a glossary lacks.
+ */
+import type { Nodes, Root, RootContent } from 'mdast'
+import type { EntryKind } from './model.ts'
+import { parseMarkdown } from '../article/markdown.ts'
+import {
+  BOUNDARY_CHARS,
+  INSTITUTION_SUFFIXES,
+  LEADING_VERBS,
+  TRANSLITERATION_CHARS,
+  hasProperPart,
+  institutionSuffix,
+  isGeneric,
+  isNumberedWork,
+} from './lexicon.ts'
+
+/** What makes a span look like a name. */
+export type NameSignal = 'title' | 'quote' | 'strong' | 'emphasis' | 'interpunct' | 'parenthetical' | 'institution' | 'role' | 'tag' | 'transliteration'
+
+/** One place where an article names something. */
+export interface NameOccurrence {
+  /** The name as written (trimmed, marks and title brackets removed). */
+  text: string
+  signals: NameSignal[]
+  /** A guess from the markup and suffixes; `term` for generic vocabulary. */
+  kind: EntryKind
+  /** A Latin form the article gives in parentheses right after the name (`许冠杰（Sam Hui）`). */
+  given?: string
+  /** Offset of the name in the Markdown it was found in (approximate inside escapes). */
+  offset: number
+  /** The sentence it stands in. */
+  context: string
+}
+
+/** Signals that mean the writer marked the span themselves (bold, italics, 《》). */
+export const MARKED_SIGNALS: ReadonlySet<NameSignal> = new Set(['title', 'strong', 'emphasis'])
+
+interface Mark {
+  start: number
+  end: number
+  kind: 'strong' | 'emphasis' | 'code'
+}
+
+/** A block's inline text flattened, with where its marks are and how to map back to the source. */
+interface FlatBlock {
+  text: string
+  marks: Mark[]
+  /** [flat offset, source offset] at the start of each text piece, ascending. */
+  anchors: [number, number][]
+}
+
+const HAN = /\p{Script=Han}/u
+const HAN_RUN_CHAR = (char: string | undefined) => char !== undefined && HAN.test(char)
+const LATIN_GIVEN = /^[A-Za-z][A-Za-z0-9 .'’&\-–·éèêëáàâäóòôöúùûüíìîïçñøåÉÁÖÜ]*$/u
+const SENTENCE_END = /[。！？!?\n；;]/u
+const MAX_MARK = 24
+const MAX_LATIN_MARK = 60
+
+function flatten(block: Nodes, source: string): FlatBlock {
+  let text = ''
+  const marks: Mark[] = []
+  const anchors: [number, number][] = []
+  const visit = (node: Nodes) => {
+    switch (node.type) {
+      case 'text': {
+        const at = node.position?.start.offset
+        if (at !== undefined) anchors.push([text.length, at])
+        text += node.value
+        return
+      }
+      case 'inlineCode': {
+        // Code is not prose: it keeps its width (so marks around it stay apart) but no text.
+        const start = text.length
+        text += ' '.repeat(Math.max(1, node.value.length))
+        marks.push({ start, end: text.length, kind: 'code' })
+        return
+      }
+      case 'break':
+        text += '\n'
+        return
+      case 'html':
+      case 'image':
+      case 'imageReference':
+      case 'footnoteReference':
+        text += ' '
+        return
+      case 'strong':
+      case 'emphasis': {
+        const start = text.length
+        for (const child of node.children) visit(child)
+        marks.push({ start, end: text.length, kind: node.type })
+        return
+      }
+      default:
+        if ('children' in node) for (const child of node.children as Nodes[]) visit(child)
+    }
+  }
+  for (const child of (block as { children?: Nodes[] }).children ?? []) visit(child)
+  void source
+  return { text, marks, anchors }
+}
+
+function sourceOffset(block: FlatBlock, flat: number): number {
+  let best: [number, number] | undefined
+  for (const anchor of block.anchors) {
+    if (anchor[0] > flat) break
+    best = anchor
+  }
+  return best ? best[1] + (flat - best[0]) : 0
+}
+
+/** The blocks whose inline content is prose: paragraphs, headings, table cells. */
+function proseBlocks(tree: Root): Nodes[] {
+  const out: Nodes[] = []
+  const walk = (node: Nodes) => {
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
+      out.push(node)
+      return
+    }
+    if (node.type === 'code' || node.type === 'html' || node.type === 'yaml' || node.type === 'definition') return
+    if ('children' in node) for (const child of node.children as Nodes[]) walk(child)
+  }
+  for (const child of tree.children as RootContent[]) walk(child)
+  return out
+}
+
+function sentenceAround(text: string, start: number, end: number): string {
+  let from = start
+  while (from > 0 && !SENTENCE_END.test(text[from - 1]!)) from--
+  let to = end
+  while (to < text.length && !SENTENCE_END.test(text[to]!)) to++
+  if (to < text.length && text[to] !== '\n') to++
+  return text.slice(from, to).replace(/\s+/g, ' ').trim()
+}
+
+/** People words in a sentence: they tell a composer from a performer. */
+const COMPOSER_CONTEXT = /作曲|配乐|谱写|写下|写了|创作|曲|歌剧|作品|乐派/u
+
+/** What a performer does, said right after the name (马友友以大提琴演奏…). */
+const PERFORMER_AFTER = /^.{0,12}?(演奏|演唱|弹奏|执棒|指挥|主唱|献唱|翻唱|钢琴家|歌手|乐手)/u
+
+function personKind(context: string, name?: string): EntryKind {
+  if (name !== undefined) {
+    const at = context.indexOf(name)
+    if (at >= 0 && PERFORMER_AFTER.test(context.slice(at + name.length).replace(/[（(][^）)]*[）)]/gu, ''))) return 'performer'
+  }
+  return COMPOSER_CONTEXT.test(context) ? 'composer' : 'performer'
+}
+
+/** Cuts a Han run that ends before a name boundary down to the name: after the last boundary char, without leading verbs. */
+function trimLead(run: string): string {
+  let start = 0
+  for (let k = 0; k < run.length; k++) if (BOUNDARY_CHARS.has(run[k]!)) start = k + 1
+  let name = run.slice(start)
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const verb of LEADING_VERBS) {
+      if (name.startsWith(verb) && name.length > verb.length) {
+        name = name.slice(verb.length)
+        changed = true
+      }
+    }
+  }
+  return name
+}
+
+/** The Han run ending at `end` (exclusive), at most `max` characters. */
+function hanRunBefore(text: string, end: number, max: number): string {
+  let from = end
+  while (from > 0 && end - from < max && (HAN_RUN_CHAR(text[from - 1]) || text[from - 1] === '·')) from--
+  return text.slice(from, end)
+}
+
+function isLatinOnly(text: string): boolean {
+  return /^[\p{Script=Latin}0-9 .,'’&!?\-–:]+$/u.test(text) && /\p{Script=Latin}/u.test(text)
+}
+
+/** The kind of a span the writer marked, from the mark and the span itself. */
+function markedKind(text: string, mark: 'strong' | 'emphasis' | 'title' | 'quote', context: string): EntryKind {
+  const institution = institutionSuffix(text)
+  if (institution && !isGeneric(text.slice(0, -institution.suffix.length))) return institution.kind
+  if (mark === 'title') return 'work'
+  if (isNumberedWork(text)) return 'work'
+  if (isGeneric(text)) return 'term'
+  if (isLatinOnly(text)) return 'keep'
+  if (mark === 'strong') return personKind(context, text)
+  return 'work'
+}
+
+/** A Latin form in parentheses starting at `at` (`（Sam Hui）`, `(Johann Sebastian Bach, 1685–1750)`). */
+function givenAt(text: string, at: number): { given: string; end: number } | undefined {
+  const open = text[at]
+  if (open !== '（' && open !== '(') return undefined
+  const close = open === '（' ? '）' : ')'
+  const end = text.indexOf(close, at + 1)
+  if (end < 0 || end - at > 80) return undefined
+  const inner = text.slice(at + 1, end)
+  const first = inner.split(/[，,;；]/u)[0]!.replace(/[\s\d\-–—]+$/u, '').trim()
+  if (first.length < 2 || !LATIN_GIVEN.test(first)) return undefined
+  return { given: first, end: end + 1 }
+}
+
+/**
+ * Every name occurrence in a Markdown text (a whole body or one section). Code, HTML,
+ * images and link targets are not prose and are skipped. An occurrence found by several
+ * signals (a bold name with a Latin form after it) is reported once with all of them.
+ */
+export function nameOccurrences(markdown: string | Root, source = typeof markdown === 'string' ? markdown : ''): NameOccurrence[] {
+  const tree = typeof markdown === 'string' ? parseMarkdown(markdown) : markdown
+  const out: NameOccurrence[] = []
+  for (const node of proseBlocks(tree)) {
+    const block = flatten(node, source)
+    const text = block.text
+    const taken: [number, number][] = []
+    const isTaken = (start: number, end: number) => taken.some(([a, b]) => start < b && end > a)
+    const add = (start: number, end: number, name: string, signals: NameSignal[], kind: EntryKind, given?: string) => {
+      const trimmed = name.trim()
+      if (trimmed === '' || [...trimmed].length < 2 && !HAN.test(trimmed)) return
+      taken.push([start, end])
+      out.push({
+        text: trimmed,
+        signals,
+        kind,
+        ...(given ? { given } : {}),
+        offset: sourceOffset(block, start),
+        context: sentenceAround(text, start, end),
+      })
+    }
+
+    // Titles: 《…》 anywhere (also inside bold), 「…」『…』 as weaker quotes.
+    const titles = /《([^《》\n]{1,40})》|「([^「」\n]{2,20})」|『([^『』\n]{2,20})』/gu
+    for (const match of text.matchAll(titles)) {
+      const inner = match[1] ?? match[2] ?? match[3] ?? ''
+      const start = match.index
+      const end = start + match[0].length
+      if (block.marks.some((mark) => mark.kind === 'code' && start >= mark.start && end <= mark.end)) continue
+      const signal: NameSignal = match[1] !== undefined ? 'title' : 'quote'
+      const context = sentenceAround(text, start, end)
+      const signals: NameSignal[] = [signal]
+      const bold = block.marks.find((mark) => mark.kind !== 'code' && mark.start <= start && mark.end >= end)
+      if (bold) signals.push(bold.kind as NameSignal)
+      const after = givenAt(text, end)
+      if (after) signals.push('parenthetical')
+      const kind = signal === 'title' ? (institutionSuffix(inner) ? institutionSuffix(inner)!.kind : 'work') : markedKind(inner, 'quote', context)
+      add(start, end, inner, signals, kind, after?.given)
+    }
+
+    // Bold and italic spans that are not a title already.
+    for (const mark of block.marks) {
+      if (mark.kind === 'code' || isTaken(mark.start, mark.end)) continue
+      const raw = text.slice(mark.start, mark.end)
+      const name = raw.trim()
+      if (name === '' || [...name].length > (isLatinOnly(name) ? MAX_LATIN_MARK : MAX_MARK) || /[，。；！？：;:\n]/u.test(name)) continue
+      const context = sentenceAround(text, mark.start, mark.end)
+      const after = givenAt(text, mark.end)
+      const signals: NameSignal[] = [mark.kind]
+      if (after) signals.push('parenthetical')
+      if (name.includes('·')) signals.push('interpunct')
+      add(mark.start, mark.end, name, signals, markedKind(name, mark.kind, context), after?.given)
+    }
+
+    // Latin forms in parentheses after unmarked Han text: 黄伟文（Wyman）.
+    for (let at = text.search(/[（(]/u); at >= 0 && at < text.length; ) {
+      const found = givenAt(text, at)
+      if (found && !isTaken(at - 1, at)) {
+        const name = trimLead(hanRunBefore(text, at, 16))
+        if ([...name].length >= 2 && !isTaken(at - name.length, at)) {
+          const context = sentenceAround(text, at - name.length, found.end)
+          const institution = institutionSuffix(name)
+          // A short run or one with name parts is a person; a longer one a thing (杜比全景声).
+          const kind: EntryKind = institution ? institution.kind : isGeneric(name) ? 'term' : [...name].length <= 4 || name.includes('·') ? personKind(context, name) : 'term'
+          add(at - name.length, at, name, ['parenthetical'], kind, found.given)
+        }
+      }
+      const next = text.slice(at + 1).search(/[（(]/u)
+      at = next < 0 ? -1 : at + 1 + next
+    }
+
+    // Names with an interpunct in running text: 克劳迪娅·杨.
+    for (const match of text.matchAll(/\p{Script=Han}+(?:·\p{Script=Han}+)+/gu)) {
+      const parts = match[0].split('·')
+      let left = parts[0]!
+      let cut = left.length
+      while (cut > 0 && TRANSLITERATION_CHARS.has(left[cut - 1]!)) cut--
+      left = cut === left.length ? left.slice(-2) : left.slice(cut)
+      const lastPart = parts[parts.length - 1]!
+      let keep = 0
+      while (keep < lastPart.length && TRANSLITERATION_CHARS.has(lastPart[keep]!)) keep++
+      const right = lastPart.slice(0, Math.max(1, keep))
+      const name = [left, ...parts.slice(1, -1), right].join('·')
+      const start = match.index + (parts[0]!.length - left.length)
+      const end = start + name.length
+      if (isTaken(start, end)) continue
+      add(start, end, name, ['interpunct'], personKind(sentenceAround(text, start, end)))
+    }
+
+    // Institutions in running text: 维也纳爱乐乐团, 格莱美奖.
+    const suffixes = new RegExp(INSTITUTION_SUFFIXES.map((row) => row.suffix).join('|'), 'gu')
+    for (const match of text.matchAll(suffixes)) {
+      const end = match.index + match[0].length
+      // A longer suffix ending at the same place was tried first (交响乐团 before 乐团).
+      if (isTaken(match.index, end)) continue
+      if (HAN_RUN_CHAR(text[end]) && match[0] === '奖') continue
+      const head = trimLead(hanRunBefore(text, match.index, 14))
+      if ([...head].length < 2 || isGeneric(head) || !hasProperPart(head)) continue
+      const start = match.index - head.length
+      if (isTaken(start, end)) continue
+      add(start, end, head + match[0], ['institution'], institutionSuffix(head + match[0])?.kind ?? 'ensemble')
+    }
+
+    // A name right before a role noun: 宫崎骏导演.
+    for (const match of text.matchAll(/导演/gu)) {
+      const head = trimLead(hanRunBefore(text, match.index, 6))
+      const start = match.index - head.length
+      if ([...head].length < 2 || [...head].length > 4 || isGeneric(head) || isTaken(start, match.index)) continue
+      add(start, match.index, head, ['role'], 'performer')
+    }
+
+    // Transcribed foreign surnames in running text: 赫尔曼, 希区柯克.
+    for (let k = 0; k < text.length; ) {
+      if (!TRANSLITERATION_CHARS.has(text[k]!)) {
+        k++
+        continue
+      }
+      let end = k
+      while (end < text.length && TRANSLITERATION_CHARS.has(text[end]!)) end++
+      const run = text.slice(k, end)
+      const before = text[k - 1]
+      // Only a run that stands apart from other Han words on its left (a boundary char, a
+      // mark or punctuation): 为希区柯克 yes, 音乐厅 no.
+      const apart = before === undefined || !HAN_RUN_CHAR(before) || BOUNDARY_CHARS.has(before)
+      if (run.length >= 3 && apart && !isGeneric(run) && !isTaken(k, end)) add(k, end, run, ['transliteration'], personKind(sentenceAround(text, k, end)))
+      k = end
+    }
+  }
+  return out
+}
+
+/** Names given by the frontmatter's tags and keywords that the body uses at least twice. */
+export function tagNames(tags: readonly string[], bodyText: string): string[] {
+  return tags.filter((tag) => {
+    const value = tag.trim()
+    if (!HAN.test(value) || [...value].length < 2 || [...value].length > 10 || isGeneric(value)) return false
+    let count = 0
+    for (let at = bodyText.indexOf(value); at >= 0; at = bodyText.indexOf(value, at + value.length)) count++
+    return count >= 2
+  })
+}
