@@ -9,7 +9,8 @@ import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf
 import { loadConfig } from '../run/config.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
-import { renderReviewHtml, renderReviewTerminal } from '../review/render.ts'
+import { renderReviewTerminal } from '../review/render.ts'
+import { renderReviewHtml } from '../review/html-view.ts'
 import { waitingSections } from '../run/batch.ts'
 import { openBatchStore } from '../state/batch-store.ts'
 import { approve } from '../review/approve.ts'
@@ -161,7 +162,7 @@ async function commandReview(args: string[], io: CliIo): Promise<number> {
     const document = await buildReview(positionals[0]!, target, options)
     if (values.html) {
       const path = targets.length > 1 ? values.html.replace(/(\.html?)?$/, `.${target}$1`) : values.html
-      await writeFileAtomic(resolve(path), renderReviewHtml(document))
+      await writeFileAtomic(resolve(path), renderReviewHtml(document, { glossary: options.glossary }))
       io.stdout(t('workflow:html-written', { path: relativePath(resolve(path)) }) + '\n')
     } else {
       io.stdout(renderReviewTerminal(document, { color: io.isTty && !io.env.NO_COLOR }) + '\n')
