@@ -15,6 +15,7 @@ import { waitingSections } from '../run/batch.ts'
 import { openBatchStore } from '../state/batch-store.ts'
 import { approve } from '../review/approve.ts'
 import { buildReview } from '../review/review.ts'
+import { historyRecovery } from '../review/history.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { importMemory } from '../review/memory.ts'
 import { translationStatus } from '../review/status.ts'
@@ -27,6 +28,13 @@ type PlaceKey = (typeof PLACE_KEYS)[number]
 const PLACE_OPTIONS = Object.fromEntries(PLACE_KEYS.map((key) => [key, RUN_OPTIONS[key]])) as Pick<typeof RUN_OPTIONS, PlaceKey>
 
 type PlaceValues = Pick<RunValues, PlaceKey>
+
+/** Who approves: `--by`, else `$L10N_REVIEWER`, `$USER`, `$USERNAME`, the login name. */
+function reviewer(values: { by?: string | undefined }, io: CliIo): string {
+  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
+  if (!by) throw usage(t('workflow:who'))
+  return by
+}
 
 /** The login name, when the environment does not say (containers often set no $USER). */
 function osUser(): string | undefined {
@@ -150,16 +158,30 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
 }
 
 async function commandReview(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PLACE_OPTIONS, html: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, {
+    ...PLACE_OPTIONS,
+    html: { type: 'string' },
+    serve: { type: 'boolean' },
+    open: { type: 'boolean' },
+    port: { type: 'string' },
+    by: { type: 'string' },
+  })
   if (values.help) {
     io.stdout(t('workflow:help-review') + '\n')
     return EXIT.ok
+  }
+  if (values.serve) {
+    if (values.html) throw usage(t('workflow:serve-or-html'))
+    const options = await workflowOptions(values, io)
+    // Loaded only here: the other commands never load the web server.
+    const { serveReview } = await import('./serve-review.ts')
+    return serveReview(positionals, values, options, reviewer(values, io), io)
   }
   if (positionals.length !== 1) throw usage(t('workflow:one-article'))
   const options = await workflowOptions(values, io)
   const targets = options.targets
   for (const target of targets) {
-    const document = await buildReview(positionals[0]!, target, options)
+    const document = await buildReview(positionals[0]!, target, { ...options, recover: historyRecovery(options) })
     if (values.html) {
       const path = targets.length > 1 ? values.html.replace(/(\.html?)?$/, `.${target}$1`) : values.html
       await writeFileAtomic(resolve(path), renderReviewHtml(document, { glossary: options.glossary }))
@@ -192,8 +214,7 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
   })
   if (sections.length === 0 && !values.all && !values.frontmatter) throw usage(t('workflow:which-sections'))
   if (sections.length > 0 && values.all) throw usage(t('workflow:sections-or-all'))
-  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
-  if (!by) throw usage(t('workflow:who'))
+  const by = reviewer(values, io)
   const options = await workflowOptions(values, io)
   let refused = 0
   for (const target of options.targets) {
@@ -244,4 +265,6 @@ export const WORKFLOW_COMMANDS: Record<string, (args: string[], io: CliIo) => Pr
   review: commandReview,
   approve: commandApprove,
   memory: commandMemory,
+  // Loaded on use, like the review app.
+  adopt: async (args, io) => (await import('./adopt.ts')).commandAdopt(args, io, { workflowOptions, reviewer }),
 }

@@ -14,6 +14,7 @@ import type { Finding, Severity } from '../article/types.ts'
 import { renderMarkdownHtml, type TextMark } from './markdown-html.ts'
 import { FRONTMATTER_ITEM, escapeHtml, itemTitle, summaryParts, type ReviewDocument, type ReviewItem } from './render.ts'
 import { buildRows, type RowSide } from './rows.ts'
+import { translationHash } from './plan.ts'
 
 /** Options of {@link renderReviewSection} and {@link renderReviewHtml}. */
 export interface HtmlViewOptions {
@@ -160,7 +161,10 @@ export function renderReviewSection(doc: ReviewDocument, item: ReviewItem, optio
       : ''
   const note = item.note !== undefined ? `<p class="note">${escapeHtml(t('review:note-kept', { note: item.note }))}</p>` : ''
   return (
-    `<section class="item status-${item.status}" id="${itemAnchor(item)}" data-section="${item.section}" tabindex="-1">` +
+    `<section class="item status-${item.status}" id="${itemAnchor(item)}" data-section="${item.section}"` +
+    // What an edit starts from: the server refuses it when the file changed meanwhile.
+    (options.interactive === true && item.section !== FRONTMATTER_ITEM ? ` data-base="${translationHash(item.translationAfter)}"` : '') +
+    ` tabindex="-1">` +
     `<details${collapsed ? '' : ' open'}><summary><h2><span>${escapeHtml(itemTitle(item))}</span>${badges}</h2></summary>` +
     actions +
     note +

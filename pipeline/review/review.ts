@@ -65,7 +65,7 @@ export interface BuildReviewOptions extends WorkflowOptions {
    * Looks up earlier texts the text store lacks (a fresh clone), by their hashes; see
    * `history.ts`. Called once per review with every hash wanted.
    */
-  recover?: (hashes: ReadonlySet<string>) => Promise<void>
+  recover?: (files: { source: string; output: string }, hashes: ReadonlySet<string>) => Promise<void>
 }
 
 /** The hashes of earlier texts a review of `loaded` would show. */
@@ -87,7 +87,7 @@ export async function buildReview(file: string, targetCode: string, options: Bui
   if (options.recover) {
     const missing = new Set<string>()
     for (const hash of wantedHashes(loaded)) if ((await texts.get(hash)) === undefined) missing.add(hash)
-    if (missing.size > 0) await options.recover(missing)
+    if (missing.size > 0) await options.recover({ source: file, output: loaded.output }, missing)
   }
   const findings = sectionFindings(loaded, options)
   const items: ReviewItem[] = []
