@@ -97,7 +97,7 @@ function findingsHtml(findings: readonly Finding[]): string {
 function cellHtml(side: RowSide | undefined, locale: LocaleInfo, marks: ((text: string) => TextMark[]) | undefined, label: string): string {
   if (!side) return `<div class="cell empty" data-label="${escapeHtml(label)}"><span class="none">${escapeHtml(t('review:no-counterpart'))}</span></div>`
   const changed = side.before !== undefined && side.before !== side.after
-  const html = renderMarkdownHtml(side.after, { before: side.before, script: locale.script, ...(marks ? { marks } : {}) })
+  const html = renderMarkdownHtml(side.afterNodes ?? side.after, { before: side.beforeNodes ?? side.before, script: locale.script, ...(marks ? { marks } : {}) })
   return `<div class="cell md${changed ? ' changed' : ''}" lang="${escapeHtml(locale.tag)}" data-label="${escapeHtml(label)}">${html}</div>`
 }
 
@@ -130,7 +130,8 @@ export function renderReviewSection(doc: ReviewDocument, item: ReviewItem, optio
   const errors = item.findings.filter((finding) => finding.severity === 'error').length
   const collapsed = item.status === 'approved' && item.sourceBefore === undefined && item.translationBefore === undefined
   const badges =
-    `<span class="badge reason">${escapeHtml(t(`review:reason/${item.reason}`))}</span>` +
+    // "approved (approved)" says it twice: an approved item shows its status only.
+    (item.reason === 'approved' ? '' : `<span class="badge reason">${escapeHtml(t(`review:reason/${item.reason}`))}</span>`) +
     `<span class="badge status status-${item.status}">${escapeHtml(t(`review:status/${item.status}`))}</span>` +
     (errors > 0 ? `<span class="badge sev-error">${escapeHtml(t('review:errors', { count: errors }))}</span>` : '')
   const sourceLabel = t('review:source')

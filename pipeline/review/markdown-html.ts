@@ -10,7 +10,7 @@
  * Every text is escaped by `hast-util-to-html`.
  */
 import type { Element, ElementContent, Nodes as HastNodes, Parents as HastParents, Root as HastRoot, Text as HastText } from 'hast'
-import type { Nodes as MdastNodes, Parents as MdastParents, RootContent } from 'mdast'
+import type { Nodes as MdastNodes, Parents as MdastParents, Root as MdastRoot, RootContent } from 'mdast'
 import { toHtml } from 'hast-util-to-html'
 import { toHast } from 'mdast-util-to-hast'
 import { parseMarkdown } from '../article/markdown.ts'
@@ -29,13 +29,19 @@ export interface TextMark {
 
 /** Options of {@link renderMarkdownHtml}. */
 export interface MarkdownHtmlOptions {
-  /** The earlier version: removed text shows struck through, added text underlined. Undefined: no diff. */
-  before?: string | undefined
+  /**
+   * The earlier version (Markdown, or its parsed blocks): removed text shows struck
+   * through, added text underlined. Undefined: no diff.
+   */
+  before?: Markdown | undefined
   /** Script of the text, for the diff's tokens (words, or CJK words by `Intl.Segmenter`). */
   script: LocaleInfo['script']
   /** Marks to lay over the rendered text (given that text, see {@link renderedText}). */
   marks?: (text: string) => TextMark[]
 }
+
+/** Markdown text, or top-level blocks already parsed from it (each fragment is parsed once). */
+export type Markdown = string | readonly RootContent[]
 
 const SAFE_URL = /^(?:https?:|mailto:|#|\/(?!\/)|\.{1,2}\/|[^:/?#]*(?:[/?#]|$))/i
 
@@ -78,8 +84,9 @@ function sanitize(node: HastNodes): void {
 }
 
 /** The hast of a Markdown fragment, disarmed and sanitized. */
-function markdownHast(markdown: string): HastRoot {
-  const tree = parseMarkdown(markdown)
+function markdownHast(markdown: Markdown): HastRoot {
+  // Parsed blocks are copied: disarming rewrites the tree, and the caller's stays as it was.
+  const tree: MdastRoot = typeof markdown === 'string' ? parseMarkdown(markdown) : { type: 'root', children: structuredClone([...markdown]) }
   disarm(tree)
   const hast = toHast(tree, { allowDangerousHtml: false, clobberPrefix: 'md-' }) as HastRoot
   sanitize(hast)
@@ -117,7 +124,7 @@ function textSlots(root: HastRoot): TextSlot[] {
  * The text a rendered fragment shows, in document order: what diffs and marks are
  * computed on (so they never fall inside Markdown syntax).
  */
-export function renderedText(markdown: string): string {
+export function renderedText(markdown: Markdown): string {
   return textSlots(markdownHast(markdown))
     .map((slot) => slot.node.value)
     .join('')
@@ -178,7 +185,7 @@ function decorate(root: HastRoot, marks: readonly (TextMark & { tag: string })[]
  * inside it. Diffs compare the rendered text of both versions, so a reviewer sees which
  * words changed, not which asterisks.
  */
-export function renderMarkdownHtml(markdown: string, options: MarkdownHtmlOptions): string {
+export function renderMarkdownHtml(markdown: Markdown, options: MarkdownHtmlOptions): string {
   const hast = markdownHast(markdown)
   const text = textSlots(hast)
     .map((slot) => slot.node.value)

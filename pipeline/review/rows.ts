@@ -26,6 +26,9 @@ export interface RowSide {
   /** The block now; '' when the row only shows removed text. */
   after: string
   before?: string
+  /** The parsed blocks of `after` and `before` (so rendering does not parse them again). */
+  afterNodes?: RootContent[]
+  beforeNodes?: RootContent[]
   /** Offsets of the block in its section fragment (undefined for a removed-only row). */
   start?: number
   end?: number
@@ -64,21 +67,26 @@ export function alignBlocks(source: readonly Block[], target: readonly Block[], 
  * similarity; earlier blocks without a successor are folded into the next block's
  * `before` (shown as removed there), or returned as `trailing` when none follows.
  */
-function earlierVersions(before: string | undefined, after: readonly Block[]): { before: (string | undefined)[]; trailing: string | undefined } {
+function earlierVersions(before: string | undefined, after: readonly Block[]): { before: (Block[] | undefined)[]; trailing: Block[] | undefined } {
   if (before === undefined) return { before: after.map(() => undefined), trailing: undefined }
   const old = blocksOf(before)
   const pairs = align(old, after, (a, b) => textSimilarity(a.text, b.text))
-  const result: (string | undefined)[] = after.map(() => '')
-  let removed: string[] = []
+  const result: (Block[] | undefined)[] = after.map(() => [])
+  let removed: Block[] = []
   for (const [i, j] of pairs) {
     if (j === undefined) {
-      removed.push(old[i!]!.text)
+      removed.push(old[i!]!)
       continue
     }
-    result[j] = [...removed, i === undefined ? undefined : old[i]!.text].filter((text) => text !== undefined).join('\n\n')
+    result[j] = [...removed, ...(i === undefined ? [] : [old[i]!])]
     removed = []
   }
-  return { before: result, trailing: removed.length > 0 ? removed.join('\n\n') : undefined }
+  return { before: result, trailing: removed.length > 0 ? removed : undefined }
+}
+
+/** Blocks as one fragment: their texts, and their nodes. */
+function joined(blocks: readonly Block[]): { text: string; nodes: RootContent[] } {
+  return { text: blocks.map((block) => block.text).join('\n\n'), nodes: blocks.map((block) => block.node) }
 }
 
 /** Inputs of {@link buildRows}. */
@@ -105,11 +113,23 @@ export function buildRows(input: RowInput): { rows: ReviewRow[]; unplaced: Findi
   const targetBlocks = blocksOf(input.translationAfter)
   const sourceOld = earlierVersions(input.sourceBefore, sourceBlocks)
   const targetOld = earlierVersions(input.translationBefore, targetBlocks)
-  const side = (blocks: readonly Block[], old: (string | undefined)[], index: number | undefined): RowSide | undefined => {
+  const side = (blocks: readonly Block[], old: (Block[] | undefined)[], index: number | undefined): RowSide | undefined => {
     if (index === undefined) return undefined
     const block = blocks[index]!
     const before = old[index]
-    return { after: block.text, ...(before !== undefined ? { before } : {}), start: block.start, end: block.end }
+    const earlier = before === undefined ? undefined : joined(before)
+    return {
+      after: block.text,
+      afterNodes: [block.node],
+      ...(earlier ? { before: earlier.text, beforeNodes: earlier.nodes } : {}),
+      start: block.start,
+      end: block.end,
+    }
+  }
+  const removedOnly = (blocks: Block[] | undefined): RowSide | undefined => {
+    if (blocks === undefined) return undefined
+    const earlier = joined(blocks)
+    return { after: '', afterNodes: [], before: earlier.text, beforeNodes: earlier.nodes }
   }
   const rows: ReviewRow[] = alignBlocks(sourceBlocks, targetBlocks, input.sourceLocale, input.targetLocale).map(([i, j]) => ({
     source: side(sourceBlocks, sourceOld.before, i),
@@ -117,11 +137,7 @@ export function buildRows(input: RowInput): { rows: ReviewRow[]; unplaced: Findi
     findings: [],
   }))
   if (sourceOld.trailing !== undefined || targetOld.trailing !== undefined) {
-    rows.push({
-      source: sourceOld.trailing !== undefined ? { after: '', before: sourceOld.trailing } : undefined,
-      target: targetOld.trailing !== undefined ? { after: '', before: targetOld.trailing } : undefined,
-      findings: [],
-    })
+    rows.push({ source: removedOnly(sourceOld.trailing), target: removedOnly(targetOld.trailing), findings: [] })
   }
   const unplaced: Finding[] = []
   const within = (row: RowSide | undefined, offset: number | undefined) =>
