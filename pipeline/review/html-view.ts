@@ -213,7 +213,7 @@ section.item { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0
 section.item:focus { outline: 2px solid var(--info); }
 section.item > details > summary { list-style: none; cursor: pointer; }
 section.item > details > summary::-webkit-details-marker { display: none; }
-section.item h2 { font-size: 1.05rem; margin: 0; padding: .6rem .8rem; display: flex; flex-wrap: wrap; gap: .4rem; align-items: baseline; overflow-wrap: anywhere; }
+section.item > details > summary h2 { font-size: 1.05rem; margin: 0; padding: .6rem .8rem; display: flex; flex-wrap: wrap; gap: .4rem; align-items: baseline; overflow-wrap: anywhere; }
 section.item > details[open] > summary h2 { border-bottom: 1px solid var(--line); }
 .badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: 0 .5rem; border-radius: 999px; border: 1px solid currentColor; white-space: nowrap; }
 .reason { color: var(--info); } .status { color: var(--muted); } .status-approved .status { color: var(--ok); }
@@ -276,7 +276,8 @@ export function renderReviewSections(doc: ReviewDocument, options: HtmlViewOptio
 
 /** The page header: article, target, time, counts and the legend. */
 export function renderReviewHeader(doc: ReviewDocument, title: string): string {
-  const summary = summaryParts(doc)
+  // Approved items shown (collapsed) by the app are not "in need of review".
+  const summary = summaryParts({ ...doc, items: doc.items.filter((item) => item.status !== 'approved') })
   const target = `${doc.target} (${doc.targetLocale.nativeName}, ${doc.targetLocale.code})`
   return [
     `<h1>${escapeHtml(title)}</h1>`,
