@@ -52,7 +52,8 @@ async function openContext(viewport = { width: 1280, height: 900 }): Promise<{ c
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
+    // A refused approval (409, then confirmed with force) is logged by the browser; it is expected.
+    if (message.type() === 'error' && !message.text().includes('status of 409')) errors.push(message.text())
   })
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message())
@@ -198,7 +199,9 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
     const record = tree.lockEntry().sections[SCRIPT_SECTION]!
     expect(record).toMatchObject({ status: 'approved', approvedBy: 'browser-tester' })
     expect(record.translationHash).toBe(record.approvedTranslationHash)
-    expect(dialogs.every((text) => text.includes('error'))).toBe(true)
+    // The pseudo draft plus an added paragraph has error findings: the page asked before forcing.
+    expect(dialogs).toHaveLength(1)
+    expect(dialogs[0]).toMatch(/error finding/)
     expect(errors).toEqual([])
     await context.close()
   })
