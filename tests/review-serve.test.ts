@@ -234,3 +234,47 @@ describe('l10n adopt', { timeout: 120_000 }, () => {
     expect(misplaced.stderr).toContain('examples/en/soundtrack.md')
   })
 })
+
+describe('l10n review --serve on the command line', { timeout: 120_000 }, () => {
+  let ws: Workspace
+  beforeEach(() => {
+    ws = createWorkspace()
+  })
+  afterEach(() => ws.remove())
+
+  it('prints the URL with its token, serves the start page, and stops with exit 0 on the signal', async () => {
+    expect((await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBeLessThanOrEqual(1)
+    const controller = new AbortController()
+    let stdout = ''
+    const { main } = await import('../pipeline/cli/main.ts')
+    const running = main(['review', '--serve', ws.path('examples'), '--to', 'en', '--out-root', ws.dir, '--state-dir', ws.path('.l10n'), '--by', 'cli-tester'], {
+      stdout: (text) => void (stdout += text),
+      stderr: () => {},
+      isTty: false,
+      env: { L10N_LANG: 'en' },
+      signal: controller.signal,
+    })
+    await expect.poll(() => stdout, { timeout: 60_000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/)
+    const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(stdout)![0]
+    const page = await fetch(url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('soundtrack.md')
+    controller.abort()
+    expect(await running).toBe(0)
+    await expect(fetch(url)).rejects.toThrow()
+  })
+
+  it('refuses --serve with --html', async () => {
+    const result = await ws.run(['review', '--serve', '--html', 'x.html', '--to', 'en'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--serve and --html')
+  })
+})
+
+describe('the lockfile note', () => {
+  it('must be text', () => {
+    const text = 'version: 1\narticles:\n  a.md:\n    en:\n      output: b.md\n      sections:\n        - sourceHash: x\n          translationHash: y\n          status: draft\n          note: 5\n'
+    expect(() => parseLockfile(text, 'l10n.lock.yaml')).toThrow(/l10n\.lock\.yaml:10:17: .*note must be text/)
+    expect(parseLockfile(text.replace('note: 5', 'note: "shorter"'), 'l10n.lock.yaml').articles['a.md']!.en!.sections[0]!.note).toBe('shorter')
+  })
+})
