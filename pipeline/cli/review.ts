@@ -10,7 +10,6 @@ import { loadConfig } from '../run/config.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
 import { renderReviewTerminal } from '../review/render.ts'
-import { renderReviewHtml } from '../review/html-view.ts'
 import { waitingSections } from '../run/batch.ts'
 import { openBatchStore } from '../state/batch-store.ts'
 import { approve } from '../review/approve.ts'
@@ -184,6 +183,8 @@ async function commandReview(args: string[], io: CliIo): Promise<number> {
     const document = await buildReview(positionals[0]!, target, { ...options, recover: historyRecovery(options) })
     if (values.html) {
       const path = targets.length > 1 ? values.html.replace(/(\.html?)?$/, `.${target}$1`) : values.html
+      // Loaded only for --html: the Markdown → HTML packages are not needed otherwise.
+      const { renderReviewHtml } = await import('../review/html-view.ts')
       await writeFileAtomic(resolve(path), renderReviewHtml(document, { glossary: options.glossary }))
       io.stdout(t('workflow:html-written', { path: relativePath(resolve(path)) }) + '\n')
     } else {
