@@ -274,7 +274,7 @@ describe('l10n review --serve on the command line', { timeout: 120_000 }, () => 
 describe('the lockfile note', () => {
   it('must be text', () => {
     const text = 'version: 1\narticles:\n  a.md:\n    en:\n      output: b.md\n      sections:\n        - sourceHash: x\n          translationHash: y\n          status: draft\n          note: 5\n'
-    expect(() => parseLockfile(text, 'l10n.lock.yaml')).toThrow(/l10n\.lock\.yaml:10:17: .*note must be text/)
+    expect(() => parseLockfile(text, 'l10n.lock.yaml')).toThrow(/l10n\.lock\.yaml:10:17: .*note: expected text, got 5/)
     expect(parseLockfile(text.replace('note: 5', 'note: "shorter"'), 'l10n.lock.yaml').articles['a.md']!.en!.sections[0]!.note).toBe('shorter')
   })
 })
