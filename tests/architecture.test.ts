@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 /** Lowest first: a folder may import from its own layer and those listed before it. */
-const LAYERS = ['shared', 'article', 'state', 'glossary', 'check', 'translate', 'review', 'run', 'cli'] as const
+const LAYERS = ['shared', 'article', 'state', 'glossary', 'check', 'translate', 'review', 'run', 'serve', 'cli'] as const
 
 const root = resolve(import.meta.dirname, '..', 'pipeline')
 

@@ -161,3 +161,24 @@ describe('diffStats', () => {
     ).toEqual({ added: 3, removed: 1 })
   })
 })
+
+describe('diffText with Intl.Segmenter words', () => {
+  it('replaces a changed Chinese word whole, not the one character that differs', () => {
+    // Per character this reads 作[-曲-]{+词+}家; a reviewer reads words.
+    const parts = diffText('他是一位作曲家。', '他是一位作词家。', 'Hans')
+    expect(changes(parts)).toEqual([
+      { kind: 'removed', text: '作曲家' },
+      { kind: 'added', text: '作词家' },
+    ])
+  })
+
+  it('cuts Japanese into words: a changed word is one change', () => {
+    const parts = diffText('映画音楽の作曲家として知られている。', '映画音楽の作詞家として知られている。', 'Jpan')
+    expect(before(parts)).toBe('映画音楽の作曲家として知られている。')
+    expect(after(parts)).toBe('映画音楽の作詞家として知られている。')
+    expect(changes(parts)).toEqual([
+      { kind: 'removed', text: '作曲家' },
+      { kind: 'added', text: '作詞家' },
+    ])
+  })
+})

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { setUiLanguage } from '../pipeline/shared/i18n.ts'
 import { requireLocale } from '../pipeline/article/locales.ts'
-import { FRONTMATTER_ITEM, escapeHtml, renderReviewHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review/render.ts'
+import { FRONTMATTER_ITEM, escapeHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review/render.ts'
+import { renderReviewHtml } from '../pipeline/review/html-view.ts'
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/
@@ -137,9 +138,10 @@ describe('renderReviewHtml', () => {
 
   it('escapes everything taken from the content', () => {
     expect(html).not.toContain('<script>')
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
-    expect(html).toContain('&amp; &quot;quotes&quot; &#39;too&#39;')
+    // Raw HTML in the Markdown is shown as code: visible, never markup.
+    expect(html).toContain('<code class="language-html">&lt;script>alert(1)&lt;/script> &amp; "quotes" \'too\'')
     expect(html).not.toContain('<b>bold</b>')
+    expect(html).toContain('Intro <code>&lt;b></code>bold<code>&lt;/b></code> &amp; more')
     expect(html).toContain('Chinese text left in the translation: &lt;主题&gt;')
     expect(escapeHtml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;')
   })
@@ -147,8 +149,8 @@ describe('renderReviewHtml', () => {
   it('shows source and translation diffs with <del> and <ins>', () => {
     expect(html).toContain('<del>写</del><ins>作</ins>')
     expect(html).toContain('<del>written</del><ins>composed</ins>')
-    // The new section: everything added.
-    expect(html).toContain('<ins>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;too&#39;</ins>')
+    // The new section: rendered as it is, marked new.
+    expect(html).toContain('<span class="badge reason">new section</span>')
     expect(html).toContain('lang="zh-CN"')
   })
 
@@ -173,7 +175,7 @@ describe('renderReviewHtml', () => {
   })
 
   it('collapses to one column on narrow screens', () => {
-    expect(html).toMatch(/@media \(max-width: 800px\) \{[^@]*\.grid \{ grid-template-columns: 1fr; \}/)
+    expect(html).toMatch(/@media \(max-width: 800px\) \{[^@]*\.rows \{ grid-template-columns: minmax\(0, 1fr\); \}/)
   })
 
   it('uses zh-CN labels when the UI language is zh-CN', () => {
@@ -214,7 +216,7 @@ describe('the frontmatter item', () => {
 
   it('has its own header and anchor in the HTML page', () => {
     const html = renderReviewHtml(doc([frontmatter, item()]))
-    expect(html).toContain('<section class="item" id="frontmatter"><h2><span>Frontmatter</span>')
+    expect(html).toMatch(/<section class="item status-edited" id="frontmatter"[^>]*><details open><summary><h2><span>Frontmatter<\/span>/)
     expect(html).toContain('href="#frontmatter"')
     expect(html).toContain('<span>§3 “主题曲”</span>')
     expect(html).not.toContain('§-1')

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   review: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.review!,
   approve: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.approve!,
   memory: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.memory!,
+  adopt: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.adopt!,
   sync: async () => (await import('./sync.ts')).SYNC_COMMANDS.sync!,
   batch: async () => (await import('./batch.ts')).BATCH_COMMANDS.batch!,
   glossary: async () => (await import('./glossary.ts')).commandGlossary,

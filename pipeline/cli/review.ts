@@ -11,11 +11,12 @@ import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf
 import { loadConfig } from '../run/config.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
-import { renderReviewHtml, renderReviewTerminal } from '../review/render.ts'
+import { renderReviewTerminal } from '../review/render.ts'
 import { waitingSections } from '../run/batch.ts'
 import { openBatchStore } from '../state/batch-store.ts'
 import { approve } from '../review/approve.ts'
 import { buildReview } from '../review/review.ts'
+import { historyRecovery } from '../review/history.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { importMemory } from '../review/memory.ts'
 import { translationStatus } from '../review/status.ts'
@@ -30,6 +31,13 @@ type PlaceKey = (typeof PLACE_KEYS)[number]
 const PLACE_OPTIONS = Object.fromEntries(PLACE_KEYS.map((key) => [key, RUN_OPTIONS[key]])) as Pick<typeof RUN_OPTIONS, PlaceKey>
 
 type PlaceValues = Pick<RunValues, PlaceKey>
+
+/** Who approves: `--by`, else `$L10N_REVIEWER`, `$USER`, `$USERNAME`, the login name. */
+function reviewer(values: { by?: string | undefined }, io: CliIo): string {
+  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
+  if (!by) throw usage(t('workflow:who'))
+  return by
+}
 
 /** The login name, when the environment does not say (containers often set no $USER). */
 function osUser(): string | undefined {
@@ -105,7 +113,15 @@ function frontmatterLine(status: TranslationStatus, color: boolean): string | un
 
 /** The flags of each reviewer command (its `--help` lists every one). */
 export const STATUS_OPTIONS = { ...PLACE_OPTIONS, strict: { type: 'boolean' }, format: { type: 'string' }, proposals: { type: 'string' } } as const
-export const REVIEW_OPTIONS = { ...PLACE_OPTIONS, html: { type: 'string' }, format: { type: 'string' } } as const
+export const REVIEW_OPTIONS = {
+  ...PLACE_OPTIONS,
+  html: { type: 'string' },
+  format: { type: 'string' },
+  serve: { type: 'boolean' },
+  open: { type: 'boolean' },
+  port: { type: 'string' },
+  by: { type: 'string' },
+} as const
 export const APPROVE_OPTIONS = {
   ...PLACE_OPTIONS,
   section: { type: 'string', multiple: true },
@@ -196,20 +212,29 @@ async function commandReview(args: string[], io: CliIo): Promise<number> {
     io.stdout(t('workflow:help-review') + '\n')
     return EXIT.ok
   }
+  if (values.serve) {
+    if (values.html) throw usage(t('workflow:serve-or-html'))
+    const options = await workflowOptions(values, io)
+    // Loaded only here: the other commands never load the web server.
+    const { serveReview } = await import('./serve-review.ts')
+    return serveReview(positionals, values, options, reviewer(values, io), io)
+  }
   if (positionals.length !== 1) throw usage(t('workflow:one-article'))
   const format = formatOf(values.format)
   const options = await workflowOptions(values, io)
   const targets = options.targets
   const documents: unknown[] = []
   for (const target of targets) {
-    const document = await buildReview(positionals[0]!, target, options)
+    const document = await buildReview(positionals[0]!, target, { ...options, recover: historyRecovery(options) })
     if (format === 'json') {
       documents.push({ ...document, items: document.items.map((item) => ({ ...item, findings: item.findings.map(findingJson) })) })
       continue
     }
     if (values.html) {
       const path = targets.length > 1 ? values.html.replace(/(\.html?)?$/, `.${target}$1`) : values.html
-      await writeFileAtomic(resolve(path), renderReviewHtml(document))
+      // Loaded only for --html: the Markdown → HTML packages are not needed otherwise.
+      const { renderReviewHtml } = await import('../review/html-view.ts')
+      await writeFileAtomic(resolve(path), renderReviewHtml(document, { glossary: options.glossary }))
       io.stdout(t('workflow:html-written', { path: relativePath(resolve(path)) }) + '\n')
     } else {
       io.stdout(renderReviewTerminal(document, { color: colorFor(io, 'stdout') }) + '\n')
@@ -237,8 +262,7 @@ async function commandApprove(args: string[], io: CliIo): Promise<number> {
   // With --format json the one JSON document goes to stdout; what was approved is in it.
   const out = format === 'json' ? (_: string) => {} : io.stdout
   const results: unknown[] = []
-  const by = values.by ?? io.env.L10N_REVIEWER ?? io.env.USER ?? io.env.USERNAME ?? osUser()
-  if (!by) throw usage(t('workflow:who'))
+  const by = reviewer(values, io)
   const options = await workflowOptions(values, io)
   let refused = 0
   for (const target of options.targets) {
@@ -302,4 +326,6 @@ export const WORKFLOW_COMMANDS = {
   review: commandReview,
   approve: commandApprove,
   memory: commandMemory,
+  // Loaded on use, like the review app.
+  adopt: async (args: string[], io: CliIo) => (await import('./adopt.ts')).commandAdopt(args, io, { workflowOptions, reviewer }),
 }

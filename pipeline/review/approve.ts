@@ -81,6 +81,8 @@ export async function approve(file: string, targetCode: string, options: Approve
       approvedAt: when,
     })
     delete approvedRecords.get(index)!.errors
+    // Approving what is there settles a request to translate it again.
+    delete approvedRecords.get(index)!.note
     result.approved.push(index)
   }
   let frontmatter: LockFrontmatter | undefined

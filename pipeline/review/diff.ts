@@ -4,10 +4,11 @@
  *
  * Latin and Cyrillic text is compared word by word (whitespace kept as its own token, so
  * the parts join back to the exact text). Chinese and Japanese have no spaces between
- * words, so a word diff would mark a whole paragraph as changed; there every Han or kana
- * character is its own token, and the tiny runs a character diff leaves between two
- * changes are folded into them afterwards so the diff reads as phrases. Latin words
- * inside Chinese text (names, titles) stay whole words in both modes.
+ * words, so a whitespace word diff would mark a whole paragraph as changed; there each run
+ * of Han or kana is cut into words by `Intl.Segmenter` (ICU's dictionary segmentation:
+ * 曲子 | 的 | 旋律), and the tiny runs a diff leaves between two changes are folded into
+ * them afterwards so the diff reads as phrases. Latin words inside Chinese text (names,
+ * titles) stay whole words in both modes.
  */
 import { diffArrays } from 'diff'
 import type { LocaleInfo } from '../article/locales.ts'
@@ -50,8 +51,34 @@ const TOKEN = new RegExp(
 const SENTENCE = /[^。！？!?.\n]*(?:[。！？!?.]+[”’」』）)"']*\s*|\n+|$)/gu
 const WHITESPACE_ONLY = /^\s+$/u
 
-function tokenize(text: string): string[] {
-  return text.match(TOKEN) ?? []
+const CJK_RUN = new RegExp(`[${CJK}]+`, 'gu')
+const segmenters = new Map<string, Intl.Segmenter>()
+
+/** A word segmenter for the script's language (`zh` for Han, `ja` for Japanese), created once. */
+function segmenterFor(script: LocaleInfo['script'] | undefined): Intl.Segmenter {
+  const language = script === 'Jpan' ? 'ja' : 'zh'
+  let segmenter = segmenters.get(language)
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(language, { granularity: 'word' })
+    segmenters.set(language, segmenter)
+  }
+  return segmenter
+}
+
+/**
+ * Tokens of a text: {@link TOKEN} everywhere, except that each run of CJK characters is
+ * cut into words with `Intl.Segmenter` (a changed word is then one token, not several).
+ */
+function tokenize(text: string, script?: LocaleInfo['script']): string[] {
+  const tokens: string[] = []
+  let at = 0
+  for (const run of text.matchAll(CJK_RUN)) {
+    if (run.index > at) tokens.push(...(text.slice(at, run.index).match(TOKEN) ?? []))
+    for (const piece of segmenterFor(script).segment(run[0])) tokens.push(piece.segment)
+    at = run.index + run[0].length
+  }
+  if (at < text.length) tokens.push(...(text.slice(at).match(TOKEN) ?? []))
+  return tokens
 }
 
 function sentences(text: string): string[] {
@@ -109,7 +136,7 @@ function diffTokens(a: readonly string[], b: readonly string[], out: DiffPart[])
  * shown as removed and added whole (which is what a reader would want anyway), and so
  * are texts whose sentences themselves differ too much.
  */
-function diffBySentence(before: string, after: string, out: DiffPart[]): void {
+function diffBySentence(before: string, after: string, out: DiffPart[], script: LocaleInfo['script']): void {
   const changes = diffArrays(sentences(before), sentences(after), { maxEditLength: MAX_EDIT_LENGTH })
   if (!changes) {
     push(out, 'removed', before)
@@ -122,7 +149,7 @@ function diffBySentence(before: string, after: string, out: DiffPart[]): void {
     if (removed === '' && added === '') return
     // No sentence in common: the token diff already failed on exactly these texts.
     const whole = removed === before && added === after
-    if (whole || !diffTokens(tokenize(removed), tokenize(added), out)) {
+    if (whole || !diffTokens(tokenize(removed, script), tokenize(added, script), out)) {
       push(out, 'removed', removed)
       push(out, 'added', added)
     }
@@ -207,7 +234,7 @@ function coalesce(parts: readonly DiffPart[], cjk: boolean): DiffPart[] {
 /**
  * Diffs two versions of a text for people. `before` undefined (a new section) makes the
  * whole of `after` one added part. Words are compared for Latin and Cyrillic scripts,
- * characters (then folded into phrases) for Han and Japanese.
+ * words found by `Intl.Segmenter` (then folded into phrases) for Han and Japanese.
  */
 export function diffText(before: string | undefined, after: string, script: LocaleInfo['script']): DiffPart[] {
   if (typeof after !== 'string') throw new TypeError(`Expected \`after\` to be a string, got \`${String(after)}\` (${typeof after})`)
@@ -215,9 +242,9 @@ export function diffText(before: string | undefined, after: string, script: Loca
   if (typeof before !== 'string') throw new TypeError(`Expected \`before\` to be a string or undefined, got \`${String(before)}\` (${typeof before})`)
   if (before === after) return after === '' ? [] : [{ kind: 'same', text: after }]
   const raw: DiffPart[] = []
-  if (!diffTokens(tokenize(before), tokenize(after), raw)) {
+  if (!diffTokens(tokenize(before, script), tokenize(after, script), raw)) {
     raw.length = 0
-    diffBySentence(before, after, raw)
+    diffBySentence(before, after, raw, script)
   }
   return coalesce(raw, script === 'Hans' || script === 'Jpan')
 }

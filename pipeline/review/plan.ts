@@ -19,6 +19,7 @@ export type PlanReason =
   | 'memory'
   | 'forced'
   | 'had-errors'
+  | 'reset'
 
 /** What happens to one section of the new source. */
 export interface SectionPlan {
@@ -36,6 +37,8 @@ export interface SectionPlan {
   handEdited: boolean
   /** Reused although the prompt or model changed since it was made. */
   stale: boolean
+  /** For `translate`: a reviewer's note for the model (the section was sent back with it). */
+  note?: string
 }
 
 /** Inputs of {@link planSections}. */
@@ -180,6 +183,9 @@ export function planSections(input: PlanInput): SectionPlan[] {
         (record.model !== undefined && input.model !== undefined && record.model !== input.model)
       // A pseudo or identity draft is not a translation: a real provider always replaces it.
       const offlineDraft = replacesOfflineDraft(record.model, input.model)
+      // A reviewer who sent the section back asked for a new translation, hand edit or not;
+      // the current text is the model's reference.
+      if (record.note !== undefined) return { ...base, action: 'translate', reason: 'reset', previous: text, lock: record, note: record.note }
       // Human edits win over every automatic reason to translate again.
       if (handEdited && input.overwriteHandEdits) return { ...base, action: 'translate', reason: 'forced', previous: text, lock: record }
       if (handEdited) return { ...base, action: 'reuse', reason: 'edited-by-hand', text, lock: record, handEdited: true, stale: glossaryChanged || promptChanged }
@@ -199,7 +205,7 @@ export function planSections(input: PlanInput): SectionPlan[] {
       }
       const remembered = retranslate === 'all' ? undefined : input.memory?.(section.hash)
       if (remembered !== undefined) return { ...base, action: 'reuse', reason: 'memory', text: remembered, lock: record }
-      return { ...base, action: 'translate', reason: 'source-changed', previous: text, lock: record }
+      return { ...base, action: 'translate', reason: 'source-changed', previous: text, lock: record, ...(record.note !== undefined ? { note: record.note } : {}) }
     }
     const remembered = input.memory?.(section.hash)
     if (remembered !== undefined && retranslate !== 'all') return { ...base, action: 'reuse', reason: 'memory', text: remembered }

@@ -1,17 +1,17 @@
 /**
  * The reviewer's view of a run: for every section that needs a person, the change of its
  * source beside the change of its translation that it caused, and the check findings
- * under them. Pure: a {@link ReviewDocument} in, a string out (terminal text or one
- * self-contained HTML page); the orchestrator writes it where it belongs.
+ * under them. Pure: a {@link ReviewDocument} in, terminal text out (the HTML view is
+ * `html-view.ts`); the orchestrator writes it where it belongs.
  */
 import pc from 'picocolors'
 import { diffStats, diffText, type DiffPart } from './diff.ts'
-import { formatMessage, t, uiLanguage } from '../shared/i18n.ts'
+import { formatMessage, t } from '../shared/i18n.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Finding, Severity } from '../article/types.ts'
 
 /** Why a section is shown to the reviewer. */
-export type ReviewReason = 'new' | 'source-changed' | 'retranslated' | 'draft' | 'edited-by-hand'
+export type ReviewReason = 'new' | 'source-changed' | 'retranslated' | 'draft' | 'edited-by-hand' | 'approved' | 'reset'
 
 /** Where a section's translation stands. */
 export type ReviewStatus = 'draft' | 'approved' | 'edited'
@@ -38,6 +38,11 @@ export interface ReviewItem {
   translationAfter: string
   /** This section's check findings. */
   findings: Finding[]
+  /** File offsets where the section starts in the source and in the translation (places findings on rows). */
+  sourceOffset?: number
+  targetOffset?: number
+  /** A reviewer's note for the model: the section is translated again with it on the next run. */
+  note?: string
 }
 
 /** Everything one review page shows. */
@@ -104,7 +109,7 @@ function headingLabel(item: ReviewItem): string {
 }
 
 /** The title of an item without its reason and status: `§3 “Heading”` or `Frontmatter`. */
-function itemTitle(item: ReviewItem): string {
+export function itemTitle(item: ReviewItem): string {
   if (item.section === FRONTMATTER_ITEM) return t('review:frontmatter')
   return t('review:item-title', { index: item.section, heading: headingLabel(item) })
 }
@@ -128,7 +133,7 @@ function countSeverities(doc: ReviewDocument): Record<Severity, number> {
 }
 
 /** "3 sections need review · 2 errors, 1 warning" (severities with no finding left out). */
-function summaryParts(doc: ReviewDocument): { sections: string; findings: string } {
+export function summaryParts(doc: ReviewDocument): { sections: string; findings: string } {
   const counts = countSeverities(doc)
   const keys: Record<Severity, string> = { error: 'review:errors', warning: 'review:warnings', info: 'review:infos' }
   const sections = doc.items.filter((item) => item.section !== FRONTMATTER_ITEM).length
@@ -292,143 +297,4 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** Escapes text for HTML content and quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
-}
-
-function renderDiffHtml(parts: readonly DiffPart[]): string {
-  return parts
-    .map((part) =>
-      part.kind === 'same'
-        ? escapeHtml(part.text)
-        : part.kind === 'added'
-          ? `<ins>${escapeHtml(part.text)}</ins>`
-          : `<del>${escapeHtml(part.text)}</del>`,
-    )
-    .join('')
-}
-
-const CSS = `
-:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #fff; --card: #f6f8fa; --line: #d1d9e0;
-  --ins-bg: #dafbe1; --ins-fg: #116329; --del-bg: #ffebe9; --del-fg: #a40e26;
-  --error: #cf222e; --warning: #9a6700; --info: #0969da; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --card: #151b23; --line: #3d444d;
-  --ins-bg: #12361f; --ins-fg: #7ee787; --del-bg: #3c1618; --del-fg: #ffa198;
-  --error: #ff7b72; --warning: #d29922; --info: #58a6ff; } }
-* { box-sizing: border-box; }
-body { margin: 0; padding: 1rem; font: 15px/1.6 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans", "Noto Sans CJK SC", sans-serif; color: var(--fg); background: var(--bg); }
-header, main, footer { max-width: 1400px; margin: 0 auto; }
-h1 { font-size: 1.3rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 .5rem; }
-dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
-p.summary { font-weight: 600; } p.legend { color: var(--muted); font-size: .9rem; }
-nav ol { padding-left: 1.2rem; columns: 2 20rem; } nav a { color: var(--info); }
-section.item { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; background: var(--card); overflow: hidden; }
-section.item > h2 { font-size: 1.05rem; margin: 0; padding: .6rem .8rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: .4rem; align-items: baseline; }
-.badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: 0 .5rem; border-radius: 999px; border: 1px solid currentColor; white-space: nowrap; }
-.reason { color: var(--info); } .status { color: var(--muted); } .stats { color: var(--muted); font-weight: 400; font-size: .8rem; }
-.grid { display: grid; grid-template-columns: 1fr 1fr; }
-.col { padding: .6rem .8rem; min-width: 0; } .col + .col { border-left: 1px solid var(--line); }
-.col h3 { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 0 0 .3rem; display: flex; gap: .4rem; align-items: baseline; }
-.diff { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Noto Sans Mono CJK SC", monospace; font-size: .9rem; background: var(--bg); padding: .5rem; border-radius: 6px; }
-ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: underline; text-decoration-thickness: 1px; }
-del { background: var(--del-bg); color: var(--del-fg); text-decoration: line-through; }
-ul.findings { list-style: none; margin: 0; padding: .5rem .8rem .7rem; border-top: 1px solid var(--line); }
-ul.findings li { margin: .2rem 0; overflow-wrap: anywhere; }
-.sev-error { color: var(--error); } .sev-warning { color: var(--warning); } .sev-info { color: var(--info); }
-code { font-size: .85em; color: var(--muted); }
-.none { color: var(--muted); }
-@media (max-width: 800px) {
-  body { padding: .5rem; }
-  .grid { grid-template-columns: 1fr; }
-  .col + .col { border-left: 0; border-top: 1px solid var(--line); }
-}
-`
-
-function htmlColumn(label: string, parts: DiffPart[], changed: boolean, isNew: boolean, locale: LocaleInfo): string {
-  const note = !changed
-    ? `<span class="badge status">${escapeHtml(parts.length === 0 ? t('review:empty') : t('review:unchanged'))}</span>`
-    : isNew
-      ? `<span class="badge reason">${escapeHtml(t('review:new'))}</span>`
-      : `<span class="stats">${escapeHtml(statsLabel(parts))}</span>`
-  return (
-    `<div class="col"><h3>${escapeHtml(label)} ${note}</h3>` +
-    `<pre class="diff" lang="${escapeHtml(locale.tag)}">${renderDiffHtml(parts)}</pre></div>`
-  )
-}
-
-function anchor(item: ReviewItem): string {
-  return item.section === FRONTMATTER_ITEM ? 'frontmatter' : `s${item.section}`
-}
-
-function htmlFinding(finding: Finding): string {
-  return (
-    `<li><span class="badge sev-${finding.severity}">${escapeHtml(t(`review:severity/${finding.severity}`))}</span> ` +
-    `${escapeHtml(formatMessage(finding))} <code>${escapeHtml(finding.ruleId)}</code></li>`
-  )
-}
-
-/**
- * The review as one self-contained HTML page (inline CSS, no scripts, no external
- * assets): a header with the article, target, time and counts, then per section the
- * source diff beside the translation diff (one column under 800px) and its findings.
- * Every piece of text is escaped; section text may hold `<script>` or `&`.
- */
-export function renderReviewHtml(doc: ReviewDocument): string {
-  const prepared = prepare(doc)
-  const summary = summaryParts(doc)
-  const title = t('review:title', { article: doc.article })
-  const target = `${doc.target} (${doc.targetLocale.nativeName}, ${doc.targetLocale.code})`
-
-  const sections = prepared.map((entry) => {
-    const { item } = entry
-    const header =
-      `<h2><span>${escapeHtml(itemTitle(item))}</span>` +
-      `<span class="badge reason">${escapeHtml(t(`review:reason/${item.reason}`))}</span>` +
-      `<span class="badge status">${escapeHtml(t(`review:status/${item.status}`))}</span></h2>`
-    const grid =
-      `<div class="grid">` +
-      htmlColumn(t('review:source'), entry.source, entry.sourceChanged, item.sourceBefore === undefined, doc.sourceLocale) +
-      htmlColumn(t('review:translation'), entry.translation, entry.translationChanged, item.translationBefore === undefined, doc.targetLocale) +
-      `</div>`
-    const findings =
-      entry.findings.length === 0
-        ? `<ul class="findings"><li class="none">${escapeHtml(t('review:no-findings'))}</li></ul>`
-        : `<ul class="findings" aria-label="${escapeHtml(t('review:findings'))}">${entry.findings.map(htmlFinding).join('')}</ul>`
-    return `<section class="item" id="${anchor(item)}">${header}${grid}${findings}</section>`
-  })
-
-  const nav =
-    prepared.length > 1
-      ? `<nav><ol>${prepared
-          .map(({ item }) => `<li><a href="#${anchor(item)}">${escapeHtml(itemHeader(item))}</a></li>`)
-          .join('')}</ol></nav>`
-      : ''
-
-  return [
-    '<!doctype html>',
-    `<html lang="${escapeHtml(uiLanguage())}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<header>',
-    `<h1>${escapeHtml(title)}</h1>`,
-    '<dl class="meta">',
-    `<dt>${escapeHtml(t('review:article'))}</dt><dd>${escapeHtml(doc.article)}</dd>`,
-    `<dt>${escapeHtml(t('review:target'))}</dt><dd>${escapeHtml(target)}</dd>`,
-    `<dt>${escapeHtml(t('review:generated'))}</dt><dd><time datetime="${escapeHtml(doc.generatedAt)}">${escapeHtml(doc.generatedAt)}</time></dd>`,
-    '</dl>',
-    `<p class="summary">${escapeHtml(summary.sections)}${summary.findings ? ` · ${escapeHtml(summary.findings)}` : ''}</p>`,
-    `<p class="legend">${escapeHtml(t('review:legend'))}</p>`,
-    nav,
-    '</header>',
-    '<main>',
-    ...sections,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
 }

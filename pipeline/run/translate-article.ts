@@ -129,6 +129,7 @@ export async function translateArticle(
           title,
           entries: glossary ? entriesIn(section.source, glossary) : [],
           ...(plan.previous !== undefined ? { previous: plan.previous } : {}),
+          ...(plan.note !== undefined ? { note: plan.note } : {}),
         },
         signal,
       )

@@ -35,6 +35,11 @@ export interface LockSection {
   glossaryHash?: string
   /** Error findings when it was translated: such a draft is translated again on the next run. */
   errors?: number
+  /**
+   * A reviewer sent the section back: it is translated again on the next run, and this
+   * note goes to the model with it. The new draft's record has no note.
+   */
+  note?: string
 }
 
 /** The frontmatter values of one translation (title, description, keywords...). */
@@ -86,6 +91,7 @@ const SECTION_FIELDS: (keyof LockSection)[] = [
   'promptHash',
   'glossaryHash',
   'errors',
+  'note',
 ]
 const FRONTMATTER_FIELDS: (keyof LockFrontmatter)[] = ['sourceHash', 'translationHash', 'status', 'errors', 'approvedSourceHash', 'approvedTranslationHash', 'approvedBy', 'approvedAt']
 
@@ -140,6 +146,7 @@ const sectionSchema = z.object({
   promptHash: optional(hash),
   glossaryHash: optional(hash),
   errors: errorsSchema,
+  note: optional(z.string()),
 })
 
 const frontmatterSchema = z.object({ sourceHash: hash, translationHash: hash, status: statusSchema, errors: errorsSchema, ...approvalFields })

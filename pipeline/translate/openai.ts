@@ -101,7 +101,7 @@ function estimateTokens(messages: readonly ChatMessage[], sourceText: string): {
 }
 
 interface UnitContext {
-  job: Pick<SectionJob, 'file' | 'section' | 'sourceLocale' | 'targetLocale' | 'title' | 'previous'>
+  job: Pick<SectionJob, 'file' | 'section' | 'sourceLocale' | 'targetLocale' | 'title' | 'previous' | 'note'>
   usage: Usage
   findings: Finding[]
   signal: AbortSignal
@@ -241,7 +241,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       targetLocale: context.job.targetLocale.code,
       model: llm.model,
       promptHash: promptHash(templates, context.job.targetLocale),
-      entryHashes: [...entries.map(entryHash), ...(previous ? [`previous:${contentHash(previous)}`] : [])],
+      entryHashes: [
+        ...entries.map(entryHash),
+        ...(previous ? [`previous:${contentHash(previous)}`] : []),
+        ...(context.job.note ? [`note:${contentHash(context.job.note)}`] : []),
+      ],
     })
     const cached = await cache.get(key)
     if (cached) {
@@ -256,6 +260,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       entries,
       text,
       ...(previous ? { previous } : {}),
+      ...(context.job.note ? { note: context.job.note } : {}),
     })
     let completion = await request(messages, text, context)
     let attempt = 0

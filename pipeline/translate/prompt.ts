@@ -20,6 +20,8 @@ export interface PromptTemplates {
   previous: string
   repair: string
   frontmatter: string
+  /** Wraps a reviewer's note for the model (`{{note}}`); appended to the section request. */
+  note: string
   style: Record<string, string>
 }
 
@@ -34,7 +36,9 @@ export function loadPrompts(dir: string = DEFAULT_PROMPTS_DIR): PromptTemplates 
   if (existsSync(styleDir)) {
     for (const name of readdirSync(styleDir)) if (name.endsWith('.md')) style[name.slice(0, -3)] = read(join('style', name))
   }
-  return { system: read('system.md'), user: read('user.md'), previous: read('previous.md'), repair: read('repair.md'), frontmatter: read('frontmatter.md'), style }
+  // note.md is optional, so a prompts folder made before it existed still loads.
+  const note = existsSync(join(dir, 'note.md')) ? read('note.md') : readFileSync(join(DEFAULT_PROMPTS_DIR, 'note.md'), 'utf8')
+  return { system: read('system.md'), user: read('user.md'), previous: read('previous.md'), repair: read('repair.md'), frontmatter: read('frontmatter.md'), note, style }
 }
 
 /**
@@ -45,7 +49,11 @@ export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole)
 }
 
-/** The prompt hash recorded with every translation: templates used for this target locale. */
+/**
+ * The prompt hash recorded with every translation: templates used for this target locale.
+ * `note.md` is left out: it is used only for sections a reviewer sent back, which are
+ * translated again anyway, and changing it must not make every other draft look stale.
+ */
 export function promptHash(templates: PromptTemplates, target: LocaleInfo): string {
   return contentHash(templates.system, templates.user, templates.previous, templates.repair, templates.frontmatter, styleFor(templates, target))
 }
@@ -80,6 +88,8 @@ export interface SectionPromptInput {
   text: string
   /** The earlier translation of this section, when the source changed (reviewer workflow). */
   previous?: string
+  /** A reviewer's note for the model (the section was sent back with it). */
+  note?: string
 }
 
 function languageValues(source: LocaleInfo, target: LocaleInfo, templates: PromptTemplates): Record<string, string> {
@@ -99,7 +109,7 @@ export function systemMessage(templates: PromptTemplates, source: LocaleInfo, ta
 
 /** Messages translating one section (or one chunk of it). */
 export function sectionMessages(templates: PromptTemplates, input: SectionPromptInput): ChatMessage[] {
-  const tag = delimiterFor(input.text + (input.previous ?? ''))
+  const tag = delimiterFor(input.text + (input.previous ?? '') + (input.note ?? ''))
   const user = fill(templates.user, {
     ...languageValues(input.source, input.target, templates),
     title: input.title || '-',
@@ -109,7 +119,9 @@ export function sectionMessages(templates: PromptTemplates, input: SectionPrompt
     tag,
     text: input.text,
   })
-  return [systemMessage(templates, input.source, input.target), { role: 'user', content: user.trim() }]
+  // The note comes last, after the text, where the model reads it as the final instruction.
+  const note = input.note?.trim() ? `\n\n${fill(templates.note, { note: input.note.trim() }).trim()}` : ''
+  return [systemMessage(templates, input.source, input.target), { role: 'user', content: user.trim() + note }]
 }
 
 /** Messages asking to fix an answer: the original request, the answer, and the problems. */

@@ -28,6 +28,8 @@ export interface SectionJob {
   entries: GlossaryEntry[]
   /** The earlier translation of this section (its source changed): reference wording for the model. */
   previous?: string
+  /** A reviewer's note for the model, given when they sent the section back. */
+  note?: string
 }
 
 /** Usage counters every provider reports (zero for offline ones). */
