@@ -251,7 +251,7 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
     const waiting = await cli(['status', join(root, 'src/content/knowledge-cn'), '--config', join(root, 'l10n.config.yaml')])
     expect(waiting.stdout.match(/2 sections are waiting in a Batch API batch/g)).toHaveLength(ARTICLES * LOCALES.length)
     const waitingJson = JSON.parse((await cli(['status', join(root, 'src/content/knowledge-cn'), '--config', join(root, 'l10n.config.yaml'), '--format', 'json'])).stdout)
-    expect(waitingJson.map((status: { batchWaiting: number }) => status.batchWaiting)).toEqual(Array(ARTICLES * LOCALES.length).fill(2))
+    expect(waitingJson.statuses.map((status: { batchWaiting: number }) => status.batchWaiting)).toEqual(Array(ARTICLES * LOCALES.length).fill(2))
 
     const cancel = await cli(['batch', 'cancel', '--config', join(root, 'l10n.config.yaml')])
     expect(cancel.stdout).toContain('Asked to cancel 1 batch.')
@@ -294,7 +294,7 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
 
   it('--max-cost limits what is submitted, priced at the batch price', async () => {
     const dry = await sync(root, ['--dry-run'])
-    const realtimeEstimate = Number(/estimate \d+ requests, \d+ tokens, \$(\d+\.\d+)/.exec(dry.stdout)![1])
+    const realtimeEstimate = Number(/estimate \d+ requests, \d+ tokens, cost \$(\d+\.\d+)/.exec(dry.stdout)![1])
     // Enough for about 80% of the work at the batch price, and for 40% of it at the realtime price.
     const maxCost = realtimeEstimate * 0.4
     const run = await sync(root, ['--batch', '--max-cost', String(maxCost)])
