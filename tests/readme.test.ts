@@ -28,7 +28,9 @@ function shellBlocks(markdown: string): Block[] {
     let end = start
     while (all[end] !== '```') end++
     const lines = all.slice(start, end)
-    blocks.push({ name: lines.find((line) => line.trim() && !line.startsWith('#'))!.trim(), line: start, lines })
+    // Named by its first command, without the comment after it.
+    const first = lines.find((line) => line.trim() && !line.startsWith('#'))!
+    blocks.push({ name: first.replace(/\s+#\s.*$/, '').trim(), line: start, lines })
     i = end
   }
   return blocks
