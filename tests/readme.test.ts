@@ -119,6 +119,11 @@ function workspace(): string {
   mkdirSync(join(dir, '.git'))
   cpSync('examples', join(dir, 'examples'), { recursive: true })
   writeFileSync(join(dir, 'article.md'), readFileSync('examples/cn/soundtrack.md'))
+  // The site layout the install block checks (`src/content/knowledge-cn/a.md` and its translation).
+  for (const [locale, from] of [['cn', 'examples/cn/soundtrack.md'], ['en', 'examples/en/soundtrack.md']] as const) {
+    mkdirSync(join(dir, `src/content/knowledge-${locale}`), { recursive: true })
+    writeFileSync(join(dir, `src/content/knowledge-${locale}/a.md`), readFileSync(from))
+  }
   return dir
 }
 
