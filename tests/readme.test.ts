@@ -28,7 +28,9 @@ function shellBlocks(markdown: string): Block[] {
     let end = start
     while (all[end] !== '```') end++
     const lines = all.slice(start, end)
-    blocks.push({ name: lines.find((line) => line.trim() && !line.startsWith('#'))!.trim(), line: start, lines })
+    // Named by its first command, without the comment after it.
+    const first = lines.find((line) => line.trim() && !line.startsWith('#'))!
+    blocks.push({ name: first.replace(/\s+#\s.*$/, '').trim(), line: start, lines })
     i = end
   }
   return blocks
@@ -117,6 +119,11 @@ function workspace(): string {
   mkdirSync(join(dir, '.git'))
   cpSync('examples', join(dir, 'examples'), { recursive: true })
   writeFileSync(join(dir, 'article.md'), readFileSync('examples/cn/soundtrack.md'))
+  // The site layout the install block checks (`src/content/knowledge-cn/a.md` and its translation).
+  for (const [locale, from] of [['cn', 'examples/cn/soundtrack.md'], ['en', 'examples/en/soundtrack.md']] as const) {
+    mkdirSync(join(dir, `src/content/knowledge-${locale}`), { recursive: true })
+    writeFileSync(join(dir, `src/content/knowledge-${locale}/a.md`), readFileSync(from))
+  }
   return dir
 }
 

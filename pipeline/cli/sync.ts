@@ -227,7 +227,7 @@ function batchProgressLine(event: BatchProgress, io: CliIo): void {
 
 function batchSummary(batch: BatchCycleResult): string {
   const { submitted } = batch
-  const lines = [t('batch:submitted', { count: submitted.requests, batches: submitted.batches, cost: costText(submitted.estimate.known, submitted.estimate.usd) })]
+  const lines = [t('batch:submitted', { count: submitted.requests, batches: submitted.batches, cost: submitted.estimate.known ? `$${submitted.estimate.usd.toFixed(4)}` : t('sync:cost-unknown') })]
   if (batch.waiting > 0) lines.push(t('batch:waiting-summary', { count: batch.waiting }))
   return lines.join('\n')
 }
