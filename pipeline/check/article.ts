@@ -11,7 +11,6 @@ import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
-import { expectedLengthRatio } from './language.ts'
 import { validateHeadingDepth, validateLengthRatio, type CheckOptions } from './options.ts'
 import { placeIn } from './places.ts'
 import { profile } from './profile.ts'
@@ -19,6 +18,8 @@ import { definitionsIn } from './references.ts'
 import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
 import { checkSection } from './section.ts'
+import { headingSlugs } from './slugs.ts'
+import { ratioCalibration } from './units.ts'
 
 /** A locale guessed from the body's letters, for a file that does not say. */
 function guessLocale(article: Article): LocaleInfo {
@@ -91,7 +92,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   const targetSections = split(target)
   const sourceBlocks = blocksBySection(source, sourceSections)
   const targetBlocks = blocksBySection(target, targetSections)
-  const ratio = expectedLengthRatio(sourceLocale, targetLocale)
+  const ratio = ratioCalibration(sourceLocale, targetLocale)
+  const slugs = { source: headingSlugs(source), target: headingSlugs(target) }
   // References resolve through the whole article: definitions usually sit at its end.
   const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
   const pairs =
@@ -124,6 +126,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
           ...(options.glossary ? { glossary: options.glossary } : {}),
+          ...(options.urlRewrites ? { urlRewrites: options.urlRewrites } : {}),
+          headingSlugs: slugs,
         }),
       )
       if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code) })

@@ -49,6 +49,7 @@ export const RULES = {
   'text/duplicate-sentence': 'error',
   'text/language': 'error',
   'text/length-ratio': 'warning',
+  'text/length-extreme': 'error',
   'text/paragraph-too-short': 'error',
   'text/doubled-word': 'error',
   'text/unpaired-brackets': 'warning',

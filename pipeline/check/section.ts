@@ -15,6 +15,7 @@ import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
 import { compareStructure } from './structure.ts'
 import { compareText } from './text.ts'
+import { urlMatcher } from './urls.ts'
 /**
  * Checks one translated fragment against its source fragment: structure, inline
  * markup, numbers, text heuristics and (with a glossary) locked names. Works on bare
@@ -51,6 +52,7 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
     headingDepth,
     lengthRatio: context.lengthRatio,
     glossary: context.glossary,
+    urls: urlMatcher(sourceLocale, targetLocale, context.urlRewrites, context.headingSlugs),
   })
   // The order of the groups is the order of the findings.
   compareStructure(comparison)
