@@ -4,7 +4,7 @@
  * later comparison.
  */
 import type { NumberToken } from './numbers.ts'
-import type { Profile, TextBlock } from './profile.ts'
+import { anchorsOf, type Profile, type TextBlock } from './profile.ts'
 import { multisetMinus } from './sequences.ts'
 
 /**
@@ -122,6 +122,19 @@ const GAP_COST = 0.3
 // has at least this many units, and the sentence counts differ by one at most. A short
 // paragraph dropped next to a long one is an omission, not a merge.
 const MIN_JOINED_UNITS = 30
+// With as many blocks on each side and every pair by position at least this alike, the
+// alignment is the diagonal (no split and omission cancelling out).
+const DIAGONAL_FLOOR = 0.5
+
+const anchorSets = new WeakMap<readonly string[], Set<string>>()
+function anchorSet(words: readonly string[]): Set<string> {
+  let set = anchorSets.get(words)
+  if (!set) {
+    set = new Set(words)
+    anchorSets.set(words, set)
+  }
+  return set
+}
 
 /** Coverage of one side's Latin words by the other's: the smaller set is the names. */
 function anchorSimilarity(a: readonly string[], b: readonly string[], crossScript: boolean): number | undefined {
@@ -129,8 +142,10 @@ function anchorSimilarity(a: readonly string[], b: readonly string[], crossScrip
   if (crossScript) {
     const [small, large] = a.length <= b.length ? [a, b] : [b, a]
     if (small.length === 0) return 0.5
-    const set = new Set(large)
-    return small.filter((word) => set.has(word)).length / small.length
+    const set = anchorSet(large)
+    let found = 0
+    for (const word of small) if (set.has(word)) found++
+    return found / small.length
   }
   return setSimilarity(a, b)
 }
@@ -153,7 +168,7 @@ export function textSimilarity(a: TextBlock, b: TextBlock, options: BlockAlignme
   const numbersA = numberKeys(a.numbers)
   const numbersB = numberKeys(b.numbers)
   add(numbersA.length + numbersB.length > 0 ? setSimilarity(numbersA, numbersB) : undefined, 2)
-  add(anchorSimilarity(a.anchors, b.anchors, options.crossScript), 2)
+  add(anchorSimilarity(anchorsOf(a), anchorsOf(b), options.crossScript), 2)
   const termsA = options.sourceTerms?.(a) ?? []
   const termsB = options.targetTerms?.(b) ?? []
   add(termsA.length + termsB.length > 0 ? setSimilarity(termsA, termsB) : undefined, 3)
@@ -180,14 +195,23 @@ export function alignBlocks(
 ): AlignedGroup[] {
   const n = source.length
   const m = target.length
+  // The common case: as many blocks on each side, each like its partner by position.
+  // The full programme would find the same diagonal; checking it first is n similarities
+  // instead of about 3·n².
+  if (n === m) {
+    const diagonal = source.map((block, index) => textSimilarity(block, target[index]!, options, sentences))
+    if (diagonal.every((value) => value >= DIAGONAL_FLOOR)) {
+      return diagonal.map((value, index) => ({ kind: '1-1', source: [index], target: [index], sourceOffsets: [source[index]!.offset], targetOffsets: [target[index]!.offset], similarity: value }))
+    }
+  }
   const width = m + 1
   const score = new Float64Array((n + 1) * width).fill(-Infinity)
   const step = new Uint8Array((n + 1) * width)
   const similarity = new Float64Array((n + 1) * width)
   score[0] = 0
-  const memo = new Map<string, number>()
+  const memo = new Map<number, number>()
   const sim = (i: number, di: number, j: number, dj: number) => {
-    const key = `${i},${di},${j},${dj}`
+    const key = ((i * 3 + di) * (m + 1) + j) * 3 + dj
     let value = memo.get(key)
     if (value === undefined) {
       const a = di === 1 ? source[i]! : merge(source.slice(i, i + di))

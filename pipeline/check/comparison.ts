@@ -4,7 +4,7 @@
  */
 import type { Glossary } from '../glossary/model.ts'
 import { lockedForm } from '../glossary/model.ts'
-import { countForm, findTerms } from '../glossary/match.ts'
+import { findTerms } from '../glossary/match.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Place } from '../article/types.ts'
 import { alignBlocks, textSimilarity, type AlignedGroup, type BlockAlignmentOptions } from './align.ts'
@@ -68,37 +68,51 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
   const sentences = (block: TextBlock) => {
     let count = sentenceCache.get(block)
     if (count === undefined) {
-      count = sentenceCount(block.prose.replaceAll(PLACEHOLDER, 'x'))
+      count = sentenceCount(block.prose.replaceAll(PLACEHOLDER, 'code'))
       sentenceCache.set(block, count)
     }
     return count
   }
 
   // Glossary names as anchors: a source block's names in their locked forms, and which of
-  // those forms a target block writes.
+  // those forms a target block writes. One search over each side's Markdown, each hit
+  // given to the paragraph it falls in (by offset), not one search per paragraph.
   const glossary = context.glossary
   const targetCode = context.targetLocale.code
-  const sourceTermCache = new WeakMap<TextBlock, string[]>()
-  const targetTermCache = new WeakMap<TextBlock, string[]>()
-  let sectionForms: string[] | undefined
+  const byBlock = (blocks: readonly TextBlock[], hits: readonly { offset: number; form: string }[]) => {
+    const map = new Map<TextBlock, string[]>()
+    for (const hit of hits) {
+      let owner: TextBlock | undefined
+      for (const block of blocks) {
+        if (block.offset > hit.offset) break
+        owner = block
+      }
+      if (!owner) continue
+      const list = map.get(owner)
+      if (!list) map.set(owner, [hit.form])
+      else if (!list.includes(hit.form)) list.push(hit.form)
+    }
+    return map
+  }
+  let sourceTermMap: Map<TextBlock, string[]> | undefined
+  let targetTermMap: Map<TextBlock, string[]> | undefined
+  const sourceHits = () =>
+    glossary ? findTerms(source.markdown, glossary).flatMap((match) => { const form = lockedForm(match.entry, targetCode); return form ? [{ offset: match.start, form }] : [] }) : []
   const sourceTerms = (block: TextBlock): string[] => {
     if (!glossary) return []
-    let terms = sourceTermCache.get(block)
-    if (!terms) {
-      terms = [...new Set(findTerms(block.prose, glossary).flatMap((match) => lockedForm(match.entry, targetCode) ?? []))]
-      sourceTermCache.set(block, terms)
-    }
-    return terms
+    sourceTermMap ??= byBlock(source.profile.paragraphs, sourceHits())
+    return sourceTermMap.get(block) ?? []
   }
   const targetTerms = (block: TextBlock): string[] => {
     if (!glossary) return []
-    sectionForms ??= [...new Set(findTerms(source.profile.prose, glossary).flatMap((match) => lockedForm(match.entry, targetCode) ?? []))]
-    let terms = targetTermCache.get(block)
-    if (!terms) {
-      terms = sectionForms.filter((form) => countForm(block.prose, form) > 0)
-      targetTermCache.set(block, terms)
+    if (!targetTermMap) {
+      const forms = [...new Set(sourceHits().map((hit) => hit.form))]
+      const hits: { offset: number; form: string }[] = []
+      for (const form of forms) for (let at = target.markdown.indexOf(form); at !== -1; at = target.markdown.indexOf(form, at + form.length)) hits.push({ offset: at, form })
+      hits.sort((a, b) => a.offset - b.offset)
+      targetTermMap = byBlock(tp.paragraphs, hits)
     }
-    return terms
+    return targetTermMap.get(block) ?? []
   }
   const alignment: BlockAlignmentOptions = {
     median: ratio.median,

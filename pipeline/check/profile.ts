@@ -51,8 +51,6 @@ export interface TextBlock {
   units: number
   /** Bold and italic spans, in order, with their text. */
   marks: { kind: 'strong' | 'emphasis'; text: string; offset: number }[]
-  /** Latin words and names (lower case, once each): what survives translation between scripts. */
-  anchors: string[]
   /** `<br>` tags in the block. */
   breaks: number
   /**
@@ -188,7 +186,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     chars: 0,
     units: 0,
     marks: [],
-    anchors: [],
     breaks: 0,
     htmlElements: [],
   })
@@ -233,7 +230,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         for (const child of node.children) walk(child, linkUrl)
         block = outer
         openTags = outerTags
-        current.anchors = anchorsOf(current.prose)
         result.blocks.push(current)
         if (current.kind === 'paragraph' && listDepth === 0) result.paragraphs.push(current)
         result.chars += current.chars
@@ -391,18 +387,28 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
 const BREAK_TAG = /^<br\s*\/?>$/i
 
 // Latin words of two or more letters (names, product names, terms), digits allowed inside.
-const LATIN_WORD = /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*[+#]?/g
+const LATIN_WORD = /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g
 
-/** The Latin words of a text, lower case, once each. */
-export function anchorsOf(prose: string): string[] {
-  const words = new Set<string>()
-  for (const match of prose.matchAll(LATIN_WORD)) if (match[0].length >= 2) words.add(match[0].toLowerCase())
-  return [...words]
+const anchorCache = new WeakMap<TextBlock, string[]>()
+
+/**
+ * The Latin words and names of a block (lower case, once each): what survives
+ * translation between scripts. Computed on first use, since only alignment reads them.
+ */
+export function anchorsOf(block: TextBlock): string[] {
+  let words = anchorCache.get(block)
+  if (!words) {
+    const set = new Set<string>()
+    for (const match of block.prose.matchAll(LATIN_WORD)) if (match[0].length >= 2) set.add(match[0].toLowerCase())
+    words = [...set]
+    anchorCache.set(block, words)
+  }
+  return words
 }
 
 /** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */
 export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextBlock {
-  const merged: TextBlock = { kind: 'paragraph', offset: blocks[0]?.offset ?? offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], chars: 0, units: 0, marks: [], anchors: [], breaks: 0, htmlElements: [] }
+  const merged: TextBlock = { kind: 'paragraph', offset: blocks[0]?.offset ?? offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], chars: 0, units: 0, marks: [], breaks: 0, htmlElements: [] }
   for (const block of blocks) {
     merged.segments.push(...block.segments.map((segment) => ({ at: segment.at + merged.prose.length, offset: segment.offset })))
     merged.prose += (merged.prose === '' ? '' : '\n') + block.prose
@@ -416,7 +422,6 @@ export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextB
     merged.marks.push(...block.marks)
     merged.breaks += block.breaks
   }
-  merged.anchors = anchorsOf(merged.prose)
   return merged
 }
 

@@ -6,6 +6,7 @@
 import { requireLocale } from '../article/locales.ts'
 import { parseMarkdown } from '../article/markdown.ts'
 import type { Finding } from '../article/types.ts'
+import { compareAnchors } from './anchors.ts'
 import { comparisonOf, type SectionSide } from './comparison.ts'
 import { compareTerms } from './glossary.ts'
 import { compareInline } from './inline.ts'
@@ -58,6 +59,7 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
   compareStructure(comparison)
   compareInline(comparison)
   compareText(comparison)
+  compareAnchors(comparison)
   if (context.glossary) compareTerms(comparison)
   // Without the whole files, places are in the fragments; shift the offsets only.
   if (context.sourceText === undefined && context.sourceOffset) shiftOffsets(reporter.findings, 'sourcePosition', context.sourceOffset)

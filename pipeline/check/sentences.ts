@@ -24,7 +24,8 @@ export function sentences(text: string): string[] {
     cuts.push(match.index + match[0].length)
   }
   for (const match of text.matchAll(LATIN_END)) {
-    const before = text.slice(0, match.index)
+    // Only the end of the text before matters (a regex anchored at `$` over all of it is quadratic).
+    const before = text.slice(Math.max(0, match.index - 24), match.index)
     const word = /([\p{L}.]+)$/u.exec(before)?.[1]?.toLowerCase() ?? ''
     if (match[1] === '.' && (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /(?:^|\.)\p{L}\.\p{L}$/u.test(word))) continue
     if (match[1] === '.' && /\d$/.test(before) && /^\s*\d/.test(text.slice(match.index + 1))) continue

@@ -212,7 +212,7 @@ export function compareText(comparison: Comparison): void {
   // One paragraph far shorter than any translation of it: content dropped, or the model
   // answered something else (obeyed an instruction in the text, summarized).
   if (reporter.on('text/paragraph-too-short')) {
-    const floor = comparison.lengthRatio ? comparison.lengthRatio.min / 3 : ratio.error.min
+    const floor = comparison.lengthRatio ? comparison.lengthRatio.min / 3 : ratio.paragraphFloor
     for (const [a, b] of comparison.pairs()) {
       if (a === undefined || b === undefined) continue
       const from = s.paragraphs[a]!
