@@ -122,8 +122,8 @@ export function compareAnchors(comparison: Comparison): void {
       const used = new Set<number>()
       for (const mark of a.marks) {
         const [match] = findTerms(mark.text, glossary)
-        if (!match || normalizeTerm(mark.text.slice(match.start, match.end)) !== normalizeTerm(mark.text)) continue
-        const form = lockedForm(match.entry, comparison.targetLocale.code)
+        const whole = match && normalizeTerm(mark.text.slice(match.start, match.end)) === normalizeTerm(mark.text)
+        const form = whole ? lockedForm(match.entry, comparison.targetLocale.code) : undefined
         if (!form) continue
         const wanted = normalizeTerm(form)
         const hit = targetMarks.findIndex((other, k) => !used.has(k) && other.kind === mark.kind && other.text === wanted)
@@ -145,17 +145,23 @@ export function compareAnchors(comparison: Comparison): void {
 
   // Sentences: a faithful translation keeps them. Real pairs: en→zh keeps every one;
   // zh→en often splits a long Chinese sentence (one or two more). Fewer is an error. More
-  // is a warning beyond the language pair's slack — or beyond none, when this section's
-  // translation otherwise keeps its sentences (four paragraphs in five or more).
+  // is a warning beyond the language pair's slack, or when the paragraph also grew.
   if (reporter.on('text/sentence-count') || reporter.on('text/sentence-extra')) {
     const counted = comparison
       .pairs()
       .filter((pair): pair is [number, number] => pair[0] !== undefined && pair[1] !== undefined)
       .map(([x, y]) => ({ a: s.paragraphs[x]!, b: tp.paragraphs[y]!, expected: comparison.sentences(s.paragraphs[x]!), actual: comparison.sentences(tp.paragraphs[y]!) }))
-    const kept = counted.filter((item) => item.expected === item.actual).length
-    const slack = counted.length >= 3 && kept / counted.length >= 0.8 ? 0 : comparison.ratio.sentenceSlack
+    // A sentence more where the paragraph also grew beyond this section's own typical
+    // ratio is an added sentence; one more at the usual length is a split sentence.
+    const ratios = counted.filter((item) => item.a.units > 0).map((item) => item.b.units / item.a.units).sort((x, y) => x - y)
+    const typical = ratios[Math.floor(ratios.length / 2)] ?? comparison.ratio.median
+    // A section whose translation keeps its sentences (four paragraphs in five) is held
+    // closer: one more sentence with any growth is suspect there.
+    const keeps = counted.length >= 3 && counted.filter((item) => item.expected === item.actual).length / counted.length >= 0.8
     for (const { a, b, expected, actual } of counted) {
-      if (actual === expected || (actual > expected && actual - expected <= slack)) continue
+      if (actual === expected) continue
+      const grown = a.units > 0 && b.units / a.units > typical * (keeps ? 1.04 : 1.1)
+      if (actual > expected && actual - expected <= comparison.ratio.sentenceSlack && !grown) continue
       const rule = actual < expected ? 'text/sentence-count' : 'text/sentence-extra'
       if (!reporter.on(rule)) continue
       reporter.add(rule, {
