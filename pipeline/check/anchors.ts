@@ -122,14 +122,17 @@ export function compareAnchors(comparison: Comparison): void {
       if (x === undefined || y === undefined) continue
       const a = s.paragraphs[x]!
       const b = tp.paragraphs[y]!
-      const targetMarks = b.marks.map((mark) => ({ kind: mark.kind, text: normalizeTerm(mark.text) }))
+      // Letters and digits only: decoration around a span's text (`⟦…⟧` of the pseudo
+      // provider, quotes) is not part of the name.
+      const core = (text: string) => normalizeTerm(text.replace(/[^\p{L}\p{N}&'’.-]+/gu, ' ').trim())
+      const targetMarks = b.marks.map((mark) => ({ kind: mark.kind, text: core(mark.text) }))
       const used = new Set<number>()
       for (const mark of a.marks) {
         const [match] = findTerms(mark.text, glossary)
         const whole = match && normalizeTerm(mark.text.slice(match.start, match.end)) === normalizeTerm(mark.text)
         const form = whole ? lockedForm(match.entry, comparison.targetLocale.code) : undefined
         if (!form) continue
-        const wanted = normalizeTerm(form)
+        const wanted = core(form)
         const hit = targetMarks.findIndex((other, k) => !used.has(k) && other.kind === mark.kind && other.text === wanted)
         if (hit !== -1) {
           used.add(hit)

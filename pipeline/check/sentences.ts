@@ -7,12 +7,11 @@
 
 // Abbreviations a period follows inside a sentence (lower case, without the period).
 const ABBREVIATIONS = new Set([
-  'e.g', 'i.e', 'etc', 'vs', 'cf', 'al', 'approx', 'ca', 'dr', 'mr', 'mrs', 'ms', 'prof', 'st', 'no', 'nr', 'vol', 'fig', 'p', 'pp',
-  'jr', 'sr', 'inc', 'ltd', 'co', 'z.b', 'u.a', 'd.h', 'bzw', 'usw', 'ggf', 'ff', 'mio', 'mrd', 'p.ex', 'cca',
+  'e.g', 'i.e', 'etc', 'vs', 'approx', 'dr', 'mr', 'mrs', 'ms', 'prof', 'vol', 'fig', 'jr', 'sr', 'inc', 'ltd', 'z.b', 'u.a', 'd.h', 'bzw', 'usw', 'ggf', 'mio', 'mrd', 'p.ex',
 ])
 
 const CJK_END = /[。！？!?]+[”’」』）)]*/gu
-const LATIN_END = /([.!?…]+)(["'”’)\]]*)(?=\s|$)/gu
+const LATIN_END = /([.!?…]+)(["'”’)\]⟧»]*)(?=\s|$|[*_⟦\ufffc])/gu
 const HAS_WORD = /[\p{L}\p{N}]/u
 
 /** The sentences of a text (trimmed, each with a letter or digit), in order. */
