@@ -5,6 +5,7 @@
 import { unified } from 'unified'
 import remarkParse from 'remark-parse'
 import remarkGfm from 'remark-gfm'
+import remarkMdx from 'remark-mdx'
 import remarkCjkFriendly from 'remark-cjk-friendly'
 import remarkCjkFriendlyGfmStrikethrough from 'remark-cjk-friendly-gfm-strikethrough'
 import type { Root } from 'mdast'
@@ -17,7 +18,26 @@ const processor = unified()
   .use(remarkCjkFriendlyGfmStrikethrough)
   .freeze()
 
-/** Parses Markdown (no frontmatter) into mdast with positions; never throws on content. */
-export function parseMarkdown(markdown: string): Root {
-  return processor.parse(markdown)
+// MDX: imports and exports are `mdxjsEsm` nodes, components are JSX elements whose
+// Markdown children (a list inside `<Steps>`) are parsed as Markdown, not as HTML text.
+const mdxProcessor = unified()
+  .use(remarkParse)
+  .use(remarkMdx)
+  .use(remarkGfm)
+  .use(remarkCjkFriendly)
+  .use(remarkCjkFriendlyGfmStrikethrough)
+  .freeze()
+
+/** True for a file that is MDX by its name (`.mdx`). */
+export function isMdxFile(file: string): boolean {
+  return /\.mdx$/i.test(file)
+}
+
+/**
+ * Parses Markdown (no frontmatter) into mdast with positions; never throws on plain
+ * Markdown. With `mdx`, parses MDX (ESM, JSX, expressions), which throws on invalid
+ * JSX (a `VFileMessage` with `line`/`column`); callers turn that into an error with a place.
+ */
+export function parseMarkdown(markdown: string, options: { mdx?: boolean } = {}): Root {
+  return (options.mdx ? mdxProcessor : processor).parse(markdown)
 }

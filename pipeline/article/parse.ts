@@ -7,7 +7,7 @@ import { isMap } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 import { parseYaml, placeOf } from '../shared/place.ts'
-import { parseMarkdown } from './markdown.ts'
+import { isMdxFile, parseMarkdown } from './markdown.ts'
 import type { Article, FrontmatterBlock } from './types.ts'
 
 /**
@@ -101,15 +101,64 @@ export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, f
   }
 }
 
+/** How strict {@link parse} is about the frontmatter. */
+export interface ParseOptions {
+  /**
+   * Accept what other people's sites write, for checking a translation that is not
+   * ours: no frontmatter at all (an empty block at offset 0), a TOML block between
+   * `+++` fences (Hugo; `frontmatter.format` is `toml`), and an empty body (a page
+   * that is all frontmatter). @default false (articles this pipeline translates)
+   */
+  lenient?: boolean
+}
+
+// Hugo's TOML frontmatter: `+++` fences.
+const TOML_FENCE = /^\+\+\+[ \t]*\r?\n/
+const TOML_CLOSE = /^\+\+\+[ \t]*(?:\r?\n|$)/m
+
+function lenientFrontmatter(text: string, file: string): FrontmatterBlock {
+  const start = text.startsWith('\ufeff') ? 1 : 0
+  const rest = text.slice(start)
+  const toml = TOML_FENCE.exec(rest)
+  if (toml) {
+    const yamlStart = start + toml[0].length
+    const closing = TOML_CLOSE.exec(text.slice(yamlStart))
+    if (!closing) throw new L10nError('E_UNCLOSED_FRONTMATTER', { file, line: 1, column: 1 })
+    const yamlEnd = yamlStart + closing.index
+    return { yaml: text.slice(yamlStart, yamlEnd), start, yamlStart, yamlEnd, end: yamlEnd + closing[0].length, format: 'toml' }
+  }
+  if (!/^---[^\r\n]*\r?\n/.test(rest)) return { yaml: '', start, yamlStart: start, yamlEnd: start, end: start }
+  return cutFrontmatter(text, file)
+}
+
+/** Parses the body as MDX when the file is `.mdx`; an MDX syntax error is `E_MDX` with its place. */
+function parseBody(body: string, text: string, bodyStart: number, file: string) {
+  if (!isMdxFile(file)) return parseMarkdown(body)
+  try {
+    return parseMarkdown(body, { mdx: true })
+  } catch (cause) {
+    const place = cause as { line?: number; column?: number; reason?: string; message?: string }
+    const bodyLine = placeOf(text, bodyStart).line
+    throw new L10nError('E_MDX', {
+      file,
+      line: bodyLine + (place.line ?? 1) - 1,
+      column: place.column ?? 1,
+      cause,
+      params: { detail: place.reason ?? place.message ?? String(cause) },
+    })
+  }
+}
+
 /**
  * Parses a decoded Markdown article: frontmatter block (text, offsets) and the body's
- * mdast with positions. Throws typed {@link L10nError}s for input it cannot use.
+ * mdast with positions (MDX for `.mdx` files). Throws typed {@link L10nError}s for
+ * input it cannot use; `options.lenient` accepts other sites' files (see {@link ParseOptions}).
  */
-export function parse(text: string, file: string): Article {
-  const frontmatter = cutFrontmatter(text, file)
-  validateFrontmatterYaml(frontmatter, text, file)
+export function parse(text: string, file: string, options: ParseOptions = {}): Article {
+  const frontmatter = options.lenient ? lenientFrontmatter(text, file) : cutFrontmatter(text, file)
+  if (frontmatter.format !== 'toml') validateFrontmatterYaml(frontmatter, text, file)
   const body = text.slice(frontmatter.end)
-  if (body.trim() === '') {
+  if (body.trim() === '' && !options.lenient) {
     throw new L10nError('E_EMPTY_BODY', { file, line: placeOf(text, frontmatter.end).line, column: 1 })
   }
   const crlf = (text.match(/\r\n/g) ?? []).length
@@ -122,6 +171,6 @@ export function parse(text: string, file: string): Article {
     frontmatter,
     body,
     bodyStart: frontmatter.end,
-    tree: parseMarkdown(body),
+    tree: parseBody(body, text, frontmatter.end, file),
   }
 }

@@ -52,6 +52,8 @@ export interface FrontmatterBlock {
   yamlEnd: number
   /** Offset just past the closing fence's line break: where the body starts. */
   end: number
+  /** `toml` for a Hugo `+++` block (read leniently, see `parse`); YAML otherwise. */
+  format?: 'yaml' | 'toml'
 }
 
 /** A parsed article. Offsets in `tree` are relative to `body`, not to `text`. */

@@ -4,6 +4,7 @@
  * reports sections without a partner and names rendered inconsistently.
  */
 import type { RootContent } from 'mdast'
+import { toString } from 'mdast-util-to-string'
 import { DEFAULT_FRONTMATTER_POLICY } from '../article/frontmatter.ts'
 import { findLocale, requireLocale, type LocaleInfo } from '../article/locales.ts'
 import { split } from '../article/split.ts'
@@ -11,7 +12,10 @@ import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
-import { expectedLengthRatio } from './language.ts'
+import { detectLanguage } from './language.ts'
+import { sentences } from './sentences.ts'
+import { truncate } from './strings.ts'
+import { lengthUnits, ratioCalibration } from './units.ts'
 import { validateHeadingDepth, validateLengthRatio, type CheckOptions } from './options.ts'
 import { placeIn } from './places.ts'
 import { profile } from './profile.ts'
@@ -19,6 +23,7 @@ import { definitionsIn } from './references.ts'
 import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
 import { checkSection } from './section.ts'
+import { headingSlugs } from './slugs.ts'
 
 /** A locale guessed from the body's letters, for a file that does not say. */
 function guessLocale(article: Article): LocaleInfo {
@@ -30,6 +35,95 @@ function guessLocale(article: Article): LocaleInfo {
   const latin = count(/\p{Script=Latin}/gu)
   const code = kana > 20 ? 'jp' : han > latin ? 'cn' : cyrillic > latin ? 'ru' : 'en'
   return findLocale(code)!
+}
+
+/** Each top-level paragraph's text (inside JSX and block quotes too, not in lists or tables) with its body offset. */
+function paragraphTexts(article: Article): { offset: number; text: string }[] {
+  const found: { offset: number; text: string }[] = []
+  const visit = (nodes: readonly RootContent[]) => {
+    for (const node of nodes) {
+      if (node.type === 'paragraph') found.push({ offset: node.position?.start.offset ?? 0, text: toString(node) })
+      else if ((node.type === 'blockquote' || node.type === 'mdxJsxFlowElement') && 'children' in node) visit(node.children as RootContent[])
+    }
+  }
+  visit(article.tree.children)
+  return found
+}
+
+const normalizedSentence = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim()
+
+/**
+ * Article-wide text rules: a sentence the translation repeats (copied in from another
+ * place) more often than the source repeats any, and a translation that reads as another
+ * language than the one it is declared as.
+ */
+function articleText(
+  source: Article,
+  target: Article,
+  sourceLocale: LocaleInfo,
+  targetLocale: LocaleInfo,
+  pairs: [number | undefined, number | undefined][],
+  sourceSections: readonly Section[],
+  targetSections: readonly Section[],
+  options: CheckOptions,
+): Finding[] {
+  const targetParagraphs = paragraphTexts(target)
+  const sectionOf = (offset: number) => {
+    let index = 0
+    while (index + 1 < targetSections.length && targetSections[index + 1]!.start <= offset) index++
+    const pair = pairs.find(([, b]) => b === index)
+    return sourceSections[pair?.[0] ?? index] ?? sourceSections[0]
+  }
+  const findings: Finding[] = []
+  const report = (offset: number) => {
+    const section = sectionOf(offset)
+    return new Reporter(options.rules, { file: target.file, section: section?.index ?? 0, heading: section?.heading ?? null })
+  }
+
+  const repeats = (paragraphs: { offset: number; text: string }[]) => {
+    const seen = new Map<string, number>()
+    const again: { offset: number; text: string }[] = []
+    for (const paragraph of paragraphs) {
+      let at = 0
+      for (const sentence of sentences(paragraph.text)) {
+        const index = paragraph.text.indexOf(sentence, at)
+        at = index === -1 ? at : index + sentence.length
+        const key = normalizedSentence(sentence)
+        if (lengthUnits(key) < 30) continue
+        if (seen.has(key)) again.push({ offset: paragraph.offset + Math.max(0, index), text: sentence })
+        else seen.set(key, paragraph.offset)
+      }
+    }
+    return again
+  }
+  const duplicated = repeats(targetParagraphs)
+  if (duplicated.length > 0) {
+    const allowance = repeats(paragraphTexts(source)).length
+    for (const duplicate of duplicated.slice(allowance)) {
+      const reporter = report(duplicate.offset)
+      reporter.add('text/duplicate-sentence', {
+        params: { text: truncate(duplicate.text, 60) },
+        target: placeIn(target.text, target.bodyStart + duplicate.offset),
+        actual: duplicate.text,
+      })
+      findings.push(...reporter.findings)
+    }
+  }
+
+  const detected = detectLanguage(targetParagraphs.map((paragraph) => paragraph.text).join('\n'))
+  if (detected && detected.confidence >= 0.3 && detected.code !== targetLocale.code && !(detected.code === 'cn' && targetLocale.script === 'Jpan')) {
+    const reporter = report(targetParagraphs[0]?.offset ?? 0)
+    const name = (code: string) => findLocale(code)?.name ?? code
+    reporter.add('text/language', {
+      params: { expected: targetLocale.name, actual: name(detected.code) },
+      target: placeIn(target.text, target.bodyStart + (targetParagraphs[0]?.offset ?? 0)),
+      expected: targetLocale.code,
+      actual: detected.code,
+    })
+    findings.push(...reporter.findings)
+  }
+  void sourceLocale
+  return findings
 }
 
 /** The top-level blocks of each section, in one pass over the tree. */
@@ -91,7 +185,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   const targetSections = split(target)
   const sourceBlocks = blocksBySection(source, sourceSections)
   const targetBlocks = blocksBySection(target, targetSections)
-  const ratio = expectedLengthRatio(sourceLocale, targetLocale)
+  const ratio = ratioCalibration(sourceLocale, targetLocale)
+  const slugs = { source: headingSlugs(source), target: headingSlugs(target) }
   // References resolve through the whole article: definitions usually sit at its end.
   const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
   const pairs =
@@ -124,6 +219,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
           ...(options.glossary ? { glossary: options.glossary } : {}),
+          ...(options.urlRewrites ? { urlRewrites: options.urlRewrites } : {}),
+          headingSlugs: slugs,
         }),
       )
       if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code) })
@@ -158,5 +255,6 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   })
 
   if (options.glossary) findings.push(...inconsistentTerms(termsBySection, source, target, options.rules))
+  findings.push(...articleText(source, target, sourceLocale, targetLocale, pairs, sourceSections, targetSections, options))
   return findings
 }

@@ -1,16 +1,20 @@
 /**
  * The comparison of one section pair: both sides, the reporter, and the paragraph
- * pairing that several rule groups point their findings with.
+ * alignment that several rule groups point their findings with.
  */
 import type { Glossary } from '../glossary/model.ts'
+import { lockedForm } from '../glossary/model.ts'
+import { findTerms } from '../glossary/match.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Place } from '../article/types.ts'
-import { align, blockSimilarity } from './align.ts'
-import { expectedLengthRatio } from './language.ts'
+import { alignBlocks, textSimilarity, type AlignedGroup, type BlockAlignmentOptions } from './align.ts'
 import type { LengthRatio } from './options.ts'
 import { locate, type Locator } from './places.ts'
-import type { Profile, TextBlock } from './profile.ts'
+import { mergeBlocks, PLACEHOLDER, type Profile, type TextBlock } from './profile.ts'
 import type { Reporter } from './reporter.ts'
+import { sentenceCount } from './sentences.ts'
+import { ratioCalibration, type RatioCalibration } from './units.ts'
+import type { UrlMatcher } from './urls.ts'
 
 /** One side of a section pair. */
 export interface SectionSide {
@@ -27,36 +31,111 @@ export interface CompareContext {
   headingDepth: number
   lengthRatio: LengthRatio | undefined
   glossary: Glossary | undefined
+  /** How link URLs of the two sides are compared (locale rewrites, fragments). */
+  urls: UrlMatcher
 }
 
 /** What every group of section rules reads. */
 export interface Comparison extends CompareContext {
   source: SectionSide
   target: SectionSide
-  /** The calibrated length ratio of the language pair. */
-  ratio: LengthRatio & { median: number }
+  /** The calibrated length ratios of the language pair (units, see `units.ts`). */
+  ratio: RatioCalibration
   /** The file place of a fragment offset on one side; no offset is the fragment's start. */
   at: (side: SectionSide, offset: number | undefined) => Place
-  /** Paragraph index pairs (see `counterpart`). */
+  /** The paragraph alignment (see `alignBlocks`), computed on first use. */
+  groups: () => AlignedGroup[]
+  /** Paragraph index pairs of the one-to-one groups, and `[i, undefined]`/`[undefined, j]` for omissions and additions. */
   pairs: () => [number | undefined, number | undefined][]
   /** The target paragraph paired with a source paragraph, else the next paired one after it. */
   counterpart: (sourceIndex: number) => TextBlock | undefined
+  /** Sentences of a block's prose (cached). */
+  sentences: (block: TextBlock) => number
+  /** How alike two blocks are (see `textSimilarity`). */
+  similarity: (a: TextBlock, b: TextBlock) => number
+  /** Locked forms of the glossary names a source block names, and those a target block writes. */
+  sourceTerms: (block: TextBlock) => readonly string[]
+  targetTerms: (block: TextBlock) => readonly string[]
 }
+
+const isCjkScript = (locale: LocaleInfo) => locale.script === 'Hans' || locale.script === 'Jpan'
 
 /** The comparison of two sides; paragraphs are aligned on first use only. */
 export function comparisonOf(source: SectionSide, target: SectionSide, context: CompareContext): Comparison {
   const tp = target.profile
-  const ratio = expectedLengthRatio(context.sourceLocale, context.targetLocale)
+  const ratio = ratioCalibration(context.sourceLocale, context.targetLocale)
+  const sentenceCache = new WeakMap<TextBlock, number>()
+  const sentences = (block: TextBlock) => {
+    let count = sentenceCache.get(block)
+    if (count === undefined) {
+      count = sentenceCount(block.prose.replaceAll(PLACEHOLDER, 'code'))
+      sentenceCache.set(block, count)
+    }
+    return count
+  }
 
-  // Paragraph pairs: by index when the counts agree, else by similarity, so a dropped
-  // paragraph is named instead of shifting every later comparison.
-  let paragraphPairs: [number | undefined, number | undefined][] | undefined
-  const pairs = () => (paragraphPairs ??= align(source.profile.paragraphs, tp.paragraphs, blockSimilarity(ratio.median)))
+  // Glossary names as anchors: a source block's names in their locked forms, and which of
+  // those forms a target block writes. One search over each side's Markdown, each hit
+  // given to the paragraph it falls in (by offset), not one search per paragraph.
+  const glossary = context.glossary
+  const targetCode = context.targetLocale.code
+  const byBlock = (blocks: readonly TextBlock[], hits: readonly { offset: number; form: string }[]) => {
+    const map = new Map<TextBlock, string[]>()
+    for (const hit of hits) {
+      let owner: TextBlock | undefined
+      for (const block of blocks) {
+        if (block.offset > hit.offset) break
+        owner = block
+      }
+      if (!owner) continue
+      const list = map.get(owner)
+      if (!list) map.set(owner, [hit.form])
+      else if (!list.includes(hit.form)) list.push(hit.form)
+    }
+    return map
+  }
+  let sourceTermMap: Map<TextBlock, string[]> | undefined
+  let targetTermMap: Map<TextBlock, string[]> | undefined
+  const sourceHits = () =>
+    glossary ? findTerms(source.markdown, glossary).flatMap((match) => { const form = lockedForm(match.entry, targetCode); return form ? [{ offset: match.start, form }] : [] }) : []
+  const sourceTerms = (block: TextBlock): string[] => {
+    if (!glossary) return []
+    sourceTermMap ??= byBlock(source.profile.paragraphs, sourceHits())
+    return sourceTermMap.get(block) ?? []
+  }
+  const targetTerms = (block: TextBlock): string[] => {
+    if (!glossary) return []
+    if (!targetTermMap) {
+      const forms = [...new Set(sourceHits().map((hit) => hit.form))]
+      const hits: { offset: number; form: string }[] = []
+      for (const form of forms) for (let at = target.markdown.indexOf(form); at !== -1; at = target.markdown.indexOf(form, at + form.length)) hits.push({ offset: at, form })
+      hits.sort((a, b) => a.offset - b.offset)
+      targetTermMap = byBlock(tp.paragraphs, hits)
+    }
+    return targetTermMap.get(block) ?? []
+  }
+  const alignment: BlockAlignmentOptions = {
+    median: ratio.median,
+    crossScript: isCjkScript(context.sourceLocale) !== isCjkScript(context.targetLocale),
+    sourceTerms,
+    targetTerms,
+  }
+
+  let groupList: AlignedGroup[] | undefined
+  const groups = () => (groupList ??= alignBlocks(source.profile.paragraphs, tp.paragraphs, alignment, (blocks) => mergeBlocks(blocks, blocks[0]?.offset ?? 0), sentences))
+  let pairList: [number | undefined, number | undefined][] | undefined
+  const pairs = () =>
+    (pairList ??= groups().flatMap((group): [number | undefined, number | undefined][] => {
+      if (group.kind === '1-1') return [[group.source[0], group.target[0]]]
+      if (group.kind === '1-0') return [[group.source[0], undefined]]
+      if (group.kind === '0-1') return [[undefined, group.target[0]]]
+      return []
+    }))
   const counterpart = (sourceIndex: number): TextBlock | undefined => {
-    const list = pairs()
-    const position = list.findIndex(([a]) => a === sourceIndex)
+    const list = groups()
+    const position = list.findIndex((group) => group.source.includes(sourceIndex))
     for (let k = position; k >= 0 && k < list.length; k++) {
-      const b = list[k]![1]
+      const b = list[k]!.target[0]
       if (b !== undefined) return tp.paragraphs[b]
     }
     return undefined
@@ -68,7 +147,12 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
     target,
     ratio,
     at: (side, offset) => locate(side.locator, offset ?? 0),
+    groups,
     pairs,
     counterpart,
+    sentences,
+    similarity: (a, b) => textSimilarity(a, b, alignment, sentences),
+    sourceTerms,
+    targetTerms,
   }
 }

@@ -1,8 +1,11 @@
 /**
  * Frontmatter rules (`frontmatter/*`): the target's YAML must parse, keep the source's
- * keys in order, keep kept values byte for byte, translate the translated keys and set
- * the set keys (the locale) to what the policy says.
+ * keys in order, keep kept values as data (parsed YAML equality, so re-indenting or
+ * re-quoting is no change), translate the translated keys (dotted paths, `[]` for each
+ * item of a list: `features[].title`) and set the set keys (the locale) to what the
+ * policy says. A Hugo TOML block (`+++`) is read as the YAML it spells for flat keys.
  */
+import { isDeepStrictEqual } from 'node:util'
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml'
 import type { FrontmatterPolicy } from '../article/frontmatter.ts'
 import { findLocale, type LocaleInfo } from '../article/locales.ts'
@@ -21,10 +24,22 @@ interface YamlSide {
   text: string
 }
 
+/**
+ * The YAML of a frontmatter block. A TOML block's `key = value` lines become `key:  value`
+ * (same length, so offsets stay true): flat TOML keys with quoted strings, numbers and
+ * booleans are valid YAML that way; tables (`[x]`) are left as comments.
+ */
+export function frontmatterYaml(article: Article): string {
+  const { yaml, format } = article.frontmatter
+  if (format !== 'toml') return yaml
+  return yaml.replace(/^([ \t]*)([A-Za-z0-9_.-]+)([ \t]*)=([ \t]?)/gm, (_all, indent: string, key: string, before: string, after: string) => `${indent}${key}:${before}${' '.repeat(after.length)} `.slice(0, _all.length)).replace(/^(\s*)\[/gm, '$1#')
+}
+
 function yamlSide(article: Article): YamlSide {
+  const yaml = frontmatterYaml(article)
   return {
-    yaml: article.frontmatter.yaml,
-    document: parseDocument(article.frontmatter.yaml, { uniqueKeys: false }),
+    yaml,
+    document: parseDocument(yaml, { uniqueKeys: false }),
     start: article.frontmatter.yamlStart,
     text: article.text,
   }
@@ -52,6 +67,61 @@ function stringValue(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : undefined
 }
 
+/** A node as plain data (`null` for none), for comparing values however they are written. */
+function toData(node: unknown): unknown {
+  if (node === null || node === undefined) return null
+  const json = (node as { toJSON?: () => unknown }).toJSON
+  return typeof json === 'function' ? json.call(node) : node
+}
+
+/** The strings of a value: itself, or the strings among its items. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+}
+
+/**
+ * True when a kept value reads as translated: both are text (or lists of text), and the
+ * source is in the source's language and the target in the target's, told apart by
+ * script (Han vs Latin) — for two Latin languages, by the text having changed at all
+ * while carrying words (not a slug, a date, a path or a number).
+ */
+function looksTranslated(source: unknown, target: unknown, from: LocaleInfo, to: LocaleInfo): boolean {
+  const a = strings(source)
+  const b = strings(target)
+  if (a.length === 0 || b.length === 0 || Array.isArray(source) !== Array.isArray(target)) return false
+  if (from.code === to.code) return false
+  const prose = (text: string) => /\p{L}/u.test(text) && !/^[\w./:#@-]+$/u.test(text.trim())
+  const hasScript = (texts: string[], locale: LocaleInfo) => texts.some((text) => scriptShare(text, locale) > 0.3)
+  if (from.script !== to.script) {
+    const letters = (texts: string[]) => texts.some((text) => /\p{L}/u.test(text))
+    return hasScript(a, from) !== hasScript(b, from) && letters(a) && letters(b)
+  }
+  return a.some(prose) && b.some(prose)
+}
+
+/** The share of a text's letters written in a locale's script. */
+function scriptShare(text: string, locale: LocaleInfo): number {
+  const letters = [...text].filter((char) => /\p{L}/u.test(char))
+  if (letters.length === 0) return 0
+  const script = locale.script === 'Latn' ? /\p{Script=Latin}/u : locale.script === 'Cyrl' ? /\p{Script=Cyrillic}/u : /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u
+  return letters.filter((char) => script.test(char)).length / letters.length
+}
+
+/**
+ * The concrete paths of a policy key in a document: `seo.title` as is, `features[].title`
+ * once for each item of `features` (`features.0.title`, `features.1.title`).
+ */
+export function expandPath(document: Document, pattern: string): string[] {
+  if (!pattern.includes('[]')) return [pattern]
+  const at = pattern.indexOf('[]')
+  const head = pattern.slice(0, at)
+  const tail = pattern.slice(at + 2).replace(/^\./, '')
+  const list = document.getIn(head.split('.'), true)
+  if (!isSeq(list)) return []
+  return list.items.flatMap((_, index) => expandPath(document, tail === '' ? `${head}.${index}` : `${head}.${index}.${tail}`))
+}
+
 /** The frontmatter key holding the site code: the policy's `set` key whose value is `{locale}`. */
 export function localeKey(policy: FrontmatterPolicy): string {
   return Object.entries(policy.set).find(([, template]) => template === '{locale}')?.[0] ?? 'locale'
@@ -60,7 +130,7 @@ export function localeKey(policy: FrontmatterPolicy): string {
 /** The string at `key` (a dotted path) in the article's frontmatter, if there is one. */
 export function declaredLocale(article: Article, key: string): string | undefined {
   try {
-    const value = parseDocument(article.frontmatter.yaml).getIn(key.split('.'))
+    const value = parseDocument(frontmatterYaml(article)).getIn(key.split('.'))
     return typeof value === 'string' ? value : undefined
   } catch {
     return undefined
@@ -89,11 +159,16 @@ export function compareFrontmatter(
   if (sourceSide.document.errors.length > 0) return
   const sourceRoot = pairsOf(sourceSide.document.contents)
   const targetRoot = pairsOf(targetSide.document.contents)
+  // A set key (the locale) is part of the contract when either file has it: our articles
+  // always carry `locale:`; other sites' pairs often carry none, and then none is expected.
+  const has = (side: YamlSide, key: string) => side.document.hasIn(key.split('.'))
+  const setKeys = Object.keys(policy.set).filter((key) => has(sourceSide, key) || has(targetSide, key))
+  const translatePaths = new Set(policy.translate.flatMap((pattern) => expandPath(sourceSide.document, pattern)))
 
   // Keys: the source's, in order, plus `set` keys the source lacks (appended by localizeFrontmatter).
   if (reporter.on('frontmatter/keys')) {
     const expected = sourceRoot.map((pair) => pair.key)
-    for (const key of Object.keys(policy.set)) if (!key.includes('.') && !expected.includes(key)) expected.push(key)
+    for (const key of setKeys) if (!key.includes('.') && !expected.includes(key)) expected.push(key)
     const actual = targetRoot.map((pair) => pair.key)
     const first = firstDifference(expected, actual)
     if (first !== undefined) {
@@ -110,7 +185,7 @@ export function compareFrontmatter(
     }
   }
 
-  const handled = new Set([...policy.translate, ...Object.keys(policy.set)])
+  const handled = new Set([...translatePaths, ...Object.keys(policy.set)])
   // Kept keys: byte-identical value text. A map holding a translated or set key (`seo`
   // with `seo.title` translated) is compared key by key below it.
   const compareKept = (sourcePairs: ReturnType<typeof pairsOf>, targetPairs: ReturnType<typeof pairsOf>, prefix: string) => {
@@ -124,10 +199,19 @@ export function compareFrontmatter(
         compareKept(pairsOf(pair.value), pairsOf(other.value), `${path}.`)
         continue
       }
+      if (nested && isSeq(pair.value) && isSeq(other.value)) {
+        const targetItems = other.value.items
+        pair.value.items.forEach((item, index) => compareKept(pairsOf(item), pairsOf(targetItems[index]), `${path}.${index}.`))
+        continue
+      }
+      // Kept values are data: equal when they parse to the same value, however written.
+      if (isDeepStrictEqual(toData(pair.value), toData(other.value))) continue
       const expected = nodeText(sourceSide, pair.value)
       const actual = nodeText(targetSide, other.value)
-      if (expected === actual) continue
-      reporter.add('frontmatter/kept-changed', {
+      // Text in the source's language turned into text in the target's: a key this
+      // policy does not list as translated, but the site translates (`linkTitle`, `tags`).
+      const translated = looksTranslated(toData(pair.value), toData(other.value), locales.source, locales.target)
+      reporter.add(translated ? 'frontmatter/kept-translated' : 'frontmatter/kept-changed', {
         params: { key: path, expected: truncate(expected.trim(), 40), actual: truncate(actual.trim(), 40) },
         source: yamlPlace(sourceSide, (pair.value as YamlNode | null)?.range?.[0] ?? pair.keyOffset),
         target: yamlPlace(targetSide, (other.value as YamlNode | null)?.range?.[0] ?? other.keyOffset),
@@ -139,8 +223,8 @@ export function compareFrontmatter(
   if (reporter.on('frontmatter/kept-changed')) compareKept(sourceRoot, targetRoot, '')
 
   // Translated keys: present, non-empty, and not the source text again.
-  for (const key of policy.translate) {
-    const path = key.split('.')
+  for (const key of translatePaths) {
+    const path = key.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part))
     const sourceNode = sourceSide.document.getIn(path, true)
     const targetNode = targetSide.document.getIn(path, true)
     const keyPlace = (side: YamlSide, node: unknown) => yamlPlace(side, (node as YamlNode | undefined)?.range?.[0])
@@ -176,7 +260,7 @@ export function compareFrontmatter(
   // Set keys: exactly the policy's value for the target locale.
   if (reporter.on('frontmatter/locale')) {
     const codeKey = localeKey(policy)
-    for (const [key, template] of Object.entries(policy.set)) {
+    for (const [key, template] of Object.entries(policy.set).filter(([key]) => setKeys.includes(key))) {
       const expected = template.replaceAll('{locale}', locales.target.code)
       const node = targetSide.document.getIn(key.split('.'), true)
       const actual = isScalar(node) ? String(node.value) : undefined

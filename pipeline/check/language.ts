@@ -2,9 +2,10 @@
  * What the checks know about a language pair: whether a text left equal to its source
  * was not translated, and how much longer or shorter a faithful translation runs.
  */
-import { isCjk, type LocaleInfo } from '../article/locales.ts'
+import type { LocaleInfo } from '../article/locales.ts'
 import type { LengthRatio } from './options.ts'
 import { codePoints, normalizeSpace } from './strings.ts'
+import { ratioCalibration } from './units.ts'
 
 const LETTER = /\p{L}/u
 const SCRIPT_LETTERS: Record<LocaleInfo['script'], RegExp> = {
@@ -33,19 +34,94 @@ export function looksUntranslated(source: string, target: string, sourceLocale: 
 }
 
 /**
- * The target/source character ratio a faithful translation of one section falls in,
- * calibrated on Chinese→English articles (median 3.8, range 2.8–4.6). Other Latin or
- * Cyrillic targets from Chinese get a wider 2.5–5.2; the reverse directions the inverse;
- * languages of the same writing family 0.6–1.7. Japanese carries kana, so its text is
- * longer than Chinese: Japanese→Latin uses an uncalibrated 1.6–4.0.
+ * The target/source length ratio a faithful translation of one section falls in, in
+ * length units (see `lengthUnits`): the calibrated warning range of the language pair
+ * and its median (`LENGTH_CALIBRATION`, measured on real translations).
  */
 export function expectedLengthRatio(source: LocaleInfo, target: LocaleInfo): LengthRatio & { median: number } {
-  const sourceCjk = isCjk(source)
-  const targetCjk = isCjk(target)
-  if (sourceCjk === targetCjk) return { min: 0.6, max: 1.7, median: 1 }
-  const cjk = sourceCjk ? source : target
-  const other = sourceCjk ? target : source
-  const forward =
-    cjk.script === 'Jpan' ? { min: 1.6, max: 4.0, median: 2.7 } : other.code === 'en' ? { min: 2.8, max: 4.6, median: 3.8 } : { min: 2.5, max: 5.2, median: 3.8 }
-  return sourceCjk ? forward : { min: 1 / forward.max, max: 1 / forward.min, median: 1 / forward.median }
+  const calibration = ratioCalibration(source, target)
+  return { ...calibration.warn, median: calibration.median }
+}
+
+const SCRIPT_OF: Record<LocaleInfo['script'], RegExp> = {
+  Hans: /\p{Script=Han}/u,
+  Jpan: /[\p{Script=Hiragana}\p{Script=Katakana}]/u,
+  Latn: /\p{Script=Latin}/u,
+  Cyrl: /\p{Script=Cyrillic}/u,
+}
+
+/**
+ * True when a text has letters of its own language's script that the other language's
+ * script has no use for: Han in a Chinese text read against English (`社区大于代码`),
+ * never Latin in English against German.
+ */
+export function ownScriptOnly(text: string, own: LocaleInfo, other: LocaleInfo): boolean {
+  if (own.script === other.script || (own.script === 'Jpan' && other.script === 'Hans')) return false
+  const mine = SCRIPT_OF[own.script]
+  for (const char of text) if (mine.test(char) && !SCRIPT_OF[other.script].test(char)) return true
+  return false
+}
+
+/**
+ * True when `target` reads as a translation of `source` (a comment or string in code, a
+ * frontmatter value): the source is in its language's script and the target no longer
+ * is, or the target is in its own; between two languages of one script, both are
+ * phrases (two words or more) and differ.
+ */
+export function textTranslated(source: string, target: string, from: LocaleInfo, to: LocaleInfo): boolean {
+  if (source === target || from.code === to.code) return false
+  if (from.script !== to.script) {
+    return (ownScriptOnly(source, from, to) && !ownScriptOnly(target, from, to)) || ownScriptOnly(target, to, from)
+  }
+  const phrase = (text: string) => /\p{L}{2,}\s+\p{L}{2,}/u.test(text)
+  return phrase(source) && phrase(target)
+}
+
+// Frequent short words that tell Latin-script languages apart (a handful each is plenty
+// for a paragraph or more).
+const STOPWORDS: Record<string, readonly string[]> = {
+  en: ['the', 'and', 'of', 'to', 'is', 'in', 'that', 'it', 'with', 'for', 'as', 'was', 'on', 'are', 'this', 'by', 'be', 'from', 'or', 'which'],
+  de: ['der', 'die', 'und', 'das', 'ist', 'nicht', 'mit', 'von', 'sich', 'den', 'ein', 'eine', 'auch', 'auf', 'für', 'dem', 'des', 'wird', 'sind', 'im'],
+  fr: ['le', 'la', 'les', 'et', 'des', 'est', 'une', 'du', 'dans', 'que', 'pour', 'qui', 'pas', 'sur', 'au', 'avec', 'sont', 'par', 'ce', 'aux'],
+  es: ['el', 'la', 'los', 'las', 'y', 'que', 'del', 'en', 'un', 'una', 'por', 'con', 'para', 'es', 'se', 'su', 'al', 'como', 'más', 'pero'],
+  it: ['il', 'la', 'di', 'che', 'e', 'per', 'un', 'una', 'del', 'della', 'sono', 'con', 'non', 'gli', 'nel', 'alla', 'anche', 'come', 'è', 'dei'],
+  pt: ['o', 'a', 'os', 'as', 'de', 'que', 'do', 'da', 'em', 'um', 'uma', 'para', 'com', 'não', 'dos', 'das', 'por', 'mais', 'se', 'é'],
+  nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'op', 'te', 'zijn', 'met', 'voor', 'niet', 'ook', 'aan', 'door', 'wordt', 'als', 'bij', 'naar'],
+  sv: ['och', 'att', 'det', 'som', 'en', 'är', 'av', 'för', 'med', 'till', 'den', 'inte', 'om', 'ett', 'har', 'på', 'var', 'de', 'men', 'från'],
+  da: ['og', 'at', 'det', 'som', 'en', 'er', 'af', 'for', 'med', 'til', 'den', 'ikke', 'om', 'et', 'har', 'på', 'var', 'de', 'men', 'fra'],
+  fi: ['ja', 'on', 'ei', 'että', 'se', 'oli', 'kun', 'hän', 'mutta', 'tai', 'niin', 'ovat', 'myös', 'kuin', 'sen', 'joka', 'jos', 'vain', 'nyt', 'ole'],
+}
+
+/**
+ * The language a text is written in, as a site code, with how sure the guess is (0–1),
+ * or undefined for too little text. Scripts settle Chinese, Japanese and Cyrillic
+ * (Ukrainian by its own letters); Latin-script languages are told apart by their most
+ * frequent short words.
+ */
+export function detectLanguage(text: string): { code: string; confidence: number } | undefined {
+  let han = 0
+  let kana = 0
+  let latin = 0
+  let cyrillic = 0
+  for (const char of text) {
+    if (/\p{Script=Han}/u.test(char)) han++
+    else if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(char)) kana++
+    else if (/\p{Script=Latin}/u.test(char)) latin++
+    else if (/\p{Script=Cyrillic}/u.test(char)) cyrillic++
+  }
+  const letters = han + kana + latin + cyrillic
+  if (letters < 40) return undefined
+  if (kana > 0.1 * (han + kana) && kana >= 10) return { code: 'jp', confidence: 0.9 }
+  if (han * 2.6 > latin) return { code: 'cn', confidence: Math.min(1, (han * 2.6) / letters) }
+  if (cyrillic > latin) return { code: /[іїєґ]/iu.test(text) ? 'uk' : 'ru', confidence: 0.9 }
+  const words = text.toLowerCase().match(/\p{L}+/gu) ?? []
+  if (words.length < 20) return undefined
+  const scores = Object.entries(STOPWORDS).map(([code, list]) => {
+    const set = new Set(list)
+    return { code, hits: words.filter((word) => set.has(word)).length }
+  })
+  scores.sort((a, b) => b.hits - a.hits)
+  const [best, second] = scores
+  if (!best || best.hits < 3) return undefined
+  return { code: best.code, confidence: (best.hits - (second?.hits ?? 0)) / best.hits }
 }

@@ -10,7 +10,25 @@ export interface NumberToken {
   /** Canonical digit strings that count as the same number (`60年代` → 60, 1960, 2060). */
   keys: string[]
   offset: number
+  /**
+   * A number written as a word (`two`, `July`, `decade`, `两`): it may stand for a
+   * number of the other side, but is never required to have a counterpart itself.
+   */
+  word?: boolean
 }
+
+// Number words that translators write for digits: English cardinals, months and
+// `decade`/`dozen`; Chinese numerals one to ten and 两. Matched as whole words.
+const ENGLISH_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30,
+  forty: 40, fifty: 50, hundred: 100, thousand: 1000, decade: 10, decades: 10, dozen: 12, first: 1, second: 2, third: 3,
+  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+  twice: 2, single: 1, both: 2,
+}
+const ENGLISH_WORD = new RegExp(`\\b(${Object.keys(ENGLISH_WORDS).join('|')})\\b`, 'gi')
+const HAN_WORD = /[一二三四五六七八九十两]/g
+
 
 const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/g
 // Chinese decades in digits: 60年代, 60-70年代 (both decades).
@@ -65,6 +83,13 @@ export function extractNumbers(value: string, offset = 0): NumberToken[] {
   for (const match of masked.matchAll(NUMBER)) {
     tokens.push({ text: match[0], keys: [canonicalNumber(match[0])], offset: offset + match.index })
   }
+  for (const match of text.matchAll(ENGLISH_WORD)) {
+    tokens.push({ text: match[0], keys: [String(ENGLISH_WORDS[match[1]!.toLowerCase()])], offset: offset + match.index, word: true })
+  }
+  for (const match of text.matchAll(HAN_WORD)) {
+    const value = match[0] === '两' ? 2 : hanNumber(match[0])
+    tokens.push({ text: match[0], keys: [String(value)], offset: offset + match.index, word: true })
+  }
   return tokens.sort((a, b) => a.offset - b.offset)
 }
 
@@ -81,7 +106,7 @@ export function missingNumbers(source: readonly NumberToken[], target: readonly 
   const used = new Set<number>()
   const missing: NumberToken[] = []
   // Exact numbers first: a decade (60, 1960 or 2060) must not take the only plain 80 ("CS-80").
-  const ordered = [...source].sort((a, b) => a.keys.length - b.keys.length)
+  const ordered = source.filter((token) => !token.word).sort((a, b) => a.keys.length - b.keys.length)
   for (const token of ordered) {
     let found = false
     for (const key of token.keys) {

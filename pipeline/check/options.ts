@@ -7,8 +7,9 @@ import type { FrontmatterPolicy } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { Definitions } from './references.ts'
 import type { RuleSettings } from './rules.ts'
+import type { HeadingSlugs, UrlRewrite } from './urls.ts'
 
-/** A target/source length ratio range (target chars / source chars). */
+/** A target/source length ratio range (target units / source units, see `lengthUnits`). */
 export interface LengthRatio {
   min: number
   max: number
@@ -34,10 +35,17 @@ export interface CheckOptions {
   /** Which frontmatter keys are translated and set. @default DEFAULT_FRONTMATTER_POLICY */
   policy?: FrontmatterPolicy
   /**
-   * Allowed target/source character ratio per section, overriding the calibrated range
-   * of the language pair (see {@link expectedLengthRatio}). `0 < min < max`.
+   * Allowed target/source length ratio per section (units, see `lengthUnits`),
+   * overriding the calibrated warning range of the language pair (`LENGTH_CALIBRATION`).
+   * `0 < min < max`.
    */
   lengthRatio?: LengthRatio
+  /**
+   * Site rules for localized links: `source` in a source URL may be written `target` in
+   * the translation (`{sourceLocale}`/`{targetLocale}` stand for any spelling of the
+   * locale). Added to the built-in rules (locale path segments, `-xx` suffixes, host labels).
+   */
+  urlRewrites?: UrlRewrite[]
 }
 
 /** Where a fragment checked by {@link checkSection} sits, and what to compare it with. */
@@ -67,6 +75,9 @@ export interface SectionCheckContext {
   /** @default 6 */
   headingDepth?: number
   lengthRatio?: LengthRatio
+  urlRewrites?: UrlRewrite[]
+  /** Heading slugs of the whole articles, in order, so same-page `#fragment` links compare by the heading they name. */
+  headingSlugs?: { source: HeadingSlugs; target: HeadingSlugs }
   /**
    * Blocks already parsed from a larger text (what `check` passes, so an article is
    * parsed once). Node offsets minus `sourceBase`/`targetBase` must be offsets into the

@@ -9,6 +9,7 @@ import { findLeftovers } from '../article/lint.ts'
 import { extractNumbers, type NumberToken } from './numbers.ts'
 import { definitionsIn, referencesInText, resolveReference, type Definitions, type Reference } from './references.ts'
 import { codePoints } from './strings.ts'
+import { lengthUnits } from './units.ts'
 
 function isLeftoverText(text: string): boolean {
   const leftovers = findLeftovers(text)
@@ -44,8 +45,14 @@ export interface TextBlock {
   numbers: NumberToken[]
   codes: string[]
   urls: string[]
-  /** Code points of text and inline code (the length-ratio measure). */
+  /** Code points of text and inline code. */
   chars: number
+  /** Length units of text and inline code (`lengthUnits`: the length-ratio measure). */
+  units: number
+  /** Bold and italic spans, in order, with their text. */
+  marks: { kind: 'strong' | 'emphasis'; text: string; offset: number }[]
+  /** `<br>` tags in the block. */
+  breaks: number
   /**
    * Inline HTML elements (`<b>…</b>`): the range of `prose` between the tags, and the
    * element as written (tags and prose between) to compare with the source's.
@@ -81,6 +88,14 @@ export interface Profile {
   /** Image alt text and link, image and definition titles, one entry a node (a line each). */
   attributes: Located<string>[]
   html: Located<string>[]
+  /** MDX components (`<Steps>`, `<Badge variant="x">`) and expressions, as compared: name and kept attributes. */
+  jsx: Located<string>[]
+  /** MDX `import`/`export` statements, whitespace and quotes normalized. */
+  esm: Located<string>[]
+  /** Each table's rows of cells (cell blocks, header row first). */
+  tableRows: { offset: number; rows: TextBlock[][] }[]
+  /** Each list's items, each item's blocks merged into one (prose, anchors, numbers, units). */
+  listItems: { offset: number; items: TextBlock[] }[]
   footnoteReferences: number[]
   footnoteDefinitions: number[]
   strong: number[]
@@ -89,6 +104,8 @@ export interface Profile {
   texts: Located<string>[]
   numbers: NumberToken[]
   chars: number
+  /** Length units of all text (see `lengthUnits`). */
+  units: number
   /** All prose, blocks separated by blank lines (what glossary matching reads). */
   prose: string
 }
@@ -136,6 +153,10 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     references: [],
     attributes: [],
     html: [],
+    jsx: [],
+    esm: [],
+    tableRows: [],
+    listItems: [],
     footnoteReferences: [],
     footnoteDefinitions: [],
     strong: [],
@@ -143,6 +164,7 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     texts: [],
     numbers: [],
     chars: 0,
+    units: 0,
     prose: '',
   }
   let block: TextBlock | undefined
@@ -162,6 +184,9 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     codes: [],
     urls: [],
     chars: 0,
+    units: 0,
+    marks: [],
+    breaks: 0,
     htmlElements: [],
   })
 
@@ -208,6 +233,7 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         result.blocks.push(current)
         if (current.kind === 'paragraph' && listDepth === 0) result.paragraphs.push(current)
         result.chars += current.chars
+        result.units += current.units
         if (current.prose.trim() !== '') proseParts.push(current.prose)
         return
       }
@@ -227,8 +253,10 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
           block.prose += value
           block.numbers.push(...numbers)
           block.chars += codePoints(value)
+          block.units += lengthUnits(value)
         } else {
           result.chars += codePoints(value)
+          result.units += lengthUnits(value)
         }
         return
       }
@@ -238,12 +266,21 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
           block.codes.push(node.value)
           block.prose += PLACEHOLDER
           block.chars += codePoints(node.value)
+          block.units += lengthUnits(node.value)
         }
         return
       case 'code':
         result.code.push({ offset, value: `${node.lang ?? ''}\n${node.value}` })
         return
       case 'html':
+        // A line break is layout, compared by `sections/line-break`, not as HTML.
+        if (BREAK_TAG.test(node.value)) {
+          if (block) {
+            block.breaks++
+            block.prose += '\n'
+          }
+          return
+        }
         result.html.push({ offset, value: node.value.trim() })
         if (block) inlineHtml(block, node.value)
         return
@@ -278,22 +315,51 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         return
       }
       case 'strong':
-        result.strong.push(offset)
-        if (block) block.strong++
-        break
       case 'emphasis':
-        result.emphasis.push(offset)
-        if (block) block.emphasis++
+        result[node.type].push(offset)
+        if (block) {
+          block[node.type]++
+          block.marks.push({ kind: node.type, text: toString(node), offset })
+        }
         break
-      case 'list':
+      case 'list': {
         result.lists.push({ offset, value: node.children.length })
+        const items: TextBlock[] = []
         listDepth++
-        for (const child of node.children) walk(child, linkUrl)
+        for (const child of node.children) {
+          const first = result.blocks.length
+          walk(child, linkUrl)
+          items.push(mergeBlocks(result.blocks.slice(first), (child.position?.start.offset ?? base) - base))
+        }
         listDepth--
+        result.listItems.push({ offset, items })
         return
+      }
       case 'table': {
         const columns = Math.max(0, ...node.children.map((row) => row.children.length))
         result.tables.push({ offset, value: `${node.children.length}×${columns}` })
+        const rows: TextBlock[][] = []
+        for (const row of node.children) {
+          const first = result.blocks.length
+          walk(row, linkUrl)
+          rows.push(result.blocks.slice(first).filter((cell) => cell.kind === 'cell'))
+        }
+        result.tableRows.push({ offset, rows })
+        return
+      }
+      case 'mdxjsEsm':
+        result.esm.push({ offset, value: normalizeEsm(node.value) })
+        return
+      case 'mdxFlowExpression':
+      case 'mdxTextExpression':
+        result.jsx.push({ offset, value: `{${node.value.trim()}}` })
+        if (block) block.prose += PLACEHOLDER
+        return
+      case 'mdxJsxFlowElement':
+      case 'mdxJsxTextElement': {
+        const { signature, texts } = jsxSignature(node)
+        result.jsx.push({ offset, value: signature })
+        addAttributes(offset, ...texts)
         break
       }
       case 'footnoteReference':
@@ -315,4 +381,87 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
   for (const node of blocks) walk(node, undefined)
   result.prose = proseParts.join('\n\n')
   return result
+}
+
+// `<br>`, `<br/>`, `<br />` (any case).
+const BREAK_TAG = /^<br\s*\/?>$/i
+
+// Latin words of two or more letters (names, product names, terms), digits allowed inside.
+const LATIN_WORD = /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g
+
+const anchorCache = new WeakMap<TextBlock, string[]>()
+
+/**
+ * The Latin words and names of a block (lower case, once each): what survives
+ * translation between scripts. Computed on first use, since only alignment reads them.
+ */
+export function anchorsOf(block: TextBlock): string[] {
+  let words = anchorCache.get(block)
+  if (!words) {
+    const set = new Set<string>()
+    for (const match of block.prose.matchAll(LATIN_WORD)) if (match[0].length >= 2) set.add(match[0].toLowerCase())
+    words = [...set]
+    anchorCache.set(block, words)
+  }
+  return words
+}
+
+/** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */
+export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextBlock {
+  const merged: TextBlock = { kind: 'paragraph', offset: blocks[0]?.offset ?? offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], chars: 0, units: 0, marks: [], breaks: 0, htmlElements: [] }
+  for (const block of blocks) {
+    merged.segments.push(...block.segments.map((segment) => ({ at: segment.at + merged.prose.length, offset: segment.offset })))
+    merged.prose += (merged.prose === '' ? '' : '\n') + block.prose
+    merged.strong += block.strong
+    merged.emphasis += block.emphasis
+    merged.numbers.push(...block.numbers)
+    merged.codes.push(...block.codes)
+    merged.urls.push(...block.urls)
+    merged.chars += block.chars
+    merged.units += block.units
+    merged.marks.push(...block.marks)
+    merged.breaks += block.breaks
+  }
+  return merged
+}
+
+/** An import or export as compared: runs of white space as one, quotes as `"`, no final `;`. */
+function normalizeEsm(value: string): string {
+  return value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/\s+/g, ' ').replace(/'/g, '"').replace(/;$/, ''))
+    .sort()
+    .join('\n')
+}
+
+/**
+ * Attributes whose string value is prose a translator translates (`<Badge text="官方">`,
+ * `<Image alt="…">`); every other attribute is code and must stay.
+ */
+const TRANSLATABLE_ATTRIBUTES = new Set(['alt', 'title', 'label', 'text', 'description', 'caption', 'placeholder', 'aria-label', 'summary', 'tooltip', 'heading'])
+
+type JsxNode = { name: string | null; attributes: { type: string; name?: string; value?: unknown }[] }
+
+/** A JSX element as compared (name and kept attributes), and the text of its translatable attributes. */
+function jsxSignature(node: JsxNode): { signature: string; texts: string[] } {
+  const kept: string[] = []
+  const texts: string[] = []
+  for (const attribute of node.attributes) {
+    if (attribute.type !== 'mdxJsxAttribute') {
+      kept.push(`{${String((attribute as { value?: unknown }).value ?? '')}}`)
+      continue
+    }
+    const value = attribute.value
+    if (typeof value === 'string' && TRANSLATABLE_ATTRIBUTES.has(attribute.name ?? '')) {
+      texts.push(value)
+      kept.push(`${attribute.name}=…`)
+    } else if (value === null || value === undefined) {
+      kept.push(attribute.name ?? '')
+    } else {
+      kept.push(`${attribute.name}=${typeof value === 'string' ? JSON.stringify(value) : `{${String((value as { value?: unknown }).value ?? '')}}`}`)
+    }
+  }
+  return { signature: `<${node.name ?? ''}${kept.length > 0 ? ` ${kept.join(' ')}` : ''}>`, texts }
 }

@@ -6,6 +6,7 @@
 import { requireLocale } from '../article/locales.ts'
 import { parseMarkdown } from '../article/markdown.ts'
 import type { Finding } from '../article/types.ts'
+import { compareAnchors } from './anchors.ts'
 import { comparisonOf, type SectionSide } from './comparison.ts'
 import { compareTerms } from './glossary.ts'
 import { compareInline } from './inline.ts'
@@ -16,6 +17,7 @@ import { validateRules } from './rules.ts'
 import { compareStructure } from './structure.ts'
 import { compareText } from './text.ts'
 import { reportUnlocked } from './unlocked.ts'
+import { urlMatcher } from './urls.ts'
 /**
  * Checks one translated fragment against its source fragment: structure, inline
  * markup, numbers, text heuristics and (with a glossary) locked names. Works on bare
@@ -52,11 +54,13 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
     headingDepth,
     lengthRatio: context.lengthRatio,
     glossary: context.glossary,
+    urls: urlMatcher(sourceLocale, targetLocale, context.urlRewrites, context.headingSlugs),
   })
   // The order of the groups is the order of the findings.
   compareStructure(comparison)
   compareInline(comparison)
   compareText(comparison)
+  compareAnchors(comparison)
   if (context.glossary) compareTerms(comparison)
   if (context.glossary) reportUnlocked(comparison)
   // Without the whole files, places are in the fragments; shift the offsets only.

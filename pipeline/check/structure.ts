@@ -3,7 +3,10 @@
  * paragraphs, lists, tables, code blocks, inline code, link and image URLs, HTML and
  * footnotes must survive translation as they are.
  */
+import type { LocaleInfo } from '../article/locales.ts'
+import { codeParts } from './code.ts'
 import type { Comparison } from './comparison.ts'
+import { ownScriptOnly, textTranslated } from './language.ts'
 import type { Located } from './profile.ts'
 import { unresolved } from './references.ts'
 import type { RuleId } from './rules.ts'
@@ -34,23 +37,45 @@ export function compareStructure(comparison: Comparison): void {
     }
   }
 
-  if (reporter.on('sections/paragraph-count') && s.paragraphs.length !== tp.paragraphs.length) {
-    const missing = s.paragraphs.length > tp.paragraphs.length
-    const list = pairs()
-    const gap = list.findIndex(([a, b]) => (missing ? b === undefined : a === undefined))
-    const [gapSource, gapTarget] = list[gap] ?? [undefined, undefined]
-    // The place of the gap on the other side: the next paired paragraph, or the end.
-    let other: number | undefined
-    for (let k = gap; k < list.length && other === undefined; k++) other = missing ? list[k]![1] : list[k]![0]
-    const sourceBlock = missing ? s.paragraphs[gapSource!] : other !== undefined ? s.paragraphs[other] : undefined
-    const targetBlock = missing ? (other !== undefined ? tp.paragraphs[other] : undefined) : tp.paragraphs[gapTarget!]
-    reporter.add('sections/paragraph-count', {
-      context: missing ? 'missing' : 'extra',
-      params: { count: Math.abs(s.paragraphs.length - tp.paragraphs.length), expected: s.paragraphs.length, actual: tp.paragraphs.length },
-      source: at(source, sourceBlock?.offset),
-      target: at(target, targetBlock?.offset ?? (missing ? tp.paragraphs[tp.paragraphs.length - 1]?.offset : 0)),
-      expected: s.paragraphs.length,
-      actual: tp.paragraphs.length,
+  // Paragraphs, as aligned: each omission or addition is one finding at its place (a run
+  // of them together is one), a split or merge is a warning (a line break that became a
+  // paragraph break, or the reverse, is `sections/line-break`).
+  const groups = comparison.groups()
+  const totals = { count: 0, expected: s.paragraphs.length, actual: tp.paragraphs.length }
+  for (let k = 0; k < groups.length; k++) {
+    const group = groups[k]!
+    if (group.kind === '1-0' || group.kind === '0-1') {
+      if (!reporter.on('sections/paragraph-count')) continue
+      let last = k
+      while (last + 1 < groups.length && groups[last + 1]!.kind === group.kind) last++
+      const run = groups.slice(k, last + 1)
+      const missing = group.kind === '1-0'
+      // The place of the gap on the other side: the next group that has a block there, or the end.
+      const next = groups.slice(last + 1).find((other) => (missing ? other.target.length > 0 : other.source.length > 0))
+      const fallback = missing ? tp.paragraphs[tp.paragraphs.length - 1]?.offset : s.paragraphs[s.paragraphs.length - 1]?.offset
+      reporter.add('sections/paragraph-count', {
+        context: missing ? 'missing' : 'extra',
+        params: { ...totals, count: run.length },
+        source: at(source, missing ? group.sourceOffsets[0] : (next?.sourceOffsets[0] ?? fallback)),
+        target: at(target, missing ? (next?.targetOffsets[0] ?? fallback) : group.targetOffsets[0]),
+        expected: s.paragraphs.length,
+        actual: tp.paragraphs.length,
+      })
+      k = last
+      continue
+    }
+    if (group.kind === '1-1') continue
+    const split = group.kind === '1-2'
+    const joined = split ? s.paragraphs[group.source[0]!]! : tp.paragraphs[group.target[0]!]!
+    const rule = joined.breaks > 0 ? 'sections/line-break' : 'sections/paragraph-split'
+    if (!reporter.on(rule)) continue
+    reporter.add(rule, {
+      context: rule === 'sections/line-break' ? (split ? 'paragraph' : 'break') : split ? 'split' : 'merge',
+      params: { count: 2 },
+      source: at(source, group.sourceOffsets[0]),
+      target: at(target, group.targetOffsets[0]),
+      expected: group.source.length,
+      actual: group.target.length,
     })
   }
 
@@ -93,51 +118,112 @@ export function compareStructure(comparison: Comparison): void {
     }
   }
 
-  if (reporter.on('sections/code-block')) {
-    const first = firstDifference(
-      s.code.map((code) => code.value),
-      tp.code.map((code) => code.value),
-    )
-    if (first !== undefined) {
-      reporter.add('sections/code-block', {
-        context: s.code.length === tp.code.length ? 'changed' : 'count',
-        params: { index: first + 1, expected: s.code.length, actual: tp.code.length },
-        source: at(source, s.code[first]?.offset),
-        target: at(target, tp.code[first]?.offset),
-        expected: s.code[first]?.value,
-        actual: tp.code[first]?.value,
+  if (reporter.on('sections/code-block') || reporter.on('sections/code-comment')) {
+    if (s.code.length !== tp.code.length) {
+      const first = firstDifference(
+        s.code.map((code) => code.value),
+        tp.code.map((code) => code.value),
+      )
+      if (first !== undefined) {
+        reporter.add('sections/code-block', {
+          context: 'count',
+          params: { index: first + 1, expected: s.code.length, actual: tp.code.length },
+          source: at(source, s.code[first]?.offset),
+          target: at(target, tp.code[first]?.offset),
+          expected: s.code[first]?.value,
+          actual: tp.code[first]?.value,
+        })
+      }
+    } else {
+      // Same code with comments or strings translated is allowed (info); a changed token,
+      // or a string changed into something that is no translation of it, is an error.
+      s.code.forEach((code, index) => {
+        const other = tp.code[index]!
+        if (code.value === other.value) return
+        const a = codeParts(code.value)
+        const b = codeParts(other.value)
+        const translatedOnly =
+          a.skeleton === b.skeleton &&
+          a.prose.every((part, k) => part.text === b.prose[k]!.text || part.kind === 'comment' || textTranslated(part.text, b.prose[k]!.text, comparison.sourceLocale, comparison.targetLocale))
+        const rule = translatedOnly ? 'sections/code-comment' : 'sections/code-block'
+        reporter.add(rule, {
+          context: translatedOnly ? undefined : 'changed',
+          params: { index: index + 1, expected: s.code.length, actual: tp.code.length },
+          source: at(source, code.offset),
+          target: at(target, other.offset),
+          expected: code.value,
+          actual: other.value,
+        })
       })
     }
   }
 
   // `lost`: target references that resolve to nothing; they hold no URL, but they are
   // what became of a missing one, so they are shown with what the target has instead.
-  const multisetRule = (rule: RuleId, a: Located<string>[], b: Located<string>[], lost: Located<string>[] = []) => {
+  const multisetRule = (
+    rule: RuleId,
+    a: Located<string>[],
+    b: Located<string>[],
+    lost: Located<string>[] = [],
+    keys: { source: (value: string) => string; target: (value: string) => string } = { source: (value) => value, target: (value) => value },
+    allowance: { missing: number; extra: number } = { missing: 0, extra: 0 },
+  ) => {
     if (!reporter.on(rule)) return
-    const missing = multisetMinus(
-      a.map((item) => item.value),
-      b.map((item) => item.value),
-    )
-    const extra = multisetMinus(
-      b.map((item) => item.value),
-      a.map((item) => item.value),
-    )
+    const aKeys = a.map((item) => keys.source(item.value))
+    const bKeys = b.map((item) => keys.target(item.value))
+    const missingKeys = multisetMinus(aKeys, bKeys).slice(allowance.missing)
+    const extraKeys = multisetMinus(bKeys, aKeys).slice(allowance.extra)
+    // Shown as written, not as compared.
+    const shown = (list: Located<string>[], listKeys: string[], wanted: string[]) => {
+      const used = new Set<number>()
+      return wanted.map((key) => {
+        const index = listKeys.findIndex((candidate, k) => candidate === key && !used.has(k))
+        used.add(index)
+        return list[index]!
+      })
+    }
+    const missingItems = shown(a, aKeys, missingKeys)
+    const extraItems = shown(b, bKeys, extraKeys)
+    const missing = missingItems.map((item) => item.value)
+    const extra = extraItems.map((item) => item.value)
     if (missing.length === 0 && extra.length === 0) return
     const instead = [...extra, ...(missing.length > 0 ? lost.map((item) => item.value) : [])]
-    const firstMissing = a.find((item) => item.value === missing[0])
-    const firstExtra = extra.length > 0 ? b.find((item) => item.value === extra[0]) : lost[0]
     reporter.add(rule, {
       context: missing.length > 0 && instead.length > 0 ? 'changed' : missing.length > 0 ? 'missing' : 'extra',
       params: { count: missing.length || extra.length, missing: missing.join(', '), extra: instead.join(', ') },
-      source: at(source, firstMissing?.offset),
-      target: at(target, firstExtra?.offset),
+      source: at(source, missingItems[0]?.offset),
+      target: at(target, extraItems[0]?.offset ?? lost[0]?.offset),
       expected: missing,
       actual: instead,
     })
   }
-  multisetRule('sections/inline-code', s.inlineCode, tp.inlineCode)
-  multisetRule('sections/link-urls', s.links, tp.links, unresolved(s.references, tp.references, false))
-  multisetRule('sections/image-urls', s.images, tp.images, unresolved(s.references, tp.references, true))
+  // Inline code holding prose (Chinese in a Chinese source, `社区大于代码`) is translated
+  // by some writers: each such span on one side may stand for one changed span on the other.
+  const proseCode = (items: Located<string>[], own: LocaleInfo, other: LocaleInfo) => items.filter((item) => ownScriptOnly(item.value, own, other)).length
+  multisetRule('sections/inline-code', s.inlineCode, tp.inlineCode, [], undefined, {
+    missing: proseCode(tp.inlineCode, comparison.targetLocale, comparison.sourceLocale),
+    extra: proseCode(s.inlineCode, comparison.sourceLocale, comparison.targetLocale),
+  })
+  const urlKeys = { source: comparison.urls.sourceKey, target: comparison.urls.targetKey }
+  multisetRule('sections/link-urls', s.links, tp.links, unresolved(s.references, tp.references, false), urlKeys)
+  multisetRule('sections/image-urls', s.images, tp.images, unresolved(s.references, tp.references, true), urlKeys)
+
+  // Links of one paragraph in another order: the URLs went to the wrong words.
+  if (reporter.on('sections/link-order')) {
+    for (const [x, y] of pairs()) {
+      if (x === undefined || y === undefined) continue
+      const a = s.paragraphs[x]!.urls.map(urlKeys.source)
+      const b = tp.paragraphs[y]!.urls.map(urlKeys.target)
+      if (a.length < 2 || a.length !== b.length || firstDifference(a, b) === undefined || multisetMinus(a, b).length > 0) continue
+      reporter.add('sections/link-order', {
+        params: { expected: s.paragraphs[x]!.urls.join(', '), actual: tp.paragraphs[y]!.urls.join(', ') },
+        source: at(source, s.paragraphs[x]!.offset),
+        target: at(target, tp.paragraphs[y]!.offset),
+        expected: s.paragraphs[x]!.urls,
+        actual: tp.paragraphs[y]!.urls,
+      })
+    }
+  }
 
   if (reporter.on('sections/html')) {
     const first = firstDifference(
@@ -151,6 +237,42 @@ export function compareStructure(comparison: Comparison): void {
         target: at(target, tp.html[first]?.offset),
         expected: s.html[first]?.value,
         actual: tp.html[first]?.value,
+      })
+    }
+  }
+
+  if (reporter.on('sections/jsx')) {
+    const first = firstDifference(
+      s.jsx.map((item) => item.value),
+      tp.jsx.map((item) => item.value),
+    )
+    if (first !== undefined) {
+      reporter.add('sections/jsx', {
+        params: { expected: s.jsx[first]?.value ?? '—', actual: tp.jsx[first]?.value ?? '—' },
+        source: at(source, s.jsx[first]?.offset),
+        target: at(target, tp.jsx[first]?.offset),
+        expected: s.jsx[first]?.value,
+        actual: tp.jsx[first]?.value,
+      })
+    }
+  }
+
+  if (reporter.on('sections/mdx-esm')) {
+    const missing = multisetMinus(
+      s.esm.map((item) => item.value),
+      tp.esm.map((item) => item.value),
+    )
+    const extra = multisetMinus(
+      tp.esm.map((item) => item.value),
+      s.esm.map((item) => item.value),
+    )
+    if (missing.length > 0 || extra.length > 0) {
+      reporter.add('sections/mdx-esm', {
+        params: { expected: missing.join('; ') || '—', actual: extra.join('; ') || '—' },
+        source: at(source, s.esm.find((item) => item.value === missing[0])?.offset),
+        target: at(target, tp.esm.find((item) => item.value === extra[0])?.offset),
+        expected: missing,
+        actual: extra,
       })
     }
   }

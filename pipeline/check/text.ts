@@ -6,7 +6,7 @@
 import { isCjk } from '../article/locales.ts'
 import type { Comparison } from './comparison.ts'
 import { looksUntranslated } from './language.ts'
-import { missingNumbers } from './numbers.ts'
+import { missingNumbers, type NumberToken } from './numbers.ts'
 import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
 import { keptLabels } from './references.ts'
 import { normalizeSpace, truncate } from './strings.ts'
@@ -138,8 +138,43 @@ export function compareText(comparison: Comparison): void {
     }
   }
 
+  // A number of an aligned paragraph, list item or table cell that the translation writes
+  // as another number: changed, an error. A number that is only missing is a warning
+  // for the section (written out in words, moved to another paragraph…).
+  const changed = new Set<NumberToken>()
+  const compareNumbers = (a: TextBlock, b: TextBlock) => {
+    const missing = missingNumbers(a.numbers, b.numbers)
+    const extra = missingNumbers(
+      b.numbers.filter((token) => !token.word),
+      a.numbers,
+    )
+    if (missing.length === 0 || extra.length === 0) return
+    for (const token of missing) changed.add(token)
+    if (!reporter.on('text/number-changed')) return
+    reporter.add('text/number-changed', {
+      params: { count: missing.length, expected: missing.map((token) => token.text).join(', '), actual: extra.map((token) => token.text).join(', ') },
+      source: at(source, missing[0]!.offset),
+      target: at(target, extra[0]!.offset),
+      expected: missing.map((token) => token.text),
+      actual: extra.map((token) => token.text),
+    })
+  }
+  for (const [a, b] of pairs()) if (a !== undefined && b !== undefined) compareNumbers(s.paragraphs[a]!, tp.paragraphs[b]!)
+  s.listItems.forEach((list, index) => {
+    const other = tp.listItems[index]
+    if (other && other.items.length === list.items.length) list.items.forEach((item, k) => compareNumbers(item, other.items[k]!))
+  })
+  s.tableRows.forEach((table, index) => {
+    const other = tp.tableRows[index]
+    if (!other || other.rows.length !== table.rows.length) return
+    table.rows.forEach((row, r) => row.forEach((cell, c) => {
+      const twin = other.rows[r]![c]
+      if (twin) compareNumbers(cell, twin)
+    }))
+  })
+
   if (reporter.on('text/numbers')) {
-    const missing = missingNumbers(s.numbers, tp.numbers)
+    const missing = missingNumbers(s.numbers, tp.numbers).filter((token) => !changed.has(token))
     if (missing.length > 0) {
       const first = missing[0]!
       const holder = s.paragraphs.findIndex((block) => block.numbers.includes(first))
@@ -149,18 +184,23 @@ export function compareText(comparison: Comparison): void {
         source: at(source, first.offset),
         target: at(target, other?.offset),
         expected: missing.map((token) => token.text),
-        actual: tp.numbers.map((token) => token.text),
+        actual: tp.numbers.filter((token) => !token.word).map((token) => token.text),
       })
     }
   }
 
-  if (reporter.on('text/length-ratio') && s.chars >= 40) {
-    const range = comparison.lengthRatio ?? ratio
-    const actual = tp.chars / s.chars
-    if (actual < range.min || actual > range.max) {
-      reporter.add('text/length-ratio', {
+  // Section length in units (`units.ts`), against the calibrated range of the language
+  // pair: outside the real distribution's tails a warning, far outside an error.
+  if (s.units >= 40) {
+    const warn = comparison.lengthRatio ?? ratio.warn
+    const actual = tp.units / s.units
+    const extreme = actual < ratio.error.min || actual > ratio.error.max
+    const rule = extreme && !comparison.lengthRatio ? 'text/length-extreme' : 'text/length-ratio'
+    const range = rule === 'text/length-extreme' ? ratio.error : warn
+    if (reporter.on(rule) && (actual < range.min || actual > range.max)) {
+      reporter.add(rule, {
         context: actual < range.min ? 'short' : 'long',
-        params: { ratio: actual.toFixed(2), min: range.min.toFixed(2), max: range.max.toFixed(2), sourceChars: s.chars, targetChars: tp.chars },
+        params: { ratio: actual.toFixed(2), min: range.min.toFixed(2), max: range.max.toFixed(2), sourceChars: Math.round(s.units), targetChars: Math.round(tp.units) },
         source: at(source, 0),
         target: at(target, 0),
         expected: { min: range.min, max: range.max },
@@ -172,18 +212,18 @@ export function compareText(comparison: Comparison): void {
   // One paragraph far shorter than any translation of it: content dropped, or the model
   // answered something else (obeyed an instruction in the text, summarized).
   if (reporter.on('text/paragraph-too-short')) {
-    const floor = (comparison.lengthRatio ?? ratio).min / 3
+    const floor = comparison.lengthRatio ? comparison.lengthRatio.min / 3 : ratio.paragraphFloor
     for (const [a, b] of comparison.pairs()) {
       if (a === undefined || b === undefined) continue
       const from = s.paragraphs[a]!
       const to = tp.paragraphs[b]!
-      if (from.chars < 10 || to.chars / from.chars >= floor) continue
+      if (from.units < 25 || to.units / from.units >= floor) continue
       reporter.add('text/paragraph-too-short', {
-        params: { sourceChars: from.chars, targetChars: to.chars },
+        params: { sourceChars: Math.round(from.units), targetChars: Math.round(to.units) },
         source: at(source, from.offset),
         target: at(target, to.offset),
-        expected: Math.ceil(from.chars * floor),
-        actual: to.chars,
+        expected: Math.ceil(from.units * floor),
+        actual: Math.round(to.units),
       })
     }
   }

@@ -18,6 +18,8 @@ export const CHECK_OPTIONS = {
   strict: { type: 'boolean' },
   'heading-depth': { type: 'string' },
   config: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
 } as const
 
 /** `l10n check`. */
@@ -31,14 +33,17 @@ export async function commandCheck(args: string[], io: CliIo): Promise<number> {
   const format = values.format ?? 'human'
   if (format !== 'human' && format !== 'json' && format !== 'markdown') throw usage(t('cli:bad-format', { value: format }))
   const [sourceFile, targetFile] = positionals as [string, string]
-  const source = parse(await readTextFile(sourceFile), sourceFile)
-  const target = parse(await readTextFile(targetFile), targetFile)
+  // Any pair: other sites' files may have no `locale:`, TOML or no frontmatter, or no body.
+  const source = parse(await readTextFile(sourceFile), sourceFile, { lenient: true })
+  const target = parse(await readTextFile(targetFile), targetFile, { lenient: true })
   // The config's rule switches and glossary apply here too, so CI checks what translate checks.
   const config = await loadConfig(values.config)
   const glossary = await loadGlossary(values, config?.glossary)
   const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth') ?? config?.check.headingDepth
   const findings: Finding[] = check(source, target, {
-    sourceLocale: articleLocale(source).code,
+    // Without --from and without `locale:`, the check guesses the source's language from its text.
+    ...(values.from ? { sourceLocale: values.from } : source.frontmatter.yaml.match(/^locale\s*:/m) ? { sourceLocale: articleLocale(source).code } : {}),
+    ...(values.to ? { targetLocale: values.to } : {}),
     ...(glossary ? { glossary } : {}),
     ...(headingDepth ? { headingDepth } : {}),
     ...(config ? { rules: config.check.rules, policy: config.frontmatter } : {}),

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'E_FRONTMATTER_EXECUTABLE'
   | 'E_YAML'
   | 'E_EMPTY_BODY'
+  | 'E_MDX'
   | 'E_UNKNOWN_LOCALE'
   | 'E_NO_LOCALE'
   | 'E_OUT_OF_ROOT'
