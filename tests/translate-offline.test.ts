@@ -76,7 +76,10 @@ describe('l10n translate (offline providers)', () => {
   it('keeps a hand edit on rerun, and overwrites it only with --force', async () => {
     expect((await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBe(0)
     const target = ws.path('examples/en/soundtrack.md')
-    const edited = readFileSync(target, 'utf8').replace('John Williams', 'John Williams (a reviewer was here)')
+    // The edit stands beside the bold name, not inside it: a bold span must keep marking the locked name.
+    const draft = readFileSync(target, 'utf8')
+    const edited = draft.replace('John Williams**', 'John Williams** (a reviewer was here)')
+    expect(edited).not.toBe(draft)
     writeFileSync(target, edited)
     const again = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])
     expect(again.code).toBe(0)
