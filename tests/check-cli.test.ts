@@ -47,10 +47,14 @@ describe('l10n check (command line)', () => {
     const fewerItalics = reference.replace('*main theme*', 'main theme')
     expect(fewerItalics).not.toBe(reference)
     const path = target(fewerItalics)
-    const lenient = await check([SOURCE, path])
+    // Dropped emphasis is an error by default; a config can make it a warning...
+    expect((await check([SOURCE, path])).code).toBe(1)
+    writeFileSync(join(dir, 'l10n.config.yaml'), 'check:\n  rules:\n    inline/emphasis-count: warning\n')
+    const lenient = await check([SOURCE, path, '--config', join(dir, 'l10n.config.yaml')])
     expect(lenient.code).toBe(0)
     expect(lenient.stdout).toContain('inline/emphasis-count')
-    expect((await check([SOURCE, path, '--strict'])).code).toBe(1)
+    expect((await check([SOURCE, path, '--strict', '--config', join(dir, 'l10n.config.yaml')])).code).toBe(1)
+    // ...or switch it off.
     writeFileSync(join(dir, 'l10n.config.yaml'), 'check:\n  rules:\n    inline/emphasis-count: off\n')
     const configured = await check([SOURCE, path, '--strict', '--config', join(dir, 'l10n.config.yaml')])
     expect(configured.code).toBe(0)

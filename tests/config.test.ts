@@ -143,7 +143,7 @@ describe('parseConfig', () => {
       '7:20 budget.maxCost: expected a number > 0, got -1',
       '7:24 budget.maxCosts: expected a known field (maxCost, maxRequests, maxTokens), got "maxCosts"',
       '8:38 check.rules.text/length-ratio: expected one of error, warning, info, off, got "of"',
-      '8:42 check.rules.text/lenght-ratio: expected a rule id (text/han-residue, text/fullwidth-punctuation, text/identical-paragraph, text/numbers, text/length-ratio, text/paragraph-too-short, text/doubled-word, text/unpaired-brackets), got "text/lenght-ratio"',
+      '8:42 check.rules.text/lenght-ratio: expected a rule id (text/han-residue, text/fullwidth-punctuation, text/identical-paragraph, text/numbers, text/number-changed, text/sentence-count, text/sentence-extra, text/duplicate-sentence, text/language, text/length-ratio, text/length-extreme, text/paragraph-too-short, text/doubled-word, text/unpaired-brackets), got "text/lenght-ratio"',
       '9:9 report: expected a mapping, got "nothing"',
       expect.stringMatching(/^10:1 extra: expected a known field \(contentRoot, sourceLocale, .*\), got "extra"$/),
     ])

@@ -140,8 +140,8 @@ describe('the term-base loop', () => {
     })
     expect(occurrences).toBeGreaterThan(50)
     const report = JSON.parse(readFileSync(ws.path('report.json'), 'utf8'))
-    expect(report.articles[0].names.locked).toBeGreaterThan(50)
-    expect(report.articles[0].findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([])
+    expect(report.run.articles[0].names.locked).toBeGreaterThan(50)
+    expect(report.run.articles[0].findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([])
 
     // status counts each article's names: locked, proposed, not covered.
     const status = await ws.run(['status', classical, '--to', 'en', ...glossaries, '--proposals', ws.path('proposals.yaml')])

@@ -76,9 +76,9 @@ describe('l10n translate (offline providers)', () => {
   it('keeps a hand edit on rerun, and overwrites it only with --force', async () => {
     expect((await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBe(0)
     const target = ws.path('examples/en/soundtrack.md')
-    // The edit stands beside the bold name, not inside it: a bold span must keep marking the locked name.
+    // The edit ends the last paragraph, outside any bold span: a bold span must keep marking the locked name.
     const draft = readFileSync(target, 'utf8')
-    const edited = draft.replace('John Williams**', 'John Williams** (a reviewer was here)')
+    const edited = draft.replace(/\s*$/, ' (a reviewer was here)\n')
     expect(edited).not.toBe(draft)
     writeFileSync(target, edited)
     const again = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])

@@ -122,6 +122,8 @@ export function detectLanguage(text: string): { code: string; confidence: number
   })
   scores.sort((a, b) => b.hits - a.hits)
   const [best, second] = scores
-  if (!best || best.hits < 3) return undefined
+  // Function words make up a third or more of any real prose; a few chance hits in text that
+  // has almost none (pseudo-localized drafts, lists of names) say nothing about its language.
+  if (!best || best.hits < 3 || best.hits < words.length * 0.08) return undefined
   return { code: best.code, confidence: (best.hits - (second?.hits ?? 0)) / best.hits }
 }
