@@ -303,7 +303,7 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
     const submitted = server.batch.files.get(batch!.input_file_id)!.content.trim().split('\n').length
     expect(submitted).toBeGreaterThan(LINES * 0.5)
     expect(submitted).toBeLessThan(LINES)
-    const estimate = Number(/estimated cost \$(\d+\.\d+) at the batch price/.exec(run.stdout)![1])
+    const estimate = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8')).batch.submitted.estimate.usd
     expect(estimate).toBeLessThanOrEqual(maxCost)
   })
 })
