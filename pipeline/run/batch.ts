@@ -13,6 +13,7 @@
  *   the submission id in its metadata instead of creating another.
  */
 import { resolve } from 'node:path'
+import { sleep as sleepOnClock } from '../shared/clock.ts'
 import { contentHash } from '../shared/hash.ts'
 import { openBatchStore, type BatchState, type BatchStore, type Submission } from '../state/batch-store.ts'
 import { FINAL_BATCH_STATUSES, type BatchApi, type BatchInfo } from '../translate/batch-api.ts'
@@ -55,6 +56,16 @@ export interface SubmitResult {
   requests: number
   bytes: number
   estimate: { promptTokens: number; completionTokens: number; usd: number; known: boolean }
+}
+
+function addSubmitted(total: SubmitResult, part: SubmitResult): void {
+  total.batches += part.batches
+  total.requests += part.requests
+  total.bytes += part.bytes
+  total.estimate.promptTokens += part.estimate.promptTokens
+  total.estimate.completionTokens += part.estimate.completionTokens
+  total.estimate.usd += part.estimate.usd
+  total.estimate.known &&= part.estimate.known
 }
 
 /** Prices for batch estimates: the model's batch price. */
@@ -232,13 +243,7 @@ export async function submitLines(store: BatchStore, api: BatchApi, lines: reado
     const promptTokens = chunk.reduce((sum, line) => sum + line.estimate.promptTokens, 0)
     const completionTokens = chunk.reduce((sum, line) => sum + line.estimate.completionTokens, 0)
     const cost = costOf(pricing.model, promptTokens, completionTokens, pricing.prices, { batch: true })
-    result.batches++
-    result.requests += chunk.length
-    result.bytes += Buffer.byteLength(jsonl)
-    result.estimate.promptTokens += promptTokens
-    result.estimate.completionTokens += completionTokens
-    result.estimate.usd += cost.usd
-    result.estimate.known &&= cost.known
+    addSubmitted(result, { batches: 1, requests: chunk.length, bytes: Buffer.byteLength(jsonl), estimate: { promptTokens, completionTokens, usd: cost.usd, known: cost.known } })
     if (state.submissions.some((submission) => submission.id === id && submission.state !== 'collected')) continue
     const submission: Submission = {
       id,
@@ -337,13 +342,7 @@ export interface BatchCycleResult {
 export async function runBatchCycle(options: BatchCycleOptions, runSync: (client: BatchClient) => Promise<RunReport>): Promise<BatchCycleResult> {
   const store = openBatchStore(options.stateDir)
   const limits = options.limits ?? DEFAULT_BATCH_LIMITS
-  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }, { once: true })
-  }))
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => sleepOnClock(ms, signal))
   const totalCollected: CollectResult = { collected: 0, answers: 0, failedLines: 0, running: 0, incomplete: 0 }
   const totalSubmitted: SubmitResult = { batches: 0, requests: 0, bytes: 0, estimate: { promptTokens: 0, completionTokens: 0, usd: 0, known: true } }
   const maxRounds = options.maxRounds ?? 8
@@ -365,13 +364,7 @@ export async function runBatchCycle(options: BatchCycleOptions, runSync: (client
     const submitted = run.interrupted ? totalSubmitted : await submitLines(store, options.api, lines, limits, options.pricing)
     if (!run.interrupted) {
       options.onProgress?.({ type: 'submitted', result: submitted })
-      totalSubmitted.batches += submitted.batches
-      totalSubmitted.requests += submitted.requests
-      totalSubmitted.bytes += submitted.bytes
-      totalSubmitted.estimate.promptTokens += submitted.estimate.promptTokens
-      totalSubmitted.estimate.completionTokens += submitted.estimate.completionTokens
-      totalSubmitted.estimate.usd += submitted.estimate.usd
-      totalSubmitted.estimate.known &&= submitted.estimate.known
+      addSubmitted(totalSubmitted, submitted)
     }
     const waiting = client.waiting.size + lines.length
     if (!options.wait || waiting === 0 || run.interrupted || round >= maxRounds) {
