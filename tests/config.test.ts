@@ -11,9 +11,9 @@ import {
   type Config,
   type ConfigProblem,
 } from '../pipeline/run/config.ts'
-import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
+import { formatError, isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
 import { DEFAULT_FRONTMATTER_POLICY } from '../pipeline/article/frontmatter.ts'
-import { setUiLanguage } from '../pipeline/shared/i18n.ts'
+import { formatMessage, isMessage, setUiLanguage } from '../pipeline/shared/i18n.ts'
 
 const SAMPLE = `contentRoot: .
 sourceLocale: cn
@@ -49,7 +49,7 @@ function configError(text: string, file = 'l10n.config.yaml'): L10nError {
 }
 
 function problems(text: string): string[] {
-  return (configError(text).params.problems as ConfigProblem[]).map((problem) => `${problem.line}:${problem.column} ${problem.message}`)
+  return (configError(text).params.problems as ConfigProblem[]).map((problem) => `${problem.line}:${problem.column} ${formatMessage(problem.message)}`)
 }
 
 describe('parseConfig', () => {
@@ -159,7 +159,7 @@ describe('parseConfig', () => {
     ])
     const single = configError('model: 5\n')
     expect(single.message).toBe('l10n.config.yaml:1:8: model: expected text, got 5')
-    expect(single.params.detail).toBe(single.message)
+    expect(isMessage(single.params.detail) && formatMessage(single.params.detail)).toBe(single.message)
   })
 
   it('points at missing fields through their parent, and quotes odd keys in paths', () => {
@@ -210,6 +210,16 @@ describe('parseConfig', () => {
     } finally {
       setUiLanguage('en')
     }
+  })
+
+  it('keeps problems as messages: read in one language, rendered in the one asked for', () => {
+    const error = configError('concurrency: 0\nmodel: 5\n')
+    expect(formatError(error, 'zh-CN').split('\n')).toEqual([
+      'l10n.config.yaml 中有 2 个问题：',
+      'l10n.config.yaml:1:14：concurrency：应为≥ 1 的数字，实际为 0',
+      'l10n.config.yaml:2:8：model：应为文本，实际为 5',
+    ])
+    expect(formatError(error, 'en')).toMatch(/^2 problems in l10n\.config\.yaml:\nl10n\.config\.yaml:1:14: concurrency: expected/)
   })
 
   it('formats paths', () => {

@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
+import { formatError, isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
+import { formatMessage } from '../pipeline/shared/i18n.ts'
 import { entryHash, lockedForm, type Glossary } from '../pipeline/glossary/model.ts'
-import { loadGlossaryFiles, mergeGlossaries, parseGlossary, type GlossaryProblem } from '../pipeline/glossary/load.ts'
+import { formatProblem, loadGlossaryFiles, mergeGlossaries, parseGlossary, type GlossaryProblem } from '../pipeline/glossary/load.ts'
 import { contentHash } from '../pipeline/shared/hash.ts'
 import { entriesIn } from '../pipeline/glossary/match.ts'
 
@@ -196,7 +197,18 @@ describe('parseGlossary', () => {
     )
     const [problem] = problemsOf(glossaryError(() => parseGlossary(text, 'g.yaml')))
     expect(problem).toMatchObject({ file: 'g.yaml', line: 7 })
-    expect(problem!.message).toContain('g.yaml:3')
+    expect(formatMessage(problem!.message)).toContain('g.yaml:3')
+  })
+
+  it('keeps its problems as messages and renders them in the language asked for, not the one loaded with', () => {
+    const error = glossaryError(() => parseGlossary('sourceLocale: zh\nentrys: []\n', 'g.yaml'))
+    const problems = problemsOf(error)
+    expect(problems.map((problem) => problem.message.messageId).sort()).toEqual(['glossary:no-entries', 'glossary:unknown-field', 'glossary:unknown-locale'])
+    expect(formatProblem(problems[0]!, 'en')).toMatch(/^g\.yaml:1:\d+: unknown locale code "zh"/)
+    const chinese = formatError(error, 'zh-CN')
+    expect(chinese).toMatch(/术语表中有 3 个问题/)
+    expect(chinese).not.toMatch(/unknown (field|locale)/)
+    expect(formatError(error, 'en')).toMatch(/3 problems in the glossary:\ng\.yaml:1:\d+: unknown locale code "zh"/)
   })
 
   it('reports an empty target form, an unknown locale and an unknown kind', () => {

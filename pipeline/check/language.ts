@@ -92,6 +92,21 @@ const STOPWORDS: Record<string, readonly string[]> = {
   fi: ['ja', 'on', 'ei', 'että', 'se', 'oli', 'kun', 'hän', 'mutta', 'tai', 'niin', 'ovat', 'myös', 'kuin', 'sen', 'joka', 'jos', 'vain', 'nyt', 'ole'],
 }
 
+/** Each stop word with the languages that use it (one lookup per word of a text). */
+const LANGUAGES_OF_STOPWORD = new Map<string, string[]>()
+for (const [code, list] of Object.entries(STOPWORDS)) {
+  for (const word of list) LANGUAGES_OF_STOPWORD.set(word, [...(LANGUAGES_OF_STOPWORD.get(word) ?? []), code])
+}
+
+const HAN_GLOBAL = /\p{Script=Han}/gu
+const KANA_GLOBAL = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu
+const LATIN_GLOBAL = /\p{Script=Latin}/gu
+const CYRILLIC_GLOBAL = /\p{Script=Cyrillic}/gu
+
+function countMatches(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0
+}
+
 /**
  * The language a text is written in, as a site code, with how sure the guess is (0–1),
  * or undefined for too little text. Scripts settle Chinese, Japanese and Cyrillic
@@ -99,16 +114,11 @@ const STOPWORDS: Record<string, readonly string[]> = {
  * frequent short words.
  */
 export function detectLanguage(text: string): { code: string; confidence: number } | undefined {
-  let han = 0
-  let kana = 0
-  let latin = 0
-  let cyrillic = 0
-  for (const char of text) {
-    if (/\p{Script=Han}/u.test(char)) han++
-    else if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(char)) kana++
-    else if (/\p{Script=Latin}/u.test(char)) latin++
-    else if (/\p{Script=Cyrillic}/u.test(char)) cyrillic++
-  }
+  // One global match per script: a property regex tested per character costs ~30× more.
+  const han = countMatches(text, HAN_GLOBAL)
+  const kana = countMatches(text, KANA_GLOBAL)
+  const latin = countMatches(text, LATIN_GLOBAL)
+  const cyrillic = countMatches(text, CYRILLIC_GLOBAL)
   const letters = han + kana + latin + cyrillic
   if (letters < 40) return undefined
   if (kana > 0.1 * (han + kana) && kana >= 10) return { code: 'jp', confidence: 0.9 }
@@ -116,10 +126,9 @@ export function detectLanguage(text: string): { code: string; confidence: number
   if (cyrillic > latin) return { code: /[іїєґ]/iu.test(text) ? 'uk' : 'ru', confidence: 0.9 }
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? []
   if (words.length < 20) return undefined
-  const scores = Object.entries(STOPWORDS).map(([code, list]) => {
-    const set = new Set(list)
-    return { code, hits: words.filter((word) => set.has(word)).length }
-  })
+  const hits = new Map<string, number>()
+  for (const word of words) for (const code of LANGUAGES_OF_STOPWORD.get(word) ?? []) hits.set(code, (hits.get(code) ?? 0) + 1)
+  const scores = Object.keys(STOPWORDS).map((code) => ({ code, hits: hits.get(code) ?? 0 }))
   scores.sort((a, b) => b.hits - a.hits)
   const [best, second] = scores
   // Function words make up a third or more of any real prose; a few chance hits in text that

@@ -6,7 +6,7 @@
  * `text` back byte for byte for any text `exportCsv` wrote. Pure.
  */
 import { findLocale, LOCALES } from '../article/locales.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import { glossaryError, type GlossaryProblem } from './load.ts'
 import { ENTRY_KINDS, type EntryKind } from './model.ts'
 import type { EntryText } from './serialize.ts'
@@ -77,7 +77,7 @@ function readRows(text: string, file: string): { cells: string[]; line: number }
       rowLine = line
     } else value += char
   }
-  if (quoted) throw glossaryError([{ file, line: rowLine, column: 1, message: t('glossary:csv-open-quote') }])
+  if (quoted) throw glossaryError([{ file, line: rowLine, column: 1, message: message('glossary:csv-open-quote') }])
   if (value !== '' || row.length > 0) {
     row.push(value)
     rows.push({ cells: row, line: rowLine })
@@ -102,10 +102,10 @@ export function importCsv(text: string, file: string): EntryText[] {
     if ((FIXED as readonly string[]).includes(trimmed)) return { kind: 'fixed' as const, name: trimmed }
     const locale = trimmed.startsWith('wrong:') ? trimmed.slice(6) : trimmed
     if (findLocale(locale)) return { kind: trimmed.startsWith('wrong:') ? ('wrong' as const) : ('target' as const), name: locale }
-    problems.push({ file, line: header.line, column: index + 1, message: t('glossary:csv-column', { column: trimmed }) })
+    problems.push({ file, line: header.line, column: index + 1, message: message('glossary:csv-column', { column: trimmed }) })
     return { kind: 'unknown' as const, name: trimmed }
   })
-  if (!columns.some((column) => column.name === 'source')) problems.push({ file, line: header.line, column: 1, message: t('glossary:csv-no-source') })
+  if (!columns.some((column) => column.name === 'source')) problems.push({ file, line: header.line, column: 1, message: message('glossary:csv-no-source') })
   const entries: EntryText[] = []
   const seen = new Map<string, number>()
   for (const row of body) {
@@ -114,28 +114,28 @@ export function importCsv(text: string, file: string): EntryText[] {
       const column = columns[index]
       const value = raw.trim()
       if (!column) {
-        if (value !== '') problems.push({ file, line: row.line, column: index + 1, message: t('glossary:csv-extra-cell') })
+        if (value !== '') problems.push({ file, line: row.line, column: index + 1, message: message('glossary:csv-extra-cell') })
         return
       }
       if (column.kind === 'fixed') {
         if (column.name === 'source') entry.source = value
         else if (column.name === 'kind') {
-          if (!(ENTRY_KINDS as readonly string[]).includes(value)) problems.push({ file, line: row.line, column: index + 1, message: t('glossary:unknown-kind', { kind: value, known: ENTRY_KINDS.join(', ') }) })
+          if (!(ENTRY_KINDS as readonly string[]).includes(value)) problems.push({ file, line: row.line, column: index + 1, message: message('glossary:unknown-kind', { kind: value, known: ENTRY_KINDS.join(', ') }) })
           else entry.kind = value as EntryKind
         } else if (column.name === 'aliases') entry.aliases = list(raw)
         else if (column.name === 'marked') {
-          if (value !== '' && value !== 'true' && value !== 'false') problems.push({ file, line: row.line, column: index + 1, message: t('glossary:not-boolean', { field: 'marked', got: value }) })
+          if (value !== '' && value !== 'true' && value !== 'false') problems.push({ file, line: row.line, column: index + 1, message: message('glossary:not-boolean', { field: 'marked', got: value }) })
           if (value === 'true') entry.marked = true
         } else if (column.name === 'note' && raw !== '') entry.note = raw
       } else if (column.kind === 'target' && value !== '') entry.targets[column.name] = value
       else if (column.kind === 'wrong' && value !== '') entry.wrong[column.name] = list(raw)
     })
     if (entry.source === '') {
-      problems.push({ file, line: row.line, column: 1, message: t('glossary:empty-source') })
+      problems.push({ file, line: row.line, column: 1, message: message('glossary:empty-source') })
       continue
     }
     const earlier = seen.get(entry.source)
-    if (earlier !== undefined) problems.push({ file, line: row.line, column: 1, message: t('glossary:duplicate-term', { term: entry.source, other: `${file}:${earlier}` }) })
+    if (earlier !== undefined) problems.push({ file, line: row.line, column: 1, message: message('glossary:duplicate-term', { term: entry.source, other: `${file}:${earlier}` }) })
     seen.set(entry.source, row.line)
     entries.push(entry)
   }

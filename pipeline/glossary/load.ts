@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { L10nError, isL10nError } from '../shared/errors.ts'
-import { formatMessage, message, t } from '../shared/i18n.ts'
+import { formatMessage, message, type Message, type UiLanguage } from '../shared/i18n.ts'
 import { parseYaml, type PlacedYaml, type YamlPath } from '../shared/place.ts'
 import { mismatchesOf } from '../shared/validation.ts'
 import { LOCALES, findLocale } from '../article/locales.ts'
@@ -31,7 +31,8 @@ export interface GlossaryProblem {
   file: string
   line: number
   column: number
-  message: string
+  /** What is wrong there, rendered at the edge in the reader's language. */
+  message: Message
 }
 
 const TOP_FIELDS = ['sourceLocale', 'entries', 'inflection'] as const
@@ -41,9 +42,14 @@ const LOCALE_CODES = LOCALES.map((locale) => locale.code)
 /** Han, kana or Hangul: a `keep` term written in these cannot be kept in other locales. */
 const CJK_TEXT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u
 
-/** `file:line:column: message` */
-export function formatProblem(problem: GlossaryProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`
+/** `file:line:column: message`, in `lng` (default: the UI language). */
+export function formatProblem(problem: GlossaryProblem, lng?: UiLanguage): string {
+  return formatMessage(problemLine(problem), lng)
+}
+
+/** A problem as one line of a list: its place, then what is wrong. */
+function problemLine(problem: GlossaryProblem): Message {
+  return message('glossary:problem-at', { file: problem.file, line: problem.line, column: problem.column, problem: problem.message })
 }
 
 /** The one error for a list of problems: placed at the first, listing all of them. */
@@ -52,10 +58,7 @@ export function glossaryError(problems: readonly GlossaryProblem[]): L10nError {
   if (!first) throw new TypeError('glossaryError needs at least one problem')
   // L10nError prefixes the place of the first problem; with several, list them all
   // below a header, each on its own line with its own place.
-  const detail =
-    problems.length === 1
-      ? first.message
-      : [t('glossary:problems', { count: problems.length }), ...problems.map(formatProblem)].join('\n')
+  const detail = problems.length === 1 ? first.message : message('glossary:problem-list', { count: problems.length, problems: problems.map(problemLine) })
   return new L10nError('E_GLOSSARY', {
     file: first.file,
     line: first.line,
@@ -119,7 +122,7 @@ interface ReportOptions {
   key?: boolean
   phase?: number
 }
-type Report = (path: YamlPath, message: string, options?: ReportOptions) => void
+type Report = (path: YamlPath, text: Message, options?: ReportOptions) => void
 
 /** The checks of an entry in the order their problems are listed (the entry's own shape first). */
 const PHASE = { entry: 0, unknownField: 1, source: 2, aliases: 3, kind: 4, targets: 5, noTargets: 6, keepNotLatin: 7, wrong: 8, note: 9, marked: 10, duplicate: 11 } as const
@@ -140,10 +143,10 @@ function orderOf(path: YamlPath, phase: number | undefined): [number, number] {
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** A short description of what was found instead, for messages. */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return t('glossary:got-nothing')
-  if (Array.isArray(value)) return t('glossary:got-list')
-  if (typeof value === 'object') return t('glossary:got-mapping')
+function describe(value: unknown): string | Message {
+  if (value === null || value === undefined) return message('glossary:got-nothing')
+  if (Array.isArray(value)) return message('glossary:got-list')
+  if (typeof value === 'object') return message('glossary:got-mapping')
   return JSON.stringify(value) ?? String(value)
 }
 
@@ -151,30 +154,30 @@ function describe(value: unknown): string {
  * A schema issue in the glossary's words, or undefined when another check words it
  * better (the value of an unknown locale is not looked at: the code is the problem).
  */
-function issueText(issue: z.core.$ZodIssue, data: unknown): string | undefined {
+function issueText(issue: z.core.$ZodIssue, data: unknown): Message | undefined {
   const path = issue.path
   const got = describe(issue.input)
-  if (path.length === 0) return t('glossary:not-mapping')
-  if (path[0] === 'sourceLocale') return t('glossary:not-text', { field: 'sourceLocale', got })
-  if (path.length === 1) return t('glossary:entries-not-list')
-  if (path.length === 2) return t('glossary:entry-not-mapping')
+  if (path.length === 0) return message('glossary:not-mapping')
+  if (path[0] === 'sourceLocale') return message('glossary:not-text', { field: 'sourceLocale', got })
+  if (path.length === 1) return message('glossary:entries-not-list')
+  if (path.length === 2) return message('glossary:entry-not-mapping')
   const [, , field, item] = path as [string, number, string, string | number | undefined]
   switch (field) {
     case 'source':
     case 'note':
-      return t('glossary:not-text', { field, got })
+      return message('glossary:not-text', { field, got })
     case 'aliases':
-      return item === undefined ? t('glossary:not-list', { field }) : t('glossary:not-text', { field, got })
+      return item === undefined ? message('glossary:not-list', { field }) : message('glossary:not-text', { field, got })
     case 'kind':
-      return t('glossary:unknown-kind', { kind: typeof issue.input === 'string' ? issue.input : got, known: ENTRY_KINDS.join(', ') })
+      return message('glossary:unknown-kind', { kind: typeof issue.input === 'string' ? issue.input : got, known: ENTRY_KINDS.join(', ') })
     case 'targets':
     case 'wrong':
-      if (item === undefined) return t('glossary:not-map', { field })
-      return findLocale(String(item)) ? t('glossary:not-text', { field: `${field}.${String(item)}`, got }) : undefined
+      if (item === undefined) return message('glossary:not-map', { field })
+      return findLocale(String(item)) ? message('glossary:not-text', { field: `${field}.${String(item)}`, got }) : undefined
     case 'marked':
-      return t('glossary:not-boolean', { field, got })
+      return message('glossary:not-boolean', { field, got })
     default:
-      return formatMessage(mismatchesOf(new z.ZodError([issue]), data)[0]?.message ?? message('validation:expected/value'))
+      return mismatchesOf(new z.ZodError([issue]), data)[0]?.message ?? message('validation:expected/value')
   }
 }
 
@@ -185,11 +188,11 @@ function checkShape(data: unknown, report: Report): void {
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
       const known = (issue.path.length === 0 ? TOP_FIELDS : issue.path[0] === 'inflection' ? INFLECTION_FIELDS : ENTRY_FIELDS).join(', ')
-      for (const key of issue.keys) report([...issue.path, key], t('glossary:unknown-field', { field: key, known }), { key: true, phase: issue.path.length === 0 ? 0 : PHASE.unknownField })
+      for (const key of issue.keys) report([...issue.path, key], message('glossary:unknown-field', { field: key, known }), { key: true, phase: issue.path.length === 0 ? 0 : PHASE.unknownField })
       continue
     }
-    const message = issueText(issue, data)
-    if (message !== undefined) report(issue.path, message)
+    const text = issueText(issue, data)
+    if (text !== undefined) report(issue.path, text)
   }
 }
 
@@ -214,7 +217,7 @@ export function parseGlossary(text: string, file: string): Glossary {
       .map(({ problem }) => problem)
 
   for (const error of yaml.syntaxErrors) {
-    placed.push({ order: [0, 0, error.offset], problem: { file, line: error.line, column: error.column, message: t('glossary:yaml', { detail: error.detail }) } })
+    placed.push({ order: [0, 0, error.offset], problem: { file, line: error.line, column: error.column, message: message('glossary:yaml', { detail: error.detail }) } })
   }
   if (placed.length > 0) throw glossaryError(problems())
 
@@ -230,7 +233,7 @@ export function parseGlossary(text: string, file: string): Glossary {
   const entries: GlossaryEntry[] = []
   const sites = new Map<string, TermSite>()
   if (data.entries === undefined || data.entries === null) {
-    report([], t('glossary:no-entries'))
+    report([], message('glossary:no-entries'))
   } else if (Array.isArray(data.entries)) {
     data.entries.forEach((item: unknown, index) => {
       if (!isRecord(item)) return
@@ -241,7 +244,7 @@ export function parseGlossary(text: string, file: string): Glossary {
         const key = normalizeTerm(term.term)
         const earlier = sites.get(key)
         if (earlier) {
-          report(term.path, t('glossary:duplicate-term', { term: term.term, other: `${earlier.file}:${earlier.line}` }), { phase: PHASE.duplicate })
+          report(term.path, message('glossary:duplicate-term', { term: term.term, other: `${earlier.file}:${earlier.line}` }), { phase: PHASE.duplicate })
         } else {
           sites.set(key, { entry: parsed.entry, term: term.term, file, ...yaml.placeOfPath(term.path) })
         }
@@ -263,8 +266,8 @@ export function parseGlossary(text: string, file: string): Glossary {
   return { entries, files: [file], version: glossaryVersion(entries), ...(inflection ? { inflection } : {}) }
 }
 
-function unknownLocale(locale: string, field: string): string {
-  return t('glossary:unknown-locale', { locale, field, known: LOCALE_CODES.join(', ') })
+function unknownLocale(locale: string, field: string): Message {
+  return message('glossary:unknown-locale', { locale, field, known: LOCALE_CODES.join(', ') })
 }
 
 interface ParsedEntry {
@@ -281,9 +284,9 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   // source
   let source = ''
   if (item.source === undefined || item.source === null) {
-    report(at, t('glossary:missing-source'), { phase: PHASE.source })
+    report(at, message('glossary:missing-source'), { phase: PHASE.source })
   } else if (typeof item.source === 'string') {
-    if (item.source.trim() === '') report(path('source'), t('glossary:empty-source'))
+    if (item.source.trim() === '') report(path('source'), message('glossary:empty-source'))
     else {
       source = item.source.trim()
       terms.push({ term: source, path: path('source') })
@@ -296,7 +299,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   if (Array.isArray(item.aliases)) {
     item.aliases.forEach((alias: unknown, index) => {
       if (typeof alias !== 'string') return
-      if (alias.trim() === '') report(path('aliases', index), t('glossary:empty-alias', { source: label }))
+      if (alias.trim() === '') report(path('aliases', index), message('glossary:empty-alias', { source: label }))
       else {
         aliases.push(alias.trim())
         terms.push({ term: alias.trim(), path: path('aliases', index) })
@@ -308,7 +311,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
   let kind: EntryKind = 'term'
   let kindValid = false
   if (item.kind === undefined || item.kind === null) {
-    report(at, t('glossary:missing-kind', { source: label, known: ENTRY_KINDS.join(', ') }), { phase: PHASE.kind })
+    report(at, message('glossary:missing-kind', { source: label, known: ENTRY_KINDS.join(', ') }), { phase: PHASE.kind })
   } else if ((ENTRY_KINDS as readonly unknown[]).includes(item.kind)) {
     kind = item.kind as EntryKind
     kindValid = true
@@ -321,17 +324,17 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
     targetsWritten = Object.keys(item.targets).length
     for (const [locale, form] of Object.entries(item.targets)) {
       if (!findLocale(locale)) report(path('targets', locale), unknownLocale(locale, 'targets'), { key: true })
-      else if (form === null || (typeof form === 'string' && form.trim() === '')) report(path('targets', locale), t('glossary:empty-target', { locale, source: label }))
+      else if (form === null || (typeof form === 'string' && form.trim() === '')) report(path('targets', locale), message('glossary:empty-target', { locale, source: label }))
       else if (typeof form === 'string') targets[locale] = form.trim()
     }
   } else if (item.targets !== undefined && item.targets !== null) {
     targetsWritten = -1
   }
   if (kindValid && kind !== 'keep' && targetsWritten === 0) {
-    report(path('targets'), t('glossary:no-targets', { source: label, kind }), { phase: PHASE.noTargets })
+    report(path('targets'), message('glossary:no-targets', { source: label, kind }), { phase: PHASE.noTargets })
   }
   if (kind === 'keep' && source !== '' && CJK_TEXT.test(source) && Object.keys(targets).length === 0) {
-    report(path('source'), t('glossary:keep-not-latin', { source }), { phase: PHASE.keepNotLatin })
+    report(path('source'), message('glossary:keep-not-latin', { source }), { phase: PHASE.keepNotLatin })
   }
 
   // wrong
@@ -348,8 +351,8 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
       ;(single ? [written] : (written as unknown[])).forEach((form: unknown, index) => {
         if (typeof form !== 'string') return
         const at = single ? path('wrong', locale) : path('wrong', locale, index)
-        if (form.trim() === '') report(at, t('glossary:empty-wrong', { locale, source: label }))
-        else if (locked !== undefined && normalizeTerm(form) === normalizeTerm(locked)) report(at, t('glossary:wrong-is-locked', { form: form.trim(), locale }))
+        if (form.trim() === '') report(at, message('glossary:empty-wrong', { locale, source: label }))
+        else if (locked !== undefined && normalizeTerm(form) === normalizeTerm(locked)) report(at, message('glossary:wrong-is-locked', { form: form.trim(), locale }))
         else forms.push(form.trim())
       })
       if (forms.length > 0) wrong[locale] = forms
@@ -389,8 +392,8 @@ export function mergeGlossaries(list: readonly Glossary[]): Glossary {
   const files: string[] = []
   const owner = new Map<string, GlossaryEntry>()
   const problems: GlossaryProblem[] = []
-  const conflict = (entry: GlossaryEntry, message: string) =>
-    problems.push({ file: entry.file, line: entry.line, column: 1, message })
+  const conflict = (entry: GlossaryEntry, text: Message) =>
+    problems.push({ file: entry.file, line: entry.line, column: 1, message: text })
 
   for (const glossary of list) {
     for (const file of glossary.files) if (!files.includes(file)) files.push(file)
@@ -409,20 +412,20 @@ export function mergeGlossaries(list: readonly Glossary[]): Glossary {
       }
       if (earlier.size > 1) {
         const others = [...earlier].map((other) => `“${other.source}” (${other.file}:${other.line})`).join(', ')
-        conflict(entry, t('glossary:merge-several', { source: entry.source, others }))
+        conflict(entry, message('glossary:merge-several', { source: entry.source, others }))
         continue
       }
       const [base] = [...earlier] as [GlossaryEntry]
       const where = `${base.file}:${base.line}`
       let clash = false
       if (base.kind !== entry.kind) {
-        conflict(entry, t('glossary:merge-kind', { source: entry.source, ours: entry.kind, theirs: base.kind, other: where }))
+        conflict(entry, message('glossary:merge-kind', { source: entry.source, ours: entry.kind, theirs: base.kind, other: where }))
         clash = true
       }
       for (const [locale, form] of Object.entries(entry.targets)) {
         const existing = base.targets[locale]
         if (existing !== undefined && normalizeTerm(existing) !== normalizeTerm(form)) {
-          conflict(entry, t('glossary:merge-conflict', { source: entry.source, locale, ours: form, theirs: existing, other: where }))
+          conflict(entry, message('glossary:merge-conflict', { source: entry.source, locale, ours: form, theirs: existing, other: where }))
           clash = true
         }
       }

@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Pair } from 'yaml'
 import { findLocale } from '../article/locales.ts'
-import { t } from '../shared/i18n.ts'
+import { message, type Message } from '../shared/i18n.ts'
 import { ENTRY_KINDS, type EntryKind } from './model.ts'
 import { glossaryError, type GlossaryProblem } from './load.ts'
 import type { NameSignal } from './names.ts'
@@ -61,16 +61,16 @@ export function parseProposals(text: string, file: string): ProposalFile {
   const lineCounter = new LineCounter()
   const document = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: true })
   const problems: GlossaryProblem[] = []
-  const at = (node: unknown, message: string) => {
+  const at = (node: unknown, text: Message) => {
     const offset = node && typeof node === 'object' && 'range' in node ? ((node as { range?: [number] }).range?.[0] ?? 0) : 0
     const place = lineCounter.linePos(offset)
-    problems.push({ file, line: place.line, column: place.col, message })
+    problems.push({ file, line: place.line, column: place.col, message: text })
   }
-  for (const error of document.errors) at({ range: error.pos }, t('glossary:yaml', { detail: error.message.split('\n')[0] }))
+  for (const error of document.errors) at({ range: error.pos }, message('glossary:yaml', { detail: error.message.split('\n')[0] }))
   if (problems.length > 0) throw glossaryError(problems)
   const root = document.contents
   if (!isMap(root)) {
-    at(root, t('glossary:not-mapping'))
+    at(root, message('glossary:not-mapping'))
     throw glossaryError(problems)
   }
   let sourceLocale = 'cn'
@@ -79,12 +79,12 @@ export function parseProposals(text: string, file: string): ProposalFile {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
     if (key === 'sourceLocale') {
       const value = isScalar(pair.value) ? String(pair.value.value) : ''
-      if (!findLocale(value)) at(pair.value, t('glossary:unknown-locale', { locale: value, field: 'sourceLocale', known: '' }))
+      if (!findLocale(value)) at(pair.value, message('glossary:unknown-locale', { locale: value, field: 'sourceLocale', known: '' }))
       sourceLocale = value
     } else if (key === 'entries') {
       if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue
       if (!isSeq(pair.value)) {
-        at(pair.value, t('glossary:entries-not-list'))
+        at(pair.value, message('glossary:entries-not-list'))
         continue
       }
       for (const item of pair.value.items) {
@@ -92,23 +92,23 @@ export function parseProposals(text: string, file: string): ProposalFile {
         if (proposal) proposals.push(proposal)
       }
     } else {
-      at(pair.key, t('glossary:unknown-field', { field: key, known: 'sourceLocale, entries' }))
+      at(pair.key, message('glossary:unknown-field', { field: key, known: 'sourceLocale, entries' }))
     }
   }
   if (problems.length > 0) throw glossaryError(problems)
   return { sourceLocale, proposals }
 }
 
-function parseProposal(item: unknown, at: (node: unknown, message: string) => void): Proposal | undefined {
+function parseProposal(item: unknown, at: (node: unknown, text: Message) => void): Proposal | undefined {
   if (!isMap(item)) {
-    at(item, t('glossary:entry-not-mapping'))
+    at(item, message('glossary:entry-not-mapping'))
     return undefined
   }
   const fields = new Map<string, Pair>()
   for (const pair of item.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
     if ((FIELDS as readonly string[]).includes(key)) fields.set(key, pair)
-    else at(pair.key, t('glossary:unknown-field', { field: key, known: FIELDS.join(', ') }))
+    else at(pair.key, message('glossary:unknown-field', { field: key, known: FIELDS.join(', ') }))
   }
   const js = (key: string) => {
     const value = fields.get(key)?.value
@@ -120,13 +120,13 @@ function parseProposal(item: unknown, at: (node: unknown, message: string) => vo
     const value = js(key)
     if (value === undefined || value === null) {
       if (required) {
-        at(item, t('glossary:missing-source'))
+        at(item, message('glossary:missing-source'))
         ok = false
       }
       return undefined
     }
     if (typeof value !== 'string' || (required && value.trim() === '')) {
-      at(node(key), t('glossary:not-text', { field: key, got: JSON.stringify(value) }))
+      at(node(key), message('glossary:not-text', { field: key, got: JSON.stringify(value) }))
       ok = false
       return undefined
     }
@@ -136,7 +136,7 @@ function parseProposal(item: unknown, at: (node: unknown, message: string) => vo
     const value = js(key)
     if (value === undefined || value === null) return []
     if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
-      at(node(key), t('glossary:not-list', { field: key }))
+      at(node(key), message('glossary:not-list', { field: key }))
       ok = false
       return []
     }
@@ -146,17 +146,17 @@ function parseProposal(item: unknown, at: (node: unknown, message: string) => vo
     const value = js(key)
     if (value === undefined || value === null) return {}
     if (typeof value !== 'object' || Array.isArray(value)) {
-      at(node(key), t('glossary:not-map', { field: key }))
+      at(node(key), message('glossary:not-map', { field: key }))
       ok = false
       return {}
     }
     const out: Record<string, string> = {}
     for (const [locale, form] of Object.entries(value as Record<string, unknown>)) {
       if (!findLocale(locale)) {
-        at(node(key), t('glossary:unknown-locale', { locale, field: key, known: '' }))
+        at(node(key), message('glossary:unknown-locale', { locale, field: key, known: '' }))
         ok = false
       } else if (typeof form !== 'string' || form.trim() === '') {
-        at(node(key), t('glossary:empty-target', { locale, source: text('source', false) ?? '' }))
+        at(node(key), message('glossary:empty-target', { locale, source: text('source', false) ?? '' }))
         ok = false
       } else out[locale] = form
     }
@@ -166,7 +166,7 @@ function parseProposal(item: unknown, at: (node: unknown, message: string) => vo
     const value = js(key)
     if (value === undefined || value === null) return 0
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      at(node(key), t('glossary:not-number', { field: key, got: JSON.stringify(value) }))
+      at(node(key), message('glossary:not-number', { field: key, got: JSON.stringify(value) }))
       ok = false
       return 0
     }
@@ -175,12 +175,12 @@ function parseProposal(item: unknown, at: (node: unknown, message: string) => vo
   const source = text('source', true)
   const kind = text('kind', false) ?? 'term'
   if (!(ENTRY_KINDS as readonly string[]).includes(kind)) {
-    at(node('kind'), t('glossary:unknown-kind', { kind, known: ENTRY_KINDS.join(', ') }))
+    at(node('kind'), message('glossary:unknown-kind', { kind, known: ENTRY_KINDS.join(', ') }))
     ok = false
   }
   const status = text('status', false) ?? 'proposed'
   if (!(STATUSES as readonly string[]).includes(status)) {
-    at(node('status'), t('glossary:unknown-status', { status, known: STATUSES.join(', ') }))
+    at(node('status'), message('glossary:unknown-status', { status, known: STATUSES.join(', ') }))
     ok = false
   }
   const proposal: Proposal = {

@@ -9,7 +9,7 @@
  * tokenizer for this element set, not a general XML parser.
  */
 import { LOCALES, findLocale } from '../article/locales.ts'
-import { t } from '../shared/i18n.ts'
+import { message, type Message } from '../shared/i18n.ts'
 import { glossaryError } from './load.ts'
 import { ENTRY_KINDS, siteLocaleCode, type EntryKind } from './model.ts'
 import { byLocale, type EntryText } from './serialize.ts'
@@ -94,7 +94,7 @@ function tokenize(xml: string, file: string): Token[] {
       tokens.push({ type: slash ? 'close' : 'open', name, attributes, text: '', line })
       if (selfClose) tokens.push({ type: 'close', name, attributes: {}, text: '', line })
     } else if (text !== undefined) tokens.push({ type: 'text', name: '', attributes: {}, text: unescapeXml(text), line })
-    else throw glossaryError([{ file, line, column: 1, message: t('glossary:tbx-syntax') }])
+    else throw glossaryError([{ file, line, column: 1, message: message('glossary:tbx-syntax') }])
   }
   return tokens
 }
@@ -106,7 +106,7 @@ function tokenize(xml: string, file: string): Token[] {
  */
 export function importTbx(xml: string, file: string, sourceLocale = 'cn'): EntryText[] {
   const tokens = tokenize(xml.replace(/^\uFEFF/, ''), file)
-  const problems: { file: string; line: number; column: number; message: string }[] = []
+  const problems: { file: string; line: number; column: number; message: Message }[] = []
   const entries: EntryText[] = []
   const stack: string[] = []
   let entry: (EntryText & { line: number; sourceSeen: boolean }) | undefined
@@ -120,7 +120,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
       else if (token.name === 'langSec' || token.name === 'langSet') {
         const tag = token.attributes['xml:lang'] ?? ''
         const code = siteLocaleCode(tag)
-        if (!findLocale(code)) problems.push({ file, line: token.line, column: 1, message: t('glossary:unknown-locale', { locale: tag, field: 'xml:lang', known: LOCALES.map((row) => row.tag).join(', ') }) })
+        if (!findLocale(code)) problems.push({ file, line: token.line, column: 1, message: message('glossary:unknown-locale', { locale: tag, field: 'xml:lang', known: LOCALES.map((row) => row.tag).join(', ') }) })
         lang = code
       } else if (token.name === 'termSec' || token.name === 'tig') term = { text: '' }
       else if (token.name === 'term') capture = { kind: 'term', text: '' }
@@ -136,7 +136,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
     }
     // A close tag.
     if (stack.pop() !== token.name) {
-      problems.push({ file, line: token.line, column: 1, message: t('glossary:tbx-syntax') })
+      problems.push({ file, line: token.line, column: 1, message: message('glossary:tbx-syntax') })
       break
     }
     if (capture && ['term', 'note', 'descrip', 'termNote'].includes(token.name)) {
@@ -145,7 +145,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
       else if (capture.kind === 'note' && entry) entry.note = capture.text
       else if (capture.kind === 'subject' && entry) {
         if ((ENTRY_KINDS as readonly string[]).includes(value)) entry.kind = value as EntryKind
-        else problems.push({ file, line: token.line, column: 1, message: t('glossary:unknown-kind', { kind: value, known: ENTRY_KINDS.join(', ') }) })
+        else problems.push({ file, line: token.line, column: 1, message: message('glossary:unknown-kind', { kind: value, known: ENTRY_KINDS.join(', ') }) })
       } else if (capture.kind === 'status' && term) term.status = value
       else if (capture.kind === 'usage' && term) term.usage = value
       capture = undefined
@@ -163,7 +163,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
       term = undefined
     } else if (token.name === 'langSec' || token.name === 'langSet') lang = undefined
     else if ((token.name === 'conceptEntry' || token.name === 'termEntry') && entry) {
-      if (!entry.sourceSeen) problems.push({ file, line: entry.line, column: 1, message: t('glossary:tbx-no-source', { locale: tagOf(sourceLocale) }) })
+      if (!entry.sourceSeen) problems.push({ file, line: entry.line, column: 1, message: message('glossary:tbx-no-source', { locale: tagOf(sourceLocale) }) })
       else {
         const { line: _line, sourceSeen: _seen, ...text } = entry
         entries.push(text)
@@ -171,7 +171,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
       entry = undefined
     }
   }
-  if (stack.length > 0 && problems.length === 0) problems.push({ file, line: tokens[tokens.length - 1]?.line ?? 1, column: 1, message: t('glossary:tbx-syntax') })
+  if (stack.length > 0 && problems.length === 0) problems.push({ file, line: tokens[tokens.length - 1]?.line ?? 1, column: 1, message: message('glossary:tbx-syntax') })
   if (problems.length > 0) throw glossaryError(problems)
   return entries
 }

@@ -12,7 +12,7 @@ import { RULES, type RuleSettings } from '../check/index.ts'
 import type { Budget, ModelPrice } from '../translate/cost.ts'
 import { L10nError } from '../shared/errors.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/frontmatter.ts'
-import { t } from '../shared/i18n.ts'
+import { formatMessage, message, type Message, type UiLanguage } from '../shared/i18n.ts'
 import { parseYaml } from '../shared/place.ts'
 import { formatPath as formatDataPath } from '../shared/validation.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
@@ -300,13 +300,17 @@ export interface ConfigProblem {
   column: number
   /** Where in the config, e.g. `targetLocales[2]`, `check.rules.text/length-ratio`. */
   path: string
-  /** The full text after the place: `<path>: expected …, got …`. */
-  message: string
+  /** What follows the place, `<path>: expected …, got …`, rendered at the edge in the reader's language. */
+  message: Message
 }
 
-/** `file:line:column: path: expected …, got …` */
-export function formatConfigProblem(problem: ConfigProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`
+/** `file:line:column: path: expected …, got …`, in `lng` (default: the UI language). */
+export function formatConfigProblem(problem: ConfigProblem, lng?: UiLanguage): string {
+  return formatMessage(problemLine(problem), lng)
+}
+
+function problemLine(problem: ConfigProblem): Message {
+  return message('config:problem-at', { file: problem.file, line: problem.line, column: problem.column, problem: problem.message })
 }
 
 type Path = readonly PropertyKey[]
@@ -314,15 +318,15 @@ type Path = readonly PropertyKey[]
 /** A problem before it has a place: `key` means point at the mapping key, not its value. */
 interface Draft {
   path: Path
-  expected: string
-  got: string
+  expected: Message
+  got: string | Message
   key?: boolean
 }
 
 /** `targetLocales[2]`, `prices["gpt-4.1"].input`; identifiers (rule ids included) stay bare. */
-export function formatPath(path: Path): string {
+export function formatPath(path: Path, lng?: UiLanguage): string {
   const text = formatDataPath(path)
-  return typeof text === 'string' ? text : t('config:root')
+  return typeof text === 'string' ? text : formatMessage(message('config:root'), lng)
 }
 
 function valueAt(data: unknown, path: Path): unknown {
@@ -335,10 +339,10 @@ function valueAt(data: unknown, path: Path): unknown {
 }
 
 /** How a received value is shown: text quoted, lists and mappings by kind. */
-function describe(value: unknown): string {
-  if (value === undefined || value === null) return t('config:got/nothing')
-  if (Array.isArray(value)) return t('config:got/list')
-  if (typeof value === 'object') return t('config:got/mapping')
+function describe(value: unknown): string | Message {
+  if (value === undefined || value === null) return message('config:got/nothing')
+  if (Array.isArray(value)) return message('config:got/list')
+  if (typeof value === 'object') return message('config:got/mapping')
   return JSON.stringify(value) ?? String(value)
 }
 
@@ -362,28 +366,28 @@ function draftsOf(issue: z.core.$ZodIssue, data: unknown): Draft[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
         path: [...path, key],
-        expected: t('config:expected/known-field', { known: knownFields(path).join(', ') }),
+        expected: message('config:expected/known-field', { known: knownFields(path).join(', ') }),
         got: JSON.stringify(key),
         key: true,
       }))
     case 'invalid_type': {
       const name = TYPE_NAMES[issue.expected]
-      return [{ path, expected: t(name ? `config:expected/${name}` : 'config:expected/value'), got }]
+      return [{ path, expected: message(name ? `config:expected/${name}` : 'config:expected/value'), got }]
     }
     case 'invalid_value':
-      return [{ path, expected: t('config:expected/one-of', { values: issue.values.map(String).join(', ') }), got }]
+      return [{ path, expected: message('config:expected/one-of', { values: issue.values.map(String).join(', ') }), got }]
     case 'too_small': {
       const min = Number(issue.minimum)
-      if (issue.origin === 'string') return [{ path, expected: t('config:expected/non-empty'), got }]
-      if (issue.origin === 'array') return [{ path, expected: t('config:expected/min-items', { count: min }), got }]
-      return [{ path, expected: t(issue.inclusive ? 'config:expected/min' : 'config:expected/above', { min }), got }]
+      if (issue.origin === 'string') return [{ path, expected: message('config:expected/non-empty'), got }]
+      if (issue.origin === 'array') return [{ path, expected: message('config:expected/min-items', { count: min }), got }]
+      return [{ path, expected: message(issue.inclusive ? 'config:expected/min' : 'config:expected/above', { min }), got }]
     }
     case 'too_big': {
       const max = Number(issue.maximum)
-      return [{ path, expected: t(issue.inclusive ? 'config:expected/max' : 'config:expected/below', { max }), got }]
+      return [{ path, expected: message(issue.inclusive ? 'config:expected/max' : 'config:expected/below', { max }), got }]
     }
     default:
-      return [{ path, expected: t('config:expected/value'), got }]
+      return [{ path, expected: message('config:expected/value'), got }]
   }
 }
 
@@ -396,12 +400,12 @@ function placeholderDrafts(field: string, pattern: string, allowed: readonly str
   for (const name of used) {
     if (!allowed.includes(name)) {
       const known = allowed.map((one) => `{${one}}`).join(' ')
-      drafts.push({ path: [field], expected: t('config:expected/known-placeholders', { known }), got })
+      drafts.push({ path: [field], expected: message('config:expected/known-placeholders', { known }), got })
     }
   }
   for (const required of ['locale', 'slug']) {
     if (!used.includes(required)) {
-      drafts.push({ path: [field], expected: t('config:expected/placeholder', { placeholder: `{${required}}` }), got })
+      drafts.push({ path: [field], expected: message('config:expected/placeholder', { placeholder: `{${required}}` }), got })
     }
   }
   return drafts
@@ -423,7 +427,7 @@ function ruleIdsLike(id: string): string[] {
 function semanticDrafts(data: Record<string, unknown>): Draft[] {
   const drafts: Draft[] = []
   const locale = (path: Path, value: string) =>
-    drafts.push({ path, expected: t('config:expected/locale', { known: KNOWN_CODES }), got: JSON.stringify(value) })
+    drafts.push({ path, expected: message('config:expected/locale', { known: KNOWN_CODES }), got: JSON.stringify(value) })
 
   const source = typeof data.sourceLocale === 'string' ? siteCode(data.sourceLocale) : undefined
   if (typeof data.sourceLocale === 'string' && !source) locale(['sourceLocale'], data.sourceLocale)
@@ -435,8 +439,8 @@ function semanticDrafts(data: Record<string, unknown>): Draft[] {
       const code = siteCode(value)
       const got = JSON.stringify(value)
       if (!code) locale(['targetLocales', index], value)
-      else if (code === source) drafts.push({ path: ['targetLocales', index], expected: t('config:expected/not-source', { source }), got })
-      else if (seen.has(code)) drafts.push({ path: ['targetLocales', index], expected: t('config:expected/unique'), got })
+      else if (code === source) drafts.push({ path: ['targetLocales', index], expected: message('config:expected/not-source', { source }), got })
+      else if (seen.has(code)) drafts.push({ path: ['targetLocales', index], expected: message('config:expected/unique'), got })
       if (code) seen.add(code)
     })
   }
@@ -444,7 +448,7 @@ function semanticDrafts(data: Record<string, unknown>): Draft[] {
   if (typeof data.sourcePattern === 'string' && data.sourcePattern !== '') {
     drafts.push(...placeholderDrafts('sourcePattern', data.sourcePattern, SOURCE_PLACEHOLDERS))
     if (data.sourceLocale === undefined) {
-      drafts.push({ path: ['sourceLocale'], expected: t('config:expected/source-locale'), got: describe(undefined) })
+      drafts.push({ path: ['sourceLocale'], expected: message('config:expected/source-locale'), got: describe(undefined) })
     }
   }
   if (typeof data.outputPattern === 'string' && data.outputPattern !== '') {
@@ -457,7 +461,7 @@ function semanticDrafts(data: Record<string, unknown>): Draft[] {
       if (!Object.hasOwn(RULES, id)) {
         drafts.push({
           path: ['check', 'rules', id],
-          expected: t('config:expected/rule', { known: ruleIdsLike(id).join(', ') }),
+          expected: message('config:expected/rule', { known: ruleIdsLike(id).join(', ') }),
           got: JSON.stringify(id),
           key: true,
         })
@@ -468,9 +472,9 @@ function semanticDrafts(data: Record<string, unknown>): Draft[] {
 }
 
 function configError(file: string, problems: ConfigProblem[]): L10nError {
-  const lines = problems.map(formatConfigProblem)
+  const lines = problems.map(problemLine)
   // Every line carries its own place, so the error itself gets none (no doubled prefix).
-  const detail = lines.length === 1 ? (lines[0] ?? '') : [t('config:problems', { count: lines.length, file }), ...lines].join('\n')
+  const detail = lines.length === 1 ? lines[0]! : message('config:problem-list', { count: lines.length, file, problems: lines })
   return new L10nError('E_CONFIG', { params: { detail, file, problems } })
 }
 
@@ -490,7 +494,7 @@ export function parseConfig(text: string, file: string, baseDir: string = dirnam
     // The data behind a syntax error is a guess; checking it would only add noise.
     throw configError(
       file,
-      yaml.syntaxErrors.map((error) => ({ file, line: error.line, column: error.column, path: '', message: t('config:yaml', { detail: error.detail }) })),
+      yaml.syntaxErrors.map((error) => ({ file, line: error.line, column: error.column, path: '', message: message('config:yaml', { detail: error.detail }) })),
     )
   }
   const data: unknown = document.toJS() ?? {}
@@ -502,8 +506,9 @@ export function parseConfig(text: string, file: string, baseDir: string = dirnam
       .map((draft) => ({ offset: yaml.offsetOf(draft.path, { key: draft.key === true }), draft }))
       .sort((a, b) => a.offset - b.offset)
       .map(({ offset, draft }): ConfigProblem => {
-        const path = formatPath(draft.path)
-        return { ...place(offset), path, message: t('config:problem', { path, expected: draft.expected, got: draft.got }) }
+        const data = formatDataPath(draft.path)
+        const path = typeof data === 'string' ? data : ''
+        return { ...place(offset), path, message: message('config:problem', { path: typeof data === 'string' ? data : message('config:root'), expected: draft.expected, got: draft.got }) }
       })
     throw configError(file, problems)
   }

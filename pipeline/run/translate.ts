@@ -20,7 +20,7 @@ import type { Glossary } from '../glossary/model.ts'
 import { planSections, replacesOfflineDraft, textSimilarity } from '../review/plan.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
 import { contentHash } from '../shared/hash.ts'
-import { t } from '../shared/i18n.ts'
+import { message } from '../shared/i18n.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
 import { lockKey, type Lockfile } from '../state/lockfile.ts'
 import { createLockfileWriter, readLockfile, type LockfileWriter } from '../state/lockfile-store.ts'
@@ -116,7 +116,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
-              report.error = { code: 'E_INTERRUPTED', message: new L10nError('E_INTERRUPTED', { file, params: { detail: t('translate:interrupted') } }).message }
+              report.error = { code: 'E_INTERRUPTED', message: new L10nError('E_INTERRUPTED', { file, params: { detail: message('translate:interrupted') } }).message }
             } else if (isL10nError(error)) {
               report.status = error.code === 'E_BATCH_PENDING' ? 'waiting' : 'failed'
               report.error = { code: error.code, message: error.message }
