@@ -305,6 +305,8 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
     expect(submitted).toBeLessThan(LINES)
     const estimate = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8')).batch.submitted.estimate.usd
     expect(estimate).toBeLessThanOrEqual(maxCost)
+    // The terminal says what went out too, not only the report.
+    expect(run.output).toMatch(new RegExp(`Batch: submitted ${submitted} requests in 1 batch`))
   })
 })
 

@@ -236,6 +236,13 @@ describe('conventions', () => {
     expect(quiet.stdout).not.toMatch(/Wrote|Translating|Provider/)
     expect(lines(quiet.stdout).filter((line) => STAMP.test(line))).toEqual([expect.stringMatching(/Done: 1 of 1 written, \d+ requests, \d+ errors?, 2 warnings, [\d.]+ s\./)])
     expect((await l10n(['translate', article, '--quiet', '--verbose'])).stderr).toContain('--quiet and --verbose cannot be used together')
+    // --verbose: one line per section, with what it cost or that the cache answered it.
+    const verbose = await l10n(['translate', article, '--to', 'en', ...placed, '--verbose', '--max-retries', '0', '--retranslate', 'all'], llm())
+    const sections = lines(verbose.stderr).filter((line) => /examples\/cn\/soundtrack\.md → en §\d+ /.test(line))
+    expect(sections.length).toBeGreaterThanOrEqual(5)
+    expect(sections.some((line) => /§1 .*: (\d+ requests?, \d+ tokens|from the cache)$/.test(line))).toBe(true)
+    const normal = await l10n(['translate', article, '--to', 'en', ...placed, '--max-retries', '0', '--retranslate', 'all'], llm())
+    expect(normal.stderr).not.toMatch(/→ en §\d+ /)
   }, TIMEOUT)
 
   it('a budget stop and Ctrl-C each print one summary, not one line per pair', async () => {

@@ -3,7 +3,7 @@
  * finished article, the plan, and the summaries that replace walls of repeated lines.
  */
 import { relative, sep } from 'node:path'
-import { notice, problem, relativePath, say, summary, type CliIo } from './common.ts'
+import { detail, notice, problem, relativePath, say, summary, type CliIo } from './common.ts'
 import { t, uiLanguage } from '../shared/i18n.ts'
 import { findingKey, type ArticleReport, type ProgressEvent, type RunReport } from '../run/translate.ts'
 import { needsWork, type PlanItem, type SyncPlan } from '../run/sync.ts'
@@ -62,7 +62,11 @@ export function progressLine(io: CliIo, total: number): { onEvent: (event: Progr
   }
   const onEvent = (event: ProgressEvent) => {
     if (event.type === 'article-start') current = `${relativePath(event.file)} → ${event.locale}`
-    if (event.type === 'section-done') requests += event.usage.requests
+    if (event.type === 'section-done') {
+      requests += event.usage.requests
+      if (live) io.stderr('\r\x1b[K')
+      detail(io, sectionLine(event))
+    }
     if (event.type === 'article-done') {
       done++
       if (live) io.stderr('\r\x1b[K')
@@ -76,6 +80,13 @@ export function progressLine(io: CliIo, total: number): { onEvent: (event: Progr
     draw()
   }
   return { onEvent, tally }
+}
+
+/** One finished section, for `--verbose`: where it is and what it cost. */
+function sectionLine(event: Extract<ProgressEvent, { type: 'section-done' }>): string {
+  const { usage } = event
+  const parts = usage.requests === 0 && usage.cached > 0 ? [t('cli:from-cache')] : [t('cli:n-requests', { count: usage.requests }), t('cli:n-tokens', { count: usage.promptTokens + usage.completionTokens })]
+  return t('cli:section-done', { source: relativePath(event.file), locale: event.locale, section: event.section, heading: event.heading ?? '—', detail: parts.join(t('cli:separator')) })
 }
 
 /** The lines said once at the end instead of once per pair (budget stop, interrupt). */

@@ -9,7 +9,7 @@ import type { NameCoverage } from '../glossary/coverage.ts'
 /** Progress, for the CLI's progress line. */
 export type ProgressEvent =
   | { type: 'article-start'; file: string; locale: string; sections: number }
-  | { type: 'section-done'; file: string; locale: string; section: number; usage: Usage }
+  | { type: 'section-done'; file: string; locale: string; section: number; heading: string | null; usage: Usage }
   | { type: 'article-done'; report: ArticleReport }
 
 /** Sections of one article by what happened to them. */

@@ -133,7 +133,7 @@ export async function translateArticle(
         },
         signal,
       )
-      options.onEvent?.({ type: 'section-done', file: article.file, locale: targetLocale.code, section: section.index, usage: result })
+      options.onEvent?.({ type: 'section-done', file: article.file, locale: targetLocale.code, section: section.index, heading: section.heading, usage: result })
       return result
     }),
   )
