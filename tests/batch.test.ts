@@ -184,6 +184,20 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
     expect(drafts(root)).toEqual(drafts(realtimeRoot))
   })
 
+  it('a lost batch state (a CI cache that missed) does not pay twice: the same requests find their batch on the server', async () => {
+    const first = await sync(root, ['--batch'])
+    expect(first.code, first.output).toBe(0)
+    expect(server.batch.calls.create).toBe(1)
+    rmSync(join(root, '.l10n'), { recursive: true, force: true })
+
+    const next = await sync(root, ['--batch', '--wait'], { L10N_BATCH_POLL_MS: '5' })
+    expect(next.code, next.output).toBe(0)
+    expect(server.batch.calls.create).toBe(1)
+    expect(server.batch.batches.size).toBe(1)
+    expect(chat()).toHaveLength(0)
+    expect(drafts(root)).toEqual(drafts(realtimeRoot))
+  })
+
   it('failed lines and an expired batch are submitted again in a follow-up batch; nothing is lost', async () => {
     server.batch.outcome = 'expired'
     let failures = 3

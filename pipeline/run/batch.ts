@@ -237,7 +237,12 @@ export async function submitLines(store: BatchStore, api: BatchApi, lines: reado
   const result: SubmitResult = { batches: 0, requests: 0, bytes: 0, estimate: { promptTokens: 0, completionTokens: 0, usd: 0, known: true } }
   if (lines.length === 0) return result
   const state = await store.readState()
-  for (const chunk of chunkLines(lines, limits)) {
+  // Batches already on the server, asked for once and only when a submission is new here.
+  let onServer: BatchInfo[] | undefined
+  // Requests are queued in the order answers happen to arrive; sorted by id, the same
+  // requests always make the same files, so a submission's id (the file's hash) finds it again.
+  const ordered = [...lines].sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0))
+  for (const chunk of chunkLines(ordered, limits)) {
     const jsonl = chunk.map(jsonlLine).join('\n') + '\n'
     const id = contentHash(jsonl)
     const promptTokens = chunk.reduce((sum, line) => sum + line.estimate.promptTokens, 0)
@@ -257,6 +262,17 @@ export async function submitLines(store: BatchStore, api: BatchApi, lines: reado
     }
     // The file first, then the record, then the server: every kill leaves a state we can finish.
     await store.writeInput(id, jsonl)
+    // The state folder was lost (a CI cache that missed) but the same requests were
+    // submitted before: the id is the hash of the file, so the server's batch is ours
+    // to collect, not to pay for twice.
+    onServer ??= await api.list()
+    const adopted = onServer.find((batch) => batch.metadata[SUBMISSION_METADATA_KEY] === id && batch.status !== 'failed')
+    if (adopted) {
+      Object.assign(submission, { state: 'submitted', fileId: adopted.inputFileId, batchId: adopted.id, batchStatus: adopted.status, adopted: true })
+      state.submissions.push(submission)
+      await store.writeState(state)
+      continue
+    }
     state.submissions.push(submission)
     await store.writeState(state)
     await advance(submission, state, store, api)

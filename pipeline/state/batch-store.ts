@@ -34,6 +34,8 @@ const submissionSchema = z.object({
   bytes: z.number().int().nonnegative(),
   estimate: z.object({ promptTokens: z.number().nonnegative(), completionTokens: z.number().nonnegative(), usd: z.number().nonnegative(), known: z.boolean() }),
   counts: z.object({ total: z.number(), completed: z.number(), failed: z.number() }).optional(),
+  /** Found on the server by its id after the state that submitted it was lost. */
+  adopted: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })

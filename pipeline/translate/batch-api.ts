@@ -34,11 +34,17 @@ export interface BatchApi {
   create(fileId: string, metadata: Record<string, string>): Promise<BatchInfo>
   retrieve(id: string): Promise<BatchInfo>
   /** The most recent batches (newest first), to find one whose creation was not recorded. */
+  /** Batches of the last two days, newest first (to find a submission whose record was lost). */
   list(): Promise<BatchInfo[]>
   cancel(id: string): Promise<BatchInfo>
   /** A file's content as text (output and error files are JSONL). */
   download(fileId: string): Promise<string>
 }
+
+/** How far back `list` looks: twice the completion window. */
+const LIST_HORIZON_SECONDS = 2 * 24 * 3600
+/** At most this many batches are listed (a site's nightly run makes a handful). */
+const LIST_MAX = 2000
 
 /** The completion window every batch is created with (the only one the Batch API offers). */
 export const COMPLETION_WINDOW = '24h'
@@ -98,7 +104,18 @@ export function createBatchApi(options: LlmOptions): BatchApi {
     create: (fileId, metadata) =>
       guard(async () => info(await openai.batches.create({ input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: COMPLETION_WINDOW, metadata }))),
     retrieve: (id) => guard(async () => info(await openai.batches.retrieve(id))),
-    list: () => guard(async () => (await openai.batches.list({ limit: 100 })).data.map(info)),
+    list: () =>
+      guard(async () => {
+        // Newest first, page by page, back to the oldest batch that can still be running
+        // (or just finished): anything older is no submission of a run we still collect.
+        const since = Date.now() / 1000 - LIST_HORIZON_SECONDS
+        const found: BatchInfo[] = []
+        for await (const batch of openai.batches.list({ limit: 100 })) {
+          if (batch.created_at < since || found.length >= LIST_MAX) break
+          found.push(info(batch))
+        }
+        return found
+      }),
     cancel: (id) => guard(async () => info(await openai.batches.cancel(id))),
     download: (fileId) => guard(async () => (await openai.files.content(fileId)).text()),
   }
