@@ -29,6 +29,11 @@ const BRACKET_PAIRS: [string, string][] = [
 ]
 const CLOSER = new Map(BRACKET_PAIRS.map(([open, close]) => [close, open]))
 const OPENER = new Set(BRACKET_PAIRS.map(([open]) => open))
+// Every character the count looks at: one regular-expression scan skips the prose between them.
+const BRACKET_CHARS = new RegExp(
+  `[${[...Object.keys(BRACKET_FOLD), ...BRACKET_PAIRS.flat(), '"', '“', '”', '„', '‘', '’'].map((char) => char.replace(/[\]\\^-]/g, '\\$&')).join('')}]`,
+  'gu',
+)
 
 /**
  * Bracket kinds left open or closed without opening in a text. Double quotes of every
@@ -42,7 +47,7 @@ export function unpairedBrackets(text: string): string[] {
   let doubleQuotes = 0
   let singleOpen = 0
   let singleClose = 0
-  for (const raw of text) {
+  for (const [raw] of text.matchAll(BRACKET_CHARS)) {
     const char = BRACKET_FOLD[raw] ?? raw
     if (OPENER.has(char)) {
       bump(char, 1)

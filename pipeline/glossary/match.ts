@@ -272,6 +272,23 @@ function charAt(text: string, offset: number): string | undefined {
  * when written as a title (`《…》`, `「…」`, `“…”`, `*…*`).
  */
 export function findTerms(text: string, glossary: Glossary): TermMatch[] {
+  // One section is searched by the alignment, the lock verification and the consistency
+  // check, once per target locale: remember the last few hundred texts per glossary.
+  let memo = FOUND.get(glossary)
+  if (!memo) FOUND.set(glossary, (memo = new Map()))
+  let found = memo.get(text)
+  if (!found) {
+    found = searchTerms(text, glossary)
+    if (memo.size >= FOUND_PER_GLOSSARY) memo.delete(memo.keys().next().value!)
+    memo.set(text, found)
+  }
+  return found.map((match) => ({ ...match }))
+}
+
+const FOUND = new WeakMap<Glossary, Map<string, TermMatch[]>>()
+const FOUND_PER_GLOSSARY = 512
+
+function searchTerms(text: string, glossary: Glossary): TermMatch[] {
   const root = matcherFor(glossary)
   if (root.next.size === 0) return []
   const norm = normalize(text)
