@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { setUiLanguage } from '../pipeline/shared/i18n.ts'
 import { requireLocale } from '../pipeline/article/locales.ts'
-import { FRONTMATTER_ITEM, escapeHtml, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review/render.ts'
+import { FRONTMATTER_ITEM, renderReviewTerminal, type ReviewDocument, type ReviewItem } from '../pipeline/review/render.ts'
+import { escapeHtml } from '../pipeline/shared/html.ts'
 import { renderReviewHtml } from '../pipeline/review/html-view.ts'
 
 // eslint-disable-next-line no-control-regex

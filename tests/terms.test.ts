@@ -184,7 +184,7 @@ describe('the example articles', () => {
     expect(en).toHaveLength(cn.length)
     const problems = cn.flatMap((section, index) =>
       verifyTerms(section, en[index] ?? '', glossary, 'en').map(
-        (problem) => `§${index + 1} ${problem.kind} ${problem.entry.source} → ${problem.kind === 'missing' ? problem.expected : problem.form}`,
+        (problem) => `§${index + 1} ${problem.kind} ${problem.entry.source} → ${problem.kind === 'wrong-form' ? problem.form : problem.expected}`,
       ),
     )
     expect(problems).toEqual([])

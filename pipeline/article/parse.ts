@@ -150,9 +150,122 @@ function parseBody(body: string, text: string, bodyStart: number, file: string) 
 }
 
 /**
+ * Deepest nesting an article may have: block quotes and list items inside each other,
+ * and links or emphasis inside each other. Real articles stay below ten; the Markdown
+ * parser's time grows much faster than linearly with depth, and the tree walks of
+ * later stages recurse, so deeper input is refused before it is parsed.
+ */
+export const MAX_NESTING = 32
+
+/** Where Markdown first nests deeper than `max`, or undefined. See {@link MAX_NESTING}. */
+export interface NestingProblem {
+  /** Offset into the text of the line (or marker) where the limit was crossed. */
+  offset: number
+  depth: number
+}
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/
+const LIST_MARKER = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/
+
+/**
+ * One linear pass estimating how deep `markdown` nests, without parsing it: per line,
+ * the container markers it opens (`>`, `- `, `1. `, and indentation in front of a list
+ * marker), and per paragraph, how deep `[` brackets and emphasis runs stack. Lines of
+ * top-level fenced code are skipped. An estimate that errs high only for input no
+ * article has (dozens of unclosed `*` or `[` in one paragraph).
+ */
+export function findDeepNesting(markdown: string, max: number = MAX_NESTING): NestingProblem | undefined {
+  let fence: string | undefined
+  let brackets = 0
+  let emphasis = 0
+  let lineStart = 0
+  while (lineStart <= markdown.length) {
+    let lineEnd = markdown.indexOf('\n', lineStart)
+    if (lineEnd === -1) lineEnd = markdown.length
+    const line = markdown.slice(lineStart, lineEnd)
+    const fenceMatch = FENCE_OPEN.exec(line)
+    if (fence !== undefined) {
+      if (fenceMatch && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length && line.trim() === fenceMatch[0].trim()) fence = undefined
+    } else if (fenceMatch) {
+      fence = fenceMatch[1]!
+    } else if (line.trim() === '') {
+      brackets = 0
+      emphasis = 0
+    } else {
+      // Containers: markers in a row, and indentation that nests a list item.
+      let depth = 0
+      let at = 0
+      for (;;) {
+        let spaces = 0
+        while (at < line.length && (line[at] === ' ' || line[at] === '\t')) {
+          spaces += line[at] === '\t' ? 4 : 1
+          at++
+        }
+        if (line[at] === '>') {
+          depth++
+          at++
+          continue
+        }
+        const marker = LIST_MARKER.exec(line.slice(at, at + 12))
+        if (marker) {
+          // `  - ` under a list item is one level deeper per two columns of indentation.
+          if (depth === 0) depth += Math.floor(spaces / 2)
+          depth++
+          at += marker[0].length
+          continue
+        }
+        break
+      }
+      if (depth > max) return { offset: lineStart, depth }
+      // Inline: brackets and emphasis runs that open without closing.
+      for (let i = at; i < line.length; i++) {
+        const char = line[i]
+        if (char === '\\') {
+          i++
+        } else if (char === '[') {
+          if (++brackets > max) return { offset: lineStart + i, depth: brackets }
+        } else if (char === ']') {
+          if (brackets > 0) brackets--
+        } else if (char === '*' || char === '_') {
+          let end = i
+          while (line[end + 1] === char) end++
+          const before = line[i - 1]
+          const after = line[end + 1]
+          const space = (c: string | undefined) => c === undefined || /\s/.test(c)
+          const opens = !space(after)
+          const closes = !space(before)
+          if (opens && (!closes || emphasis === 0)) {
+            if (++emphasis > max) return { offset: lineStart + i, depth: emphasis }
+          } else if (closes && emphasis > 0) {
+            emphasis--
+          }
+          i = end
+        }
+      }
+    }
+    lineStart = lineEnd + 1
+  }
+  return undefined
+}
+
+/** Depth of an mdast tree, without recursion (the tree may be the deep thing). */
+function treeDepth(root: { children?: unknown[] }): number {
+  let deepest = 0
+  const stack: [{ children?: unknown[] }, number][] = [[root, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (depth > deepest) deepest = depth
+    for (const child of node.children ?? []) stack.push([child as { children?: unknown[] }, depth + 1])
+  }
+  return deepest
+}
+
+/**
  * Parses a decoded Markdown article: frontmatter block (text, offsets) and the body's
  * mdast with positions (MDX for `.mdx` files). Throws typed {@link L10nError}s for
- * input it cannot use; `options.lenient` accepts other sites' files (see {@link ParseOptions}).
+ * input it cannot use, among them `E_TOO_DEEP` for nesting beyond {@link MAX_NESTING}
+ * (refused by a linear pre-scan before any parser sees the body, lenient or not);
+ * `options.lenient` accepts other sites' files (see {@link ParseOptions}).
  */
 export function parse(text: string, file: string, options: ParseOptions = {}): Article {
   const frontmatter = options.lenient ? lenientFrontmatter(text, file) : cutFrontmatter(text, file)
@@ -160,6 +273,11 @@ export function parse(text: string, file: string, options: ParseOptions = {}): A
   const body = text.slice(frontmatter.end)
   if (body.trim() === '' && !options.lenient) {
     throw new L10nError('E_EMPTY_BODY', { file, line: placeOf(text, frontmatter.end).line, column: 1 })
+  }
+  const deep = findDeepNesting(body)
+  if (deep) {
+    const place = placeOf(text, frontmatter.end + deep.offset)
+    throw new L10nError('E_TOO_DEEP', { file, line: place.line, column: place.column, params: { max: MAX_NESTING } })
   }
   const crlf = (text.match(/\r\n/g) ?? []).length
   const lf = (text.match(/\n/g) ?? []).length - crlf
@@ -171,6 +289,15 @@ export function parse(text: string, file: string, options: ParseOptions = {}): A
     frontmatter,
     body,
     bodyStart: frontmatter.end,
-    tree: parseBody(body, text, frontmatter.end, file),
+    tree: parsedBody(body, text, frontmatter.end, file),
   }
+}
+
+/** The body's tree; one deeper than the estimate allowed (each level is a list and its item, at most) is refused too. */
+function parsedBody(body: string, text: string, bodyStart: number, file: string): Article['tree'] {
+  const tree = parseBody(body, text, bodyStart, file)
+  if (treeDepth(tree) > 4 * MAX_NESTING) {
+    throw new L10nError('E_TOO_DEEP', { file, line: placeOf(text, bodyStart).line, column: 1, params: { max: MAX_NESTING } })
+  }
+  return tree
 }

@@ -12,7 +12,7 @@ import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
-import { detectLanguage } from './language.ts'
+import { otherLanguage } from './language.ts'
 import { sentences } from './sentences.ts'
 import { truncate } from './strings.ts'
 import { lengthUnits, ratioCalibration } from './units.ts'
@@ -110,15 +110,15 @@ function articleText(
     }
   }
 
-  const detected = detectLanguage(targetParagraphs.map((paragraph) => paragraph.text).join('\n'))
-  if (detected && detected.confidence >= 0.3 && detected.code !== targetLocale.code && !(detected.code === 'cn' && targetLocale.script === 'Jpan')) {
+  const detected = otherLanguage(targetParagraphs.map((paragraph) => paragraph.text).join('\n'), targetLocale)
+  if (detected) {
     const reporter = report(targetParagraphs[0]?.offset ?? 0)
     const name = (code: string) => findLocale(code)?.name ?? code
     reporter.add('text/language', {
-      params: { expected: targetLocale.name, actual: name(detected.code) },
+      params: { expected: targetLocale.name, actual: name(detected) },
       target: placeIn(target.text, target.bodyStart + (targetParagraphs[0]?.offset ?? 0)),
       expected: targetLocale.code,
-      actual: detected.code,
+      actual: detected,
     })
     findings.push(...reporter.findings)
   }

@@ -59,6 +59,18 @@ export function compareTerms(comparison: Comparison): void {
   for (const match of findTerms(source.markdown, glossary)) if (!firstSource.has(match.entry)) firstSource.set(match.entry, match.start)
   for (const problem of problems) {
     const sourceOffset = firstSource.get(problem.entry) ?? 0
+    if (problem.kind === 'too-few') {
+      // Dropped at some of its occurrences: the source names it more often than the translation.
+      reporter.add('glossary/locked-form-missing', {
+        context: 'fewer',
+        params: { term: problem.entry.source, expected: problem.expected, count: problem.sourceCount, found: problem.targetCount },
+        source: locate(source.locator, sourceOffset),
+        target: locate(target.locator, formOffset(target.markdown, problem.expected) ?? 0),
+        expected: { form: problem.expected, count: problem.sourceCount },
+        actual: { count: problem.targetCount },
+      })
+      continue
+    }
     if (problem.kind === 'missing') {
       // Point at the paragraph that should hold the name, when the paragraphs pair up.
       const paragraphs = source.profile.paragraphs

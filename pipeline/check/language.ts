@@ -150,3 +150,15 @@ export function detectLanguage(whole: string): { code: string; confidence: numbe
   if (!best || best.hits < 3 || best.hits < words.length * 0.08) return undefined
   return { code: best.code, confidence: (best.hits - (second?.hits ?? 0)) / best.hits }
 }
+
+/**
+ * The language `text` reads as, as a site code, when that is not `target`'s; undefined
+ * when it reads as `target`'s language or the guess of {@link detectLanguage} is unsure
+ * (too little text, confidence below 0.3). Han in Japanese text is Japanese.
+ */
+export function otherLanguage(text: string, target: LocaleInfo): string | undefined {
+  const detected = detectLanguage(text)
+  if (!detected || detected.confidence < 0.3 || detected.code === target.code) return undefined
+  if (detected.code === 'cn' && target.script === 'Jpan') return undefined
+  return detected.code
+}

@@ -6,13 +6,17 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { join, relative } from 'node:path'
 import { PACKAGE_ROOT } from '../shared/package-root.ts'
 import { L10nError } from '../shared/errors.ts'
+import { editDistance } from '../shared/edit-distance.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import type { ProviderName } from '../translate/translator.ts'
 import type { Clock } from '../shared/clock.ts'
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, budget: 3, interrupted: 4 } as const
+/**
+ * Exit codes, documented in the README. `internal` (70, sysexits' EX_SOFTWARE) is a bug
+ * in l10n, never a finding; `auth` (77, EX_NOPERM) is a key the server refused.
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, budget: 3, interrupted: 4, internal: 70, auth: 77 } as const
 
 /** The glossary shipped with the tool, used when no `--glossary` is given. */
 export const DEFAULT_GLOSSARY = join(PACKAGE_ROOT, 'glossary', 'music.yaml')
@@ -103,6 +107,39 @@ export function problem(io: CliIo, text: string): void {
   io.stderr(stamped(io, 'stderr', text) + '\n')
 }
 
+/** What the run-level failures of a run's articles need: their error and exception. */
+interface FailedPair {
+  error?: { code: string; message: string } | undefined
+  readonly exception?: unknown
+}
+
+/**
+ * The exit code a refused key (77) or an internal error (70) gives a run, if any: they
+ * come before every other outcome, so CI never reads them as findings.
+ */
+export function runFailureCode(articles: readonly FailedPair[]): number | undefined {
+  if (articles.some((article) => article.error?.code === 'E_AUTH')) return EXIT.auth
+  if (articles.some((article) => article.error?.code === 'E_INTERNAL')) return EXIT.internal
+  return undefined
+}
+
+/**
+ * Reports a run's refused key on stderr once (not once per pair) with how many pairs it
+ * left undone, and with `--debug` the trace of every internal error.
+ */
+export function reportRunFailure(articles: readonly FailedPair[], io: CliIo): void {
+  if (io.debug) for (const article of articles) if (article.error?.code === 'E_INTERNAL') io.stderr(traceOf(article.exception) + '\n')
+  const refused = articles.filter((article) => article.error?.code === 'E_AUTH')
+  if (refused.length > 0) problem(io, `l10n: ${refused[0]!.error!.message}\n${t('cli:auth-stopped', { count: refused.length })}`)
+}
+
+/** The stack of an exception (its cause's too), for `--debug`. */
+export function traceOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const cause = (error as { cause?: unknown }).cause
+  return (error.stack ?? `${error.name}: ${error.message}`) + (cause instanceof Error ? `\nCaused by: ${traceOf(cause)}` : '')
+}
+
 /** Flags every command takes. */
 export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -120,20 +157,6 @@ export const GLOSSARY_OPTIONS = {
 /** A usage error (exit code 2) with the given text. */
 export function usage(detail: string): L10nError {
   return new L10nError('E_USAGE', { params: { detail } })
-}
-
-/** Edit distance (insertions, deletions, substitutions, swaps of neighbours). */
-export function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1)
-      rows[i]![j] = best
-    }
-  }
-  return rows[a.length]![b.length]!
 }
 
 /** The known word nearest to `word` (a typo or a unique prefix), or undefined when none is close. */

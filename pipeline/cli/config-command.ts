@@ -4,6 +4,7 @@
  */
 import { CONFIG_FILE_NAME, defaultConfig, findConfigFile, loadConfig } from '../run/config.ts'
 import { t } from '../shared/i18n.ts'
+import { redactCredentials } from '../shared/errors.ts'
 import { EXIT, DEFAULT_GLOSSARY, chooseProvider, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
 import { LLM_SETTINGS, RUN_OPTIONS, llmSetting, type SettingOrigin } from './run-settings.ts'
 
@@ -43,7 +44,8 @@ export async function commandConfig(args: string[], io: CliIo): Promise<number> 
   const chosen = chooseProvider(provider, io.env)
   row('provider', chosen, values.provider ? 'flag' : config.provider ? 'config' : chosen === 'openai' ? 'env' : 'default')
   if (rows[rows.length - 1]!.origin === 'env') rows[rows.length - 1]!.variable = io.env.OPENAI_BASE_URL ? 'OPENAI_BASE_URL' : 'OPENAI_API_KEY'
-  row('baseURL', io.env.OPENAI_BASE_URL || undefined, io.env.OPENAI_BASE_URL ? 'env' : 'default')
+  // Credentials written into the URL are never shown (the run drops them too; see llm.ts).
+  row('baseURL', io.env.OPENAI_BASE_URL ? redactCredentials(io.env.OPENAI_BASE_URL) : undefined, io.env.OPENAI_BASE_URL ? 'env' : 'default')
   if (io.env.OPENAI_BASE_URL) rows[rows.length - 1]!.variable = 'OPENAI_BASE_URL'
   for (const setting of LLM_SETTINGS) {
     const resolved = llmSetting(setting, values, io.env, config)

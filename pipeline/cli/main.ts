@@ -4,10 +4,10 @@
  * `--version` start without loading the LLM client, the queue or the translating run.
  */
 import pc from 'picocolors'
-import { isL10nError } from '../shared/errors.ts'
+import { internalError, isL10nError } from '../shared/errors.ts'
 import { detectUiLanguage, setUiLanguage, t } from '../shared/i18n.ts'
 import { LOCALES } from '../article/locales.ts'
-import { EXIT, GLOBAL_FLAGS, colorFor, nearest, usage, type CliIo } from './common.ts'
+import { EXIT, GLOBAL_FLAGS, colorFor, nearest, traceOf, usage, type CliIo } from './common.ts'
 
 export { EXIT, DEFAULT_GLOSSARY, chooseProvider, type CliIo } from './common.ts'
 
@@ -82,7 +82,8 @@ export async function main(argv: string[], overrides: Partial<CliIo> = {}): Prom
     ...defaultIo(),
     ...overrides,
     verbosity: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal',
-    debug: flags.debug,
+    // `L10N_DEBUG=1` is `--debug` for runs whose command line is not at hand (CI, cron).
+    debug: flags.debug || (overrides.env ?? process.env).L10N_DEBUG === '1',
     noColor: flags.noColor || Boolean(overrides.noColor),
   }
   setUiLanguage(detectUiLanguage(flags.lang, io.env))
@@ -120,13 +121,19 @@ export async function main(argv: string[], overrides: Partial<CliIo> = {}): Prom
     const run = await load()
     return await run(rest, io)
   } catch (error) {
-    if (isL10nError(error)) {
+    if (isL10nError(error) && error.code !== 'E_INTERNAL') {
       fail(error.message)
-      if (io.debug && error.stack) io.stderr(`${error.stack}\n`)
+      if (io.debug) io.stderr(traceOf(error) + '\n')
       if (error.code === 'E_INTERRUPTED') return EXIT.interrupted
       if (error.code === 'E_BUDGET') return EXIT.budget
+      if (error.code === 'E_AUTH') return EXIT.auth
       return EXIT.usage
     }
-    throw error
+    // Anything else is a bug: one line and its own exit code, so CI never reads a crash
+    // as "findings with errors" (exit 1); the trace only with --debug.
+    const internal = isL10nError(error) ? error : internalError(error)
+    fail(internal.message)
+    if (io.debug) io.stderr(traceOf(error) + '\n')
+    return EXIT.internal
   }
 }

@@ -73,8 +73,11 @@ export function progressLine(io: CliIo, total: number): { onEvent: (event: Progr
       const code = event.report.error?.code
       if (code === 'E_BUDGET') tally.notStarted++
       else if (code === 'E_INTERRUPTED') tally.interrupted++
-      // A failure is an error message: stderr, once.
-      else if (event.report.status === 'failed') problem(io, articleLine(event.report))
+      // A failure is an error message: stderr, once. A refused key is said once for the
+      // whole run at its end (reportRunFailure), not once per pair.
+      else if (event.report.status === 'failed') {
+        if (code !== 'E_AUTH') problem(io, articleLine(event.report))
+      }
       else say(io, articleLine(event.report))
     }
     draw()

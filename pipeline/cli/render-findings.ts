@@ -4,6 +4,7 @@
  */
 import pc from 'picocolors'
 import { formatMessage, t } from '../shared/i18n.ts'
+import { escapeHtml } from '../shared/html.ts'
 import type { Finding, Place, Severity } from '../article/types.ts'
 
 /** Output formats of {@link renderFindings}. */
@@ -160,9 +161,12 @@ function renderJson(findings: readonly Finding[], options: RenderOptions): strin
   return JSON.stringify({ source: options.source ?? null, target: options.target ?? null, summary: summarize(findings), findings: findings.map((finding) => ({ ...finding, message: formatMessage(finding) })) }, null, 2)
 }
 
-/** A table cell: no pipes, no line breaks. */
+/**
+ * A table cell: no pipes, no line breaks, and no HTML — text quoted from articles or
+ * model answers (`<script>`, `<img onerror=…>`) shows as text wherever the report is rendered.
+ */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+  return escapeHtml(text, { quotes: false }).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }
 
 function renderMarkdown(findings: readonly Finding[], options: RenderOptions): string {

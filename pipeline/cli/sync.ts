@@ -2,7 +2,7 @@
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
 import { resolve } from 'node:path'
-import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, say, summary, usage, type CliIo } from './common.ts'
+import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
@@ -56,6 +56,8 @@ async function writeReports(report: SyncReport, paths: { json: string | undefine
  */
 export function syncExitCode(run: RunReport, budgetReached: boolean, planFailed = 0): number {
   if (run.interrupted) return EXIT.interrupted
+  const failure = runFailureCode(run.articles)
+  if (failure !== undefined) return failure
   if (budgetReached || run.articles.some((article) => article.error?.code === 'E_BUDGET')) return EXIT.budget
   return run.totals.failed > 0 || run.totals.errors > 0 || planFailed > 0 ? EXIT.findings : EXIT.ok
 }
@@ -176,6 +178,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     tallyLines(log, progress.tally)
     const budgetReached = tracker?.exhausted ?? false
     const cost = costOf(model, run.totals.promptTokens, run.totals.completionTokens, config.prices, { batch: batchMode })
+    // The refusal of the key once, and with --debug the traces of internal errors.
+    reportRunFailure(run.articles, io)
     const exitCode = syncExitCode(run, budgetReached, plan.totals.failed)
     if (budgetReached) problem(log, t('sync:budget-reached', { limit: tracker?.exhaustedBy ?? '' }))
     const { shown, earlier } = findingsToShow(run, io.verbosity === 'verbose')

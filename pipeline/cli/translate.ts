@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../state/files.ts'
 import { translateFiles, type RunReport } from '../run/translate.ts'
 import { planSync, REPORT_SCHEMA_VERSION, type SyncReport } from '../run/sync.ts'
 import { renderFindings } from './render-findings.ts'
-import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, say, summary, usage, type CliIo } from './common.ts'
+import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
@@ -20,6 +20,8 @@ export const TRANSLATE_OPTIONS = { ...RUN_OPTIONS, report: { type: 'string' }, '
 /** Exit code of a translate run (README: exit codes). */
 export function runExitCode(report: RunReport): number {
   if (report.interrupted) return EXIT.interrupted
+  const failure = runFailureCode(report.articles)
+  if (failure !== undefined) return failure
   if (report.articles.some((article) => article.error?.code === 'E_BUDGET')) return EXIT.budget
   // Bad input or usage is 2; a provider that could not deliver counts like an error finding.
   const failed = report.articles.filter((article) => article.status === 'failed')
@@ -75,6 +77,8 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
     await provider.close()
   }
   tallyLines(log, progress.tally)
+  // The refusal of the key once, and with --debug the traces of internal errors.
+  reportRunFailure(report.articles, io)
   const exitCode = runExitCode(report)
   const document: SyncReport = { schemaVersion: REPORT_SCHEMA_VERSION, command: 'translate', dryRun: false, run: report, exitCode }
   const { shown, earlier } = findingsToShow(report, io.verbosity === 'verbose')

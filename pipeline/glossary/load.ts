@@ -37,7 +37,7 @@ export interface GlossaryProblem {
 
 const TOP_FIELDS = ['sourceLocale', 'entries', 'inflection'] as const
 const INFLECTION_FIELDS = ['suffixes', 'stems', 'words', 'articles'] as const
-const ENTRY_FIELDS = ['source', 'aliases', 'kind', 'targets', 'wrong', 'note', 'marked'] as const
+const ENTRY_FIELDS = ['source', 'aliases', 'kind', 'targets', 'wrong', 'short', 'note', 'marked'] as const
 const LOCALE_CODES = LOCALES.map((locale) => locale.code)
 /** Han, kana or Hangul: a `keep` term written in these cannot be kept in other locales. */
 const CJK_TEXT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u
@@ -92,6 +92,8 @@ const entrySchema = z.strictObject({
   targets: z.record(z.string(), text.nullable()).nullish(),
   // A single wrong form may be written without brackets.
   wrong: z.record(z.string(), z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(text))).nullish(),
+  // Short forms per locale (a surname alone) that count as the locked name where the source is short too.
+  short: z.record(z.string(), z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(text))).nullish(),
   note: text.nullish(),
   marked: z.boolean().optional(),
 })
@@ -172,6 +174,7 @@ function issueText(issue: z.core.$ZodIssue, data: unknown): Message | undefined 
       return message('glossary:unknown-kind', { kind: typeof issue.input === 'string' ? issue.input : got, known: ENTRY_KINDS.join(', ') })
     case 'targets':
     case 'wrong':
+    case 'short':
       if (item === undefined) return message('glossary:not-map', { field })
       return findLocale(String(item)) ? message('glossary:not-text', { field: `${field}.${String(item)}`, got }) : undefined
     case 'marked':
@@ -359,6 +362,27 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
     }
   }
 
+  // short: forms that count for the entry in a translation (`Williams` for John Williams)
+  const short: Record<string, string[]> = {}
+  if (isRecord(item.short)) {
+    for (const [locale, written] of Object.entries(item.short)) {
+      if (!findLocale(locale)) {
+        report(path('short', locale), unknownLocale(locale, 'short'), { key: true })
+        continue
+      }
+      const single = !Array.isArray(written)
+      const forms: string[] = []
+      ;(single ? [written] : (written as unknown[])).forEach((form: unknown, index) => {
+        if (typeof form !== 'string') return
+        const at = single ? path('short', locale) : path('short', locale, index)
+        if (form.trim() === '') report(at, message('glossary:empty-short', { locale, source: label }))
+        else if ((wrong[locale] ?? []).some((bad) => normalizeTerm(bad) === normalizeTerm(form))) report(at, message('glossary:short-is-wrong', { form: form.trim(), locale }))
+        else forms.push(form.trim())
+      })
+      if (forms.length > 0) short[locale] = forms
+    }
+  }
+
   const note = typeof item.note === 'string' ? item.note.trim() : undefined
   const marked = item.marked === true
 
@@ -370,6 +394,7 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
     kind,
     targets,
     wrong,
+    ...(Object.keys(short).length > 0 ? { short } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(marked ? { marked } : {}),
     file,
@@ -441,6 +466,10 @@ export function mergeGlossaries(list: readonly Glossary[]): Glossary {
       }
       for (const [locale, forms] of Object.entries(entry.wrong)) {
         const known = (base.wrong[locale] ??= [])
+        for (const form of forms) if (!known.includes(form)) known.push(form)
+      }
+      for (const [locale, forms] of Object.entries(entry.short ?? {})) {
+        const known = ((base.short ??= {})[locale] ??= [])
         for (const form of forms) if (!known.includes(form)) known.push(form)
       }
       if (base.note === undefined && entry.note !== undefined) base.note = entry.note

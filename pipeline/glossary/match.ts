@@ -11,6 +11,7 @@
 import type { Glossary, GlossaryEntry } from './model.ts'
 import { lockedForm, siteLocaleCode } from './model.ts'
 import { contentHash } from '../shared/hash.ts'
+import { editDistance } from '../shared/edit-distance.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { inflectedPattern, inflectionFor, type InflectionRule } from './inflect.ts'
 
@@ -406,31 +407,48 @@ export function glossaryInflection(glossary: Glossary | undefined, targetLocale:
 /** A glossary problem in a translated section. */
 export type TermProblem =
   | {
+      /** The locked form (or a short form of the entry) appears nowhere. */
       kind: 'missing'
       entry: GlossaryEntry
       /** The locked form that should appear. */
       expected: string
-      /** Occurrences of the term in the source section. */
+      /** Occurrences of the term in the source section (aliases included). */
       sourceCount: number
       /** Occurrences of the locked form in the translation (0 when reported). */
       targetCount: number
     }
   | {
+      /** The entry is rendered fewer times than the source names it: dropped somewhere. */
+      kind: 'too-few'
+      entry: GlossaryEntry
+      expected: string
+      sourceCount: number
+      /** Occurrences of the locked form and the entry's short forms for the locale. */
+      targetCount: number
+    }
+  | {
       kind: 'wrong-form'
       entry: GlossaryEntry
-      /** The known-wrong form found. */
+      /** The known-wrong form found, or a near miss of the locked form (`Vangelys`). */
       form: string
       /** How often it occurs (outside occurrences of the locked form). */
       count: number
       expected: string
+      /** True when the form is a near miss (small edit distance), not a listed wrong form. */
+      nearMiss?: boolean
     }
 
 /**
- * Checks a translated section against the glossary: for every entry found in the
- * source section that has a form for `targetLocale`, the locked form must appear at
- * least once (`missing` otherwise), and none of the entry's known-wrong forms may
- * appear (`wrong-form`). A wrong form that is part of the locked form ("Lord of the
- * Ring" in "The Lord of the Rings") is not counted where the locked form stands.
+ * Checks a translated section against the glossary, per entry found in the source
+ * section that has a form for `targetLocale`:
+ * - `missing`: neither the locked form nor a short form of the entry appears;
+ * - `too-few`: they appear fewer times than the source names the entry (source term
+ *   and aliases counted): a name dropped at one of its occurrences. A short form
+ *   (`short:` in the glossary, e.g. the surname alone) counts for the entry;
+ * - `wrong-form`: a known-wrong form appears, or a near miss of a Latin-script locked
+ *   form (one edit for 5–9 letters, two from 10: `Vangelys`, `Ennio Moricone`).
+ * A wrong form that is part of the locked form ("Lord of the Ring" in "The Lord of the
+ * Rings") is not counted where the locked form stands.
  */
 export function verifyTerms(
   sourceText: string,
@@ -447,18 +465,86 @@ export function verifyTerms(
   for (const [entry, sourceCount] of counts) {
     const expected = lockedForm(entry, targetLocale)
     if (expected === undefined) continue
+    // Inflected forms count for the locked form and for short forms (Beethovens, Хисаиси).
     const lockedSpans = formSpans(normalized, expected, rule)
-    if (lockedSpans.length === 0) {
-      problems.push({ kind: 'missing', entry, expected, sourceCount, targetCount: 0 })
-    }
-    for (const form of wrongForms(entry, targetLocale)) {
-      const count = formSpans(normalized, form).filter(
-        ([start, end]) => !lockedSpans.some(([lockStart, lockEnd]) => start >= lockStart && end <= lockEnd),
-      ).length
+    const inside = (spans: readonly [number, number][]) => ([start, end]: [number, number]) => spans.some(([a, b]) => start >= a && end <= b)
+    const wrong = wrongForms(entry, targetLocale)
+    // A short form inside a wrong form (`Williams` in `Johnny Williams`) is no rendering of the name.
+    const wrongSpans = wrong.flatMap((form) => formSpans(normalized, form))
+    const shortSpans = shortForms(entry, targetLocale).flatMap((form) => formSpans(normalized, form, rule).filter((span) => !inside(lockedSpans)(span) && !inside(wrongSpans)(span)))
+    const targetCount = lockedSpans.length + shortSpans.length
+    if (targetCount === 0) problems.push({ kind: 'missing', entry, expected, sourceCount, targetCount: 0 })
+    else if (targetCount < sourceCount) problems.push({ kind: 'too-few', entry, expected, sourceCount, targetCount })
+    for (const form of wrong) {
+      const count = formSpans(normalized, form).filter((span) => !inside(lockedSpans)(span)).length
       if (count > 0) problems.push({ kind: 'wrong-form', entry, form, count, expected })
+    }
+    for (const [form, count] of nearMisses(normalized, expected, glossary, targetLocale, [...lockedSpans, ...shortSpans])) {
+      if (wrong.some((listed) => normalizeTerm(listed) === form)) continue
+      problems.push({ kind: 'wrong-form', entry, form, count, expected, nearMiss: true })
     }
   }
   return problems
+}
+
+function shortForms(entry: GlossaryEntry, locale: string): string[] {
+  return entry.short?.[siteLocaleCode(locale)] ?? []
+}
+
+/** Edits allowed for a near miss of a form of `letters` letters: none below 5. */
+function nearMissDistance(letters: number): number {
+  return letters < 5 ? 0 : letters < 10 ? 1 : 2
+}
+
+const WORD_RUN = /[\p{L}\p{N}\p{M}]+/gu
+
+/**
+ * Near misses of a Latin-script locked form in a normalized translation: runs of as
+ * many words as the form that differ from it by a few edits (case counts), outside the
+ * spans of accepted forms, and not themselves a form of any glossary entry.
+ */
+function nearMisses(normalized: string, expected: string, glossary: Glossary, locale: string, accepted: readonly [number, number][]): Map<string, number> {
+  const found = new Map<string, number>()
+  const form = normalizeTerm(expected)
+  const letters = form.replace(/[^\p{L}\p{N}]/gu, '').length
+  const max = nearMissDistance(letters)
+  if (max === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form)) return found
+  const formWords = form.match(WORD_RUN) ?? []
+  const words = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }))
+  const known = knownForms(glossary, locale)
+  for (let i = 0; i + formWords.length <= words.length; i++) {
+    const first = words[i]!
+    const last = words[i + formWords.length - 1]!
+    // Cheap filter: the first letters agree (case-insensitively) or the last word does.
+    if (first.text[0]?.toLowerCase() !== formWords[0]![0]?.toLowerCase() && last.text[0]?.toLowerCase() !== formWords[formWords.length - 1]![0]?.toLowerCase()) continue
+    const candidate = normalized.slice(first.start, last.end)
+    if (candidate === form || known.has(candidate)) continue
+    if (accepted.some(([a, b]) => first.start < b && last.end > a)) continue
+    // Short words (articles, prepositions: `du` for `Le` in French) change with grammar, not by misspelling.
+    const candidateWords = candidate.match(WORD_RUN) ?? []
+    if (candidateWords.some((word, k) => (word.length <= 3 || formWords[k]!.length <= 3) && word.toLowerCase() !== formWords[k]!.toLowerCase())) continue
+    if (editDistance(candidate.replace(/\s+/g, ' '), form, max) > max) continue
+    found.set(candidate, (found.get(candidate) ?? 0) + 1)
+  }
+  return found
+}
+
+const knownFormCache = new WeakMap<Glossary, Map<string, Set<string>>>()
+
+/** Every normalized locked, short and source form of a glossary for a locale. */
+function knownForms(glossary: Glossary, locale: string): Set<string> {
+  let byLocale = knownFormCache.get(glossary)
+  if (!byLocale) knownFormCache.set(glossary, (byLocale = new Map()))
+  let known = byLocale.get(locale)
+  if (!known) {
+    known = new Set()
+    for (const entry of glossary.entries) {
+      const locked = lockedForm(entry, locale)
+      for (const form of [entry.source, ...entry.aliases, ...(locked ? [locked] : []), ...shortForms(entry, locale)]) known.add(normalizeTerm(form))
+    }
+    byLocale.set(locale, known)
+  }
+  return known
 }
 
 function wrongForms(entry: GlossaryEntry, locale: string): string[] {

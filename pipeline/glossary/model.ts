@@ -28,6 +28,12 @@ export interface GlossaryEntry {
   targets: Record<string, string>
   /** Known-wrong renderings per target site locale code. */
   wrong: Record<string, string[]>
+  /**
+   * Short forms per target site locale code (`Williams`, `Hisaishi`) that count as an
+   * occurrence of the entry in a translation: a source that calls a composer by surname
+   * the second time may be translated the same way.
+   */
+  short?: Record<string, string[]>
   note?: string
   /**
    * Match only where the term is written as a title (`《…》`, `「…」`, `“…”`, `*…*`):
@@ -82,6 +88,7 @@ export function entryHash(entry: GlossaryEntry): string {
       entry.kind,
       sorted(entry.targets),
       sorted(entry.wrong),
+      ...(entry.short ? [sorted(entry.short)] : []),
       entry.note ?? null,
       entry.marked ?? false,
     ]),

@@ -170,6 +170,9 @@ export function planSections(input: PlanInput): SectionPlan[] {
   const claimed = new Set(matches.filter((j): j is number => j !== undefined))
   const retranslate = input.retranslate ?? 'none'
 
+  // An offline draft (pseudo gibberish, an identity copy) is no wording to reuse: a real
+  // model told to keep it would copy nonsense, and pay for it in prompt tokens.
+  const reference = (record: LockSection, text: string) => (OFFLINE_MODELS.has(record.model ?? '') && translationHash(text) === record.translationHash ? {} : { previous: text })
   return input.sections.map((section, i): SectionPlan => {
     const j = matches[i]
     const base = { index: i, handEdited: false, stale: false }
@@ -185,14 +188,14 @@ export function planSections(input: PlanInput): SectionPlan[] {
       const offlineDraft = replacesOfflineDraft(record.model, input.model)
       // A reviewer who sent the section back asked for a new translation, hand edit or not;
       // the current text is the model's reference.
-      if (record.note !== undefined) return { ...base, action: 'translate', reason: 'reset', previous: text, lock: record, note: record.note }
+      if (record.note !== undefined) return { ...base, action: 'translate', reason: 'reset', ...reference(record, text), lock: record, note: record.note }
       // Human edits win over every automatic reason to translate again.
-      if (handEdited && input.overwriteHandEdits) return { ...base, action: 'translate', reason: 'forced', previous: text, lock: record }
+      if (handEdited && input.overwriteHandEdits) return { ...base, action: 'translate', reason: 'forced', ...reference(record, text), lock: record }
       if (handEdited) return { ...base, action: 'reuse', reason: 'edited-by-hand', text, lock: record, handEdited: true, stale: glossaryChanged || promptChanged }
-      if (retranslate === 'all') return { ...base, action: 'translate', reason: 'forced', previous: text, lock: record }
-      if (record.errors && record.status !== 'approved') return { ...base, action: 'translate', reason: 'had-errors', previous: text, lock: record }
-      if (glossaryChanged) return { ...base, action: 'translate', reason: 'glossary-changed', previous: text, lock: record }
-      if (promptChanged && (retranslate === 'stale' || offlineDraft)) return { ...base, action: 'translate', reason: 'prompt-changed', previous: text, lock: record }
+      if (retranslate === 'all') return { ...base, action: 'translate', reason: 'forced', ...reference(record, text), lock: record }
+      if (record.errors && record.status !== 'approved') return { ...base, action: 'translate', reason: 'had-errors', ...reference(record, text), lock: record }
+      if (glossaryChanged) return { ...base, action: 'translate', reason: 'glossary-changed', ...reference(record, text), lock: record }
+      if (promptChanged && (retranslate === 'stale' || offlineDraft)) return { ...base, action: 'translate', reason: 'prompt-changed', ...reference(record, text), lock: record }
       return { ...base, action: 'reuse', reason: promptChanged ? 'prompt-changed' : 'unchanged', text, lock: record, stale: promptChanged }
     }
     const candidate = usable ? previousOf(i, matches, claimed, old.length, input.similarity) : undefined
@@ -205,7 +208,7 @@ export function planSections(input: PlanInput): SectionPlan[] {
       }
       const remembered = retranslate === 'all' ? undefined : input.memory?.(section.hash)
       if (remembered !== undefined) return { ...base, action: 'reuse', reason: 'memory', text: remembered, lock: record }
-      return { ...base, action: 'translate', reason: 'source-changed', previous: text, lock: record, ...(record.note !== undefined ? { note: record.note } : {}) }
+      return { ...base, action: 'translate', reason: 'source-changed', ...reference(record, text), lock: record, ...(record.note !== undefined ? { note: record.note } : {}) }
     }
     const remembered = input.memory?.(section.hash)
     if (remembered !== undefined && retranslate !== 'all') return { ...base, action: 'reuse', reason: 'memory', text: remembered }

@@ -292,9 +292,3 @@ export function renderReviewTerminal(doc: ReviewDocument, options: TerminalOptio
 // ---------------------------------------------------------------------------------------
 // HTML
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Escapes text for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
-}

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { encode } from 'gpt-tokenizer'
+import { countTokens } from '../shared/tokens.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
 import { contentHash } from '../shared/hash.ts'
 import { PACKAGE_ROOT } from '../shared/package-root.ts'
@@ -112,7 +112,7 @@ async function askBatch(
     return parseSuggestAnswer(hit.text, items, targets).forms
   }
   const messages: ChatMessage[] = [{ role: 'user', content: user }]
-  const promptTokens = encode(user).length + 4
+  const promptTokens = countTokens(user) + 4
   const estimate = { requests: 1, promptTokens, completionTokens: items.length * targets.length * 8 + 20 }
   const completion = await model.scheduler.schedule({
     estimatedTokens: estimate.promptTokens + estimate.completionTokens,

@@ -50,6 +50,8 @@ export interface ArticleReport extends Spent {
   error?: { code: string; message: string }
   /** Sections kept as they were in the existing output (their findings were reported before). */
   reusedSections?: number[]
+  /** The exception behind an `E_INTERNAL` error (not serialized), for `--debug`. */
+  readonly exception?: unknown
 }
 
 /** What makes two findings the same one (source lint findings repeat once per target locale). */

@@ -10,6 +10,7 @@ import type { Config } from './config.ts'
 import { costOf, estimateRequestTokens, type ModelPrice } from '../translate/cost.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
+import { escapeHtml } from '../shared/html.ts'
 import { translatableValues } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { readTextFile } from '../state/files.ts'
@@ -321,8 +322,9 @@ export function reportArticles(run: RunReport, model: string, prices: Record<str
 /** Error findings listed by name in the Markdown report; a pull-request body has a size limit. */
 const REPORT_ERRORS_LISTED = 200
 
+/** A table cell of the Markdown report: no pipes, no line breaks, HTML from articles shown as text. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  return escapeHtml(text, { quotes: false }).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
 /** The Markdown report: a pull-request body or a notification (in the UI language). */

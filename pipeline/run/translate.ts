@@ -18,10 +18,10 @@ import { sectionGlossaryHash } from '../glossary/match.ts'
 import { nameCoverage, type NameCoverage } from '../glossary/coverage.ts'
 import type { Glossary } from '../glossary/model.ts'
 import { planSections, replacesOfflineDraft, textSimilarity } from '../review/plan.ts'
-import { L10nError, isL10nError } from '../shared/errors.ts'
+import { L10nError, internalError, isL10nError } from '../shared/errors.ts'
 import { contentHash } from '../shared/hash.ts'
 import { message } from '../shared/i18n.ts'
-import { readTextFile, readTextFileIfExists } from '../state/files.ts'
+import { readTextFile, readTextFileIfExists, removeStaleTempsUnder } from '../state/files.ts'
 import { lockKey, type Lockfile } from '../state/lockfile.ts'
 import { createLockfileWriter, readLockfile, type LockfileWriter } from '../state/lockfile-store.ts'
 import type { DamagedRecord } from '../state/records.ts'
@@ -76,18 +76,21 @@ function parseOrUndefined(text: string, file: string): Article | undefined {
 
 /**
  * Runs `translate` over files × target locales. Bad input of one file is reported and
- * does not stop the others; an abort stops everything and writes nothing half-done.
+ * does not stop the others, nor does an internal error (`E_INTERNAL`, a bug) in one;
+ * an abort stops everything and writes nothing half-done; a refused key (`E_AUTH`)
+ * lets nothing new start.
  * Unchanged sections are reused from the existing output (zero requests); hand edits
  * are kept; the lockfile records what every section was made from.
  */
 export async function translateFiles(options: TranslateRunOptions): Promise<RunReport> {
   const started = Date.now()
-  const controller = new AbortController()
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal
+  const signal = options.signal ?? new AbortController().signal
   // `--to en,en` means en once.
   const targets = [...new Map(options.targets.map((code) => [requireLocale(code).code, requireLocale(code)])).values()]
   const stateDir = resolve(options.stateDir ?? '.l10n')
   const lockfilePath = resolve(options.lockfile ?? join(options.outRoot ?? '.', 'l10n.lock.yaml'))
+  // Temp files of killed runs would pile up in the state folder run after run.
+  await removeStaleTempsUnder(stateDir)
   const lock = await readLockfile(lockfilePath)
   const lockWriter = createLockfileWriter(lockfilePath)
   const texts = openTextStore(join(stateDir, 'texts'))
@@ -111,6 +114,9 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
           const jobStarted = Date.now()
           const report = emptyReport(file, target.code, options.translator)
           try {
+            // Once the server refused the credentials, nothing new starts: every other
+            // pair would be refused too, and each attempt may count against the key.
+            if (run.refused) throw run.refused
             await translateOne(file, await load(), target, report, run)
             if (options.glossary && isCjk(articleLocale(await load()))) report.names = (coverage ??= nameCoverage((await load()).tree, options.glossary))
           } catch (error) {
@@ -118,11 +124,16 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
               report.status = 'failed'
               report.error = { code: 'E_INTERRUPTED', message: new L10nError('E_INTERRUPTED', { file, params: { detail: message('translate:interrupted') } }).message }
             } else if (isL10nError(error)) {
+              if (error.code === 'E_AUTH') run.refused ??= error
               report.status = error.code === 'E_BATCH_PENDING' ? 'waiting' : 'failed'
               report.error = { code: error.code, message: error.message }
             } else {
-              controller.abort()
-              throw error
+              // A bug, not bad input: this pair fails with its own code, the others go on,
+              // and the CLI exits with the internal-error code (trace with --debug).
+              const internal = internalError(error, file)
+              report.status = 'failed'
+              report.error = { code: internal.code, message: internal.message }
+              Object.defineProperty(report, 'exception', { value: error, enumerable: false })
             }
           } finally {
             report.durationMs = Date.now() - jobStarted
@@ -148,6 +159,8 @@ interface RunContext {
   memory: TranslationMemory
   /** Output path → the source writing it, so two sources never write one file. */
   claims: Map<string, string>
+  /** The first refusal of the credentials (HTTP 401/403): no pair starts after it. */
+  refused?: L10nError
 }
 
 /** Adds what {@link translateArticle} spent, found and counted to the article's report. */

@@ -5,7 +5,8 @@
  * the page loads nothing else.
  */
 import { t, uiLanguage } from '../shared/i18n.ts'
-import { escapeHtml, type ReviewDocument } from '../review/render.ts'
+import type { ReviewDocument } from '../review/render.ts'
+import { escapeHtml } from '../shared/html.ts'
 import { REVIEW_CSS, renderReviewHeader, renderReviewSections } from '../review/html-view.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { TranslationStatus } from '../review/state.ts'

@@ -32,6 +32,9 @@ export type ErrorCode =
   | 'E_TRANSLATION'
   | 'E_BATCH_STATE'
   | 'E_BATCH_PENDING'
+  | 'E_TOO_DEEP'
+  | 'E_AUTH'
+  | 'E_INTERNAL'
 
 /** Options of an {@link L10nError}: where the problem is, and what caused it. */
 export interface L10nErrorOptions {
@@ -89,4 +92,27 @@ export function formatError(error: L10nError, lng?: UiLanguage): string {
 /** True when `error` is an {@link L10nError} (optionally with the given code). */
 export function isL10nError(error: unknown, code?: ErrorCode): error is L10nError {
   return error instanceof L10nError && (code === undefined || error.code === code)
+}
+
+/**
+ * An unexpected exception (a bug, not bad input) as an {@link L10nError} `E_INTERNAL`:
+ * one line naming the file when known, the original error kept as `cause` so `--debug`
+ * can show its trace.
+ */
+export function internalError(cause: unknown, file?: string): L10nError {
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+  // One line: a multi-line message (a YAML dump, a stack in the text) would read as many errors.
+  const detail = text.split('\n')[0]!.slice(0, 300)
+  return new L10nError('E_INTERNAL', { ...(file ? { file } : {}), cause, params: { detail } })
+}
+
+/**
+ * `text` with credentials in URLs hidden: `https://user:KEY@host` → `https://***@host`,
+ * and the values of `key`, `api-key`, `api_key`, `token` and `access_token` query
+ * parameters → `***`. For every message, report and log that may quote an endpoint.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
+    .replace(/([?&](?:api[-_]?key|key|token|access_token)=)[^&\s#]+/gi, '$1***')
 }

@@ -95,3 +95,24 @@ export async function removeStaleTemps(path: string): Promise<void> {
     if (!processAlive(Number(match[2]))) await unlink(join(dir, name)).catch(() => {})
   }
 }
+
+/**
+ * Removes every temp file a killed writer left anywhere under `dir` (the state folder:
+ * cache, section texts, memory), as {@link removeStaleTemps} does beside one output.
+ * Temps of live processes stay: another run may be writing them right now.
+ */
+export async function removeStaleTempsUnder(dir: string): Promise<number> {
+  let names: string[]
+  try {
+    names = await readdir(dir, { recursive: true, encoding: 'utf8' })
+  } catch {
+    return 0
+  }
+  let removed = 0
+  for (const name of names) {
+    const match = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)
+    if (!match || processAlive(Number(match[1]))) continue
+    await unlink(join(dir, name)).then(() => removed++, () => {})
+  }
+  return removed
+}

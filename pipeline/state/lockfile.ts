@@ -196,13 +196,30 @@ function lockfileError(yaml: PlacedYaml, error: z.ZodError, data: unknown, file:
  * and column of the problem, naming the field, what was expected and what was found.
  */
 export function parseLockfile(text: string, file: string): Lockfile {
+  // A merge that left conflict markers is no YAML problem to show as one: say what it is, where.
+  const conflict = /^(?:<{7}|={7}|>{7})(?: |$)/m.exec(text)
+  if (conflict) {
+    const line = text.slice(0, conflict.index).split('\n').length
+    throw new L10nError('E_LOCKFILE', { file, line, column: 1, params: { detail: message('lockfile:merge-conflict', { line }) } })
+  }
   const yaml = parseYaml(text)
   const problem = yaml.syntaxErrors[0]
-  if (problem) throw new L10nError('E_LOCKFILE', { file, line: problem.line, column: problem.column, params: { detail: problem.detail } })
+  const cutOff = text.length > 0 && !text.endsWith('\n')
+  const lastLine = text.split('\n').length
+  if (problem) {
+    // A syntax error on the last line of a file that ends mid-line: it was cut off there.
+    const detail = cutOff && problem.line >= lastLine ? message('lockfile:truncated', { detail: problem.detail, line: lastLine }) : problem.detail
+    throw new L10nError('E_LOCKFILE', { file, line: problem.line, column: problem.column, params: { detail } })
+  }
   if (yaml.document.contents === null) return emptyLockfile()
   const data: unknown = yaml.document.toJS()
   const result = lockfileSchema.safeParse(data)
-  if (!result.success) throw lockfileError(yaml, result.error, data, file)
+  if (!result.success) {
+    const error = lockfileError(yaml, result.error, data, file)
+    // l10n writes whole files that end in a newline; one cut off mid-line was truncated.
+    if (cutOff) error.params.detail = message('lockfile:truncated', { detail: error.params.detail, line: lastLine })
+    throw error
+  }
   return result.data
 }
 

@@ -5,7 +5,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { sleep as clockSleep, systemClock, timeoutSignal, type Clock } from '../shared/clock.ts'
-import { L10nError } from '../shared/errors.ts'
+import { L10nError, redactCredentials } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
 
 /** Settings of the LLM client, after flags and environment are merged. */
@@ -50,10 +50,13 @@ export const PLACEHOLDER_API_KEY = 'sk-no-key'
  * `E_CONFIG` naming the variable and the bad value when a number is invalid.
  */
 export function resolveLlmOptions(flags: Partial<LlmOptions> = {}, env: NodeJS.ProcessEnv = process.env): LlmOptions {
-  const baseURL = text(flags.baseURL) ?? text(env.OPENAI_BASE_URL)
-  if (baseURL !== undefined && !/^https?:\/\/[^\s]+$/i.test(baseURL)) {
-    throw configError(message('llm:config/url', { name: flags.baseURL ? 'baseURL' : 'OPENAI_BASE_URL', value: baseURL }))
+  const given = text(flags.baseURL) ?? text(env.OPENAI_BASE_URL)
+  if (given !== undefined && !/^https?:\/\/[^\s]+$/i.test(given)) {
+    throw configError(message('llm:config/url', { name: flags.baseURL ? 'baseURL' : 'OPENAI_BASE_URL', value: redactCredentials(given) }))
   }
+  // `https://user:KEY@host`: fetch refuses credentials in a URL, and every message that
+  // names the endpoint would show them. They are dropped; the key belongs in OPENAI_API_KEY.
+  const baseURL = given === undefined ? undefined : withoutCredentials(given)
   const apiKey = text(flags.apiKey) ?? text(env.OPENAI_API_KEY) ?? (baseURL ? PLACEHOLDER_API_KEY : undefined)
   return {
     model: text(flags.model) ?? text(env.L10N_MODEL) ?? LLM_DEFAULTS.model,
@@ -64,6 +67,19 @@ export function resolveLlmOptions(flags: Partial<LlmOptions> = {}, env: NodeJS.P
     maxRetryAfterMs: numberSetting('maxRetryAfterMs', 'L10N_MAX_RETRY_AFTER_MS', flags.maxRetryAfterMs, env, { min: 0 }),
     baseURL,
     apiKey,
+  }
+}
+
+/** A URL without its user and password. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.username === '' && parsed.password === '') return url
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '')
+  } catch {
+    return redactCredentials(url)
   }
 }
 
@@ -126,7 +142,7 @@ export interface ProviderErrorOptions {
 }
 
 /**
- * A failed LLM call (`E_PROVIDER`). `kind` tells the caller what to do: `rate-limited`
+ * A failed LLM call (`E_PROVIDER`; `E_AUTH` for a refused key). `kind` tells the caller what to do: `rate-limited`
  * and `server` may succeed later, `auth` and `bad-request` will not, `aborted` was asked for.
  */
 export class ProviderError extends L10nError {
@@ -138,7 +154,8 @@ export class ProviderError extends L10nError {
   constructor(kind: ProviderErrorKind, options: ProviderErrorOptions) {
     const values = { status: options.status ?? '-', ...options.params, count: options.attempts }
     const detail = message(`llm:${options.messageKey ?? kind}`, values)
-    super('E_PROVIDER', {
+    // A refused key is its own code: it stops the whole run, not just the section.
+    super(kind === 'auth' ? 'E_AUTH' : 'E_PROVIDER', {
       params: { detail, kind, status: options.status, attempts: options.attempts },
       cause: options.cause,
     })
@@ -363,7 +380,7 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
           cancelTimeout()
         }
 
-        const params = { ...base, endpoint, message: failure.message }
+        const params = { ...base, endpoint: redactCredentials(endpoint), message: typeof failure.message === 'string' ? redactCredentials(failure.message) : failure.message }
         const fail = () =>
           new ProviderError(failure.kind, { attempts, status: failure.status, retryAfterMs: failure.retryAfterMs, params, cause: failure.cause })
         if (!failure.retryable || attempts > options.maxRetries) throw fail()

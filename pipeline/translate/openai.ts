@@ -12,12 +12,14 @@ import { checkSection } from '../check/index.ts'
 import { L10nError } from '../shared/errors.ts'
 import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
 import { entryHash } from '../glossary/model.ts'
-import { formatMessage, message, t } from '../shared/i18n.ts'
+import { message, t } from '../shared/i18n.ts'
 import { createOpenAiClient, ProviderError, resolveLlmOptions, type ChatClient, type ChatMessage, type Completion, type LlmOptions } from './llm.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { frontmatterMessages, loadPrompts, promptHash, repairMessages, sectionMessages, type PromptTemplates } from './prompt.ts'
 import { createScheduler, type Scheduler } from './queue.ts'
 import { chunkMarkdown, measure } from '../article/split.ts'
+import { MAX_NESTING, findDeepNesting } from '../article/parse.ts'
+import { PROBLEM_WEIGHTS, checkProblems, injectionProblem, languageProblem, problemScore, problemText, type AnswerProblem } from './validate.ts'
 import { entriesIn, verifyTerms } from '../glossary/match.ts'
 import { SectionFailure, type SectionJob, type SectionResult, type Translator, type Usage, type ValuesResult } from './translator.ts'
 import type { Finding } from '../article/types.ts'
@@ -93,8 +95,21 @@ export function resolveQueueSettings(flags: OpenAiProviderOptions['flags'] = {},
   }
 }
 
+/**
+ * A block whose expected answer is this many times the output limit cannot come back
+ * whole: it is split before sending, or reported when it cannot be split.
+ */
+const TOO_LARGE_FACTOR = 2
+
+/** The values of a refusal's message, for the copies later requests throw without being sent. */
+function refusedParams(error: ProviderError): Record<string, unknown> {
+  const detail = error.params.detail as { values?: Record<string, unknown> } | undefined
+  return { ...detail?.values }
+}
+
 /** Token estimate of a request (a real tokenizer; the server's usage corrects it later). */
 function estimateTokens(messages: readonly ChatMessage[], sourceText: string): { promptTokens: number; completionTokens: number } {
+  // countTokens is linear in the text: a megabyte without a space must not hang here.
   const promptTokens = messages.reduce((sum, message) => sum + countTokens(message.content) + 4, 0)
   // The answer is about as many tokens as the source again, more for zh→Latin scripts.
   return { promptTokens, completionTokens: Math.ceil(countTokens(sourceText) * 1.5) }
@@ -139,6 +154,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
   const cache: TranslationCache = openCache(join(options.stateDir, 'cache'), options.cache !== false)
   const templates = options.prompts ?? loadPrompts()
   const repairAttempts = options.repairAttempts ?? 2
+  // The first 401/403 holds for every later request: none of them is sent.
+  let refused: ProviderError | undefined
 
   async function request(messages: ChatMessage[], sourceText: string, context: UnitContext): Promise<Completion> {
     const estimate = estimateTokens(messages, sourceText)
@@ -146,6 +163,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     const completion = await scheduler.schedule({
       estimatedTokens,
       run: async (taskSignal) => {
+        if (refused) throw new ProviderError('auth', { attempts: 0, ...(refused.status ? { status: refused.status } : {}), params: refusedParams(refused) })
         // Checked when the request would start, not when it was queued: once the budget
         // is reached nothing new starts, while requests already sent finish.
         const reservation = options.budget?.reserve({ requests: 1, ...estimate })
@@ -160,6 +178,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
             if (reservation) options.budget!.settle(reservation, error.submitted ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: 1, ...estimate })
             throw error
           }
+          if (error instanceof ProviderError && error.kind === 'auth') refused ??= error
           // Failed requests were still sent (and may be billed): count them.
           const sent = error instanceof ProviderError ? error.attempts : 1
           context.usage.requests += sent
@@ -178,20 +197,27 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     return completion
   }
 
-  /** Problems of an answer, in English for the model (the user sees findings instead). */
-  function problemsOf(sourceText: string, answer: string, entries: readonly GlossaryEntry[], context: UnitContext): string[] {
-    if (answer.trim() === '') return [t('translate:problem-empty', { lng: 'en' })]
-    const structural = checkSection(sourceText, answer, {
+  /**
+   * Problems of an answer, weighted (see `validate.ts`): structure errors, glossary
+   * names, and signs it is no translation at all (length far outside the calibrated
+   * range, another language, an echo of the instructions, a chat answer).
+   */
+  function problemsOf(sourceText: string, answer: string, entries: readonly GlossaryEntry[], context: UnitContext, instructions: string): AnswerProblem[] {
+    if (answer.trim() === '') return [{ messageId: 'translate:problem-empty', weight: PROBLEM_WEIGHTS.empty }]
+    // A hostile answer nested a thousand levels deep would overflow the check's tree walks.
+    if (findDeepNesting(answer)) return [{ messageId: 'translate:problem-too-deep', values: { max: MAX_NESTING }, weight: PROBLEM_WEIGHTS.tooDeep }]
+    const findings = checkSection(sourceText, answer, {
       file: context.job.file,
       section: context.job.section.index,
       heading: context.job.section.heading,
       sourceLocale: context.job.sourceLocale.code,
       targetLocale: context.job.targetLocale.code,
     })
-      .filter((finding) => finding.severity === 'error')
-      .map((finding) => formatMessage(finding, 'en'))
+    const other = [languageProblem(answer, context.job.targetLocale), injectionProblem(sourceText, answer, instructions)].filter(
+      (problem): problem is AnswerProblem => problem !== undefined,
+    )
     const terms = entries.length > 0 ? termProblems(sourceText, answer, context.job.targetLocale) : []
-    return [...structural, ...terms]
+    return [...other, ...checkProblems(findings), ...terms]
   }
 
   /** Stores an accepted answer; only accepted ones ever get here. */
@@ -206,14 +232,18 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     })
   }
 
-  /** Glossary names missing or in a known-wrong form in an answer, in English for the model. */
-  function termProblems(sourceText: string, answer: string, target: LocaleInfo): string[] {
+  /** Glossary names missing, dropped at some occurrences or in a wrong form in an answer. */
+  function termProblems(sourceText: string, answer: string, target: LocaleInfo): AnswerProblem[] {
     if (!glossary) return []
-    return verifyTerms(sourceText, answer, glossary, target.code).map((problem) =>
-      problem.kind === 'missing'
-        ? t('translate:problem-term-missing', { lng: 'en', source: problem.entry.source, form: problem.expected })
-        : t('translate:problem-term-wrong', { lng: 'en', source: problem.entry.source, form: problem.form, expected: problem.entry.targets[target.code] ?? '' }),
-    )
+    return verifyTerms(sourceText, answer, glossary, target.code).map((problem): AnswerProblem => {
+      const weight = PROBLEM_WEIGHTS.term
+      if (problem.kind === 'missing') return { messageId: 'translate:problem-term-missing', values: { source: problem.entry.source, form: problem.expected }, weight }
+      // Per occurrence: a name dropped at one of two places asks for a repair too.
+      if (problem.kind === 'too-few') {
+        return { messageId: 'translate:problem-term-too-few', values: { source: problem.entry.source, form: problem.expected, count: problem.sourceCount, found: problem.targetCount }, weight }
+      }
+      return { messageId: 'translate:problem-term-wrong', values: { source: problem.entry.source, form: problem.form, expected: problem.expected }, weight }
+    })
   }
 
   function finding(ruleId: string, severity: Finding['severity'], key: string, context: UnitContext, params: Record<string, unknown> = {}): Finding {
@@ -262,28 +292,42 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       ...(previous ? { previous } : {}),
       ...(context.job.note ? { note: context.job.note } : {}),
     })
+    // A block whose answer could never fit in one reply is split before anything is
+    // sent; one that cannot be split is reported instead of being sent in vain.
+    const expected = estimateTokens([], text).completionTokens
+    if (expected > TOO_LARGE_FACTOR * llm.maxOutputTokens) {
+      const pieces = chunkMarkdown(text, { maxSize: Math.max(1, Math.ceil(measure(text) / 2)) })
+      if (pieces.length > 1 && depth < 12) return translatePieces(text, pieces, context, depth)
+      context.findings.push(finding('translate/block-too-large', 'error', 'block-too-large', context, { tokens: expected, max: llm.maxOutputTokens }))
+      return text
+    }
     let completion = await request(messages, text, context)
     let attempt = 0
     let answer = ''
-    let problems: string[] = []
+    let problems: AnswerProblem[] = []
+    // The best attempt so far: a repair can make things worse (lose the structure to
+    // fix one name), and then the earlier answer is the better draft.
+    let best: { answer: string; problems: AnswerProblem[]; score: number } | undefined
+    const english = (list: readonly AnswerProblem[]) => list.map(problemText)
     for (;;) {
       if (completion.finishReason === 'length') {
         const pieces = chunkMarkdown(text, { maxSize: Math.max(1, Math.ceil(measure(text) / 2)) })
         if (pieces.length > 1 && depth < 6) {
           context.findings.push(finding('translate/split-after-truncation', 'info', 'split-after-truncation', context, { count: pieces.length }))
-          const translated = await Promise.all(pieces.map((piece) => translateUnit(piece.source, context, depth + 1)))
-          // Keep the source's spacing between the pieces.
-          return pieces.map((piece, i) => translated[i] + (i + 1 < pieces.length ? text.slice(piece.end, pieces[i + 1]!.start) : '')).join('')
+          return translatePieces(text, pieces, context, depth)
         }
         context.findings.push(finding('translate/truncated', 'error', 'truncated', context))
         return text
       }
       answer = cleanAnswer(completion.text, text).text
-      problems = problemsOf(text, answer, entries, context)
+      problems = problemsOf(text, answer, entries, context, messages[0]!.content)
+      const score = problemScore(problems)
+      if (!best || score < best.score) best = { answer, problems, score }
       if (problems.length === 0 || attempt >= repairAttempts) break
       attempt++
-      completion = await request(repairMessages(templates, messages, completion.text, problems), text, context)
+      completion = await request(repairMessages(templates, messages, completion.text, english(problems)), text, context)
     }
+    if (best && best.answer !== answer) ({ answer, problems } = best)
     if (answer.trim() === '') {
       context.findings.push(finding('translate/empty-answer', 'error', 'empty-answer', context))
       return text
@@ -291,12 +335,18 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     if (problems.length > 0) {
       // Written as a draft; the article check reports exactly what is still wrong.
       // An error: every problem that asked for a repair was an error, and it is still there.
-      context.findings.push(finding('translate/repair-failed', 'error', 'repair-failed', context, { count: attempt, problems: problems.join('; ') }))
+      context.findings.push(finding('translate/repair-failed', 'error', 'repair-failed', context, { count: attempt, problems: english(problems).join('; ') }))
       return answer
     }
     if (attempt > 0) context.findings.push(finding('translate/repaired', 'info', 'repaired', context, { count: attempt }))
     await remember(key, answer, completion, context.job.targetLocale)
     return answer
+  }
+
+  /** Translates the block-aligned pieces of `text` one by one and joins them with the source's spacing. */
+  async function translatePieces(text: string, pieces: readonly { source: string; end: number; start: number }[], context: UnitContext, depth: number): Promise<string> {
+    const translated = await Promise.all(pieces.map((piece) => translateUnit(piece.source, context, depth + 1)))
+    return pieces.map((piece, i) => translated[i] + (i + 1 < pieces.length ? text.slice(piece.end, pieces[i + 1]!.start) : '')).join('')
   }
 
   const translator: Translator = {
@@ -385,7 +435,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         continue
       }
       parsed[id] = translated.trim()
-      problems.push(...termProblems(source, translated, target))
+      problems.push(...termProblems(source, translated, target).map(problemText))
     }
     return { parsed, problems }
   }

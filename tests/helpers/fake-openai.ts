@@ -279,3 +279,38 @@ function completion(body: ChatRequestBody, reply: ContentReply): Record<string, 
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
   }
 }
+
+// ── Fault switches: wrap a handler (usually the reference translator) ────────────
+
+/** Every request answered with `status` (401 or 403: a refused key). */
+export function refuseAll(status = 401): Handler {
+  return () => ({ status, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } })
+}
+
+/**
+ * Replaces the `occurrence`-th (from 1) appearance of `name` in every answer of `inner`
+ * that has at least `atLeast` of them by `replacement`: a name dropped at one of its
+ * occurrences (the drop-name fault). `times` limits how many answers are changed.
+ */
+export function dropName(inner: Handler, name: string, replacement: string, options: { occurrence?: number; atLeast?: number; times?: number } = {}): Handler {
+  const occurrence = options.occurrence ?? 1
+  let left = options.times ?? Infinity
+  return async (body, index) => {
+    const reply = await inner(body, index)
+    if (!('content' in reply) || left <= 0) return reply
+    const parts = reply.content.split(name)
+    if (parts.length - 1 < Math.max(occurrence, options.atLeast ?? 1)) return reply
+    left--
+    const content = parts.slice(0, occurrence).join(name) + replacement + parts.slice(occurrence).join(name)
+    return { ...reply, content }
+  }
+}
+
+/** Answers matching `when` get `content` instead (e.g. an obeyed injection); others go to `inner`. */
+export function replaceAnswer(inner: Handler, when: (body: ChatRequestBody, index: number) => boolean, content: string | ((answer: string) => string)): Handler {
+  return async (body, index) => {
+    const reply = await inner(body, index)
+    if (!('content' in reply) || !when(body, index)) return reply
+    return { ...reply, content: typeof content === 'string' ? content : content(reply.content) }
+  }
+}

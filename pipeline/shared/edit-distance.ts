@@ -1,0 +1,31 @@
+/**
+ * Edit distance between two strings. Pure; shared by did-you-mean in the CLI and the
+ * near-miss check of locked names.
+ */
+
+/**
+ * Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
+ * neighbours each count one (`Vangelys` is one from `Vangelis`). With `max`, stops as
+ * soon as the distance must exceed it and returns `max + 1`, so comparing a name with
+ * every word run of a section stays cheap.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1
+  let before: number[] = []
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    let best = i
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2]! + 1)
+      current.push(value)
+      best = Math.min(best, value)
+    }
+    if (best > max) return max + 1
+    before = previous
+    previous = current
+  }
+  return previous[b.length]!
+}
