@@ -222,7 +222,7 @@ describe('token estimates of long unbroken text (point 2)', () => {
     const run = await ws.run(['translate', ws.source, '--to', 'en', '--report', ws.path('report.json')], { env: { ...env(), L10N_TIMEOUT_MS: '600000' } })
     expect(run.code, run.stderr).toBe(EXIT.findings)
     expect(server.requests.some((r) => JSON.stringify(r.body).includes('旋律旋律旋律'))).toBe(false)
-    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).articles[0].findings
+    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).run.articles[0].findings
     expect(findings.find((f: { ruleId: string }) => f.ruleId === 'translate/block-too-large')).toMatchObject({ severity: 'error', values: { max: 4096 } })
   })
 })
@@ -247,7 +247,7 @@ describe('answer validation (points 7, 8, 9)', () => {
     expect(run.code).toBe(EXIT.findings)
     const expected = referenceAnswer({ messages: server.requests.find((r) => r.body && asks(r.body) && !isRepair(r.body))!.body!.messages! }).replaceAll('John Williams', 'the composer')
     expect(output()).toContain(expected)
-    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).articles[0].findings
+    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).run.articles[0].findings
     expect(findings.find((f: { ruleId: string }) => f.ruleId === 'translate/repair-failed').values.problems).toMatch(/John Williams/)
   })
 
@@ -263,7 +263,7 @@ describe('answer validation (points 7, 8, 9)', () => {
     server.setHandler(faulty)
     const run = await translate(['--report', ws.path('report.json')])
     expect(run.code).toBe(EXIT.findings)
-    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).articles[0].findings
+    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).run.articles[0].findings
     expect(findings.find((f: { ruleId: string }) => f.ruleId === 'translate/repair-failed')).toMatchObject({ severity: 'error', values: { count: 2 } })
     expect(server.requests.filter((r) => r.body && asks(r.body))).toHaveLength(3)
     server.reset()
@@ -285,7 +285,7 @@ describe('answer validation (points 7, 8, 9)', () => {
     const run = await translate(['--report', ws.path('report.json')])
     expect(run.code, run.stdout).toBe(0)
     expect(output()).toBe(reference)
-    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).articles[0].findings
+    const findings = JSON.parse(readFileSync(ws.path('report.json'), 'utf8')).run.articles[0].findings
     expect(findings.find((f: { ruleId: string }) => f.ruleId === 'translate/repaired')).toBeDefined()
   })
 

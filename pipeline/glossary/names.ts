@@ -296,8 +296,10 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       at = next < 0 ? -1 : at + 1 + next
     }
 
-    // Names with an interpunct in running text: 克劳迪娅·杨.
-    for (const match of text.matchAll(/\p{Script=Han}+(?:·\p{Script=Han}+)+/gu)) {
+    // Names with an interpunct in running text: 克劳迪娅·杨. A match starts only where a
+    // Han run starts: tried at every character of a long run without `·`, the pattern
+    // would scan the rest of the run from each (quadratic; a 300 KB line took minutes).
+    for (const match of text.matchAll(/(?<!\p{Script=Han})\p{Script=Han}+(?:·\p{Script=Han}+)+/gu)) {
       const parts = match[0].split('·')
       let left = parts[0]!
       let cut = left.length
