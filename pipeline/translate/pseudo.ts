@@ -78,11 +78,19 @@ export interface PseudoOptions {
 /** Pseudo-translates one plain text run (no Markdown in it). */
 export function pseudoText(text: string, locked: readonly LockedSpan[] = [], options: PseudoOptions = {}): string {
   let out = ''
+  // Whether `out` ends in white space, kept as it grows: asking the string itself
+  // (`/\s$/`, or its last character) flattens it every time, quadratic on a long run.
+  let endsInSpace = false
   let spaceWanted = false
   let hanInWord = 0
-  const emit = (piece: string, spaceBefore: boolean) => {
-    if ((spaceWanted || spaceBefore) && out !== '' && !/\s$/.test(out) && !/^[\s,.;:!?)\]”"']/.test(piece)) out += ' '
+  const append = (piece: string) => {
+    if (piece === '') return
     out += piece
+    endsInSpace = /\s/.test(piece[piece.length - 1]!)
+  }
+  const emit = (piece: string, spaceBefore: boolean) => {
+    if ((spaceWanted || spaceBefore) && out !== '' && !endsInSpace && !/^[\s,.;:!?)\]”"']/.test(piece)) append(' ')
+    append(piece)
     spaceWanted = false
   }
   const sorted = [...locked].sort((a, b) => a.start - b.start)
@@ -101,7 +109,7 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = [], opt
     if (HAN.test(char)) {
       // Two characters make one pseudo-word, as many Chinese words are two characters long.
       if (hanInWord === 0) emit(syllable(char), true)
-      else out += syllable(char)
+      else append(syllable(char))
       hanInWord = (hanInWord + 1) % 2
       if (hanInWord === 0) spaceWanted = true
       continue
@@ -114,7 +122,7 @@ export function pseudoText(text: string, locked: readonly LockedSpan[] = [], opt
       continue
     }
     if (/\s/.test(char)) {
-      out += char
+      append(char)
       spaceWanted = false
       continue
     }
