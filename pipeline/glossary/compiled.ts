@@ -23,6 +23,7 @@ const entrySchema = z.strictObject({
   kind: z.enum(ENTRY_KINDS),
   targets: z.record(z.string(), z.string()),
   wrong: z.record(z.string(), z.array(z.string())),
+  short: z.record(z.string(), z.array(z.string())).optional(),
   note: z.string().optional(),
   marked: z.boolean().optional(),
   file: z.string(),
