@@ -7,9 +7,9 @@ import { exportTbx, importTbx } from '../pipeline/glossary/tbx.ts'
 
 const shipped = parseGlossary(readFileSync('glossary/music.yaml', 'utf8'), 'glossary/music.yaml')
 const text = (entries: readonly EntryText[]) =>
-  entries.map(({ source, aliases, kind, targets, wrong, note, marked }) => ({ source, aliases, kind, targets, wrong, ...(note !== undefined ? { note } : {}), ...(marked ? { marked } : {}) }))
+  entries.map(({ source, aliases, kind, targets, wrong, short, note, marked }) => ({ source, aliases, kind, targets, wrong, ...(short ? { short } : {}), ...(note !== undefined ? { note } : {}), ...(marked ? { marked } : {}) }))
 const tricky: EntryText[] = [
-  { source: '约翰·威廉姆斯', aliases: ['约翰·威廉斯'], kind: 'composer', targets: { en: 'John Williams', jp: 'ジョン・ウィリアムズ' }, wrong: { en: ['Johnny Williams', 'J. Williams'] }, note: 'a "quoted", comma, note\nwith a line break' },
+  { source: '约翰·威廉姆斯', aliases: ['约翰·威廉斯'], kind: 'composer', targets: { en: 'John Williams', jp: 'ジョン・ウィリアムズ' }, wrong: { en: ['Johnny Williams', 'J. Williams'] }, short: { en: ['Williams'], jp: ['ウィリアムズ'] }, note: 'a "quoted", comma, note\nwith a line break' },
   { source: '金刚', aliases: [], kind: 'work', targets: { en: 'King Kong', fr: 'King Kong & <Co>' }, wrong: {}, marked: true },
   { source: 'Dolby Atmos', aliases: [], kind: 'keep', targets: {}, wrong: {} },
 ]
@@ -21,7 +21,7 @@ describe('CSV', () => {
     expect(text(back)).toEqual(text(shipped.entries))
     expect(exportCsv(back)).toBe(csv)
     // Fixed columns, then the locales in the site's order, then the wrong forms.
-    expect(csv.split('\n')[0]).toBe('source,kind,aliases,marked,note,jp,en,de,es,fr,it,pt,wrong:en')
+    expect(csv.split('\n')[0]).toBe('source,kind,aliases,marked,note,jp,en,de,es,fr,it,pt,wrong:en,short:en,short:de,short:es,short:fr,short:it,short:pt')
   })
 
   it('quotes what needs quoting and reads it back', () => {
@@ -52,6 +52,7 @@ describe('TBX-Basic', () => {
     const tbx = exportTbx(tricky)
     expect(tbx).toContain('King Kong &amp; &lt;Co&gt;')
     expect(tbx).toContain('<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>')
+    expect(tbx).toContain('<term>Williams</term>\n            <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>\n            <termNote type="termType">shortForm</termNote>')
     expect(text(importTbx(tbx, 'x.tbx'))).toEqual(text(tricky))
     expect(exportTbx(importTbx(tbx, 'x.tbx'))).toBe(tbx)
   })

@@ -1,7 +1,8 @@
 /**
  * CSV interchange: one row per entry — `source`, `kind`, `aliases`, `marked`, `note`,
- * then one column per target locale (the locked form) and one `wrong:<locale>` column
- * where there are known-wrong forms. Lists inside a cell are separated by ` | `.
+ * then one column per target locale (the locked form), one `wrong:<locale>` column where
+ * there are known-wrong forms and one `short:<locale>` column where there are short forms.
+ * Lists inside a cell are separated by ` | `.
  * RFC 4180 quoting, `\n` line ends, a header row. `exportCsv(importCsv(text))` gives
  * `text` back byte for byte for any text `exportCsv` wrote. Pure.
  */
@@ -28,7 +29,8 @@ function usedLocales(entries: readonly EntryText[], pick: (entry: EntryText) => 
 export function exportCsv(entries: readonly EntryText[]): string {
   const targets = usedLocales(entries, (entry) => entry.targets)
   const wrong = usedLocales(entries, (entry) => entry.wrong)
-  const header = [...FIXED, ...targets, ...wrong.map((code) => `wrong:${code}`)]
+  const short = usedLocales(entries, (entry) => entry.short ?? {})
+  const header = [...FIXED, ...targets, ...wrong.map((code) => `wrong:${code}`), ...short.map((code) => `short:${code}`)]
   const rows = entries.map((entry) => [
     entry.source,
     entry.kind,
@@ -37,6 +39,7 @@ export function exportCsv(entries: readonly EntryText[]): string {
     entry.note ?? '',
     ...targets.map((code) => entry.targets[code] ?? ''),
     ...wrong.map((code) => (entry.wrong[code] ?? []).join(LIST_SEPARATOR)),
+    ...short.map((code) => (entry.short?.[code] ?? []).join(LIST_SEPARATOR)),
   ])
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n'
 }
@@ -100,8 +103,9 @@ export function importCsv(text: string, file: string): EntryText[] {
   const columns = header.cells.map((name, index) => {
     const trimmed = name.trim()
     if ((FIXED as readonly string[]).includes(trimmed)) return { kind: 'fixed' as const, name: trimmed }
-    const locale = trimmed.startsWith('wrong:') ? trimmed.slice(6) : trimmed
-    if (findLocale(locale)) return { kind: trimmed.startsWith('wrong:') ? ('wrong' as const) : ('target' as const), name: locale }
+    const list = /^(wrong|short):/.exec(trimmed)?.[1] as 'wrong' | 'short' | undefined
+    const locale = list ? trimmed.slice(list.length + 1) : trimmed
+    if (findLocale(locale)) return { kind: list ?? ('target' as const), name: locale }
     problems.push({ file, line: header.line, column: index + 1, message: message('glossary:csv-column', { column: trimmed }) })
     return { kind: 'unknown' as const, name: trimmed }
   })
@@ -129,6 +133,7 @@ export function importCsv(text: string, file: string): EntryText[] {
         } else if (column.name === 'note' && raw !== '') entry.note = raw
       } else if (column.kind === 'target' && value !== '') entry.targets[column.name] = value
       else if (column.kind === 'wrong' && value !== '') entry.wrong[column.name] = list(raw)
+      else if (column.kind === 'short' && value !== '') (entry.short ??= {})[column.name] = list(raw)
     })
     if (entry.source === '') {
       problems.push({ file, line: row.line, column: 1, message: message('glossary:empty-source') })

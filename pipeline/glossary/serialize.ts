@@ -9,7 +9,7 @@ import type { InflectionRule } from './inflect.ts'
 import type { GlossaryEntry } from './model.ts'
 
 /** The fields of an entry that a file says (not where it was read from). */
-export type EntryText = Pick<GlossaryEntry, 'source' | 'aliases' | 'kind' | 'targets' | 'wrong'> & Partial<Pick<GlossaryEntry, 'note' | 'marked'>>
+export type EntryText = Pick<GlossaryEntry, 'source' | 'aliases' | 'kind' | 'targets' | 'wrong'> & Partial<Pick<GlossaryEntry, 'short' | 'note' | 'marked'>>
 
 const LOCALE_ORDER = new Map(LOCALES.map((locale, index) => [locale.code, index]))
 
@@ -26,6 +26,7 @@ export function entryObject(entry: EntryText): Record<string, unknown> {
   if (entry.marked) out.marked = true
   if (Object.keys(entry.targets).length > 0) out.targets = byLocale(entry.targets)
   if (Object.keys(entry.wrong).length > 0) out.wrong = byLocale(entry.wrong)
+  if (entry.short && Object.keys(entry.short).length > 0) out.short = byLocale(entry.short)
   if (entry.note !== undefined) out.note = entry.note
   return out
 }
@@ -58,7 +59,7 @@ export function appendEntries(text: string, entries: readonly EntryText[], sourc
 
 /**
  * The text of a glossary file with what `entries` add to its own entries of the same
- * source: missing targets, aliases and wrong forms (existing values are never
+ * source: missing targets, aliases, wrong and short forms (existing values are never
  * changed; `mergeGlossaries` has already refused conflicts). Returns the new text and
  * how many entries gained something.
  */
@@ -72,7 +73,7 @@ export function updateEntries(text: string, entries: readonly EntryText[]): { te
     const item = list.items.find((node): node is YAMLMap => isMap(node) && String(node.get('source')) === entry.source)
     if (!item) continue
     let changed = false
-    const plain = item.toJSON() as { aliases?: string[]; targets?: Record<string, string>; wrong?: Record<string, string[]> }
+    const plain = item.toJSON() as { aliases?: string[]; targets?: Record<string, string>; wrong?: Record<string, string[]>; short?: Record<string, string[]> }
     for (const [locale, form] of Object.entries(entry.targets)) {
       if (plain.targets?.[locale] !== undefined) continue
       if (!isMap(item.get('targets', true))) item.set('targets', document.createNode({}))
@@ -84,13 +85,16 @@ export function updateEntries(text: string, entries: readonly EntryText[]): { te
       item.set('aliases', document.createNode([...(plain.aliases ?? []), ...aliases], { flow: true }))
       changed = true
     }
-    for (const [locale, forms] of Object.entries(entry.wrong)) {
-      const known = plain.wrong?.[locale] ?? []
-      const extra = forms.filter((form) => !known.includes(form))
-      if (extra.length === 0) continue
-      if (!isMap(item.get('wrong', true))) item.set('wrong', document.createNode({}))
-      ;(item.get('wrong', true) as unknown as YAMLMap).set(locale, document.createNode([...known, ...extra], { flow: true }))
-      changed = true
+    // Per-locale lists gain the forms they lack: wrong forms, short forms.
+    for (const field of ['wrong', 'short'] as const) {
+      for (const [locale, forms] of Object.entries(entry[field] ?? {})) {
+        const known = plain[field]?.[locale] ?? []
+        const extra = forms.filter((form) => !known.includes(form))
+        if (extra.length === 0) continue
+        if (!isMap(item.get(field, true))) item.set(field, document.createNode({}))
+        ;(item.get(field, true) as unknown as YAMLMap).set(locale, document.createNode([...known, ...extra], { flow: true }))
+        changed = true
+      }
     }
     if (changed) updated++
   }

@@ -2,7 +2,8 @@
  * TBX interchange (TBX-Basic, ISO 30042:2019 DCA style). One `conceptEntry` per entry:
  * the kind as `descrip type="subjectField"`, the note as `note`, one `langSec` per
  * language with the source (preferred) and aliases (admitted) under the source language,
- * the locked form (preferred) and known-wrong forms (deprecated) under each target.
+ * the locked form (preferred), known-wrong forms (deprecated) and short forms (admitted,
+ * `termNote type="termType"` `shortForm`) under each target.
  * `marked` entries carry `termNote type="usageNote"` `title-only` on the source term.
  * Languages are BCP 47 tags (`zh-CN`, `ja`). `exportTbx(importTbx(text))` gives `text`
  * back byte for byte for any text `exportTbx` wrote. Pure; the reader is a small strict
@@ -18,6 +19,7 @@ const PREFERRED = 'preferredTerm-admn-sts'
 const ADMITTED = 'admittedTerm-admn-sts'
 const DEPRECATED = 'deprecatedTerm-admn-sts'
 const TITLE_ONLY = 'title-only'
+const SHORT_FORM = 'shortForm'
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -37,9 +39,10 @@ function unescapeXml(text: string): string {
 
 const tagOf = (code: string) => findLocale(code)?.tag ?? code
 
-function termSec(term: string, status: string, usage?: string): string {
+function termSec(term: string, status: string, usage?: string, termType?: string): string {
+  const type = termType ? `\n            <termNote type="termType">${termType}</termNote>` : ''
   const note = usage ? `\n            <termNote type="usageNote">${usage}</termNote>` : ''
-  return `          <termSec>\n            <term>${escapeXml(term)}</term>\n            <termNote type="administrativeStatus">${status}</termNote>${note}\n          </termSec>\n`
+  return `          <termSec>\n            <term>${escapeXml(term)}</term>\n            <termNote type="administrativeStatus">${status}</termNote>${type}${note}\n          </termSec>\n`
 }
 
 /** The entries as a TBX-Basic document; `sourceLocale` is a site code. */
@@ -58,11 +61,12 @@ export function exportTbx(entries: readonly EntryText[], sourceLocale = 'cn'): s
     out += termSec(entry.source, PREFERRED, entry.marked ? TITLE_ONLY : undefined)
     for (const alias of entry.aliases) out += termSec(alias, ADMITTED)
     out += '        </langSec>\n'
-    const locales = Object.keys(byLocale({ ...entry.targets, ...entry.wrong }))
+    const locales = Object.keys(byLocale({ ...entry.targets, ...entry.wrong, ...entry.short }))
     for (const code of locales) {
       out += `        <langSec xml:lang="${tagOf(code)}">\n`
       if (entry.targets[code] !== undefined) out += termSec(entry.targets[code]!, PREFERRED)
       for (const wrong of entry.wrong[code] ?? []) out += termSec(wrong, DEPRECATED)
+      for (const short of entry.short?.[code] ?? []) out += termSec(short, ADMITTED, undefined, SHORT_FORM)
       out += '        </langSec>\n'
     }
     out += '      </conceptEntry>\n'
@@ -111,8 +115,8 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
   const stack: string[] = []
   let entry: (EntryText & { line: number; sourceSeen: boolean }) | undefined
   let lang: string | undefined
-  let term: { text: string; status?: string; usage?: string } | undefined
-  let capture: { kind: 'term' | 'note' | 'subject' | 'status' | 'usage'; text: string } | undefined
+  let term: { text: string; status?: string; usage?: string; type?: string } | undefined
+  let capture: { kind: 'term' | 'note' | 'subject' | 'status' | 'usage' | 'type'; text: string } | undefined
   for (const token of tokens) {
     if (token.type === 'open') {
       stack.push(token.name)
@@ -128,6 +132,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
       else if (token.name === 'descrip' && token.attributes.type === 'subjectField') capture = { kind: 'subject', text: '' }
       else if (token.name === 'termNote' && token.attributes.type === 'administrativeStatus') capture = { kind: 'status', text: '' }
       else if (token.name === 'termNote' && token.attributes.type === 'usageNote') capture = { kind: 'usage', text: '' }
+      else if (token.name === 'termNote' && token.attributes.type === 'termType') capture = { kind: 'type', text: '' }
       continue
     }
     if (token.type === 'text') {
@@ -148,6 +153,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
         else problems.push({ file, line: token.line, column: 1, message: message('glossary:unknown-kind', { kind: value, known: ENTRY_KINDS.join(', ') }) })
       } else if (capture.kind === 'status' && term) term.status = value
       else if (capture.kind === 'usage' && term) term.usage = value
+      else if (capture.kind === 'type' && term) term.type = value
       capture = undefined
     } else if ((token.name === 'termSec' || token.name === 'tig') && term && entry && lang) {
       if (term.text !== '') {
@@ -158,6 +164,7 @@ export function importTbx(xml: string, file: string, sourceLocale = 'cn'): Entry
             if (term.usage === TITLE_ONLY) entry.marked = true
           } else entry.aliases.push(term.text)
         } else if (term.status === DEPRECATED) (entry.wrong[lang] ??= []).push(term.text)
+        else if (term.type === SHORT_FORM && term.status !== PREFERRED) ((entry.short ??= {})[lang] ??= []).push(term.text)
         else if (entry.targets[lang] === undefined) entry.targets[lang] = term.text
       }
       term = undefined
