@@ -397,6 +397,23 @@ describe('locked names per occurrence (point 6)', () => {
     expect(await verify('久石让与久石譲', 'Joe Hisaishi')).toMatchObject([{ kind: 'too-few', sourceCount: 2, targetCount: 1 }])
   })
 
+  it('inflected forms count like the form they inflect, short forms too (one matcher with inflection)', async () => {
+    const source = '**久石让**为宫崎骏配乐。久石让的旋律影响深远。'
+    // German genitive of the locked form and of the short form: both are the name.
+    expect(await verify(source, '**Joe Hisaishi** schrieb für Hayao Miyazaki. Hisaishis Melodien wirken lange nach.', 'de')).toEqual([])
+    expect(await verify(source, 'Die Musik **Joe Hisaishis** für Hayao Miyazaki. Joe Hisaishis Melodien wirken lange nach.', 'de')).toEqual([])
+    expect(await verify(source, '**Joe Hisaishi** schrieb für Hayao Miyazaki. Seine Melodien wirken lange nach.', 'de')).toMatchObject([{ kind: 'too-few', sourceCount: 2, targetCount: 1 }])
+  })
+
+  it('a section that names someone by the short form renders the name the same way as the others (no inconsistency)', async () => {
+    const { termUses } = await import('../pipeline/check/glossary.ts')
+    const [use] = termUses('久石让', 'Hisaishi wrote the theme.', await load(), 'en')
+    expect(use).toMatchObject({ expected: 'Joe Hisaishi', forms: new Map([['Joe Hisaishi', 1]]) })
+    // A wrong form stays a form of its own.
+    const [wrong] = termUses('约翰·威廉姆斯', 'Johnny Williams wrote the theme.', await load(), 'en')
+    expect([...wrong!.forms.keys()]).toEqual(['Johnny Williams'])
+  })
+
   it('reports near misses of a locked form as wrong-form', async () => {
     const cases: [string, string, string][] = [
       ['范吉利斯的合成器', 'The synthesizers of Vangelys', 'Vangelys'],

@@ -3,7 +3,7 @@
  * form, and the article must render it the same way throughout.
  */
 import { lockedForm, type Glossary, type GlossaryEntry } from '../glossary/model.ts'
-import { countForm, findTerms, glossaryInflection, normalize, normalizeTerm, verifyTerms } from '../glossary/match.ts'
+import { countForm, findTerms, normalize, normalizeTerm, renderingCount, verifyTerms } from '../glossary/match.ts'
 import type { Article, Finding, Section } from '../article/types.ts'
 import type { Comparison } from './comparison.ts'
 import { locate, placeIn } from './places.ts'
@@ -16,7 +16,10 @@ export interface TermUse {
   expected: string
   /** Fragment offset of the first source occurrence. */
   sourceOffset: number
-  /** Forms found in the target: the locked form and/or known-wrong forms, with counts. */
+  /**
+   * Forms found in the target, with counts: the locked form (its inflected and short
+   * forms counted under it) and/or known-wrong forms.
+   */
   forms: Map<string, number>
 }
 
@@ -31,14 +34,16 @@ function formOffset(text: string, form: string): number | undefined {
 /** How each glossary entry of the source fragment is rendered in the target fragment. */
 export function termUses(sourceMarkdown: string, targetMarkdown: string, glossary: Glossary, targetLocale: string): TermUse[] {
   const uses = new Map<GlossaryEntry, TermUse>()
-  const rule = glossaryInflection(glossary, targetLocale)
   for (const match of findTerms(sourceMarkdown, glossary)) {
     if (uses.has(match.entry)) continue
     const expected = lockedForm(match.entry, targetLocale)
     if (expected === undefined) continue
     const forms = new Map<string, number>()
-    for (const form of [expected, ...(match.entry.wrong[targetLocale] ?? [])]) {
-      const count = countForm(targetMarkdown, form, form === expected ? rule : undefined)
+    // A short form (the surname the second time) is the locked rendering too, not another one.
+    const rendered = renderingCount(targetMarkdown, match.entry, glossary, targetLocale)
+    if (rendered > 0) forms.set(expected, rendered)
+    for (const form of match.entry.wrong[targetLocale] ?? []) {
+      const count = countForm(targetMarkdown, form)
       if (count > 0) forms.set(form, count)
     }
     uses.set(match.entry, { entry: match.entry, expected, sourceOffset: match.start, forms })

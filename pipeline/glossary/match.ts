@@ -465,18 +465,13 @@ export function verifyTerms(
   for (const [entry, sourceCount] of counts) {
     const expected = lockedForm(entry, targetLocale)
     if (expected === undefined) continue
-    // Inflected forms count for the locked form and for short forms (Beethovens, Хисаиси).
-    const lockedSpans = formSpans(normalized, expected, rule)
-    const inside = (spans: readonly [number, number][]) => ([start, end]: [number, number]) => spans.some(([a, b]) => start >= a && end <= b)
-    const wrong = wrongForms(entry, targetLocale)
-    // A short form inside a wrong form (`Williams` in `Johnny Williams`) is no rendering of the name.
-    const wrongSpans = wrong.flatMap((form) => formSpans(normalized, form))
-    const shortSpans = shortForms(entry, targetLocale).flatMap((form) => formSpans(normalized, form, rule).filter((span) => !inside(lockedSpans)(span) && !inside(wrongSpans)(span)))
+    const { lockedSpans, shortSpans } = renderingSpans(normalized, entry, expected, targetLocale, rule)
     const targetCount = lockedSpans.length + shortSpans.length
     if (targetCount === 0) problems.push({ kind: 'missing', entry, expected, sourceCount, targetCount: 0 })
     else if (targetCount < sourceCount) problems.push({ kind: 'too-few', entry, expected, sourceCount, targetCount })
+    const wrong = wrongForms(entry, targetLocale)
     for (const form of wrong) {
-      const count = formSpans(normalized, form).filter((span) => !inside(lockedSpans)(span)).length
+      const count = formSpans(normalized, form).filter((span) => !within(span, lockedSpans)).length
       if (count > 0) problems.push({ kind: 'wrong-form', entry, form, count, expected })
     }
     for (const [form, count] of nearMisses(normalized, expected, glossary, targetLocale, [...lockedSpans, ...shortSpans])) {
@@ -485,6 +480,36 @@ export function verifyTerms(
     }
   }
   return problems
+}
+
+/** True when `span` lies inside one of `spans`. */
+function within([start, end]: [number, number], spans: readonly [number, number][]): boolean {
+  return spans.some(([a, b]) => start >= a && end <= b)
+}
+
+/**
+ * Where a translation (normalized) renders an entry: its locked form `expected` and
+ * the entry's short forms for the locale, inflected forms included (Beethovens,
+ * Hisaishis). A short form inside the locked form or inside a wrong form (`Williams` in
+ * `Johnny Williams`) is no rendering of its own.
+ */
+function renderingSpans(normalized: string, entry: GlossaryEntry, expected: string, locale: string, rule: InflectionRule | undefined): { lockedSpans: [number, number][]; shortSpans: [number, number][] } {
+  const lockedSpans = formSpans(normalized, expected, rule)
+  const wrongSpans = wrongForms(entry, locale).flatMap((form) => formSpans(normalized, form))
+  const shortSpans = shortForms(entry, locale).flatMap((form) => formSpans(normalized, form, rule).filter((span) => !within(span, lockedSpans) && !within(span, wrongSpans)))
+  return { lockedSpans, shortSpans }
+}
+
+/**
+ * How often a translation renders an entry the accepted way: its locked form for
+ * `targetLocale` (inflected forms included) plus its short forms, counted as
+ * {@link verifyTerms} counts them; 0 when the entry locks no form for the locale.
+ */
+export function renderingCount(text: string, entry: GlossaryEntry, glossary: Glossary, targetLocale: string): number {
+  const expected = lockedForm(entry, targetLocale)
+  if (expected === undefined) return 0
+  const { lockedSpans, shortSpans } = renderingSpans(normalizedText(text), entry, expected, targetLocale, glossaryInflection(glossary, targetLocale))
+  return lockedSpans.length + shortSpans.length
 }
 
 function shortForms(entry: GlossaryEntry, locale: string): string[] {
