@@ -98,6 +98,22 @@ describe('internal errors (point 3)', () => {
       if (debug) expect(stderr).toMatch(/\n\s+at .*main\.ts/)
       else expect(stderr.trim().split('\n')).toHaveLength(1)
     }
+    // L10N_DEBUG=1 is --debug where the command line is not at hand (CI, cron).
+    let stderr = ''
+    await main(['check', ws.source, ws.source], { ...boom, stderr: (text) => void (stderr += text), isTty: false, env: { L10N_LANG: 'en', L10N_DEBUG: '1' } })
+    expect(stderr).toMatch(/\n\s+at .*main\.ts/)
+  })
+
+  it('an exception no command caught ends the process with exit 70 and one line, not a raw trace', async () => {
+    const { spawnSync } = await import('node:child_process')
+    // A stray rejection while a command runs (once the bin's handlers are in place): no
+    // command sees it, only the bin's last resort.
+    const entry = ws.path('stray.mts')
+    const bin = JSON.stringify(join(process.cwd(), 'pipeline/cli/bin.ts'))
+    writeFileSync(entry, `process.on('newListener', (name) => { if (name === 'unhandledRejection') setImmediate(() => Promise.reject(new RangeError('stray'))) })\nawait import(${bin})\n`)
+    const child = spawnSync(process.execPath, ['bin/run-ts.mjs', entry, 'version'], { encoding: 'utf8', env: { ...process.env, L10N_LANG: 'en' } })
+    expect(child.status).toBe(EXIT.internal)
+    expect(child.stderr.trim()).toBe('l10n: internal error (a bug in l10n, not a problem of the article): RangeError: stray; run again with --debug for the trace')
   })
 
   it('of one article do not stop the others, and give the run exit 70', async () => {
@@ -343,6 +359,11 @@ describe('state, secrets and reports (point 5)', () => {
     const bad = await ws.run(['translate', ws.source, '--to', 'en'], { env: { ...env(), OPENAI_BASE_URL: 'ftp://u:sk-SECRET-in-url@host' } })
     expect(bad.code).toBe(EXIT.usage)
     expect(bad.stderr).not.toContain('sk-SECRET-in-url')
+    // `l10n config` shows where the endpoint came from, not the key in it.
+    const config = await ws.run(['config', '--format', 'json'], { env: { ...env(), OPENAI_BASE_URL: url } })
+    expect(config.code).toBe(0)
+    expect(config.stdout).toContain('***@127.0.0.1')
+    expect(config.stdout).not.toContain('sk-SECRET-in-url')
   })
 
   it('escapes HTML from articles in check --format markdown cells and in the sync report', async () => {
@@ -412,6 +433,15 @@ describe('locked names per occurrence (point 6)', () => {
     // A wrong form stays a form of its own.
     const [wrong] = termUses('约翰·威廉姆斯', 'Johnny Williams wrote the theme.', await load(), 'en')
     expect([...wrong!.forms.keys()]).toEqual(['Johnny Williams'])
+  })
+
+  it('checks short forms on load like wrong forms: empty, equal to a wrong form, unknown locale, each placed', async () => {
+    const { parseGlossary } = await import('../pipeline/glossary/load.ts')
+    const entry = 'sourceLocale: cn\nentries:\n  - source: 约翰·威廉姆斯\n    kind: composer\n    targets: { en: John Williams }\n    wrong: { en: [Johnny Williams] }\n'
+    expect(parseGlossary(entry + '    short: { en: Williams }\n', 'g.yaml').entries[0]!.short).toEqual({ en: ['Williams'] })
+    expect(() => parseGlossary(entry + '    short: { en: ["", Johnny Williams], xx: Williams }\n', 'g.yaml')).toThrow(
+      /g\.yaml:7:19: an empty short form[\s\S]*g\.yaml:7:23: "Johnny Williams" is listed as a wrong form[\s\S]*g\.yaml:7:41: unknown locale code "xx" in `short`/,
+    )
   })
 
   it('reports near misses of a locked form as wrong-form', async () => {

@@ -340,48 +340,36 @@ function parseEntry(item: Record<string, unknown>, at: YamlPath, file: string, y
     report(path('source'), message('glossary:keep-not-latin', { source }), { phase: PHASE.keepNotLatin })
   }
 
-  // wrong
-  const wrong: Record<string, string[]> = {}
-  if (isRecord(item.wrong)) {
-    for (const [locale, written] of Object.entries(item.wrong)) {
+  // Per-locale lists of forms (`wrong`, `short`); a single form may be written without brackets.
+  const formLists = (field: 'wrong' | 'short', refuse: (form: string, locale: string) => Message | undefined): Record<string, string[]> => {
+    const lists: Record<string, string[]> = {}
+    const value = item[field]
+    if (!isRecord(value)) return lists
+    for (const [locale, written] of Object.entries(value)) {
       if (!findLocale(locale)) {
-        report(path('wrong', locale), unknownLocale(locale, 'wrong'), { key: true })
-        continue
-      }
-      const single = !Array.isArray(written)
-      const locked = targets[locale] ?? (kind === 'keep' ? source : undefined)
-      const forms: string[] = []
-      ;(single ? [written] : (written as unknown[])).forEach((form: unknown, index) => {
-        if (typeof form !== 'string') return
-        const at = single ? path('wrong', locale) : path('wrong', locale, index)
-        if (form.trim() === '') report(at, message('glossary:empty-wrong', { locale, source: label }))
-        else if (locked !== undefined && normalizeTerm(form) === normalizeTerm(locked)) report(at, message('glossary:wrong-is-locked', { form: form.trim(), locale }))
-        else forms.push(form.trim())
-      })
-      if (forms.length > 0) wrong[locale] = forms
-    }
-  }
-
-  // short: forms that count for the entry in a translation (`Williams` for John Williams)
-  const short: Record<string, string[]> = {}
-  if (isRecord(item.short)) {
-    for (const [locale, written] of Object.entries(item.short)) {
-      if (!findLocale(locale)) {
-        report(path('short', locale), unknownLocale(locale, 'short'), { key: true })
+        report(path(field, locale), unknownLocale(locale, field), { key: true })
         continue
       }
       const single = !Array.isArray(written)
       const forms: string[] = []
       ;(single ? [written] : (written as unknown[])).forEach((form: unknown, index) => {
         if (typeof form !== 'string') return
-        const at = single ? path('short', locale) : path('short', locale, index)
-        if (form.trim() === '') report(at, message('glossary:empty-short', { locale, source: label }))
-        else if ((wrong[locale] ?? []).some((bad) => normalizeTerm(bad) === normalizeTerm(form))) report(at, message('glossary:short-is-wrong', { form: form.trim(), locale }))
+        const problem = form.trim() === '' ? message(`glossary:empty-${field}`, { locale, source: label }) : refuse(form, locale)
+        if (problem) report(single ? path(field, locale) : path(field, locale, index), problem)
         else forms.push(form.trim())
       })
-      if (forms.length > 0) short[locale] = forms
+      if (forms.length > 0) lists[locale] = forms
     }
+    return lists
   }
+  const same = (a: string, b: string) => normalizeTerm(a) === normalizeTerm(b)
+  // wrong: known-wrong renderings, never the locked form itself
+  const wrong = formLists('wrong', (form, locale) => {
+    const locked = targets[locale] ?? (kind === 'keep' ? source : undefined)
+    return locked !== undefined && same(form, locked) ? message('glossary:wrong-is-locked', { form: form.trim(), locale }) : undefined
+  })
+  // short: forms that count for the entry in a translation (`Williams` for John Williams), never a wrong one
+  const short = formLists('short', (form, locale) => ((wrong[locale] ?? []).some((bad) => same(bad, form)) ? message('glossary:short-is-wrong', { form: form.trim(), locale }) : undefined))
 
   const note = typeof item.note === 'string' ? item.note.trim() : undefined
   const marked = item.marked === true
