@@ -334,6 +334,24 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(arrivals.at(-1)).toBe(3 * intervalMs)
   })
 
+  it('--debug times every HTTP attempt: what it was for, the outcome and status, seconds and tokens', async () => {
+    let calls = 0
+    fake.server.setHandler((body, index) => {
+      calls++
+      return calls === 1 ? { status: 500 } : referenceReply(body, index)
+    })
+    const run = await translate(['--debug', '--max-retries', '2'])
+    expect(run.code, run.stderr).toBe(0)
+    const timing = run.stderr.split('\n').filter((line) => line.includes('debug: request'))
+    // One line per attempt: every request, and the failed first attempt too.
+    expect(timing).toHaveLength(fake.server.requests.length)
+    expect(timing.some((line) => /attempt 1: server \(500\) in \d+\.\d\d s/.test(line))).toBe(true)
+    expect(timing.some((line) => /examples\/cn\/soundtrack\.md → en §\d+, attempt \d: ok \(200\) in \d+\.\d\d s \(\d+ \+ \d+ tokens, finish stop\)/.test(line))).toBe(true)
+    // Without --debug, none.
+    const quiet = await translate(['--retranslate', 'all', '--no-cache'])
+    expect(quiet.stderr).not.toContain('debug: request')
+  })
+
   it('Ctrl-C mid-run aborts in-flight requests, writes no partial file and exits 4', async () => {
     const controller = new AbortController()
     fake.server.setHandler((body) => {

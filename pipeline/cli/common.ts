@@ -97,6 +97,12 @@ export function detail(io: CliIo, text: string): void {
   io.stderr(stamped(io, 'stderr', text) + '\n')
 }
 
+/** A `--debug` line (request timing), on stderr, stamped. */
+export function debugLine(io: CliIo, text: string): void {
+  if (!io.debug) return
+  io.stderr(stamped(io, 'stderr', text) + '\n')
+}
+
 /** The final summary of a run: printed even with `--quiet`, on stdout. */
 export function summary(io: CliIo, text: string): void {
   io.stdout(stamped(io, 'stdout', text) + '\n')

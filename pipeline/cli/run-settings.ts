@@ -3,7 +3,7 @@
  * `l10n.config.yaml` over defaults, and the provider built from them.
  */
 import { join, resolve } from 'node:path'
-import { chooseProvider, list, loadGlossary, positiveInteger, usage, type CliIo, GLOSSARY_OPTIONS } from './common.ts'
+import { chooseProvider, debugLine, list, loadGlossary, positiveInteger, relativePath, usage, type CliIo, GLOSSARY_OPTIONS } from './common.ts'
 import type { TranslateRunOptions } from '../run/translate.ts'
 import { CONFIG_FILE_NAME, defaultConfig, findConfigFile, loadConfig, type Config } from '../run/config.ts'
 import type { BudgetTracker } from '../translate/cost.ts'
@@ -12,7 +12,7 @@ import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/f
 import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
-import { LLM_DEFAULTS, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
+import { LLM_DEFAULTS, resolveLlmOptions, type AttemptInfo, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import { loadPrompts, promptHash, type PromptTemplates } from '../translate/prompt.ts'
 import type { WorkflowOptions } from '../review/state.ts'
 import { createOpenAiProvider } from '../translate/openai.ts'
@@ -163,8 +163,17 @@ export function openProvider(settings: RunSettings, io: CliIo, options: { cache:
     ...(io.clock ? { clock: io.clock } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
     ...(options.client ? { client: options.client } : {}),
+    ...(io.debug ? { onAttempt: (info: AttemptInfo) => debugLine(io, requestTimingLine(info)) } : {}),
     flags: settings.providerFlags,
   })
+}
+
+/** One HTTP attempt, for `--debug`: what it was for, how it went, how long it took. */
+export function requestTimingLine(info: AttemptInfo): string {
+  const what = info.label ? t('cli:debug-request-for', { source: relativePath(info.label.file), locale: info.label.locale, section: info.label.section }) : t('cli:debug-request-other')
+  const outcome = info.status !== undefined ? `${info.outcome} (${info.status})` : info.outcome
+  const tokens = info.promptTokens !== undefined ? t('cli:debug-request-tokens', { prompt: info.promptTokens, completion: info.completionTokens ?? 0, finish: info.finishReason ?? '' }) : ''
+  return t('cli:debug-request', { what, attempt: info.attempt, outcome, seconds: (info.ms / 1000).toFixed(2), tokens }).trimEnd()
 }
 
 /** The orchestrator options of a run, from its settings (shared with `sync`). */

@@ -233,6 +233,22 @@ export interface ClientDeps {
   /** Wall clock, for `retry-after` given as an HTTP date. @default Date.now */
   now?: () => number
   onRetry?: (info: RetryInfo) => void
+  /** Called after every HTTP attempt with how it went and how long it took (`--debug`). */
+  onAttempt?: (info: AttemptInfo) => void
+}
+
+/** One HTTP attempt of a request, for `--debug` timing lines. */
+export interface AttemptInfo {
+  label: CompleteRequest['label']
+  attempt: number
+  /** Wall time of the attempt, headers and body. */
+  ms: number
+  /** `ok`, or why it failed (`rate-limited`, `server`, `timeout`, `aborted`…). */
+  outcome: string
+  status?: number
+  promptTokens?: number
+  completionTokens?: number
+  finishReason?: string
 }
 
 /** First backoff wait; doubles with each retry. */
@@ -359,26 +375,36 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
         if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
         attempts++
         const { signal: timeout, cancel: cancelTimeout } = timeoutSignal(options.timeoutMs, clock)
+        const startedAt = performance.now()
+        const timed = (outcome: string, extra: Partial<AttemptInfo> = {}) =>
+          deps.onAttempt?.({ label: request.label, attempt: attempts, ms: performance.now() - startedAt, outcome, ...extra })
         let failure: Failure
         try {
           const response = await attempt(request, signal ? AbortSignal.any([signal, timeout]) : timeout)
           if (response === null || typeof response !== 'object') {
             failure = { kind: 'bad-response', retryable: true, message: message('llm:not-json'), cause: undefined }
           } else {
-            return toCompletion(response as OpenAI.ChatCompletion, attempts, options.model)
+            const completion = toCompletion(response as OpenAI.ChatCompletion, attempts, options.model)
+            timed('ok', { status: 200, promptTokens: completion.usage.promptTokens, completionTokens: completion.usage.completionTokens, finishReason: completion.finishReason })
+            return completion
           }
         } catch (error) {
           if (error instanceof ProviderError) throw error
-          if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
+          if (signal?.aborted) {
+            timed('aborted')
+            throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
+          }
           // A request that hung for the whole timeout is not retried: the same prompt
           // tends to hang again, and retrying would multiply the wait by maxRetries + 1.
           if (timeout.aborted || error instanceof APIConnectionTimeoutError) {
+            timed('timeout')
             throw new ProviderError('timeout', { attempts, params: { ...base, timeoutMs: options.timeoutMs }, cause: error })
           }
           failure = classify(error)
         } finally {
           cancelTimeout()
         }
+        timed(failure.kind, failure.status !== undefined ? { status: failure.status } : {})
 
         const params = { ...base, endpoint: redactCredentials(endpoint), message: typeof failure.message === 'string' ? redactCredentials(failure.message) : failure.message }
         const fail = () =>

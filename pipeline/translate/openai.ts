@@ -13,7 +13,7 @@ import { L10nError } from '../shared/errors.ts'
 import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
 import { entryHash } from '../glossary/model.ts'
 import { message, t } from '../shared/i18n.ts'
-import { createOpenAiClient, ProviderError, resolveLlmOptions, type ChatClient, type ChatMessage, type Completion, type LlmOptions } from './llm.ts'
+import { createOpenAiClient, ProviderError, resolveLlmOptions, type ChatClient, type ChatMessage, type ClientDeps, type Completion, type LlmOptions } from './llm.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { frontmatterMessages, loadPrompts, promptHash, repairMessages, sectionMessages, type PromptTemplates } from './prompt.ts'
 import { createScheduler, type Scheduler } from './queue.ts'
@@ -54,6 +54,8 @@ export interface OpenAiProviderOptions {
   budget?: BudgetTracker
   /** Times the LLM client's attempts and retry waits, and the scheduler's windows. @default systemClock */
   clock?: Clock
+  /** Told about every HTTP attempt of the client made here (`--debug` request timing). */
+  onAttempt?: ClientDeps['onAttempt']
   /** Injected client and scheduler (tests, shared queues of `sync`). */
   client?: ChatClient
   scheduler?: Scheduler
@@ -150,7 +152,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     })
-  const client = options.client ?? createOpenAiClient(llm, options.clock ? { clock: options.clock } : {})
+  const client = options.client ?? createOpenAiClient(llm, { ...(options.clock ? { clock: options.clock } : {}), ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}) })
   const cache: TranslationCache = openCache(join(options.stateDir, 'cache'), options.cache !== false)
   const templates = options.prompts ?? loadPrompts()
   const repairAttempts = options.repairAttempts ?? 2
