@@ -433,7 +433,8 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       if (isTaken(match.index, end)) continue
       if (HAN_RUN_CHAR(text[end]) && SUFFIX_NEEDS_END.has(match[0]) && !BOUNDARY_CHARS.has(text[end]!)) continue
       const head = trimLead(hanRunBefore(text, match.index, 14))
-      if ([...head].length < 2 || isGeneric(head)) continue
+      // 台北流行音乐中心: a proper part keeps a head of generic words a name.
+      if ([...head].length < 2 || (isGeneric(head) && !hasProperPart(head))) continue
       const start = match.index - head.length
       // A head with no proper part of its own is still a name after a verb of winning
       // (横扫金曲奖) or when the article uses the whole name again (滚石唱片, 贡寮海洋音乐祭).
