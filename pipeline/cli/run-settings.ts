@@ -16,6 +16,7 @@ import { LLM_DEFAULTS, resolveLlmOptions, type AttemptInfo, type ChatClient, typ
 import { loadPrompts, promptHash, type PromptTemplates } from '../translate/prompt.ts'
 import type { WorkflowOptions } from '../review/state.ts'
 import { createOpenAiProvider } from '../translate/openai.ts'
+import { defaultProposalsPath } from './glossary-paths.ts'
 import { createIdentityTranslator, createPseudoTranslator, type ProviderName, type Translator } from '../translate/translator.ts'
 
 /** Flags shared by `translate` and `sync`. */
@@ -180,7 +181,7 @@ export function requestTimingLine(info: AttemptInfo): string {
 export function runOptions(settings: RunSettings, values: RunValues, io: CliIo): Omit<TranslateRunOptions, 'files' | 'translator'> {
   return {
     targets: settings.targets,
-    ...(settings.glossary ? { glossary: settings.glossary } : {}),
+    ...(settings.glossary ? { glossary: settings.glossary, proposals: defaultProposalsPath(settings.stateDir) } : {}),
     policy: settings.policy,
     ...(settings.outPattern ? { outPattern: settings.outPattern } : {}),
     ...(settings.outRoot ? { outRoot: settings.outRoot } : {}),

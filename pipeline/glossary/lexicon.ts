@@ -72,11 +72,16 @@ export const INSTITUTION_SUFFIXES: readonly { suffix: string; kind: EntryKind }[
   { suffix: '剧院', kind: 'venue' },
   { suffix: '大厅', kind: 'venue' },
   { suffix: '艺术中心', kind: 'venue' },
+  { suffix: '音乐中心', kind: 'venue' },
+  { suffix: '体育场', kind: 'venue' },
+  { suffix: '体育馆', kind: 'venue' },
+  { suffix: '巨蛋', kind: 'venue' },
   { suffix: '教堂', kind: 'venue' },
   { suffix: '工作室', kind: 'studio' },
   { suffix: '唱片公司', kind: 'studio' },
   { suffix: '唱片', kind: 'studio' },
   { suffix: '音乐节', kind: 'award' },
+  { suffix: '音乐祭', kind: 'award' },
   { suffix: '比赛', kind: 'award' },
   { suffix: '大赛', kind: 'award' },
   { suffix: '奖', kind: 'award' },
@@ -86,17 +91,17 @@ export const INSTITUTION_SUFFIXES: readonly { suffix: string; kind: EntryKind }[
  * Characters that lead into a name without being part of it: a run of Han text before
  * an institution suffix or a parenthetical is cut after the last of these.
  */
-export const BOUNDARY_CHARS = new Set([...'是的和与及在了由为把被从对向以将并也还又都就等让使给跟同如像即或而且但则乃之其这那此该每各位首部场次个到'])
+export const BOUNDARY_CHARS = new Set([...'是的和与及在了由为把被从对向以将并也还又都就等让使给跟同如像即或而且但则乃之其这那此该每各位首部场次个到届'])
 
 /** Verbs that often stand right before a name (获得奥斯卡奖, 荣获格莱美奖). */
-export const LEADING_VERBS: readonly string[] = ['获得', '荣获', '赢得', '摘得', '夺得', '斩获', '登上', '走进', '来到', '加入', '担任', '成立', '创办', '举办', '举行', '成为', '包括', '来自', '通过', '借助', '凭借', '联合', '带领', '执棒', '指挥', '演奏', '演唱', '创作', '写下', '写了', '推出', '发行', '选自', '出自']
+export const LEADING_VERBS: readonly string[] = ['获得', '荣获', '赢得', '摘得', '夺得', '斩获', '横扫', '拿下', '登上', '走进', '来到', '加入', '担任', '成立', '创办', '举办', '举行', '成为', '包括', '来自', '通过', '借助', '凭借', '联合', '带领', '执棒', '指挥', '演奏', '演唱', '创作', '写下', '写了', '推出', '发行', '选自', '出自']
 
 /**
  * Han characters used to transcribe foreign names (音译用字). A run of three or more of
  * them in running text is most likely a foreign surname (赫尔曼, 希区柯克).
  */
 export const TRANSLITERATION_CHARS = new Set([
-  ...'阿埃艾爱安昂奥澳巴拜班邦鲍贝本比彼毕宾波伯勃博布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬丰弗福伏盖甘冈高戈哥格葛古瓜圭哈海汉杭豪赫亨洪胡华怀霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷蕾里理利莉丽连廉林琳铃柳隆卢鲁路伦罗洛马玛迈麦曼芒梅门蒙米密敏明缪摩莫姆穆纳娜奈南瑙内尼妮涅宁纽努诺欧帕派潘庞佩彭皮珀普齐奇恰乔切琴琼丘萨塞赛桑瑟森沙莎山尚绍舍申什史舒斯松苏索塔泰坦汤唐陶特提汀通图托瓦万旺威韦维温沃乌伍西希锡谢辛休许雅亚扬耶伊因英尤于约泽扎詹珍兹佐区',
+  ...'阿埃艾爱安昂奥澳巴拜班邦鲍贝本比彼毕宾波伯勃博布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬丰弗福伏盖甘冈高戈哥格葛古瓜圭哈海汉杭豪赫亨洪胡华怀霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷蕾里理利莉丽连廉林琳铃柳隆卢鲁路伦罗洛马玛迈麦曼芒梅门蒙米密敏明缪摩莫姆穆纳娜奈南瑙内尼妮涅宁纽努诺欧帕派潘庞佩彭皮珀普齐奇恰乔切琴琼丘萨塞赛桑瑟森沙莎山尚绍舍申什史舒斯松苏索塔泰坦汤唐陶特提汀通图托瓦万旺威韦维文温沃乌伍西希锡谢辛休许雅亚扬耶伊因英尤于约泽扎詹珍兹佐区',
 ])
 
 /**
@@ -127,3 +132,30 @@ export function institutionSuffix(text: string): { suffix: string; kind: EntryKi
 export function isNumberedWork(text: string): boolean {
   return /^第[一二三四五六七八九十百〇零\d]+号?.{0,6}(交响曲|协奏曲|奏鸣曲|四重奏|三重奏|钢琴协奏曲|小提琴协奏曲|叙事曲|谐谑曲|夜曲|练习曲)$/u.test(text)
 }
+
+/**
+ * Verbs of winning: an award or competition right after one is a named one even when
+ * its head has no proper part (横扫金曲奖, 拿下最佳新人奖).
+ */
+export const WINNING_VERBS: readonly string[] = ['获得', '荣获', '赢得', '摘得', '夺得', '斩获', '横扫', '拿下', '获']
+
+/**
+ * Role nouns that stand right before a person's name in running text (主唱吴青峰,
+ * 制作人李宗盛, 局长宋楚瑜). Longest first, so 乐评人 is tried before 评论人's tail.
+ */
+export const ROLE_NOUNS: readonly string[] = [
+  '词曲作者', '小提琴家', '大提琴家', '作曲家', '作词人', '制作人', '经纪人', '评论人', '乐评人', '指挥家',
+  '钢琴家', '吉他手', '贝斯手', '键盘手', '主持人', '主唱', '歌手', '鼓手', '主席', '局长', '团长', '本名', '原名',
+]
+
+/** Verbs right after a name that give the same person another name (青峰化名为「日出」). */
+export const ALIAS_VERBS: readonly string[] = ['化名', '改名']
+
+/**
+ * Common Chinese surnames (single and double). A Han name read from running text after
+ * a role noun must start with one: 主唱林耕佑 yes, 主唱大声喊出 no.
+ */
+export const SURNAMES: ReadonlySet<string> = new Set([
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤詹温辛齐殷伍庾柯翁洪游施',
+  '欧阳', '司马', '诸葛', '上官', '司徒', '皇甫', '令狐', '慕容', '尉迟',
+])

@@ -9,10 +9,14 @@ import type { Nodes, Root, RootContent } from 'mdast'
 import type { EntryKind } from './model.ts'
 import { parseMarkdown } from '../article/markdown.ts'
 import {
+  ALIAS_VERBS,
   BOUNDARY_CHARS,
   INSTITUTION_SUFFIXES,
   LEADING_VERBS,
+  ROLE_NOUNS,
+  SURNAMES,
   TRANSLITERATION_CHARS,
+  WINNING_VERBS,
   hasProperPart,
   institutionSuffix,
   isGeneric,
@@ -157,6 +161,11 @@ function trimLead(run: string): string {
   let start = 0
   for (let k = 0; k < run.length; k++) if (BOUNDARY_CHARS.has(run[k]!)) start = k + 1
   let name = run.slice(start)
+  // A verb inside the run leads into the name after it (首度登上北京国家体育场).
+  for (const verb of LEADING_VERBS) {
+    const at = name.lastIndexOf(verb)
+    if (at > 0 && at + verb.length < name.length) name = name.slice(at + verb.length)
+  }
   for (let changed = true; changed; ) {
     changed = false
     for (const verb of LEADING_VERBS) {
@@ -169,12 +178,82 @@ function trimLead(run: string): string {
   return name
 }
 
-/** The Han run ending at `end` (exclusive), at most `max` characters. */
+/**
+ * The character (code point) ending at `end`: Han names can hold characters outside the
+ * BMP (林𬀩哲, written with a CJK Extension B character), two UTF-16 units wide.
+ */
+function charBefore(text: string, end: number): string | undefined {
+  if (end <= 0) return undefined
+  const low = text.charCodeAt(end - 1)
+  if (end >= 2 && low >= 0xdc00 && low <= 0xdfff) {
+    const high = text.charCodeAt(end - 2)
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(end - 2, end)
+  }
+  return text[end - 1]
+}
+
+/** The Han run ending at `end` (exclusive), at most `max` characters (code points). */
 function hanRunBefore(text: string, end: number, max: number): string {
   let from = end
-  while (from > 0 && end - from < max && (HAN_RUN_CHAR(text[from - 1]) || text[from - 1] === '·')) from--
+  for (let chars = 0; chars < max; chars++) {
+    const char = charBefore(text, from)
+    if (char === undefined || !(HAN_RUN_CHAR(char) || char === '·')) break
+    from -= char.length
+  }
   return text.slice(from, end)
 }
+
+/** Characters that end a Han name read forwards: boundaries and verbs that follow a name (蔡琴写了, 李宗盛听到). */
+const NAME_FOLLOWERS = new Set([...BOUNDARY_CHARS, ...'说写唱听看拿发获打演弹担带做去来回离遭控宣表认曾已正便'])
+
+function occurrences(text: string, needle: string): number {
+  let count = 0
+  for (let at = text.indexOf(needle); at >= 0 && needle !== ''; at = text.indexOf(needle, at + needle.length)) count++
+  return count
+}
+
+/**
+ * A Chinese personal name starting at `at` (after a role noun: 主唱林耕佑和…): a common
+ * surname and one or two more Han characters, stopped by a boundary or a following verb.
+ * A three-character reading is kept unless its first two characters recur more often on
+ * their own (歌手蔡琴写了 with 蔡琴 elsewhere gives 蔡琴). `whole` is the text counted in.
+ */
+function personNameAt(text: string, at: number, whole: string): string | undefined {
+  const chars: string[] = []
+  for (const char of text.slice(at, at + 16)) {
+    if (chars.length >= 4 || !HAN.test(char)) break
+    chars.push(char)
+  }
+  const double = chars.length >= 3 && SURNAMES.has(chars[0]! + chars[1]!)
+  if (!double && !SURNAMES.has(chars[0] ?? '')) return undefined
+  const surname = double ? 2 : 1
+  // The first given-name character is always part of the name (詹为筑: 为 is no boundary
+  // there); a second one only when it does not start what follows the name.
+  if (chars.length <= surname) return undefined
+  let length = surname + 1
+  if (length < chars.length && !NAME_FOLLOWERS.has(chars[length]!)) length++
+  const name = chars.slice(0, length).join('')
+  if (length === surname + 2) {
+    const shorter = chars.slice(0, surname + 1).join('')
+    if (occurrences(whole, shorter) > occurrences(whole, name)) return shorter
+  }
+  return name
+}
+
+/** A Latin name starting at `at` (歌手Panai Kusui拿下): capitalized words. */
+function latinNameAt(text: string, at: number): string | undefined {
+  return /^[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*)*/u.exec(text.slice(at, at + MAX_LATIN_MARK))?.[0]
+}
+
+/** Emoji right before or inside a bold span mark a callout label (📝 **策展人笔记**), not a name. */
+const PICTOGRAPH = /\p{Extended_Pictographic}/u
+const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}\uFE0F?\s*$/u
+
+/** Inside 「」『』: a quotation (speech, a slogan) rather than a name when it holds sentence punctuation. */
+const QUOTATION = /[，。！？；：、,!?;:=]/u
+
+/** Suffixes that are the start of a longer word when a Han character follows (金曲奖舞台, 台湾唱片业). */
+const SUFFIX_NEEDS_END = new Set(['奖', '唱片'])
 
 function isLatinOnly(text: string): boolean {
   return /^[\p{Script=Latin}0-9 .,'’&!?\-–:]+$/u.test(text) && /\p{Script=Latin}/u.test(text)
@@ -224,6 +303,20 @@ export function nameOccurrences(markdown: string | Root, source = typeof markdow
 }
 
 const OCCURRENCE_CACHE_SIZE = 256
+const ROLE_PATTERN = new RegExp(ROLE_NOUNS.join('|'), 'gu')
+const ALIAS_PATTERN = new RegExp(ALIAS_VERBS.join('|'), 'gu')
+
+/** A Han name of two to four characters opening the parentheses at `at` (（陈信宏，北投人）, （阿爆）). */
+function hanNameIn(text: string, at: number): string | undefined {
+  const open = text[at]
+  if (open !== '（' && open !== '(') return undefined
+  const close = text.indexOf(open === '（' ? '）' : ')', at + 1)
+  if (close < 0 || close - at > 40) return undefined
+  const first = text.slice(at + 1, close).split(/[，,、;；]/u)[0]!
+  const length = [...first].length
+  if (length < 2 || length > 4 || !/^\p{Script=Han}+$/u.test(first) || isGeneric(first)) return undefined
+  return first
+}
 const OCCURRENCES_OF_TEXT = new Map<string, NameOccurrence[]>()
 
 function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
@@ -247,14 +340,17 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       })
     }
 
-    // Titles: 《…》 anywhere (also inside bold), 「…」『…』 as weaker quotes.
-    const titles = /《([^《》\n]{1,40})》|「([^「」\n]{2,20})」|『([^『』\n]{2,20})』/gu
+    // Titles: 《…》 anywhere (also inside bold), 〈…〉 (a song or chapter title, the usage in
+    // Taiwan and Hong Kong), 「…」『…』 as weaker quotes.
+    const titles = /《([^《》\n]{1,40})》|〈([^〈〉\n]{1,40})〉|「([^「」\n]{2,20})」|『([^『』\n]{2,20})』/gu
     for (const match of text.matchAll(titles)) {
-      const inner = match[1] ?? match[2] ?? match[3] ?? ''
+      const inner = match[1] ?? match[2] ?? match[3] ?? match[4] ?? ''
       const start = match.index
       const end = start + match[0].length
       if (block.marks.some((mark) => mark.kind === 'code' && start >= mark.start && end <= mark.end)) continue
-      const signal: NameSignal = match[1] !== undefined ? 'title' : 'quote'
+      const signal: NameSignal = match[1] !== undefined || match[2] !== undefined ? 'title' : 'quote'
+      // A quoted sentence or slogan (「我们中国人」 is a name of nothing; 「不男不女、高的吓人」 speech).
+      if (signal === 'quote' && QUOTATION.test(inner)) continue
       const context = sentenceAround(text, start, end)
       const signals: NameSignal[] = [signal]
       const bold = block.marks.find((mark) => mark.kind !== 'code' && mark.start <= start && mark.end >= end)
@@ -271,6 +367,7 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       const raw = text.slice(mark.start, mark.end)
       const name = raw.trim()
       if (name === '' || [...name].length > (isLatinOnly(name) ? MAX_LATIN_MARK : MAX_MARK) || /[，。；！？：;:\n]/u.test(name)) continue
+      if (PICTOGRAPH.test(name) || PICTOGRAPH_BEFORE.test(text.slice(Math.max(0, mark.start - 4), mark.start))) continue
       const context = sentenceAround(text, mark.start, mark.end)
       const after = givenAt(text, mark.end)
       const signals: NameSignal[] = [mark.kind]
@@ -282,6 +379,18 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
     // Latin forms in parentheses after unmarked Han text: 黄伟文（Wyman）.
     for (let at = text.search(/[（(]/u); at >= 0 && at < text.length; ) {
       const found = givenAt(text, at)
+      const other = found ? undefined : hanNameIn(text, at)
+      if (other && !isTaken(at - 1, at)) {
+        // Another Han name of the same person in parentheses: 阿信（陈信宏，北投人）, 张静雯（阿爆）.
+        let outer = trimLead(hanRunBefore(text, at, 8))
+        if ([...outer].length > 3) outer = [...outer].slice(-2).join('')
+        const outerStart = at - outer.length
+        if ([...outer].length >= 2 && !isGeneric(outer) && (SURNAMES.has([...outer][0]!) || SURNAMES.has([...other][0]!)) && !isTaken(outerStart, at)) {
+          const context = sentenceAround(text, outerStart, at + 1 + other.length)
+          add(outerStart, at, outer, ['parenthetical'], personKind(context, outer))
+          add(at + 1, at + 1 + other.length, other, ['parenthetical'], personKind(context, other))
+        }
+      }
       if (found && !isTaken(at - 1, at)) {
         const name = trimLead(hanRunBefore(text, at, 16))
         if ([...name].length >= 2 && !isTaken(at - name.length, at)) {
@@ -322,10 +431,15 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       const end = match.index + match[0].length
       // A longer suffix ending at the same place was tried first (交响乐团 before 乐团).
       if (isTaken(match.index, end)) continue
-      if (HAN_RUN_CHAR(text[end]) && match[0] === '奖') continue
+      if (HAN_RUN_CHAR(text[end]) && SUFFIX_NEEDS_END.has(match[0]) && !BOUNDARY_CHARS.has(text[end]!)) continue
       const head = trimLead(hanRunBefore(text, match.index, 14))
-      if ([...head].length < 2 || isGeneric(head) || !hasProperPart(head)) continue
+      // 台北流行音乐中心: a proper part keeps a head of generic words a name.
+      if ([...head].length < 2 || (isGeneric(head) && !hasProperPart(head))) continue
       const start = match.index - head.length
+      // A head with no proper part of its own is still a name after a verb of winning
+      // (横扫金曲奖) or when the article uses the whole name again (滚石唱片, 贡寮海洋音乐祭).
+      const won = institutionSuffix(head + match[0])?.kind === 'award' && WINNING_VERBS.some((verb) => text.slice(0, start).endsWith(verb))
+      if (!hasProperPart(head) && !won && occurrences(source || text, head + match[0]) < 2) continue
       if (isTaken(start, end)) continue
       add(start, end, head + match[0], ['institution'], institutionSuffix(head + match[0])?.kind ?? 'ensemble')
     }
@@ -335,6 +449,22 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       const head = trimLead(hanRunBefore(text, match.index, 6))
       const start = match.index - head.length
       if ([...head].length < 2 || [...head].length > 4 || isGeneric(head) || isTaken(start, match.index)) continue
+      add(start, match.index, head, ['role'], 'performer')
+    }
+
+    // A name right after a role noun: 主唱吴青峰, 制作人李宗盛, 原住民歌手Panai Kusui.
+    for (const match of text.matchAll(ROLE_PATTERN)) {
+      const at = match.index + match[0].length
+      const name = personNameAt(text, at, source || text) ?? latinNameAt(text, at)
+      if (name === undefined || isTaken(at, at + name.length) || isGeneric(name)) continue
+      add(at, at + name.length, name, ['role'], personKind(sentenceAround(text, at, at + name.length), name))
+    }
+
+    // A name right before an alias verb: 青峰化名为「日出」、馨仪化名为「香我」.
+    for (const match of text.matchAll(ALIAS_PATTERN)) {
+      const head = trimLead(hanRunBefore(text, match.index, 4))
+      const start = match.index - head.length
+      if ([...head].length < 2 || [...head].length > 3 || isGeneric(head) || isTaken(start, match.index)) continue
       add(start, match.index, head, ['role'], 'performer')
     }
 

@@ -274,6 +274,12 @@ export interface SyncReportArticle {
   /** USD; null when the model has no known price. */
   cost: number | null
   durationMs: number
+  /**
+   * With a glossary: the distinct names of the source article, how many a glossary entry
+   * locks, how many are on the proposals file, and how many neither (the same for every
+   * locale of one source).
+   */
+  names?: { names: number; locked: number; proposed: number; notCovered: number } | undefined
 }
 
 /** Version of the JSON report ({@link SyncReport}); raised when a field changes meaning or goes away. */
@@ -315,6 +321,9 @@ export function reportArticles(run: RunReport, model: string, prices: Record<str
       completionTokens: article.completionTokens,
       cost: cost.known ? cost.usd : null,
       durationMs: article.durationMs,
+      ...(article.names
+        ? { names: { names: article.names.names, locked: article.names.locked, proposed: article.names.proposed, notCovered: article.names.notCovered } }
+        : {}),
     }
   })
 }
@@ -363,6 +372,13 @@ export function syncReportMarkdown(report: SyncReport, config: Pick<Config, 'con
     lines.push(
       `| **${t('sync:report-total')}** | | | | **${run.totals.errors}** | **${run.totals.warnings}** | **${run.totals.requests}** | **${run.totals.promptTokens + run.totals.completionTokens}** | **${report.cost?.known ? money(report.cost.usd) : '-'}** |`,
     )
+    // Names per source article (once, not per locale): what the glossary locks, what is
+    // proposed and what nothing covers yet.
+    const named = [...new Map(run.articles.filter((article) => article.names).map((article) => [article.source, article.names!])).entries()]
+    if (named.length > 0) {
+      lines.push('', `### ${t('sync:report-names-title')}`, '', `| ${t('sync:report-names-columns')} |`, '|---|---|---|---|---|')
+      for (const [source, names] of named) lines.push(`| ${escapeCell(rel(source))} | ${names.names} | ${names.locked} | ${names.proposed} | ${names.notCovered} |`)
+    }
     const errors = uniqueFindings(run.articles).filter((finding) => finding.severity === 'error')
     if (errors.length > 0) {
       lines.push('', `### ${t('sync:report-errors', { count: errors.length })}`, '')

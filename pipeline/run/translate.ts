@@ -27,6 +27,7 @@ import { createLockfileWriter, readLockfile, type LockfileWriter } from '../stat
 import type { DamagedRecord } from '../state/records.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from '../state/text-store.ts'
 import type { Translator } from '../translate/translator.ts'
+import { readProposals } from './glossary.ts'
 import { unchangedValues } from './keep-values.ts'
 import { errorCounts, lockEntryFor, mergeApprovals } from './lock-entry.ts'
 import { addUsage, emptyReport, runReport, type ArticleReport, type ProgressEvent, type RunReport } from './report.ts'
@@ -47,6 +48,11 @@ export interface TranslateRunOptions {
   targets: string[]
   translator: Translator
   glossary?: Glossary
+  /**
+   * The glossary proposals file: the report counts an article's names on it as proposed
+   * (the rest of the names the glossary does not lock are not covered). Missing: none.
+   */
+  proposals?: string
   policy?: FrontmatterPolicy
   /** Output path pattern, see `paths.ts`. */
   outPattern?: string
@@ -103,6 +109,17 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   // Articles in progress at once: enough to keep the request queue full, few enough that
   // a tree of thousands of articles is never held in memory all together.
   const articleQueue = new PQueue({ concurrency: ARTICLES_IN_FLIGHT })
+  // Open proposals are read once for the whole run, only when names are counted.
+  let openProposals: Promise<string[]> | undefined
+  const proposed = () =>
+    (openProposals ??= options.proposals
+      ? readProposals(options.proposals).then(
+          (file) => file.proposals.filter((proposal) => proposal.status === 'proposed').flatMap((proposal) => [proposal.source, ...proposal.aliases]),
+          // A damaged proposals file does not fail a translation over a report count;
+          // `status` and every `glossary` command name the file and the place.
+          () => [],
+        )
+      : Promise.resolve([]))
   for (const file of files) {
     let loaded: Promise<Article> | undefined
     // The names of a source are counted once, not once per target locale.
@@ -118,7 +135,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
             // pair would be refused too, and each attempt may count against the key.
             if (run.refused) throw run.refused
             await translateOne(file, await load(), target, report, run)
-            if (options.glossary && isCjk(articleLocale(await load()))) report.names = (coverage ??= nameCoverage((await load()).tree, options.glossary))
+            if (options.glossary && isCjk(articleLocale(await load()))) report.names = (coverage ??= nameCoverage((await load()).tree, options.glossary, await proposed()))
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
