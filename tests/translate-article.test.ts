@@ -63,13 +63,18 @@ describe('translateFiles with a failing section', () => {
     }
   })
 
-  it('stops the run on a failure that is not an L10nError, as before', async () => {
+  it('fails only its own article on a failure that is not an L10nError (E_INTERNAL, the exception kept for --debug)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'l10n-article-'))
     try {
       mkdirSync(join(dir, 'cn'))
       writeFileSync(join(dir, 'cn', 'a.md'), ARTICLE)
       const bug = new TypeError('a bug')
-      await expect(translateFiles({ files: [join(dir, 'cn', 'a.md')], targets: ['en'], translator: failingTranslator(bug), outRoot: dir, stateDir: join(dir, '.l10n') })).rejects.toBe(bug)
+      const report = await translateFiles({ files: [join(dir, 'cn', 'a.md')], targets: ['en', 'de'], translator: failingTranslator(bug), outRoot: dir, stateDir: join(dir, '.l10n') })
+      expect(report.articles).toHaveLength(2)
+      for (const article of report.articles) {
+        expect(article).toMatchObject({ status: 'failed', error: { code: 'E_INTERNAL' } })
+        expect(article.exception).toBe(bug)
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
