@@ -1,6 +1,7 @@
 /**
  * `l10n check SOURCE TARGET`: the structure check of any translation against its source.
  */
+import { resolve } from 'node:path'
 import { check } from '../check/index.ts'
 import { loadConfig } from '../run/config.ts'
 import { t } from '../shared/i18n.ts'
@@ -9,7 +10,10 @@ import { parse } from '../article/parse.ts'
 import { articleLocale } from '../article/metadata.ts'
 import type { Finding } from '../article/types.ts'
 import { exitCodeFor, renderFindings } from './render-findings.ts'
-import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
+import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, notice, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
+import { JUDGE_OPTIONS, judgeBudget, judgeModel, judgePlanLine, judgeSummaryLine, openJudge } from './judge.ts'
+import { defaultConfig } from '../run/config.ts'
+import { createBudgetTracker } from '../translate/cost.ts'
 
 /** The flags of `check` (its `--help` lists every one). */
 export const CHECK_OPTIONS = {
@@ -20,6 +24,7 @@ export const CHECK_OPTIONS = {
   config: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  ...JUDGE_OPTIONS,
 } as const
 
 /** `l10n check`. */
@@ -40,14 +45,45 @@ export async function commandCheck(args: string[], io: CliIo): Promise<number> {
   const config = await loadConfig(values.config)
   const glossary = await loadGlossary(values, config?.glossary)
   const headingDepth = positiveInteger(values['heading-depth'], '--heading-depth') ?? config?.check.headingDepth
-  const findings: Finding[] = check(source, target, {
+  const locales = {
     // Without --from and without `locale:`, the check guesses the source's language from its text.
     ...(values.from ? { sourceLocale: values.from } : source.frontmatter.yaml.match(/^locale\s*:/m) ? { sourceLocale: articleLocale(source).code } : {}),
     ...(values.to ? { targetLocale: values.to } : {}),
+    ...(config ? { policy: config.frontmatter } : {}),
+  }
+  const findings: Finding[] = check(source, target, {
+    ...locales,
     ...(glossary ? { glossary } : {}),
     ...(headingDepth ? { headingDepth } : {}),
-    ...(config ? { rules: config.check.rules, policy: config.frontmatter } : {}),
+    ...(config ? { rules: config.check.rules } : {}),
   })
+  for (const flag of ['model', 'dry-run', 'max-cost', 'max-requests', 'max-tokens', 'no-cache', 'state-dir'] as const) {
+    if (values[flag] !== undefined && !values.judge) throw usage(t('cli:flag-needs-judge', { flag: `--${flag}` }))
+  }
+  let budgetReached = false
+  if (values.judge) {
+    // The judge's findings join the structure's: same rules table, same renderers, same exit code.
+    const settings = config ?? defaultConfig()
+    const model = judgeModel(settings, io.env, values.model)
+    const budget = judgeBudget(values, settings)
+    const stateDir = resolve(values['state-dir'] ?? settings.stateDir)
+    const judgeOptions = { ...locales, ...(glossary ? { glossary } : {}) }
+    if (values['dry-run']) {
+      // Read-only: the cache is looked at, nothing is sent or written.
+      const opened = openJudge({ config: settings, io, model, stateDir, cache: !values['no-cache'], dryRun: true })
+      notice(io, judgePlanLine(await opened.judge.plan(source, target, judgeOptions), model, settings))
+    } else {
+      const tracker = createBudgetTracker(budget, model, settings.prices)
+      const opened = openJudge({ config: settings, io, model, stateDir, cache: !values['no-cache'], budget: tracker, glossary })
+      const report = await opened.judge.judge(source, target, judgeOptions).finally(() => opened.close())
+      // A provider that cannot answer (401, 403, the network after retries) is an error of the command, exit 2.
+      if (report.error !== undefined) throw report.error
+      findings.push(...report.findings)
+      budgetReached = report.budgetReached
+      notice(io, judgeSummaryLine(report, model, settings))
+    }
+  }
   io.stdout(renderFindings(findings, { format, color: colorFor(io, 'stdout'), source: sourceFile, target: targetFile }) + '\n')
+  if (budgetReached) return EXIT.budget
   return exitCodeFor(findings, { strict: Boolean(values.strict) })
 }

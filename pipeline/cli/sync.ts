@@ -2,7 +2,7 @@
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
 import { resolve } from 'node:path'
-import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
+import { EXIT, budgetNumber, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
@@ -17,16 +17,6 @@ import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
 import { createBatchApi } from '../translate/batch-api.ts'
 import { createOpenAiClient, type ChatClient } from '../translate/llm.ts'
-
-function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined
-  const number = Number(value)
-  // Zero would stop every run before it starts: almost surely a typo, so refuse it.
-  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
-    throw usage(t(integer ? 'cli:bad-number' : 'sync:bad-amount', { flag, value }))
-  }
-  return number
-}
 
 /** What `--frozen` says about a plan, and whether it fails. */
 function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {

@@ -1,0 +1,148 @@
+/**
+ * The judge as the commands open it: which model, the client and queue (the run's own,
+ * or the translation provider's), the budget, and the lines that say what it cost.
+ */
+import type { Config } from '../run/config.ts'
+import { createJudge, type Judge, type JudgePlan, type JudgeReport } from '../run/judge.ts'
+import { L10nError } from '../shared/errors.ts'
+import { message, t } from '../shared/i18n.ts'
+import { costOf, type Budget, type BudgetTracker } from '../translate/cost.ts'
+import { createOpenAiClient, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
+import { resolveQueueSettings } from '../translate/openai.ts'
+import { createScheduler, type Scheduler } from '../translate/queue.ts'
+import type { Glossary } from '../glossary/model.ts'
+import { costText } from './output.ts'
+import { budgetNumber, type CliIo } from './common.ts'
+
+/** The flags `check --judge` adds (budget flags as in `sync`). */
+export const JUDGE_OPTIONS = {
+  judge: { type: 'boolean' },
+  model: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'max-cost': { type: 'string' },
+  'max-requests': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'state-dir': { type: 'string' },
+} as const
+
+/** The config's budget with the budget flags on top (as `sync` reads them). */
+export function judgeBudget(values: { 'max-cost'?: string | undefined; 'max-requests'?: string | undefined; 'max-tokens'?: string | undefined }, config: Config): Budget {
+  return {
+    ...config.budget,
+    ...(values['max-cost'] !== undefined ? { maxCost: budgetNumber(values['max-cost'], '--max-cost', false)! } : {}),
+    ...(values['max-requests'] !== undefined ? { maxRequests: budgetNumber(values['max-requests'], '--max-requests', true)! } : {}),
+    ...(values['max-tokens'] !== undefined ? { maxTokens: budgetNumber(values['max-tokens'], '--max-tokens', true)! } : {}),
+  }
+}
+
+/**
+ * The model that judges: `--model` (check), else `judge.model`, else the translation
+ * model (`L10N_MODEL`, the config's `model`, the default).
+ */
+export function judgeModel(config: Config, env: NodeJS.ProcessEnv, flag?: string): string {
+  if (flag) return flag
+  if (config.judge.model) return config.judge.model
+  return resolveLlmOptions(env.L10N_MODEL?.trim() ? {} : config.model ? { model: config.model } : {}, env).model
+}
+
+/**
+ * The client settings of the judge: those of translation (endpoint, key, timeouts,
+ * retries, output limit) with the judge's model and temperature 0, so a rerun without a
+ * cache asks the same question the same way. Needs an endpoint or a key.
+ */
+export function judgeLlmOptions(config: Config, env: NodeJS.ProcessEnv, model: string, base?: LlmOptions): LlmOptions {
+  const options =
+    base ??
+    resolveLlmOptions(
+      {
+        ...(config.timeoutMs !== undefined && !env.L10N_TIMEOUT_MS ? { timeoutMs: config.timeoutMs } : {}),
+        ...(config.maxRetries !== undefined && !env.L10N_MAX_RETRIES ? { maxRetries: config.maxRetries } : {}),
+        ...(config.maxOutputTokens !== undefined && !env.L10N_MAX_OUTPUT_TOKENS ? { maxOutputTokens: config.maxOutputTokens } : {}),
+      },
+      env,
+    )
+  if (!options.apiKey) throw new L10nError('E_CONFIG', { params: { detail: message('cli:judge-not-configured') } })
+  return { ...options, model, temperature: 0 }
+}
+
+/** What opening a judge takes. */
+export interface OpenJudgeOptions {
+  config: Config
+  io: CliIo
+  model: string
+  stateDir: string
+  cache: boolean
+  glossary?: Glossary | undefined
+  budget?: BudgetTracker | undefined
+  /** The translation provider's client settings and queue, shared when there is one. */
+  llm?: LlmOptions | undefined
+  scheduler?: Scheduler | undefined
+  client?: ChatClient | undefined
+  /** Only {@link Judge.plan} will be called (`--dry-run`): no endpoint needed, nothing sent. */
+  dryRun?: boolean
+}
+
+/** A judge and how to let its queue finish. */
+export interface OpenedJudge {
+  judge: Judge
+  close(): Promise<void>
+}
+
+/** The client of a dry run: planning never asks. */
+const NO_CLIENT: ChatClient = { complete: () => Promise.reject(new TypeError('a dry run sends no request')) }
+
+/** Opens the judge: the provider's queue when given, else one of its own from the queue settings. */
+export function openJudge(options: OpenJudgeOptions): OpenedJudge {
+  const { config, io } = options
+  const llm = options.dryRun ? { ...resolveLlmOptions({}, io.env), model: options.model } : judgeLlmOptions(config, io.env, options.model, options.llm)
+  const queue = resolveQueueSettings(
+    {
+      ...(config.concurrency !== undefined ? { concurrency: String(config.concurrency) } : {}),
+      ...(config.requestsPerMinute !== undefined ? { requestsPerMinute: String(config.requestsPerMinute) } : {}),
+      ...(config.tokensPerMinute !== undefined ? { tokensPerMinute: String(config.tokensPerMinute) } : {}),
+    },
+    io.env,
+  )
+  const own = options.scheduler
+    ? undefined
+    : createScheduler({
+        concurrency: queue.concurrency,
+        ...(queue.requestsPerMinute ? { requestsPerInterval: queue.requestsPerMinute } : {}),
+        ...(queue.tokensPerMinute ? { tokensPerInterval: queue.tokensPerMinute } : {}),
+        intervalMs: 60_000,
+        ...(io.signal ? { signal: io.signal } : {}),
+        ...(io.clock ? { clock: io.clock } : {}),
+      })
+  const scheduler = options.scheduler ?? own!
+  const judge = createJudge({
+    client: options.client ?? (options.dryRun ? NO_CLIENT : createOpenAiClient(llm, io.clock ? { clock: io.clock } : {})),
+    scheduler,
+    model: llm.model,
+    stateDir: options.stateDir,
+    cache: options.cache,
+    requestTokens: config.judge.requestTokens,
+    rules: config.check.rules,
+    ...(options.glossary ? { glossary: options.glossary } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
+  })
+  return {
+    judge,
+    close: async () => {
+      if (own) await own.onIdle()
+    },
+  }
+}
+
+/** `Judge (gpt-4o-mini): 103 paragraph pairs, 90 from the cache, 2 requests, 9,000 tokens, cost $0.0014`. */
+export function judgeSummaryLine(report: JudgeReport, model: string, config: Config): string {
+  const cost = costOf(model, report.promptTokens, report.completionTokens, config.prices)
+  return t('cli:judge-done', { model, pairs: report.pairs, cached: report.cached, requests: t('cli:n-requests', { count: report.requests }), tokens: report.promptTokens + report.completionTokens, cost: costText(cost.known, cost.usd) })
+}
+
+/** `Judge plan (gpt-4o-mini): 103 paragraph pairs, 90 from the cache; 2 requests, about 9,000 tokens, cost about $0.0014`. */
+export function judgePlanLine(plan: JudgePlan, model: string, config: Config): string {
+  const cost = costOf(model, plan.promptTokens, plan.completionTokens, config.prices)
+  return t('cli:judge-plan', { model, pairs: plan.pairs, cached: plan.cached, requests: t('cli:n-requests', { count: plan.requests }), tokens: plan.promptTokens + plan.completionTokens, cost: costText(cost.known, cost.usd) })
+}
