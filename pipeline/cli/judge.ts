@@ -11,6 +11,7 @@ import { createOpenAiClient, resolveLlmOptions, type ChatClient, type LlmOptions
 import { resolveQueueSettings } from '../translate/openai.ts'
 import { createScheduler, type Scheduler } from '../translate/queue.ts'
 import type { Glossary } from '../glossary/model.ts'
+import type { ProviderName } from '../translate/translator.ts'
 import { costText } from './output.ts'
 import { budgetNumber, type CliIo } from './common.ts'
 
@@ -133,6 +134,23 @@ export function openJudge(options: OpenJudgeOptions): OpenedJudge {
       if (own) await own.onIdle()
     },
   }
+}
+
+/**
+ * The judge of a `translate` or `sync` run when the config switches it on (`judge:`),
+ * else undefined. It shares the openai provider's queue, endpoint and budget; with an
+ * offline provider it needs an endpoint of its own (OPENAI_BASE_URL / OPENAI_API_KEY).
+ * The identity provider copies the source, so there is nothing to judge.
+ */
+export function runJudge(
+  run: { config: Config; provider: ProviderName; stateDir: string; glossary: Glossary | undefined; providerFlags: Record<string, string | undefined> },
+  provider: { options?: LlmOptions | undefined; scheduler?: Scheduler | undefined },
+  io: CliIo,
+  options: { cache: boolean; budget?: BudgetTracker | undefined },
+): OpenedJudge | undefined {
+  if (!run.config.judge.enabled || run.provider === 'identity') return undefined
+  const model = run.config.judge.model ?? provider.options?.model ?? judgeModel(run.config, io.env, run.providerFlags.model)
+  return openJudge({ config: run.config, io, model, stateDir: run.stateDir, cache: options.cache, glossary: run.glossary, budget: options.budget, llm: provider.options, scheduler: provider.scheduler })
 }
 
 /** `Judge (gpt-4o-mini): 103 paragraph pairs, 90 from the cache, 2 requests, 9,000 tokens, cost $0.0014`. */

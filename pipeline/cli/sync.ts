@@ -6,6 +6,7 @@ import { EXIT, budgetNumber, colorFor, notice, parseCommandArgs, problem, relati
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
+import { runJudge } from './judge.ts'
 import { renderFindings } from './render-findings.ts'
 import { costOf, createBudgetTracker, type Budget } from '../translate/cost.ts'
 import { t } from '../shared/i18n.ts'
@@ -131,13 +132,16 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     const switchable: ChatClient = { complete: (request) => batchClient!.complete(request) }
     const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
     notice(log, providerNotice(provider.translator, settings.providerExplicit))
+    // The judge's requests count against the same budget; in batch mode it asks in realtime.
+    const judge = runJudge(settings, provider, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}) })
+    if (judge) notice(log, t('cli:judge-on', { model: judge.judge.model }))
     const work = plan.items.filter(needsWork)
     const sources = [...new Set(work.map((item) => item.source))]
     const progress = progressLine(log, sources.length * new Set(settings.targets).size)
     let run: RunReport
     let batch: BatchCycleResult | undefined
     try {
-      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent })
+      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent, ...(judge ? { judge: judge.judge } : {}) })
       if (batchMode) {
         const llm = provider.options!
         batch = await runBatchCycle(
@@ -163,6 +167,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
         run = await runOnce()
       }
     } finally {
+      await judge?.close()
       await provider.close()
     }
     tallyLines(log, progress.tally)

@@ -200,6 +200,8 @@ export function createJudge(settings: JudgeSettings): Judge {
         }
       })
       let stopped: 'budget' | 'failed' | undefined
+      // Unusable answers, said once per kind for the article rather than once per request.
+      const unusable: { batch: JudgeItem[]; problem: Message | 'truncated' }[] = []
       await Promise.all(
         judgeBatches(open, requestTokens).map(async (batch) => {
           if (stopped || settings.budget?.exhausted) {
@@ -230,13 +232,13 @@ export function createJudge(settings: JudgeSettings): Judge {
           report.completionTokens += completion.usage.completionTokens
           if (completion.finishReason === 'length') {
             report.unreadable += batch.length
-            extra.push(...unreadableFinding(batch, 'truncated', where))
+            unusable.push({ batch, problem: 'truncated' })
             return
           }
           const answer = readJudgeAnswer(completion.text, batchIds(batch))
           if (!answer.ok) {
             report.unreadable += batch.length
-            extra.push(...unreadableFinding(batch, answer.problem, where))
+            unusable.push({ batch, problem: answer.problem })
             return
           }
           report.judged += batch.length
@@ -257,6 +259,12 @@ export function createJudge(settings: JudgeSettings): Judge {
           )
         }),
       )
+      for (const truncated of [true, false]) {
+        const some = unusable.filter((entry) => (entry.problem === 'truncated') === truncated).sort((a, b) => a.batch[0]!.pair.targetOffset - b.batch[0]!.pair.targetOffset)
+        if (some.length === 0) continue
+        const count = some.reduce((sum, entry) => sum + entry.batch.length, 0)
+        extra.push(...unreadableFinding(some[0]!.batch[0]!.pair, count, some[0]!.problem, where))
+      }
       if (report.budgetReached) extra.push(...notJudgedFinding(report.notJudged, { budget: settings.budget?.exhaustedBy ?? '-' }, where))
       else if (report.error !== undefined) {
         const error = report.error

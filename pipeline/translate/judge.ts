@@ -236,15 +236,15 @@ export function issueFindings(pair: JudgePair, issues: readonly JudgeIssue[], wh
 }
 
 /**
- * One warning for a batch whose answer could not be used (malformed, incomplete or cut
- * off at the token limit), placed at its first pair. Its pairs stay unjudged and uncached.
+ * One warning for the answers of an article that could not be used (malformed,
+ * incomplete, or cut off at the token limit: `truncated`), placed at the first pair
+ * concerned; `count` pairs stay unjudged and uncached.
  */
-export function unreadableFinding(batch: readonly JudgeItem[], problem: Message | 'truncated', where: JudgeWhere): Finding[] {
-  const first = batch[0]?.pair
+export function unreadableFinding(first: JudgePair | undefined, count: number, problem: Message | 'truncated', where: JudgeWhere): Finding[] {
   const reporter = new Reporter(where.rules, { file: where.file, ...(first ? { section: first.section, heading: first.heading } : {}) })
   reporter.add('judge/unreadable', {
     ...(problem === 'truncated' ? { context: 'truncated' } : {}),
-    params: { count: batch.length, model: where.model, ...(problem === 'truncated' ? {} : { problem }) },
+    params: { count, model: where.model, ...(problem === 'truncated' ? {} : { problem }) },
     ...(first ? { source: first.sourcePosition, target: first.targetPosition } : {}),
   })
   return reporter.findings
