@@ -145,6 +145,8 @@ export function createJudge(settings: JudgeSettings): Judge {
           const used = value.usage.promptTokens + value.usage.completionTokens
           return { value, usedTokens: used > 0 ? used : estimate.promptTokens + estimate.completionTokens }
         } catch (error) {
+          // Said before the queue starts the next request, so that one already goes without it.
+          if (json && error instanceof ProviderError && error.kind === 'bad-request' && error.status === 400) json = false
           // Failed requests were still sent (and may be billed): count them.
           const sent = error instanceof ProviderError ? error.attempts : 1
           spent.requests += sent
@@ -162,7 +164,6 @@ export function createJudge(settings: JudgeSettings): Judge {
       return await ask(messages, estimate, spent)
     } catch (error) {
       if (!(asked && error instanceof ProviderError && error.kind === 'bad-request' && error.status === 400)) throw error
-      json = false
       return ask(messages, estimate, spent)
     }
   }

@@ -213,7 +213,8 @@ function placeOf(text: string, offset: number, start: Place, quoted: string): Pl
   const before = text.slice(0, index)
   const newline = before.lastIndexOf('\n')
   const lines = before.split('\n').length - 1
-  return { line: start.line + lines, column: newline === -1 ? start.column + [...before].length : [...before.slice(newline + 1)].length + 1, offset: offset + index }
+  // Columns count UTF-16 units, as every other place does (placeIn).
+  return { line: start.line + lines, column: newline === -1 ? start.column + before.length : before.length - newline, offset: offset + index }
 }
 
 /**
