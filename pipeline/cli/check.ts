@@ -1,7 +1,6 @@
 /**
  * `l10n check SOURCE TARGET`: the structure check of any translation against its source.
  */
-import { resolve } from 'node:path'
 import { check } from '../check/index.ts'
 import { loadConfig } from '../run/config.ts'
 import { t } from '../shared/i18n.ts'
@@ -10,10 +9,19 @@ import { parse } from '../article/parse.ts'
 import { articleLocale } from '../article/metadata.ts'
 import type { Finding } from '../article/types.ts'
 import { exitCodeFor, renderFindings } from './render-findings.ts'
-import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, notice, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
-import { JUDGE_OPTIONS, judgeBudget, judgeModel, judgePlanLine, judgeSummaryLine, openJudge } from './judge.ts'
-import { defaultConfig } from '../run/config.ts'
-import { createBudgetTracker } from '../translate/cost.ts'
+import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
+
+/** The flags `--judge` adds (budget flags as in `sync`). */
+const JUDGE_OPTIONS = {
+  judge: { type: 'boolean' },
+  model: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'max-cost': { type: 'string' },
+  'max-requests': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'state-dir': { type: 'string' },
+} as const
 
 /** The flags of `check` (its `--help` lists every one). */
 export const CHECK_OPTIONS = {
@@ -37,6 +45,9 @@ export async function commandCheck(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 2) throw usage(t('cli:check-needs-two'))
   const format = values.format ?? 'human'
   if (format !== 'human' && format !== 'json' && format !== 'markdown') throw usage(t('cli:bad-format', { value: format }))
+  for (const flag of ['model', 'dry-run', 'max-cost', 'max-requests', 'max-tokens', 'no-cache', 'state-dir'] as const) {
+    if (values[flag] !== undefined && !values.judge) throw usage(t('cli:flag-needs-judge', { flag: `--${flag}` }))
+  }
   const [sourceFile, targetFile] = positionals as [string, string]
   // Any pair: other sites' files may have no `locale:`, TOML or no frontmatter, or no body.
   const source = parse(await readTextFile(sourceFile), sourceFile, { lenient: true })
@@ -57,31 +68,13 @@ export async function commandCheck(args: string[], io: CliIo): Promise<number> {
     ...(headingDepth ? { headingDepth } : {}),
     ...(config ? { rules: config.check.rules } : {}),
   })
-  for (const flag of ['model', 'dry-run', 'max-cost', 'max-requests', 'max-tokens', 'no-cache', 'state-dir'] as const) {
-    if (values[flag] !== undefined && !values.judge) throw usage(t('cli:flag-needs-judge', { flag: `--${flag}` }))
-  }
   let budgetReached = false
   if (values.judge) {
-    // The judge's findings join the structure's: same rules table, same renderers, same exit code.
-    const settings = config ?? defaultConfig()
-    const model = judgeModel(settings, io.env, values.model)
-    const budget = judgeBudget(values, settings)
-    const stateDir = resolve(values['state-dir'] ?? settings.stateDir)
-    const judgeOptions = { ...locales, ...(glossary ? { glossary } : {}) }
-    if (values['dry-run']) {
-      // Read-only: the cache is looked at, nothing is sent or written.
-      const opened = openJudge({ config: settings, io, model, stateDir, cache: !values['no-cache'], dryRun: true })
-      notice(io, judgePlanLine(await opened.judge.plan(source, target, judgeOptions), model, settings))
-    } else {
-      const tracker = createBudgetTracker(budget, model, settings.prices)
-      const opened = openJudge({ config: settings, io, model, stateDir, cache: !values['no-cache'], budget: tracker, glossary })
-      const report = await opened.judge.judge(source, target, judgeOptions).finally(() => opened.close())
-      // A provider that cannot answer (401, 403, the network after retries) is an error of the command, exit 2.
-      if (report.error !== undefined) throw report.error
-      findings.push(...report.findings)
-      budgetReached = report.budgetReached
-      notice(io, judgeSummaryLine(report, model, settings))
-    }
+    // Loaded only with --judge: a plain check starts without the LLM client, queue and tokenizer.
+    const { judgeCheck } = await import('./judge.ts')
+    const verdict = await judgeCheck({ source, target, values, config, glossary, locales, io })
+    findings.push(...verdict.findings)
+    budgetReached = verdict.budgetReached
   }
   io.stdout(renderFindings(findings, { format, color: colorFor(io, 'stdout'), source: sourceFile, target: targetFile }) + '\n')
   if (budgetReached) return EXIT.budget

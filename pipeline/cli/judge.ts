@@ -2,30 +2,21 @@
  * The judge as the commands open it: which model, the client and queue (the run's own,
  * or the translation provider's), the budget, and the lines that say what it cost.
  */
-import type { Config } from '../run/config.ts'
+import { resolve } from 'node:path'
+import type { Article, Finding } from '../article/types.ts'
+import type { JudgePairOptions } from '../check/judge-pairs.ts'
+import { defaultConfig, type Config } from '../run/config.ts'
 import { createJudge, type Judge, type JudgePlan, type JudgeReport } from '../run/judge.ts'
 import { L10nError } from '../shared/errors.ts'
 import { message, t } from '../shared/i18n.ts'
-import { costOf, type Budget, type BudgetTracker } from '../translate/cost.ts'
+import { costOf, createBudgetTracker, type Budget, type BudgetTracker } from '../translate/cost.ts'
 import { createOpenAiClient, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import { resolveQueueSettings } from '../translate/openai.ts'
 import { createScheduler, type Scheduler } from '../translate/queue.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { ProviderName } from '../translate/translator.ts'
 import { costText } from './output.ts'
-import { budgetNumber, type CliIo } from './common.ts'
-
-/** The flags `check --judge` adds (budget flags as in `sync`). */
-export const JUDGE_OPTIONS = {
-  judge: { type: 'boolean' },
-  model: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  'max-cost': { type: 'string' },
-  'max-requests': { type: 'string' },
-  'max-tokens': { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  'state-dir': { type: 'string' },
-} as const
+import { budgetNumber, notice, type CliIo } from './common.ts'
 
 /** The config's budget with the budget flags on top (as `sync` reads them). */
 export function judgeBudget(values: { 'max-cost'?: string | undefined; 'max-requests'?: string | undefined; 'max-tokens'?: string | undefined }, config: Config): Budget {
@@ -163,4 +154,48 @@ export function judgeSummaryLine(report: JudgeReport, model: string, config: Con
 export function judgePlanLine(plan: JudgePlan, model: string, config: Config): string {
   const cost = costOf(model, plan.promptTokens, plan.completionTokens, config.prices)
   return t('cli:judge-plan', { model, pairs: plan.pairs, cached: plan.cached, requests: t('cli:n-requests', { count: plan.requests }), tokens: plan.promptTokens + plan.completionTokens, cost: costText(cost.known, cost.usd) })
+}
+
+/** The values of `check`'s judge flags. */
+export interface JudgeFlagValues {
+  model?: string | undefined
+  'dry-run'?: boolean | undefined
+  'max-cost'?: string | undefined
+  'max-requests'?: string | undefined
+  'max-tokens'?: string | undefined
+  'no-cache'?: boolean | undefined
+  'state-dir'?: string | undefined
+}
+
+/**
+ * `check --judge`: judges the pair (or with `--dry-run` prints what that would cost) and
+ * returns the findings to add. A provider failure is thrown (exit 2), as for translations.
+ */
+export async function judgeCheck(input: {
+  source: Article
+  target: Article
+  values: JudgeFlagValues
+  config: Config | undefined
+  glossary: Glossary | undefined
+  locales: JudgePairOptions
+  io: CliIo
+}): Promise<{ findings: Finding[]; budgetReached: boolean }> {
+  const { values, io } = input
+  const config = input.config ?? defaultConfig()
+  const model = judgeModel(config, io.env, values.model)
+  const stateDir = resolve(values['state-dir'] ?? config.stateDir)
+  const options: JudgePairOptions = { ...input.locales, ...(input.glossary ? { glossary: input.glossary } : {}) }
+  if (values['dry-run']) {
+    // Read-only: the cache is looked at, nothing is sent or written.
+    const opened = openJudge({ config, io, model, stateDir, cache: !values['no-cache'], dryRun: true })
+    notice(io, judgePlanLine(await opened.judge.plan(input.source, input.target, options), model, config))
+    return { findings: [], budgetReached: false }
+  }
+  const budget = createBudgetTracker(judgeBudget(values, config), model, config.prices)
+  const opened = openJudge({ config, io, model, stateDir, cache: !values['no-cache'], budget, glossary: input.glossary })
+  const report = await opened.judge.judge(input.source, input.target, options).finally(() => opened.close())
+  // A provider that cannot answer (401, 403, the network after retries) is an error of the command.
+  if (report.error !== undefined) throw report.error
+  notice(io, judgeSummaryLine(report, model, config))
+  return { findings: report.findings, budgetReached: report.budgetReached }
 }
