@@ -11,8 +11,8 @@ import { L10nError } from '../shared/errors.ts'
 import { message, t } from '../shared/i18n.ts'
 import { costOf, createBudgetTracker, type Budget, type BudgetTracker } from '../translate/cost.ts'
 import { createOpenAiClient, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
-import { resolveQueueSettings } from '../translate/openai.ts'
-import { createScheduler, type Scheduler } from '../translate/queue.ts'
+import { queueScheduler, resolveQueueSettings } from '../translate/openai.ts'
+import type { Scheduler } from '../translate/queue.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { ProviderName } from '../translate/translator.ts'
 import { costText } from './output.ts'
@@ -96,16 +96,7 @@ export function openJudge(options: OpenJudgeOptions): OpenedJudge {
     },
     io.env,
   )
-  const own = options.scheduler
-    ? undefined
-    : createScheduler({
-        concurrency: queue.concurrency,
-        ...(queue.requestsPerMinute ? { requestsPerInterval: queue.requestsPerMinute } : {}),
-        ...(queue.tokensPerMinute ? { tokensPerInterval: queue.tokensPerMinute } : {}),
-        intervalMs: 60_000,
-        ...(io.signal ? { signal: io.signal } : {}),
-        ...(io.clock ? { clock: io.clock } : {}),
-      })
+  const own = options.scheduler ? undefined : queueScheduler(queue, { signal: io.signal, clock: io.clock })
   const scheduler = options.scheduler ?? own!
   const judge = createJudge({
     client: options.client ?? (options.dryRun ? NO_CLIENT : createOpenAiClient(llm, io.clock ? { clock: io.clock } : {})),

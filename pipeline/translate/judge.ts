@@ -18,6 +18,7 @@ import { entryHash } from '../glossary/model.ts'
 import { contentHash } from '../shared/hash.ts'
 import { message, type Message } from '../shared/i18n.ts'
 import { checkJson } from '../shared/validation.ts'
+import { packInOrder } from '../shared/pack.ts'
 import { countTokens } from '../shared/tokens.ts'
 import { cacheKey } from '../state/cache.ts'
 import { cleanAnswer } from './answer.ts'
@@ -87,21 +88,7 @@ export function pairTokens(pair: JudgePair): number {
  */
 export function judgeBatches<T extends JudgeItem>(items: readonly T[], tokenBudget: number = DEFAULT_REQUEST_TOKENS): T[][] {
   if (!Number.isSafeInteger(tokenBudget) || tokenBudget < 1) throw new TypeError(`Expected \`tokenBudget\` to be an integer >= 1, got \`${String(tokenBudget)}\``)
-  const batches: T[][] = []
-  let current: T[] = []
-  let used = 0
-  for (const item of items) {
-    const tokens = pairTokens(item.pair)
-    if (current.length > 0 && used + tokens > tokenBudget) {
-      batches.push(current)
-      current = []
-      used = 0
-    }
-    current.push(item)
-    used += tokens
-  }
-  if (current.length > 0) batches.push(current)
-  return batches
+  return packInOrder(items, (item) => pairTokens(item.pair), { maxWeight: tokenBudget })
 }
 
 /** The ids of a batch as the model sees them: 1-based positions. */
