@@ -189,10 +189,10 @@ describe('l10n check --judge', () => {
     expect(fake.server.requests.filter((request) => request.body?.response_format)).toHaveLength(1)
   })
 
-  it('exits 2 with the provider error on 401, and asks for an endpoint without one', async () => {
+  it('exits 77 with the provider error on 401 (as translate does), and asks for an endpoint without one', async () => {
     fake.server.setHandler(() => ({ status: 401 }))
     const run = await judge(target(flipped))
-    expect(run.code).toBe(2)
+    expect(run.code).toBe(77)
     expect(run.stderr).toMatch(/401|key|auth/i)
     const offline = await workspace.ws.run(['check', SOURCE, target(flipped), '--judge'], { env: {} })
     expect(offline.code).toBe(2)

@@ -160,7 +160,7 @@ export interface JudgeFlagValues {
 
 /**
  * `check --judge`: judges the pair (or with `--dry-run` prints what that would cost) and
- * returns the findings to add. A provider failure is thrown (exit 2), as for translations.
+ * returns the findings to add. A provider failure is thrown (exit 77 for refused credentials, else 2), as for translations.
  */
 export async function judgeCheck(input: {
   source: Article
