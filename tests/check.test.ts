@@ -178,6 +178,14 @@ describe('RULES', () => {
       'glossary/wrong-form': 'error',
       'glossary/inconsistent': 'warning',
       'glossary/not-locked': 'info',
+      'judge/omission': 'error',
+      'judge/addition': 'warning',
+      'judge/mistranslation': 'error',
+      'judge/terminology': 'warning',
+      'judge/fluency': 'info',
+      'judge/unreadable': 'warning',
+      'judge/not-judged': 'warning',
+      'judge/failed': 'error',
     })
   })
 

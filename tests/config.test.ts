@@ -36,6 +36,7 @@ prices: { my-model: { input: 0.15, output: 0.6 } }
 check: { headingDepth: 2, rules: { text/length-ratio: off, inline/emphasis-count: error } }
 lockfile: l10n.lock.yaml
 report: { json: reports/l10n.json, markdown: reports/l10n.md }
+judge: { enabled: false, model: gpt-4.1-mini, requestTokens: 2000 }
 `
 
 function configError(text: string, file = 'l10n.config.yaml'): L10nError {
@@ -80,7 +81,15 @@ describe('parseConfig', () => {
       lockfile: '/proj/l10n.lock.yaml',
       stateDir: '/proj/.l10n',
       report: { json: '/proj/reports/l10n.json', markdown: '/proj/reports/l10n.md' },
+      judge: { enabled: false, model: 'gpt-4.1-mini', requestTokens: 2000 },
     })
+  })
+
+  it('reads the judge switch: true, a mapping (on unless enabled: false), or nothing (off)', () => {
+    expect(parseConfig('judge: true\n', '/proj/l10n.config.yaml').judge).toEqual({ enabled: true, model: undefined, requestTokens: 3000 })
+    expect(parseConfig('judge: { model: gpt-4o }\n', '/proj/l10n.config.yaml').judge).toEqual({ enabled: true, model: 'gpt-4o', requestTokens: 3000 })
+    expect(parseConfig('', '/proj/l10n.config.yaml').judge.enabled).toBe(false)
+    expect(problems('judge: { requestTokens: 10, colour: red }\n').join('\n')).toMatch(/judge\.requestTokens: expected a number ≥ 100, got 10\n.*judge\.colour: expected a known field \(enabled, model, requestTokens\)/)
   })
 
   it('fills defaults for an empty file; LLM settings stay unset so env still applies', () => {

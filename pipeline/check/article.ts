@@ -19,7 +19,7 @@ import { lengthUnits, ratioCalibration } from './units.ts'
 import { validateHeadingDepth, validateLengthRatio, type CheckOptions } from './options.ts'
 import { placeIn } from './places.ts'
 import { profile } from './profile.ts'
-import { definitionsIn } from './references.ts'
+import { definitionsIn, type Definitions } from './references.ts'
 import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
 import { checkSection } from './section.ts'
@@ -138,6 +138,64 @@ function blocksBySection(article: Article, sections: readonly Section[]): RootCo
   return groups
 }
 
+/** The locales a check compares: given ones, else declared ones, else guessed from the text. */
+export function checkLocales(
+  source: Article,
+  target: Article,
+  options: Pick<CheckOptions, 'sourceLocale' | 'targetLocale' | 'policy'>,
+): { sourceLocale: LocaleInfo; targetLocale: LocaleInfo; targetDeclared: string | undefined } {
+  const key = localeKey(options.policy ?? DEFAULT_FRONTMATTER_POLICY)
+  const sourceDeclared = declaredLocale(source, key)
+  const targetDeclared = declaredLocale(target, key)
+  const sourceLocale = options.sourceLocale
+    ? requireLocale(options.sourceLocale, source.file)
+    : ((sourceDeclared !== undefined ? findLocale(sourceDeclared) : undefined) ?? guessLocale(source))
+  // A target that still declares the source's locale (or none, or an unknown one) is
+  // reported by frontmatter/locale; its text is compared as the language it is written in.
+  const declaredTarget = targetDeclared !== undefined ? findLocale(targetDeclared) : undefined
+  const targetLocale = options.targetLocale
+    ? requireLocale(options.targetLocale, target.file)
+    : declaredTarget && declaredTarget.code !== sourceLocale.code
+      ? declaredTarget
+      : guessLocale(target)
+  return { sourceLocale, targetLocale, targetDeclared }
+}
+
+/** The sections of both articles, their top-level blocks, and how they pair up. */
+export interface SectionPairing {
+  sourceSections: Section[]
+  targetSections: Section[]
+  sourceBlocks: RootContent[][]
+  targetBlocks: RootContent[][]
+  /** Link definitions of each whole article (references resolve through them). */
+  definitions: { source: Definitions; target: Definitions }
+  /** Section index pairs; `undefined` marks a section without a partner. */
+  pairs: [number | undefined, number | undefined][]
+}
+
+/**
+ * Pairs the sections of two articles: by position when both have as many, else by
+ * {@link align} on what survives translation (see {@link check}).
+ */
+export function sectionPairing(source: Article, target: Article, sourceLocale: LocaleInfo, targetLocale: LocaleInfo): SectionPairing {
+  const sourceSections = split(source)
+  const targetSections = split(target)
+  const sourceBlocks = blocksBySection(source, sourceSections)
+  const targetBlocks = blocksBySection(target, targetSections)
+  const ratio = ratioCalibration(sourceLocale, targetLocale)
+  // References resolve through the whole article: definitions usually sit at its end.
+  const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
+  const pairs =
+    sourceSections.length === targetSections.length
+      ? sourceSections.map((_, index): [number | undefined, number | undefined] => [index, index])
+      : align(
+          sourceSections.map((section, index) => profile(sourceBlocks[index]!, section.start, true, definitions.source)),
+          targetSections.map((section, index) => profile(targetBlocks[index]!, section.start, false, definitions.target)),
+          profileSimilarity(ratio.median),
+        )
+  return { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, pairs }
+}
+
 /**
  * Checks a translation against its source: frontmatter, then sections. Pure; `source`
  * and `target` are parsed articles (`parse`), each parsed once.
@@ -155,20 +213,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   const headingDepth = validateHeadingDepth(options.headingDepth)
   validateLengthRatio(options.lengthRatio)
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
-  const key = localeKey(policy)
-  const sourceDeclared = declaredLocale(source, key)
-  const targetDeclared = declaredLocale(target, key)
-  const sourceLocale = options.sourceLocale
-    ? requireLocale(options.sourceLocale, source.file)
-    : ((sourceDeclared !== undefined ? findLocale(sourceDeclared) : undefined) ?? guessLocale(source))
-  // A target that still declares the source's locale (or none, or an unknown one) is
-  // reported by frontmatter/locale; its text is compared as the language it is written in.
-  const declaredTarget = targetDeclared !== undefined ? findLocale(targetDeclared) : undefined
-  const targetLocale = options.targetLocale
-    ? requireLocale(options.targetLocale, target.file)
-    : declaredTarget && declaredTarget.code !== sourceLocale.code
-      ? declaredTarget
-      : guessLocale(target)
+  const { sourceLocale, targetLocale, targetDeclared } = checkLocales(source, target, options)
 
   const findings: Finding[] = []
   const articleReporter = new Reporter(options.rules, { file: target.file })
@@ -181,22 +226,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   )
   findings.push(...articleReporter.findings)
 
-  const sourceSections = split(source)
-  const targetSections = split(target)
-  const sourceBlocks = blocksBySection(source, sourceSections)
-  const targetBlocks = blocksBySection(target, targetSections)
-  const ratio = ratioCalibration(sourceLocale, targetLocale)
+  const { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, pairs } = sectionPairing(source, target, sourceLocale, targetLocale)
   const slugs = { source: headingSlugs(source), target: headingSlugs(target) }
-  // References resolve through the whole article: definitions usually sit at its end.
-  const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
-  const pairs =
-    sourceSections.length === targetSections.length
-      ? sourceSections.map((_, index): [number | undefined, number | undefined] => [index, index])
-      : align(
-          sourceSections.map((section, index) => profile(sourceBlocks[index]!, section.start, true, definitions.source)),
-          targetSections.map((section, index) => profile(targetBlocks[index]!, section.start, false, definitions.target)),
-          profileSimilarity(ratio.median),
-        )
 
   const termsBySection: { section: Section; uses: TermUse[] }[] = []
   pairs.forEach(([a, b], position) => {

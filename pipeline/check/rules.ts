@@ -58,6 +58,17 @@ export const RULES = {
   'glossary/wrong-form': 'error',
   'glossary/inconsistent': 'warning',
   'glossary/not-locked': 'info',
+  // The judge (`check --judge`): a model's reading of aligned paragraph pairs. Severity by
+  // what the rubric category costs a reader: lost or wrong meaning is an error; an
+  // addition or a term is worth a look; fluency is advice.
+  'judge/omission': 'error',
+  'judge/addition': 'warning',
+  'judge/mistranslation': 'error',
+  'judge/terminology': 'warning',
+  'judge/fluency': 'info',
+  'judge/unreadable': 'warning',
+  'judge/not-judged': 'warning',
+  'judge/failed': 'error',
 } as const satisfies Record<string, Severity>
 
 /** A rule id of {@link RULES}. */

@@ -160,6 +160,17 @@ export const GLOSSARY_OPTIONS = {
   'no-glossary': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options']
 
+/** A budget flag's value (`--max-cost`, `--max-requests`, `--max-tokens`): a number above 0, whole with `integer`. */
+export function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined
+  const number = Number(value)
+  // Zero would stop every run before it starts: almost surely a typo, so refuse it.
+  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
+    throw usage(t(integer ? 'cli:bad-number' : 'sync:bad-amount', { flag, value }))
+  }
+  return number
+}
+
 /** A usage error (exit code 2) with the given text. */
 export function usage(detail: string): L10nError {
   return new L10nError('E_USAGE', { params: { detail } })

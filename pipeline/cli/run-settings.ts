@@ -17,6 +17,7 @@ import { loadPrompts, promptHash, type PromptTemplates } from '../translate/prom
 import type { WorkflowOptions } from '../review/state.ts'
 import { createOpenAiProvider } from '../translate/openai.ts'
 import { defaultProposalsPath } from './glossary-paths.ts'
+import type { Scheduler } from '../translate/queue.ts'
 import { createIdentityTranslator, createPseudoTranslator, type ProviderName, type Translator } from '../translate/translator.ts'
 
 /** Flags shared by `translate` and `sync`. */
@@ -149,6 +150,8 @@ export interface OpenedProvider {
   close: () => Promise<void>
   /** The LLM client settings, for the openai provider. */
   options?: LlmOptions
+  /** The request queue of the openai provider (the judge shares it). */
+  scheduler?: Scheduler
 }
 
 /** Builds the chosen provider; the LLM one gets one scheduler for the whole run. */

@@ -2,10 +2,11 @@
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
 import { resolve } from 'node:path'
-import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
+import { EXIT, budgetNumber, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
+import { runJudge } from './judge.ts'
 import { renderFindings } from './render-findings.ts'
 import { costOf, createBudgetTracker, type Budget } from '../translate/cost.ts'
 import { t } from '../shared/i18n.ts'
@@ -17,16 +18,6 @@ import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
 import { createBatchApi } from '../translate/batch-api.ts'
 import { createOpenAiClient, type ChatClient } from '../translate/llm.ts'
-
-function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined
-  const number = Number(value)
-  // Zero would stop every run before it starts: almost surely a typo, so refuse it.
-  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
-    throw usage(t(integer ? 'cli:bad-number' : 'sync:bad-amount', { flag, value }))
-  }
-  return number
-}
 
 /** What `--frozen` says about a plan, and whether it fails. */
 function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
@@ -141,13 +132,16 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     const switchable: ChatClient = { complete: (request) => batchClient!.complete(request) }
     const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
     notice(log, providerNotice(provider.translator, settings.providerExplicit))
+    // The judge's requests count against the same budget; in batch mode it asks in realtime.
+    const judge = runJudge(settings, provider, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}) })
+    if (judge) notice(log, t('cli:judge-on', { model: judge.judge.model }))
     const work = plan.items.filter(needsWork)
     const sources = [...new Set(work.map((item) => item.source))]
     const progress = progressLine(log, sources.length * new Set(settings.targets).size)
     let run: RunReport
     let batch: BatchCycleResult | undefined
     try {
-      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent })
+      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent, ...(judge ? { judge: judge.judge } : {}) })
       if (batchMode) {
         const llm = provider.options!
         batch = await runBatchCycle(
@@ -173,6 +167,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
         run = await runOnce()
       }
     } finally {
+      await judge?.close()
       await provider.close()
     }
     tallyLines(log, progress.tally)

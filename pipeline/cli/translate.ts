@@ -13,6 +13,7 @@ import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, report
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
+import { runJudge } from './judge.ts'
 
 /** The flags of `translate` (its `--help` lists every one). */
 export const TRANSLATE_OPTIONS = { ...RUN_OPTIONS, report: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const
@@ -69,11 +70,14 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
   startLine(log, files.length, settings.targets, 'cli:starting')
   const provider = openProvider(settings, io, { cache: !values['no-cache'] })
   notice(log, providerNotice(provider.translator, settings.providerExplicit))
+  const judge = runJudge(settings, provider, io, { cache: !values['no-cache'] })
+  if (judge) notice(log, t('cli:judge-on', { model: judge.judge.model }))
   const progress = progressLine(log, files.length * new Set(settings.targets).size)
   let report: RunReport
   try {
-    report = await translateFiles({ files, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent })
+    report = await translateFiles({ files, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent, ...(judge ? { judge: judge.judge } : {}) })
   } finally {
+    await judge?.close()
     await provider.close()
   }
   tallyLines(log, progress.tally)

@@ -15,6 +15,7 @@
 import { resolve } from 'node:path'
 import { sleep as sleepOnClock } from '../shared/clock.ts'
 import { contentHash } from '../shared/hash.ts'
+import { packInOrder } from '../shared/pack.ts'
 import { openBatchStore, type BatchState, type BatchStore, type Submission } from '../state/batch-store.ts'
 import { FINAL_BATCH_STATUSES, type BatchApi, type BatchInfo } from '../translate/batch-api.ts'
 import { createBatchClient, type BatchClient, type BatchLine } from '../translate/batch-client.ts'
@@ -83,21 +84,7 @@ function jsonlLine(line: BatchLine): string {
 
 /** Cuts lines into files within the limits, keeping their order. */
 export function chunkLines(lines: readonly BatchLine[], limits: BatchLimits): BatchLine[][] {
-  const chunks: BatchLine[][] = []
-  let current: BatchLine[] = []
-  let bytes = 0
-  for (const line of lines) {
-    const size = Buffer.byteLength(jsonlLine(line)) + 1
-    if (current.length > 0 && (current.length >= limits.maxRequests || bytes + size > limits.maxBytes)) {
-      chunks.push(current)
-      current = []
-      bytes = 0
-    }
-    current.push(line)
-    bytes += size
-  }
-  if (current.length > 0) chunks.push(current)
-  return chunks
+  return packInOrder(lines, (line) => Buffer.byteLength(jsonlLine(line)) + 1, { maxWeight: limits.maxBytes, maxItems: limits.maxRequests })
 }
 
 /** Uploads and creates what a submission still lacks, recording each step. */

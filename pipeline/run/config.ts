@@ -18,6 +18,7 @@ import { formatPath as formatDataPath } from '../shared/validation.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
 import { findLocale, LOCALES } from '../article/locales.ts'
 import type { ProviderName } from '../translate/translator.ts'
+import { DEFAULT_REQUEST_TOKENS } from '../translate/judge.ts'
 
 /** The name `loadConfig` looks for. */
 export const CONFIG_FILE_NAME = 'l10n.config.yaml'
@@ -75,6 +76,8 @@ export interface WrittenConfig {
   lockfile?: string
   /** Run reports, relative to the config file's folder. */
   report?: { json?: string; markdown?: string }
+  /** The judge (`check --judge`): `true` also judges every draft `translate`/`sync` write. */
+  judge?: boolean | { enabled?: boolean; model?: string; requestTokens?: number }
 }
 
 const path = () => z.string().min(1)
@@ -93,6 +96,11 @@ const checkSchema = z.strictObject({
   rules: z.record(z.string(), z.enum(SETTINGS)).optional(),
 })
 const reportSchema = z.strictObject({ json: path().optional(), markdown: path().optional() })
+const judgeSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  model: z.string().min(1).optional(),
+  requestTokens: z.int().min(100).optional(),
+})
 
 const writtenSchema = z.strictObject({
   contentRoot: path().optional(),
@@ -117,13 +125,14 @@ const writtenSchema = z.strictObject({
   check: checkSchema.optional(),
   lockfile: path().optional(),
   report: reportSchema.optional(),
+  judge: z.union([z.boolean(), judgeSchema]).optional(),
 }) satisfies z.ZodType<WrittenConfig>
 
 /** Field names of each strict mapping, for "unknown field" messages. */
 function knownFields(at: readonly PropertyKey[]): string[] {
   if (at.length === 0) return Object.keys(writtenSchema.shape)
   if (at.length === 2 && at[0] === 'prices') return Object.keys(priceSchema.shape)
-  const nested: Record<string, { shape: object }> = { frontmatter: frontmatterSchema, budget: budgetSchema, check: checkSchema, report: reportSchema }
+  const nested: Record<string, { shape: object }> = { frontmatter: frontmatterSchema, budget: budgetSchema, check: checkSchema, report: reportSchema, judge: judgeSchema }
   const schema = at.length === 1 ? nested[String(at[0])] : undefined
   return schema ? Object.keys(schema.shape) : []
 }
@@ -205,6 +214,15 @@ export interface Config {
   stateDir: string
   /** Absolute paths of the run reports. @default none */
   report: { json: string | undefined; markdown: string | undefined }
+  /** The judge: a model's second opinion on aligned paragraph pairs (README: `--judge`). */
+  judge: {
+    /** `translate` and `sync` judge every draft they write (`check` needs `--judge`). @default false */
+    enabled: boolean
+    /** The model that judges. @default undefined: the translation model (`--model`, `L10N_MODEL`, `model`) */
+    model: string | undefined
+    /** Tokens of paragraph text (source and translation) per request, ≥ 100. @default 3000 */
+    requestTokens: number
+  }
 }
 
 /**
@@ -238,6 +256,7 @@ export function defaultConfig(contentRoot: string = process.cwd()): Config {
     lockfile: join(root, DEFAULT_LOCKFILE),
     stateDir: join(root, DEFAULT_STATE_DIR),
     report: { json: undefined, markdown: undefined },
+    judge: { enabled: false, model: undefined, requestTokens: DEFAULT_REQUEST_TOKENS },
   }
 }
 
@@ -246,6 +265,12 @@ function siteCode(value: string): string | undefined {
   if (findLocale(value)) return value
   const lower = value.toLowerCase()
   return LOCALES.find((locale) => locale.tag.toLowerCase() === lower)?.code
+}
+
+/** `judge: true`, `judge: { model: x }` (on unless `enabled: false`) or nothing (off). */
+function normalizeJudge(written: WrittenConfig['judge']): Config['judge'] {
+  if (written === undefined || typeof written === 'boolean') return { enabled: written === true, model: undefined, requestTokens: DEFAULT_REQUEST_TOKENS }
+  return { enabled: written.enabled ?? true, model: written.model, requestTokens: written.requestTokens ?? DEFAULT_REQUEST_TOKENS }
 }
 
 function normalize(written: WrittenConfig, file: string, baseDir: string): Config {
@@ -284,6 +309,7 @@ function normalize(written: WrittenConfig, file: string, baseDir: string): Confi
     mode: written.mode ?? 'realtime',
     check: { headingDepth: written.check?.headingDepth ?? 6, rules: { ...written.check?.rules } },
     lockfile: at(written.lockfile ?? DEFAULT_LOCKFILE),
+    judge: normalizeJudge(written.judge),
     report: {
       json: written.report?.json === undefined ? undefined : at(written.report.json),
       markdown: written.report?.markdown === undefined ? undefined : at(written.report.markdown),

@@ -33,6 +33,7 @@ import { errorCounts, lockEntryFor, mergeApprovals } from './lock-entry.ts'
 import { addUsage, emptyReport, runReport, type ArticleReport, type ProgressEvent, type RunReport } from './report.ts'
 import { translateArticle, type ArticleTally, type PriorTranslation } from './translate-article.ts'
 import { commitOutput, recoverPending } from './write-output.ts'
+import type { Judge } from './judge.ts'
 
 export type { ArticleReport, ProgressEvent, RunReport } from './report.ts'
 export { findingKey, uniqueFindings } from './report.ts'
@@ -70,6 +71,8 @@ export interface TranslateRunOptions {
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
+  /** A second opinion on every draft written (`judge:` in the config): its findings and requests join the article's. */
+  judge?: Judge
 }
 
 function parseOrUndefined(text: string, file: string): Article | undefined {
@@ -278,6 +281,17 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
         ...options.check,
       }),
     )
+  }
+  if (options.judge && options.translator.name !== 'identity') {
+    const verdict = await options.judge.judge(article, translated, {
+      sourceLocale: sourceLocale.code,
+      targetLocale: target.code,
+      ...(options.glossary ? { glossary: options.glossary } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+    })
+    // A judge that could not answer is a finding (judge/failed), never a lost draft.
+    report.findings.push(...verdict.findings)
+    addUsage(report, verdict)
   }
   report.status = existingText === result.text ? 'unchanged' : 'written'
   const errors = errorCounts(report.findings, out)

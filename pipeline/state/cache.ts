@@ -15,7 +15,7 @@ import { checkJsonRecord, isMissing, unreadable, usable, type OnDamaged } from '
 
 /** What makes two requests interchangeable. */
 export interface CacheKeyParts {
-  kind: 'section' | 'frontmatter' | 'glossary'
+  kind: 'section' | 'frontmatter' | 'glossary' | 'judge'
   source: string
   sourceLocale: string
   targetLocale: string

@@ -184,6 +184,8 @@ export interface CompleteRequest {
   label?: { file: string; locale: string; section: number }
   /** Token estimate of the call, for clients that submit it later (batch mode). */
   estimate?: { promptTokens: number; completionTokens: number }
+  /** Ask for one JSON object (`response_format: json_object`); servers that do not know it answer 400. */
+  json?: boolean
 }
 
 /** A successful answer. */
@@ -298,13 +300,14 @@ export interface ChatRequestBody {
   temperature: number
   max_tokens?: number
   max_completion_tokens?: number
+  response_format?: { type: 'json_object' }
 }
 
 /**
  * The body sent for `request`: the same for a realtime call and a Batch API line, so a
  * batch answers exactly what a realtime run would have asked.
  */
-export function chatRequestBody(options: Pick<LlmOptions, 'model' | 'temperature' | 'maxOutputTokens' | 'baseURL'>, request: Pick<CompleteRequest, 'messages' | 'maxOutputTokens'>): ChatRequestBody {
+export function chatRequestBody(options: Pick<LlmOptions, 'model' | 'temperature' | 'maxOutputTokens' | 'baseURL'>, request: Pick<CompleteRequest, 'messages' | 'maxOutputTokens' | 'json'>): ChatRequestBody {
   const endpoint = options.baseURL ?? 'https://api.openai.com/v1'
   // OpenAI's newer models reject `max_tokens`; many compatible servers only know it.
   const tokenParam = new URL(endpoint).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens'
@@ -313,6 +316,7 @@ export function chatRequestBody(options: Pick<LlmOptions, 'model' | 'temperature
     messages: request.messages.map((item) => ({ role: item.role, content: item.content })),
     temperature: options.temperature,
     [tokenParam]: request.maxOutputTokens ?? options.maxOutputTokens,
+    ...(request.json ? { response_format: { type: 'json_object' as const } } : {}),
   }
 }
 

@@ -109,6 +109,18 @@ function refusedParams(error: ProviderError): Record<string, unknown> {
   return { ...detail?.values }
 }
 
+/** A scheduler with a run's queue settings (limits per minute), stopped by `signal`, timed by `clock`. */
+export function queueScheduler(queue: QueueSettings, options: { signal?: AbortSignal | undefined; clock?: Clock | undefined } = {}): Scheduler {
+  return createScheduler({
+    concurrency: queue.concurrency,
+    ...(queue.requestsPerMinute ? { requestsPerInterval: queue.requestsPerMinute } : {}),
+    ...(queue.tokensPerMinute ? { tokensPerInterval: queue.tokensPerMinute } : {}),
+    intervalMs: 60_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
+}
+
 /** Token estimate of a request (a real tokenizer; the server's usage corrects it later). */
 function estimateTokens(messages: readonly ChatMessage[], sourceText: string): { promptTokens: number; completionTokens: number } {
   // countTokens is linear in the text: a megabyte without a space must not hang here.
@@ -141,17 +153,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
   if (!llm.apiKey && !options.client) {
     throw new L10nError('E_CONFIG', { params: { detail: message('cli:openai-not-configured') } })
   }
-  const queue = resolveQueueSettings(flags, env)
-  const scheduler =
-    options.scheduler ??
-    createScheduler({
-      concurrency: queue.concurrency,
-      ...(queue.requestsPerMinute ? { requestsPerInterval: queue.requestsPerMinute } : {}),
-      ...(queue.tokensPerMinute ? { tokensPerInterval: queue.tokensPerMinute } : {}),
-      intervalMs: 60_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-    })
+  const scheduler = options.scheduler ?? queueScheduler(resolveQueueSettings(flags, env), options)
   const client = options.client ?? createOpenAiClient(llm, { ...(options.clock ? { clock: options.clock } : {}), ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}) })
   const cache: TranslationCache = openCache(join(options.stateDir, 'cache'), options.cache !== false)
   const templates = options.prompts ?? loadPrompts()

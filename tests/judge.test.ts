@@ -1,0 +1,251 @@
+/**
+ * The judge (`check --judge`, `judge:` for translate): aligned paragraph pairs sent to a
+ * model with a rubric, its JSON read back into findings with places, cached per pair,
+ * bounded by the budget. Against the fake server, through the real `openai` client.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { ChatRequestBody, Reply } from './helpers/fake-openai.ts'
+import { referenceReply } from './helpers/reference-translator.ts'
+import { useFakeOpenAi, useWorkspace } from './helpers/setup.ts'
+import { parse } from '../pipeline/article/parse.ts'
+import { judgePairs } from '../pipeline/check/judge-pairs.ts'
+import { judgeBatches, readJudgeAnswer } from '../pipeline/translate/judge.ts'
+
+const SOURCE = 'examples/cn/soundtrack.md'
+const reference = readFileSync('examples/en/soundtrack.md', 'utf8')
+const FLIPPED = 'a soundtrack is made simply for listening'
+const flipped = reference.replace('a soundtrack is not made simply for listening', FLIPPED)
+
+interface Item {
+  id: string
+  source: string
+  target: string
+}
+
+const isJudgeRequest = (body: ChatRequestBody) => (body.messages ?? []).some((m) => String(m.content).startsWith('You review translations'))
+
+/** The pairs of a judge request, as the prompt lists them. */
+function itemsOf(body: ChatRequestBody): Item[] {
+  const text = (body.messages ?? []).map((m) => String(m.content)).join('\n')
+  const inside = /<pairs>\n([\s\S]*)\n<\/pairs>/.exec(text)?.[1] ?? ''
+  return inside.split('\n').filter((line) => line.startsWith('{"id"')).map((line) => JSON.parse(line) as Item)
+}
+
+/** A careful reviewer: flags the flipped negation, nothing else. */
+function verdicts(body: ChatRequestBody): string {
+  return JSON.stringify({
+    pairs: itemsOf(body).map((item) => ({
+      id: item.id,
+      issues: item.target.includes(FLIPPED)
+        ? [{ category: 'mistranslation', source: 'Soundtrack并非单纯用于聆听', target: FLIPPED, explanation: 'The source says a soundtrack is NOT made simply for listening.' }]
+        : [],
+    })),
+  })
+}
+
+const judgeReply = (body: ChatRequestBody): Reply => (isJudgeRequest(body) ? { content: verdicts(body) } : referenceReply(body))
+
+const fake = useFakeOpenAi({ handler: judgeReply })
+const workspace = useWorkspace()
+const env = () => fake.env({ L10N_MAX_RETRIES: '2', L10N_TIMEOUT_MS: '5000' })
+
+function target(text: string): string {
+  const path = workspace.ws.path('en.md')
+  writeFileSync(path, text)
+  return path
+}
+function config(text: string): string {
+  const path = workspace.ws.path('l10n.config.yaml')
+  writeFileSync(path, text)
+  return path
+}
+/** `l10n check SOURCE TARGET --judge` with the workspace's state folder. */
+const judge = (file: string, extra: string[] = []) =>
+  workspace.ws.run(['check', SOURCE, file, '--judge', '--format', 'json', '--state-dir', workspace.ws.path('.l10n'), ...extra], { env: env() })
+const findingsOf = (stdout: string) => JSON.parse(stdout).findings as { ruleId: string; severity: string; section?: number; sourcePosition?: { line: number; column: number }; targetPosition?: { line: number; column: number }; actual?: string; values?: Record<string, unknown> }[]
+const judged = (stdout: string) => findingsOf(stdout).filter((finding) => finding.ruleId.startsWith('judge/'))
+/** Line and column (UTF-16, from 1) of `needle` in `text`. */
+function placeOf(text: string, needle: string): { line: number; column: number } {
+  const index = text.indexOf(needle)
+  const before = text.slice(0, index)
+  return { line: before.split('\n').length, column: index - before.lastIndexOf('\n') }
+}
+
+describe('l10n check --judge', () => {
+  it('reports a flipped negation the structure check misses, at the flipped words of the aligned pair', async () => {
+    const file = target(flipped)
+    const structure = await workspace.ws.run(['check', SOURCE, file, '--format', 'json'], { env: env() })
+    expect(structure.code).toBe(0)
+    expect(findingsOf(structure.stdout)).toEqual([])
+    expect(fake.server.requests).toHaveLength(0)
+
+    const run = await judge(file)
+    expect(run.code).toBe(1)
+    const found = judged(run.stdout)
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ ruleId: 'judge/mistranslation', severity: 'error', section: 2, actual: FLIPPED, targetPosition: placeOf(flipped, FLIPPED), sourcePosition: placeOf(readFileSync(SOURCE, 'utf8'), 'Soundtrack并非单纯用于聆听') })
+    expect(run.stderr).toMatch(/Judge \(gpt-4o-mini\): \d+ paragraph pairs, 0 from the cache, \d+ requests?/)
+    // The pair sent beside the flipped paragraph is its own source paragraph (aligned, not by index).
+    const items = fake.server.requests.flatMap((request) => itemsOf(request.body!))
+    const pair = items.find((item) => item.target.includes(FLIPPED))!
+    expect(pair.source).toContain('Soundtrack并非单纯用于聆听')
+    // JSON is asked for where the server supports it, at temperature 0.
+    expect(fake.server.requests[0]!.body).toMatchObject({ response_format: { type: 'json_object' }, temperature: 0 })
+  })
+
+  it('finds nothing in a clean pair, and a rerun answers every pair from the cache (0 requests)', async () => {
+    const file = target(reference)
+    const first = await judge(file)
+    expect(first.code).toBe(0)
+    expect(judged(first.stdout)).toEqual([])
+    const sent = fake.server.requests.length
+    expect(sent).toBeGreaterThan(1)
+    fake.server.reset()
+    const again = await judge(file)
+    expect(again.code).toBe(0)
+    expect(fake.server.requests).toHaveLength(0)
+    const pairs = Number(/(\d+) paragraph pairs, (\d+) from the cache/.exec(again.stderr)?.[1])
+    expect(again.stderr).toContain(`${pairs} paragraph pairs, ${pairs} from the cache, 0 requests`)
+    // One edited paragraph is one pair judged again: one request.
+    fake.server.reset()
+    const edited = await judge(target(flipped))
+    expect(fake.server.requests).toHaveLength(1)
+    expect(itemsOf(fake.server.requests[0]!.body!)).toHaveLength(1)
+    expect(judged(edited.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
+  })
+
+  it('reads a fenced answer with chatter around it', async () => {
+    fake.server.setHandler((body) => ({ content: `Sure! Here is my review:\n\n\`\`\`json\n${verdicts(body)}\n\`\`\`\n\nLet me know if you need more.` }))
+    const run = await judge(target(flipped))
+    expect(judged(run.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
+  })
+
+  it('turns a malformed answer into one warning, caches nothing, and asks again next time', async () => {
+    fake.server.setHandler(() => ({ content: 'The translation looks faithful to me overall.' }))
+    const run = await judge(target(flipped))
+    expect(run.code).toBe(0)
+    const found = judged(run.stdout)
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ ruleId: 'judge/unreadable', severity: 'warning' })
+    expect(found[0]!.values?.count).toBeGreaterThan(50)
+    const sent = fake.server.requests.length
+    fake.server.reset()
+    fake.server.setHandler((body) => ({ content: verdicts(body) }))
+    const again = await judge(target(flipped))
+    expect(fake.server.requests).toHaveLength(sent)
+    expect(judged(again.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
+  })
+
+  it('rejects an answer that skips a pair or has the wrong shape (zod), and one cut off at the token limit', async () => {
+    expect(readJudgeAnswer('{"pairs": [{"id": "1", "issues": []}]}', ['1', '2'])).toMatchObject({ ok: false })
+    expect(readJudgeAnswer('{"pairs": [{"id": 1, "issues": [{"category": "tone"}]}]}', ['1'])).toMatchObject({ ok: false })
+    expect(readJudgeAnswer('{"pairs": [{"id": 1, "issues": [{"category": "Omission", "source": "x"}]}]}', ['1'])).toMatchObject({ ok: true })
+    fake.server.setHandler((body) => ({ content: verdicts(body).slice(0, 40), finishReason: 'length' }))
+    const file = target(flipped)
+    const run = await judge(file, ['--format', 'human'])
+    expect(run.stdout).toMatch(/judge\/unreadable/)
+    expect(run.stdout).toMatch(/cut off at the token limit; they were not judged and nothing was cached/)
+    fake.server.reset()
+    await judge(file)
+    // Nothing was cached: the same requests again.
+    expect(fake.server.requests.length).toBeGreaterThan(1)
+  })
+
+  it('retries a 500 and then uses the answer', async () => {
+    writeFileSync(workspace.ws.path('l10n.config.yaml'), 'judge: { requestTokens: 100000 }\n')
+    let calls = 0
+    fake.server.setHandler((body) => (calls++ === 0 ? { status: 500 } : { content: verdicts(body) }))
+    const run = await judge(target(flipped), ['--config', workspace.ws.path('l10n.config.yaml')])
+    expect(fake.server.requests).toHaveLength(2)
+    expect(run.code).toBe(1)
+    expect(judged(run.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
+    expect(run.stderr).toContain('2 requests')
+  })
+
+  it('stops at --max-requests with a warning and exit code 3; --dry-run shows the estimate and sends nothing', async () => {
+    const file = target(flipped)
+    const cfg = config('judge: { requestTokens: 500 }\n')
+    const plan = await judge(file, ['--config', cfg, '--dry-run'])
+    expect(fake.server.requests).toHaveLength(0)
+    const planned = /Judge plan \(gpt-4o-mini\): (\d+) paragraph pairs, 0 from the cache; (\d+) requests, about (\d+) tokens, cost \$(\d+\.\d+)/.exec(plan.stderr)
+    expect(planned, plan.stderr).not.toBeNull()
+    expect(Number(planned![2])).toBeGreaterThan(3)
+    expect(plan.code).toBe(0)
+    const run = await judge(file, ['--config', cfg, '--max-requests', '2'])
+    expect(run.code).toBe(3)
+    expect(fake.server.requests).toHaveLength(2)
+    const stop = judged(run.stdout).find((finding) => finding.ruleId === 'judge/not-judged')
+    expect(stop).toMatchObject({ severity: 'warning', values: { limit: 'maxRequests' } })
+    expect(Number(stop!.values!.count)).toBeGreaterThan(0)
+  })
+
+  it('falls back to a plain request when the server refuses response_format', async () => {
+    fake.server.setHandler((body) => (body.response_format ? { status: 400, body: { error: { message: "unknown field 'response_format'", type: 'invalid_request_error' } } } : { content: verdicts(body) }))
+    // One request at a time, so "the next one" is well defined.
+    const run = await judge(target(flipped), ['--config', config('concurrency: 1\n')])
+    expect(judged(run.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
+    // Refused once, then never asked again in the run.
+    expect(fake.server.requests.filter((request) => request.body?.response_format)).toHaveLength(1)
+  })
+
+  it('exits 77 with the provider error on 401 (as translate does), and asks for an endpoint without one', async () => {
+    fake.server.setHandler(() => ({ status: 401 }))
+    const run = await judge(target(flipped))
+    expect(run.code).toBe(77)
+    expect(run.stderr).toMatch(/401|key|auth/i)
+    const offline = await workspace.ws.run(['check', SOURCE, target(flipped), '--judge'], { env: {} })
+    expect(offline.code).toBe(2)
+    expect(offline.stderr).toMatch(/the judge needs a model: set OPENAI_API_KEY/)
+    const stray = await workspace.ws.run(['check', SOURCE, target(flipped), '--max-requests', '3'], { env: {} })
+    expect(stray.code).toBe(2)
+    expect(stray.stderr).toMatch(/--max-requests belongs to the judge: add --judge/)
+  })
+})
+
+describe('judge pairs and batches (pure)', () => {
+  it('pairs paragraphs by the check alignment: a split paragraph is one pair, later pairs stay matched', () => {
+    const source = parse(readFileSync(SOURCE, 'utf8'), SOURCE)
+    const split = reference.replace('. Unlike other kinds of music, a soundtrack', '.\n\nUnlike other kinds of music, a soundtrack')
+    const targetArticle = parse(split, 'en.md')
+    const { pairs } = judgePairs(source, targetArticle)
+    const joined = pairs.find((pair) => pair.kind === '1-2')!
+    expect(joined.target).toContain('\n\nUnlike other kinds of music')
+    const next = pairs[pairs.indexOf(joined) + 1]!
+    // The paragraph after the split is still paired with its own source paragraph.
+    expect(next.source.slice(0, 12)).toBe(readFileSync(SOURCE, 'utf8').split('\n')[58]!.slice(0, 12))
+    const batches = judgeBatches(pairs.map((pair) => ({ pair, entries: [] })), 2000)
+    expect(batches.flat()).toHaveLength(pairs.length)
+    expect(batches.length).toBeGreaterThan(5)
+  })
+})
+
+describe('translate with judge: true', () => {
+  it('adds the judge findings to the run report, counted in its requests', async () => {
+    // The reference translator gives the reference; this reviewer calls one of its pairs an omission.
+    fake.server.setHandler((body) => {
+      if (!isJudgeRequest(body)) return referenceReply(body)
+      return {
+        content: JSON.stringify({
+          pairs: itemsOf(body).map((item) => ({
+            id: item.id,
+            issues: item.target.includes('not made simply for listening') ? [{ category: 'omission', source: '', target: '', explanation: 'A clause is missing.' }] : [],
+          })),
+        }),
+      }
+    })
+    const cfg = config('judge: true\n')
+    const run = await workspace.ws.run(['translate', workspace.ws.source, '--to', 'en', '--config', cfg, '--report', workspace.ws.path('report.json')], { env: env() })
+    expect(run.stderr).toMatch(/every draft is also judged by gpt-4o-mini/)
+    const report = JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8'))
+    const article = report.run.articles[0]
+    const omission = article.findings.find((finding: { ruleId: string }) => finding.ruleId === 'judge/omission')
+    expect(omission).toMatchObject({ severity: 'error', section: 2 })
+    const written = readFileSync(workspace.ws.path('examples/en/soundtrack.md'), 'utf8')
+    expect(omission.targetPosition.line).toBe(placeOf(written, 'As an essential component').line)
+    expect(run.code).toBe(1)
+    const judgeRequests = fake.server.requests.filter((request) => isJudgeRequest(request.body!)).length
+    expect(judgeRequests).toBeGreaterThan(0)
+    expect(article.requests).toBe(fake.server.requests.length)
+  })
+})
