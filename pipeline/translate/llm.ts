@@ -184,6 +184,8 @@ export interface CompleteRequest {
   label?: { file: string; locale: string; section: number }
   /** Token estimate of the call, for clients that submit it later (batch mode). */
   estimate?: { promptTokens: number; completionTokens: number }
+  /** Called before each HTTP request of the call (1 for the first, 2 for the first retry…), for rate windows. */
+  beforeAttempt?: (attempt: number) => void
 }
 
 /** A successful answer. */
@@ -374,6 +376,7 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
       for (;;) {
         if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
         attempts++
+        request.beforeAttempt?.(attempts)
         const { signal: timeout, cancel: cancelTimeout } = timeoutSignal(options.timeoutMs, clock)
         const startedAt = performance.now()
         const timed = (outcome: string, extra: Partial<AttemptInfo> = {}) =>
