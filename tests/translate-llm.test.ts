@@ -337,9 +337,9 @@ describe('translate through an OpenAI-compatible server', () => {
 
   it('--debug times every HTTP attempt: what it was for, the outcome and status, seconds and tokens', async () => {
     let calls = 0
-    fake.server.setHandler((body, index) => {
+    fake.server.setHandler((body) => {
       calls++
-      return calls === 1 ? { status: 500 } : referenceReply(body, index)
+      return calls === 1 ? { status: 500 } : referenceReply(body)
     })
     const run = await translate(['--debug', '--max-retries', '2'])
     expect(run.code, run.stderr).toBe(0)
