@@ -6,13 +6,16 @@
  *   BENCH_ARTICLES=1000       size of the generated tree for the local stages
  *   BENCH_SYNC_ARTICLES=200   size of the sync scenario (× 3 locales); 0 skips it
  *   BENCH_GLOSSARY_ENTRIES=5000, BENCH_EXTRACT_ARTICLES=250   the site-wide term base (section `glossary`)
+ *   BENCH_SCALE_SIZES=100,400,1000, BENCH_SCALE_MAX   the site-scale table (section `scale`);
+ *     also `--scale-sizes=100,400` and `--scale-max=400` on the command line
  *
  * Arguments pick sections (default: all): `npm run bench -- startup` measures only the
  * start-up of the compiled CLI, in a few seconds. Sections: see SECTIONS at the end.
  * `npm run bench` builds dist/ first, so the start-up and sync sections run current code.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -353,6 +356,112 @@ function startup(): void {
   }
 }
 
+/** Sizes of the site-scale table: flags over the environment over 100, 400, 1000 articles. */
+function scaleSizes(args: readonly string[]): number[] {
+  const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
+  const sizes = (flag('scale-sizes') ?? process.env.BENCH_SCALE_SIZES ?? '100,400,1000')
+    .split(',')
+    .map((size) => Number(size.trim()))
+    .filter((size) => Number.isInteger(size) && size > 0)
+  const max = Number(flag('scale-max') ?? process.env.BENCH_SCALE_MAX ?? Number.POSITIVE_INFINITY)
+  return sizes.filter((size) => size <= max)
+}
+
+/** One whole `node bin/l10n.mjs …` process: wall time, its own CPU and peak RSS (preloaded scripts/rusage.mjs). */
+function l10nProcess(args: readonly string[], env: NodeJS.ProcessEnv, okCodes: readonly number[] = [0]): { wallMs: number; cpuMs: number; rssMb: number; stdout: string } {
+  const usageFile = join(mkdtempSync(join(tmpdir(), 'l10n-bench-rusage-')), 'usage.json')
+  const started = performance.now()
+  const child = spawnSync(process.execPath, ['--import', './scripts/rusage.mjs', 'bin/l10n.mjs', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env, NO_COLOR: '1', L10N_LANG: 'en', L10N_BENCH_RUSAGE: usageFile },
+  })
+  const wallMs = performance.now() - started
+  if (child.status === null || !okCodes.includes(child.status)) {
+    throw new Error(`l10n ${args.join(' ')} exited ${child.status ?? child.signal}:\n${child.stdout.slice(-2000)}${child.stderr.slice(-4000)}`)
+  }
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { userMs: number; systemMs: number; maxRssKb: number }
+  rmSync(join(usageFile, '..'), { recursive: true, force: true })
+  return { wallMs, cpuMs: usage.userMs + usage.systemMs, rssMb: usage.maxRssKb / 1024, stdout: child.stdout }
+}
+
+/** The fake server in a process of its own (scripts/fake-server.ts), so it never takes CPU from the process measured. */
+async function fakeServerProcess(): Promise<{ baseURL: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['bin/run-ts.mjs', 'scripts/fake-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const baseURL = await new Promise<string>((resolve, reject) => {
+    let text = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8')
+      const line = text.split('\n')[0]
+      if (text.includes('\n') && line) resolve((JSON.parse(line) as { baseURL: string }).baseURL)
+    })
+    child.on('exit', (code) => reject(new Error(`fake server exited ${code}`)))
+  })
+  return {
+    baseURL,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+/** Rows of the site-scale table, printed after the main table. */
+const scaleRows: string[][] = []
+
+/**
+ * The site-scale table of issue 15, measured as users meet it: generated trees of
+ * 100/400/1000 articles (3 sections each) × 3 locales; whole `l10n sync` processes
+ * against the fake server in its own process (no latency, concurrency 16): the first
+ * sync (wall, CPU per article, peak RSS), a no-op rerun, and `l10n status` of the tree.
+ */
+async function siteScale(): Promise<void> {
+  const sizes = scaleSizes(process.argv.slice(2))
+  if (sizes.length === 0) return
+  const server = await fakeServerProcess()
+  const locales = ['en', 'de', 'fr']
+  const load = () => loadavg().map((value) => value.toFixed(1)).join(' ')
+  try {
+    for (const articles of sizes) {
+      const root = mkdtempSync(join(tmpdir(), 'l10n-bench-scale-'))
+      try {
+        generateTree(root, { articles, sectionsPerArticle: 3 })
+        const config = join(root, 'l10n.config.yaml')
+        writeFileSync(config, treeConfig(locales))
+        const env = { OPENAI_BASE_URL: server.baseURL }
+        const loadBefore = load()
+        const first = l10nProcess(['sync', '--config', config, '--concurrency', '16'], env)
+        const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8')) as { run: { totals: { written: number; requests: number } } }
+        const noop = l10nProcess(['sync', '--config', config, '--concurrency', '16'], env)
+        const status = l10nProcess(['status', join(root, 'src/content/knowledge-cn'), '--config', config], env, [0, 1])
+        const label = `${articles} articles × ${locales.length} locales`
+        const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+        row(
+          `scale ${label}: first sync`,
+          `${seconds(first.wallMs)} wall, ${(first.cpuMs / 1000 / articles).toFixed(2)} s CPU per article, peak RSS ${Math.round(first.rssMb)} MB; ${report.run.totals.written} drafts, ${report.run.totals.requests} requests (load ${loadBefore})`,
+          'CPU per article flat; RSS < 300 MB',
+        )
+        row(`scale ${label}: no-op sync`, `${seconds(noop.wallMs)} wall, ${seconds(noop.cpuMs)} CPU, peak RSS ${Math.round(noop.rssMb)} MB`, '< 10 s')
+        row(`scale ${label}: status`, `${seconds(status.wallMs)} wall, ${seconds(status.cpuMs)} CPU, peak RSS ${Math.round(status.rssMb)} MB`, '< 10 s')
+        scaleRows.push([
+          String(articles),
+          seconds(first.wallMs),
+          `${(first.cpuMs / 1000 / articles).toFixed(2)} s`,
+          `${Math.round(first.rssMb)} MB`,
+          seconds(noop.wallMs),
+          seconds(status.wallMs),
+          load(),
+        ])
+      } finally {
+        rmSync(root, { recursive: true, force: true })
+      }
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
 /** The sections, in the order a full run takes them; arguments pick some. */
 /**
  * A site-wide term base: BENCH_GLOSSARY_ENTRIES (5000) generated entries plus the shipped
@@ -415,8 +524,9 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   reruns,
   sync: syncScenario,
   glossary: siteGlossary,
+  scale: siteScale,
 }
-const picked = process.argv.slice(2)
+const picked = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
 const unknown = picked.filter((name) => !Object.hasOwn(SECTIONS, name))
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown section ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}\n`)
@@ -432,4 +542,10 @@ const line = (r: Row) => `| ${r.measure.padEnd(width('measure'))} | ${r.value.pa
 console.log(line({ measure: 'measure', value: 'value', target: 'target' }))
 console.log(`|${'-'.repeat(width('measure') + 2)}|${'-'.repeat(width('value') + 2)}|${'-'.repeat(width('target') + 2)}|`)
 for (const r of rows) console.log(line(r))
+if (scaleRows.length > 0) {
+  console.log('\nSite scale (3 locales, fake server in its own process, no latency):\n')
+  console.log('| articles | first sync wall | CPU per article | peak RSS | no-op rerun | `status` | load after |')
+  console.log('|---|---|---|---|---|---|---|')
+  for (const cells of scaleRows) console.log(`| ${cells.join(' | ')} |`)
+}
 process.exit(0)

@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isL10nError } from '../pipeline/shared/errors.ts'
 import { createOpenAiClient, resolveLlmOptions, type ChatClient } from '../pipeline/translate/llm.ts'
-import { createScheduler, type ScheduledTask } from '../pipeline/translate/queue.ts'
+import { createScheduler, type Scheduler, type ScheduledTask } from '../pipeline/translate/queue.ts'
+import { sleep } from '../pipeline/shared/clock.ts'
+import type { ManualClock } from './helpers/clock.ts'
 import { createManualClock, settle } from './helpers/clock.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { waitFor } from './helpers/wait.ts'
@@ -190,6 +192,93 @@ describe('createScheduler', () => {
     expect(done).toEqual(['big'])
     await clock.advance(201)
     expect(await both).toEqual(['big', 'small'])
+  })
+
+  describe('windows as the server sees them', () => {
+    /**
+     * Tasks that reach the fake server `delays[i]` ms (on the manual clock) after the
+     * scheduler lets them start, as a busy event loop delays real requests. Returns the
+     * clock times the server saw each request arrive, with the tokens each counted.
+     */
+    async function arrivalsOf(scheduler: Scheduler, clock: ManualClock, delays: number[], tokens = 10): Promise<Array<{ at: number; tokens: number }>> {
+      const arrivals: Array<{ at: number; tokens: number }> = []
+      server.setHandler((body) => {
+        arrivals.push({ at: clock.now(), tokens })
+        return { content: String(body.messages?.at(-1)?.content ?? ''), usage: { prompt_tokens: tokens, completion_tokens: 0 } }
+      })
+      let done = false
+      const all = Promise.all(
+        delays.map((delay, i) =>
+          scheduler.schedule({
+            estimatedTokens: tokens,
+            run: async (signal) => {
+              await sleep(delay, signal, clock)
+              const result = await llm.complete({ messages: [{ role: 'user', content: `late ${i}` }], signal })
+              return { value: result.text, usedTokens: result.usage.promptTokens + result.usage.completionTokens }
+            },
+          }),
+        ),
+      ).finally(() => (done = true))
+      // Time moves only while nothing is on the wire: every request that arrived has finished.
+      for (;;) {
+        await waitFor(() => done || (server.requests.length === scheduler.stats.finished && clock.pending().length > 0), 'the run to wait on the clock')
+        if (done) break
+        await clock.next()
+      }
+      await all
+      return arrivals.sort((a, b) => a.at - b.at)
+    }
+
+    /** Most tokens the server saw arrive in any window of `windowMs`. */
+    function maxTokensInWindow(arrivals: Array<{ at: number; tokens: number }>, windowMs: number): number {
+      let most = 0
+      for (const first of arrivals) {
+        most = Math.max(most, arrivals.filter((other) => other.at >= first.at && other.at - first.at < windowMs).reduce((sum, other) => sum + other.tokens, 0))
+      }
+      return most
+    }
+
+    it('holds the request limit at the server when requests reach the wire late', async () => {
+      const clock = createManualClock(0)
+      const scheduler = createScheduler({ concurrency: 10, requestsPerInterval: 2, intervalMs: 300, clock })
+      // The first request reaches the server 100 ms after its start. Stamped at the start,
+      // both places would free at 300 and two more would arrive within 300 ms of it.
+      const arrivals = await arrivalsOf(scheduler, clock, [100, 0, 0, 0])
+      expect(arrivals.map((arrival) => arrival.at)).toEqual([0, 100, 300, 400])
+      expect(maxInWindow(arrivals.map((arrival) => arrival.at), 300)).toBe(2)
+    })
+
+    it('holds the token limit at the server when requests reach the wire late', async () => {
+      const clock = createManualClock(0)
+      const scheduler = createScheduler({ concurrency: 10, tokensPerInterval: 100, intervalMs: 300, clock })
+      const arrivals = await arrivalsOf(scheduler, clock, [100, 0, 0, 0], 50)
+      expect(arrivals).toHaveLength(4)
+      expect(maxTokensInWindow(arrivals, 300)).toBe(100)
+    })
+
+    it('counts a retry as a request of its own', async () => {
+      const clock = createManualClock(0)
+      const scheduler = createScheduler({ concurrency: 10, requestsPerInterval: 2, intervalMs: 300, clock })
+      const starts: number[] = []
+      const task = (retries: number): ScheduledTask<void> => ({
+        estimatedTokens: 1,
+        run: async (_signal, control) => {
+          starts.push(clock.now())
+          for (let i = 0; i < retries; i++) control.retried()
+          return { value: undefined, usedTokens: 1 }
+        },
+      })
+      await scheduler.schedule(task(1))
+      const all = Promise.all([task(0), task(0)].map((next) => scheduler.schedule(next)))
+      await settle()
+      // The first task sent two requests: the window is full until they are 300 ms old.
+      expect(starts).toEqual([0])
+      await clock.advance(299)
+      expect(starts).toEqual([0])
+      await clock.advance(1)
+      await all
+      expect(starts).toEqual([0, 300, 300])
+    })
   })
 
   it('stop() aborts running requests and rejects waiting ones', async () => {

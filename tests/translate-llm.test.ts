@@ -9,6 +9,7 @@ import { backoffDelay } from '../pipeline/translate/llm.ts'
 import { createOpenAiProvider } from '../pipeline/translate/openai.ts'
 import { createScheduler } from '../pipeline/translate/queue.ts'
 import { translateFiles } from '../pipeline/run/translate.ts'
+import { countTokens } from '../pipeline/shared/tokens.ts'
 
 const fake = useFakeOpenAi({ handler: referenceReply })
 const workspace = useWorkspace()
@@ -350,6 +351,44 @@ describe('translate through an OpenAI-compatible server', () => {
     // Without --debug, none.
     const quiet = await translate(['--retranslate', 'all', '--no-cache'])
     expect(quiet.stderr).not.toContain('debug: request')
+  })
+
+  it('holds the tokens-per-interval limit as the server counts them (prompt and completion allowance on arrival)', async () => {
+    const intervalMs = 400
+    const tokensPerInterval = 10_000
+    const clock = createManualClock()
+    const scheduler = createScheduler({ concurrency: 4, tokensPerInterval, intervalMs, clock })
+    const provider = createOpenAiProvider({
+      env: { OPENAI_BASE_URL: fake.server.baseURL, L10N_MAX_OUTPUT_TOKENS: '3000' },
+      glossary: undefined,
+      stateDir: workspace.ws.path('.l10n'),
+      scheduler,
+      clock,
+    })
+    // A wordy model: every answer uses the whole allowance, as the server then counts it.
+    const arrivals: Array<{ at: number; tokens: number }> = []
+    fake.server.setHandler((body) => {
+      const promptTokens = (body.messages ?? []).reduce((sum, message) => sum + countTokens(String(message.content)) + 4, 0)
+      arrivals.push({ at: clock.now(), tokens: promptTokens + 3000 })
+      return { ...(referenceReply(body) as { content: string }), usage: { prompt_tokens: promptTokens, completion_tokens: 3000 } }
+    })
+    let done = false
+    const running = translateFiles({ files: [workspace.ws.source], targets: ['en'], translator: provider.translator, outRoot: workspace.ws.dir, stateDir: workspace.ws.path('.l10n') }).finally(() => {
+      done = true
+    })
+    // Time moves only while nothing is on the wire, and only to a window's end (never to a request's timeout).
+    const isWindow = (timer: ManualTimer) => timer.ms <= intervalMs + 1
+    for (;;) {
+      await waitFor(() => done || (fake.server.requests.length === scheduler.stats.finished && clock.pending().some(isWindow)), 'a full window')
+      if (done) break
+      await clock.next(isWindow)
+    }
+    expect((await running).totals.failed).toBe(0)
+    expect(arrivals).toHaveLength(11)
+    for (const first of arrivals) {
+      const inWindow = arrivals.filter((other) => other.at >= first.at && other.at - first.at < intervalMs).reduce((sum, other) => sum + other.tokens, 0)
+      expect(inWindow).toBeLessThanOrEqual(tokensPerInterval)
+    }
   })
 
   it('Ctrl-C mid-run aborts in-flight requests, writes no partial file and exits 4', async () => {

@@ -94,6 +94,14 @@ export interface SectionCheckContext {
      */
     definitions?: { source: Definitions; target: Definitions }
   }
+  /**
+   * The source fragment's blocks, already parsed from its article (the translator's
+   * answer check: the source was parsed with its article, only the answer is new). Node
+   * offsets minus `base` are offsets into the source fragment. Only for a fragment that
+   * parses alone to the same blocks (no definition elsewhere that a reference in it could
+   * resolve through). Ignored when `blocks` is given.
+   */
+  sourceBlocks?: { nodes: readonly RootContent[]; base: number }
 }
 
 /** The heading depth to compare down to; throws a TypeError unless it is an integer from 1 to 6. */

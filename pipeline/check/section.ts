@@ -32,7 +32,9 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
   const blocks = context.blocks
   const sourceProfile = blocks
     ? profile(blocks.source, blocks.sourceBase, true, blocks.definitions?.source)
-    : profile(parseMarkdown(sourceMarkdown).children, 0, true)
+    : context.sourceBlocks
+      ? profile(context.sourceBlocks.nodes, context.sourceBlocks.base, true)
+      : profile(parseMarkdown(sourceMarkdown).children, 0, true)
   const targetProfile = blocks
     ? profile(blocks.target, blocks.targetBase, false, blocks.definitions?.target)
     : profile(parseMarkdown(targetMarkdown).children, 0, false)

@@ -7,6 +7,7 @@ import { chooseProvider, debugLine, list, loadGlossary, positiveInteger, relativ
 import type { TranslateRunOptions } from '../run/translate.ts'
 import { CONFIG_FILE_NAME, defaultConfig, findConfigFile, loadConfig, type Config } from '../run/config.ts'
 import type { BudgetTracker } from '../translate/cost.ts'
+import type { EstimateBook } from '../translate/estimates.ts'
 import type { CheckOptions } from '../check/index.ts'
 import { DEFAULT_FRONTMATTER_POLICY, type FrontmatterPolicy } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
@@ -155,7 +156,7 @@ export interface OpenedProvider {
 }
 
 /** Builds the chosen provider; the LLM one gets one scheduler for the whole run. */
-export function openProvider(settings: RunSettings, io: CliIo, options: { cache: boolean; budget?: BudgetTracker; client?: ChatClient }): OpenedProvider {
+export function openProvider(settings: RunSettings, io: CliIo, options: { cache: boolean; budget?: BudgetTracker; client?: ChatClient; estimates?: EstimateBook }): OpenedProvider {
   if (settings.provider === 'identity') return { translator: createIdentityTranslator(), close: async () => {} }
   if (settings.provider === 'pseudo') return { translator: createPseudoTranslator(settings.glossary), close: async () => {} }
   return createOpenAiProvider({
@@ -168,6 +169,7 @@ export function openProvider(settings: RunSettings, io: CliIo, options: { cache:
     ...(options.budget ? { budget: options.budget } : {}),
     ...(options.client ? { client: options.client } : {}),
     ...(io.debug ? { onAttempt: (info: AttemptInfo) => debugLine(io, requestTimingLine(info)) } : {}),
+    ...(options.estimates ? { estimates: options.estimates } : {}),
     flags: settings.providerFlags,
   })
 }

@@ -18,6 +18,7 @@ import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
 import { createBatchApi } from '../translate/batch-api.ts'
 import { createOpenAiClient, type ChatClient } from '../translate/llm.ts'
+import { createEstimateBook } from '../translate/estimates.ts'
 
 /** What `--frozen` says about a plan, and whether it fails. */
 function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
@@ -99,7 +100,9 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   if (batchMode && settings.provider !== 'openai') throw usage(t('batch:needs-openai', { provider: settings.provider }))
   if ((values.wait || values.repair !== undefined) && !batchMode) throw usage(t('batch:flag-needs-batch', { flag: values.wait ? '--wait' : '--repair' }))
   if (values.repair !== undefined && values.repair !== 'batch' && values.repair !== 'realtime') throw usage(t('batch:bad-repair', { value: values.repair }))
-  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), ...(settings.retranslate ? { retranslate: settings.retranslate } : {}) }
+  // The plan's token counts travel with the requests: no prompt is tokenized twice.
+  const estimates = createEstimateBook()
+  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}) }
   const readOnly = Boolean(values.frozen || values['dry-run'])
   startLine(log, files.length, settings.targets, 'cli:planning')
 
@@ -130,7 +133,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     // through exactly the provider's validation, repair and cache.
     let batchClient: ChatClient | undefined
     const switchable: ChatClient = { complete: (request) => batchClient!.complete(request) }
-    const provider = openProvider(settings, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
+    const provider = openProvider(settings, io, { cache: !values['no-cache'], estimates, ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
     notice(log, providerNotice(provider.translator, settings.providerExplicit))
     // The judge's requests count against the same budget; in batch mode it asks in realtime.
     const judge = runJudge(settings, provider, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}) })

@@ -9,13 +9,15 @@ import { load, statusOf, type StatusFailure, type TranslationStatus, type Workfl
 
 /**
  * Status of each file × target locale. With `onError`, a file or output that cannot be
- * read or parsed is handed to it and the others go on; without, it throws.
+ * read or parsed is handed to it and the others go on; without, it throws. `onSource`
+ * sees each source parsed here, so a caller needing more of it does not parse it again.
  */
 export async function translationStatus(
   files: readonly string[],
   targets: readonly string[],
   options: WorkflowOptions,
   onError?: (failure: StatusFailure) => void,
+  onSource?: (article: Article) => void,
 ): Promise<TranslationStatus[]> {
   const results: TranslationStatus[] = []
   // Read once: a lockfile of a big tree takes a while to parse (and a broken one stops everything).
@@ -30,6 +32,8 @@ export async function translationStatus(
         onError({ source: file, locale: requireLocale(target).code, error })
       }
     }
+    const article = sources.get(file)
+    if (article && onSource) onSource(article)
   }
   return results
 }

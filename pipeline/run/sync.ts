@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import type { Config } from './config.ts'
 import { costOf, estimateRequestTokens, type ModelPrice } from '../translate/cost.ts'
+import { promptTextOf, type EstimateBook } from '../translate/estimates.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
 import { escapeHtml } from '../shared/html.ts'
@@ -16,6 +17,7 @@ import type { Glossary } from '../glossary/model.ts'
 import { readTextFile } from '../state/files.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
 import { parse } from '../article/parse.ts'
+import type { Article } from '../article/types.ts'
 import { loadPrompts, sectionMessages, frontmatterMessages, type PromptTemplates } from '../translate/prompt.ts'
 import { split } from '../article/split.ts'
 import { entriesIn } from '../glossary/match.ts'
@@ -102,6 +104,8 @@ export interface PlanOptions {
   force?: boolean
   /** The run's `--retranslate`: `all` plans every section, `stale` also those made with another prompt or model. @default 'none' */
   retranslate?: 'none' | 'stale' | 'all'
+  /** Receives the estimate of every planned request, so the run does not count its prompt again. */
+  estimates?: EstimateBook
 }
 
 /**
@@ -117,6 +121,13 @@ export async function planSync(
   options: PlanOptions = {},
 ): Promise<SyncPlan> {
   const prices = options.prices ?? {}
+  // Each prompt is tokenized once per run: here, and the request takes the count from the book.
+  const estimated = (messages: readonly { content: string }[], sourceText: string, target: LocaleInfo) => {
+    const promptText = promptTextOf(messages)
+    const estimate = estimateRequestTokens(promptText, sourceText, target.script)
+    options.estimates?.put(promptText, target.script, { promptTokens: estimate.promptTokens, completionTokens: estimate.completionTokens })
+    return estimate
+  }
   const templates = options.templates ?? loadPrompts()
   const items: PlanItem[] = []
   const failed = (source: string, locale: string, error: L10nError): PlanItem => ({
@@ -131,18 +142,28 @@ export async function planSync(
     completionTokens: 0,
   })
   // One bad article never stops the others: its pairs are planned as failed.
-  const statuses = await translationStatus(files, targets, workflow, (failure) => items.push(failed(failure.source, failure.locale, failure.error)))
-  const articles = new Map<string, Awaited<ReturnType<typeof loadArticle>>>()
+  // Each source is parsed once: what the estimate needs of it is kept from the status's parse.
+  const summaries = new Map<string, ArticleSummary>()
+  const statuses = await translationStatus(
+    files,
+    targets,
+    workflow,
+    (failure) => items.push(failed(failure.source, failure.locale, failure.error)),
+    (article) => summaries.set(article.file, summarize(article)),
+  )
+  let current: { source: string; loaded: ArticleSummary } | undefined
   for (const status of statuses) {
     let loaded
     try {
-      loaded = articles.get(status.source) ?? (await loadArticle(status.source))
+      loaded = current?.source === status.source ? current.loaded : (summaries.get(status.source) ?? (await loadArticle(status.source)))
     } catch (error) {
       if (!isL10nError(error)) throw error
       items.push(failed(status.source, status.locale, error))
       continue
     }
-    articles.set(status.source, loaded)
+    // Statuses come source by source: a source's summary is dropped once its pairs are planned.
+    summaries.delete(status.source)
+    current = { source: status.source, loaded }
     const target = requireLocale(status.locale)
     const untracked = status.state === 'untracked'
     const refused = untracked && !options.force
@@ -186,13 +207,13 @@ export async function planSync(
           entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
           text: chunk.source,
         })
-        add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), chunk.source, target.script))
+        add(item, estimated(messages, chunk.source, target))
       }
     }
     if (!refused && (status.state === 'missing' || untracked || status.frontmatterStale || retranslate === 'all')) {
       const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
       const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
-      add(item, estimateRequestTokens(messages.map((message) => message.content).join('\n'), loaded.valueText, target.script))
+      add(item, estimated(messages, loaded.valueText, target))
     }
     items.push(item)
   }
@@ -242,14 +263,20 @@ function add(item: PlanItem, estimate: { requests: number; promptTokens: number;
   item.completionTokens += estimate.completionTokens
 }
 
-async function loadArticle(file: string): Promise<{
+/** What the estimate needs of a source: its sections, locale, title and frontmatter strings. */
+interface ArticleSummary {
   sections: ReturnType<typeof split>
   sourceLocale: LocaleInfo
   title: string
   values: ReturnType<typeof translatableValues>
   valueText: string
-}> {
-  const article = parse(await readTextFile(file), file)
+}
+
+async function loadArticle(file: string): Promise<ArticleSummary> {
+  return summarize(parse(await readTextFile(file), file))
+}
+
+function summarize(article: Article): ArticleSummary {
   const values = translatableValues(article.frontmatter.yaml)
   return {
     sections: split(article),

@@ -17,11 +17,12 @@ import { lint } from '../article/lint.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { articleTitle } from '../article/metadata.ts'
 import { split, type SplitOptions } from '../article/split.ts'
-import type { Article, Finding, Section } from '../article/types.ts'
+import type { Article, Chunk, Finding, Section } from '../article/types.ts'
+import { EXIT, visit } from 'unist-util-visit'
 import { entriesIn } from '../glossary/match.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { SectionPlan } from '../review/plan.ts'
-import { NO_USAGE, SectionFailure, type SectionResult, type Translator, type Usage, type ValuesResult } from '../translate/translator.ts'
+import { NO_USAGE, SectionFailure, type ChunkBlocks, type SectionResult, type Translator, type Usage, type ValuesResult } from '../translate/translator.ts'
 import { addUsage, noneSpent, noSections, type ProgressEvent, type SectionCounts, type Spent } from './report.ts'
 
 /** What an earlier run left for this article × locale: its lockfile record and output. */
@@ -66,6 +67,30 @@ export interface ArticleOptions {
   onEvent?: ((event: ProgressEvent) => void) | undefined
 }
 
+/** True when the article defines link or footnote targets anywhere (references resolve through them). */
+function hasDefinitions(article: Article): boolean {
+  let found = false
+  visit(article.tree, (node) => {
+    if (node.type === 'definition' || node.type === 'footnoteDefinition') {
+      found = true
+      return EXIT
+    }
+    return undefined
+  })
+  return found
+}
+
+/**
+ * The article's top-level blocks that make up `chunk` exactly, or undefined when they do
+ * not (a chunk that is not one run of whole blocks of the body is parsed alone instead).
+ */
+function blocksOf(article: Article, chunk: Chunk): ChunkBlocks | undefined {
+  if (article.body.slice(chunk.start, chunk.end) !== chunk.source) return undefined
+  const nodes = article.tree.children.filter((node) => (node.position?.start.offset ?? -1) >= chunk.start && (node.position?.end.offset ?? Infinity) <= chunk.end)
+  if (nodes.length === 0 || nodes[0]!.position!.start.offset !== chunk.start || nodes.at(-1)!.position!.end.offset !== chunk.end) return undefined
+  return { nodes, base: chunk.start }
+}
+
 /** What a failed section or frontmatter had spent before it failed. */
 function spentBy(reason: unknown): Usage {
   return reason instanceof SectionFailure ? reason.usage : NO_USAGE
@@ -95,6 +120,9 @@ export async function translateArticle(
   const chunked = dropLeftovers ? split(article, { ...options.split, skip: linted.leftoverBlocks }) : sections
   const plans = prior?.plans ?? chunked.map((_, index): SectionPlan => ({ index, action: 'translate', reason: 'new', handEdited: false, stale: false }))
   const title = articleTitle(article)
+  // The article's tree can stand for a chunk parsed alone only when no reference in the
+  // chunk could resolve through a definition outside it.
+  const reusable = !hasDefinitions(article)
   tally.counts.total = chunked.length
   options.onEvent?.({ type: 'article-start', file: article.file, locale: targetLocale.code, sections: chunked.length })
 
@@ -130,6 +158,7 @@ export async function translateArticle(
           entries: glossary ? entriesIn(section.source, glossary) : [],
           ...(plan.previous !== undefined ? { previous: plan.previous } : {}),
           ...(plan.note !== undefined ? { note: plan.note } : {}),
+          ...(reusable ? { chunkBlocks: section.chunks.map((chunk) => blocksOf(article, chunk)) } : {}),
         },
         signal,
       )

@@ -186,6 +186,8 @@ export interface CompleteRequest {
   estimate?: { promptTokens: number; completionTokens: number }
   /** Ask for one JSON object (`response_format: json_object`); servers that do not know it answer 400. */
   json?: boolean
+  /** Called before each HTTP request of the call (1 for the first, 2 for the first retry…), for rate windows. */
+  beforeAttempt?: (attempt: number) => void
 }
 
 /** A successful answer. */
@@ -378,6 +380,7 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
       for (;;) {
         if (signal?.aborted) throw new ProviderError('aborted', { attempts, params: base, cause: signal.reason })
         attempts++
+        request.beforeAttempt?.(attempts)
         const { signal: timeout, cancel: cancelTimeout } = timeoutSignal(options.timeoutMs, clock)
         const startedAt = performance.now()
         const timed = (outcome: string, extra: Partial<AttemptInfo> = {}) =>

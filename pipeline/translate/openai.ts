@@ -21,11 +21,12 @@ import { chunkMarkdown, measure } from '../article/split.ts'
 import { MAX_NESTING, findDeepNesting } from '../article/parse.ts'
 import { PROBLEM_WEIGHTS, checkProblems, injectionProblem, languageProblem, problemScore, problemText, type AnswerProblem } from './validate.ts'
 import { entriesIn, verifyTerms } from '../glossary/match.ts'
-import { SectionFailure, type SectionJob, type SectionResult, type Translator, type Usage, type ValuesResult } from './translator.ts'
+import { SectionFailure, type ChunkBlocks, type SectionJob, type SectionResult, type Translator, type Usage, type ValuesResult } from './translator.ts'
 import type { Finding } from '../article/types.ts'
 import { contentHash } from '../shared/hash.ts'
-import { countTokens } from '../shared/tokens.ts'
 import type { BudgetTracker } from './cost.ts'
+import { countTokens } from '../shared/tokens.ts'
+import { requestEstimate, type EstimateBook } from './estimates.ts'
 import { isBatchPending } from './batch-client.ts'
 import type { Clock } from '../shared/clock.ts'
 
@@ -60,6 +61,8 @@ export interface OpenAiProviderOptions {
   client?: ChatClient
   scheduler?: Scheduler
   prompts?: PromptTemplates
+  /** Estimates planning already counted (`sync`): a planned prompt is not tokenized again. */
+  estimates?: EstimateBook
 }
 
 /** A provider instance: the translator, its scheduler, and `close()` to stop it. */
@@ -121,13 +124,14 @@ export function queueScheduler(queue: QueueSettings, options: { signal?: AbortSi
   })
 }
 
-/** Token estimate of a request (a real tokenizer; the server's usage corrects it later). */
-function estimateTokens(messages: readonly ChatMessage[], sourceText: string): { promptTokens: number; completionTokens: number } {
+/** Tokens the answer to `sourceText` is expected to take, to tell a block too large for one answer. */
+function expectedAnswerTokens(sourceText: string): number {
   // countTokens is linear in the text: a megabyte without a space must not hang here.
-  const promptTokens = messages.reduce((sum, message) => sum + countTokens(message.content) + 4, 0)
   // The answer is about as many tokens as the source again, more for zh→Latin scripts.
-  return { promptTokens, completionTokens: Math.ceil(countTokens(sourceText) * 1.5) }
+  return Math.ceil(countTokens(sourceText) * 1.5)
 }
+/** Tokens a chat format adds per message (role and separators), as servers count a prompt. */
+const MESSAGE_OVERHEAD_TOKENS = 4
 
 interface UnitContext {
   job: Pick<SectionJob, 'file' | 'section' | 'sourceLocale' | 'targetLocale' | 'title' | 'previous' | 'note'>
@@ -162,11 +166,15 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
   let refused: ProviderError | undefined
 
   async function request(messages: ChatMessage[], sourceText: string, context: UnitContext): Promise<Completion> {
-    const estimate = estimateTokens(messages, sourceText)
-    const estimatedTokens = estimate.promptTokens + estimate.completionTokens
+    // Counted once per prompt: planning's count when it planned this very prompt.
+    const estimate = requestEstimate(messages, sourceText, context.job.targetLocale.script, options.estimates)
+    // What a token-per-minute limit counts when the request arrives (OpenAI's rule): the
+    // prompt and the whole completion allowance, not a guess at the answer's length.
+    // Reserving less lets a window carry more than the limit once the answers come in.
+    const estimatedTokens = estimate.promptTokens + MESSAGE_OVERHEAD_TOKENS * messages.length + llm.maxOutputTokens
     const completion = await scheduler.schedule({
       estimatedTokens,
-      run: async (taskSignal) => {
+      run: async (taskSignal, control) => {
         if (refused) throw new ProviderError('auth', { attempts: 0, ...(refused.status ? { status: refused.status } : {}), params: refusedParams(refused) })
         // Checked when the request would start, not when it was queued: once the budget
         // is reached nothing new starts, while requests already sent finish.
@@ -174,7 +182,16 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         let value: Completion
         const label = { file: context.job.file, locale: context.job.targetLocale.code, section: context.job.section.index }
         try {
-          value = await client.complete({ messages, signal: AbortSignal.any([context.signal, taskSignal]), label, estimate })
+          value = await client.complete({
+            messages,
+            signal: AbortSignal.any([context.signal, taskSignal]),
+            label,
+            estimate,
+            // A retry is one more request in the server's window.
+            beforeAttempt: (attempt) => {
+              if (attempt > 1) control.retried()
+            },
+          })
         } catch (error) {
           // A request queued for a batch is paid when it is submitted: it counts against the
           // budget at its estimate (at the batch price), so --max-cost limits what is submitted.
@@ -192,7 +209,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         // A batch answer was paid for when its batch was submitted.
         if (reservation) options.budget!.settle(reservation, value.prepaid ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
         const used = value.usage.promptTokens + value.usage.completionTokens
-        return { value, usedTokens: used > 0 ? used : estimatedTokens }
+        // The window keeps what the server counted on arrival, or more when it says so;
+        // an answer from a batch never reached the realtime endpoint.
+        return { value, usedTokens: value.prepaid ? used : Math.max(used, estimatedTokens) }
       },
     })
     context.usage.requests += completion.attempts
@@ -206,7 +225,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
    * names, and signs it is no translation at all (length far outside the calibrated
    * range, another language, an echo of the instructions, a chat answer).
    */
-  function problemsOf(sourceText: string, answer: string, entries: readonly GlossaryEntry[], context: UnitContext, instructions: string): AnswerProblem[] {
+  function problemsOf(sourceText: string, answer: string, entries: readonly GlossaryEntry[], context: UnitContext, instructions: string, sourceBlocks?: ChunkBlocks): AnswerProblem[] {
     if (answer.trim() === '') return [{ messageId: 'translate:problem-empty', weight: PROBLEM_WEIGHTS.empty }]
     // A hostile answer nested a thousand levels deep would overflow the check's tree walks.
     if (findDeepNesting(answer)) return [{ messageId: 'translate:problem-too-deep', values: { max: MAX_NESTING }, weight: PROBLEM_WEIGHTS.tooDeep }]
@@ -216,6 +235,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       heading: context.job.section.heading,
       sourceLocale: context.job.sourceLocale.code,
       targetLocale: context.job.targetLocale.code,
+      // The source was parsed with its article: only the answer is parsed here.
+      ...(sourceBlocks ? { sourceBlocks } : {}),
     })
     const other = [languageProblem(answer, context.job.targetLocale), injectionProblem(sourceText, answer, instructions)].filter(
       (problem): problem is AnswerProblem => problem !== undefined,
@@ -266,7 +287,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
    * Translates one block-aligned piece of a section. Truncated answers are never
    * accepted: the piece is cut in half at block boundaries and each half translated.
    */
-  async function translateUnit(text: string, context: UnitContext, depth = 0, previous?: string): Promise<string> {
+  async function translateUnit(text: string, context: UnitContext, depth = 0, previous?: string, sourceBlocks?: ChunkBlocks): Promise<string> {
     const entries = glossary ? entriesIn(text, glossary) : []
     const key = cacheKey({
       kind: 'section',
@@ -298,7 +319,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     })
     // A block whose answer could never fit in one reply is split before anything is
     // sent; one that cannot be split is reported instead of being sent in vain.
-    const expected = estimateTokens([], text).completionTokens
+    const expected = expectedAnswerTokens(text)
     if (expected > TOO_LARGE_FACTOR * llm.maxOutputTokens) {
       const pieces = chunkMarkdown(text, { maxSize: Math.max(1, Math.ceil(measure(text) / 2)) })
       if (pieces.length > 1 && depth < 12) return translatePieces(text, pieces, context, depth)
@@ -324,7 +345,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         return text
       }
       answer = cleanAnswer(completion.text, text).text
-      problems = problemsOf(text, answer, entries, context, messages[0]!.content)
+      problems = problemsOf(text, answer, entries, context, messages[0]!.content, sourceBlocks)
       const score = problemScore(problems)
       if (!best || score < best.score) best = { answer, problems, score }
       if (problems.length === 0 || attempt >= repairAttempts) break
@@ -363,7 +384,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
       const context: UnitContext = { job, usage: { requests: 0, promptTokens: 0, completionTokens: 0, cached: 0 }, findings: [], signal }
       // The earlier translation helps only when it covers the same text: single-chunk sections.
       const previous = job.chunks.length === 1 ? job.previous : undefined
-      const settled = await Promise.allSettled(job.chunks.map((chunk) => translateUnit(chunk.source, context, 0, previous)))
+      const settled = await Promise.allSettled(job.chunks.map((chunk, index) => translateUnit(chunk.source, context, 0, previous, job.chunkBlocks?.[index])))
       const failure = settled.find((result) => result.status === 'rejected')
       // What the section cost so far travels with the failure, so reports count it.
       if (failure) throw new SectionFailure(failure.reason, context.usage)

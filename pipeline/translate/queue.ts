@@ -2,6 +2,15 @@
  * Paces LLM calls: how many run at once (p-queue), how many start per interval and how
  * many tokens go out per interval (two sliding windows here, both on an injectable
  * clock, so tests can check the windows exactly without waiting them out).
+ *
+ * The windows hold as the server sees them. A request reaches the server some time
+ * after the scheduler lets it start (30–115 ms on a busy event loop), so a start
+ * stamped when admitted would leave the window too early, and a later start would
+ * land in the same server-side minute. Here a request occupies its place in a window
+ * from the moment it is admitted until one interval after it finished: it reached the
+ * server between those two moments, so any interval of arrival times at the server
+ * holds at most the limit (every request arriving in it is still occupying its place at
+ * the latest arrival). A retry inside a task (`retried()`) occupies a place of its own.
  */
 import { setMaxListeners } from 'node:events'
 import PQueue from 'p-queue'
@@ -13,14 +22,19 @@ import { message } from '../shared/i18n.ts'
 export interface SchedulerOptions {
   /** Tasks running at the same time. Minimum 1. */
   concurrency: number
-  /** Task starts allowed in any window of `intervalMs`. Minimum 1. @default unlimited */
+  /**
+   * Requests allowed in any window of `intervalMs` as the server sees them: a request
+   * holds its place from its start until `intervalMs` after it finished. Minimum 1.
+   * @default unlimited
+   */
   requestsPerInterval?: number
   /** Length of the rate windows. Minimum 1. @default 60000 (providers count per minute) */
   intervalMs?: number
   /**
-   * Tokens allowed in any window of `intervalMs`, counted from each task's start. A
-   * task larger than the whole budget still runs, alone, once the window is empty.
-   * Minimum 1. @default unlimited
+   * Tokens allowed in any window of `intervalMs`: a task's tokens are held from its
+   * admission until `intervalMs` after it finished (at its estimate until it reports
+   * what it used). A task larger than the whole budget still runs, alone, once the
+   * window is empty. Minimum 1. @default unlimited
    */
   tokensPerInterval?: number
   /** Aborting it stops the scheduler, like {@link Scheduler.stop}. */
@@ -35,12 +49,21 @@ export interface TaskResult<T> {
   usedTokens: number
 }
 
+/** What a running task tells the scheduler. */
+export interface TaskControl {
+  /** The task sent its request again (a retry): one more request in the start window. */
+  retried(): void
+}
+
 /** One unit of work for {@link Scheduler.schedule}. */
 export interface ScheduledTask<T> {
-  /** Tokens reserved in the window until the task reports `usedTokens`. */
+  /**
+   * Tokens reserved in the window until the task reports `usedTokens`. To hold a
+   * server's limit this must be at least what the server counts for the request.
+   */
   estimatedTokens: number
   /** The work; `signal` aborts when the scheduler stops. */
-  run: (signal: AbortSignal) => Promise<TaskResult<T>>
+  run: (signal: AbortSignal, control: TaskControl) => Promise<TaskResult<T>>
 }
 
 /** Counters since the scheduler was created. */
@@ -69,10 +92,13 @@ export interface Scheduler {
   readonly stopped: boolean
 }
 
-/** A reservation in the token window; `startedAt` stays undefined until the task starts. */
+/**
+ * A place in a window: held from admission until `intervalMs` after the task finished
+ * (`finishedAt` stays undefined while it waits or runs).
+ */
 interface Reservation {
   tokens: number
-  startedAt: number | undefined
+  finishedAt: number | undefined
 }
 
 interface Waiter {
@@ -106,20 +132,37 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const waiters: Waiter[] = []
   let timer: TimerHandle | undefined
 
-  // Start window: start times of the last `requestsPerInterval` starts, oldest first, and
+  // Start window: the requests started and not yet one interval past their finish, and
   // the tasks (holding a concurrency slot) waiting for a start. A sliding window, so no
   // burst of 2× the cap across a window boundary.
-  const starts: number[] = []
+  const starts = new Set<Reservation>()
   const startWaiters: Array<() => void> = []
   let startTimer: TimerHandle | undefined
 
   function used(at: number): number {
     let total = 0
     for (const reservation of reservations) {
-      if (reservation.startedAt !== undefined && at - reservation.startedAt >= intervalMs) reservations.delete(reservation)
+      if (reservation.finishedAt !== undefined && at - reservation.finishedAt >= intervalMs) reservations.delete(reservation)
       else total += reservation.tokens
     }
     return total
+  }
+
+  /** Requests in the start window at `at` (dropping those one interval past their finish). */
+  function startsIn(at: number): number {
+    for (const start of starts) {
+      if (start.finishedAt !== undefined && at - start.finishedAt >= intervalMs) starts.delete(start)
+    }
+    return starts.size
+  }
+
+  /** When the oldest finished place of `places` leaves its window (undefined: none finished yet). */
+  function nextExpiry(places: Iterable<Reservation>): number | undefined {
+    let oldest = Number.POSITIVE_INFINITY
+    for (const place of places) {
+      if (place.finishedAt !== undefined) oldest = Math.min(oldest, place.finishedAt)
+    }
+    return Number.isFinite(oldest) ? oldest + intervalMs : undefined
   }
 
   /** Lets waiting tasks start, in order, while the start window has room; otherwise wakes up when it may. */
@@ -127,23 +170,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (startTimer !== undefined) clock.clearTimeout(startTimer)
     startTimer = undefined
     while (startWaiters.length > 0) {
-      const at = now()
-      while (starts.length > 0 && at - (starts[0] as number) >= intervalMs) starts.shift()
-      if (requestsPerInterval !== undefined && starts.length >= requestsPerInterval) break
-      starts.push(at)
+      if (requestsPerInterval !== undefined && startsIn(now()) >= requestsPerInterval) break
       ;(startWaiters.shift() as () => void)()
     }
     if (startWaiters.length === 0) return
-    startTimer = clock.setTimeout(pumpStarts, Math.max(1, (starts[0] as number) + intervalMs - now()))
+    // Room appears when a finished request leaves the window; a finish also calls pumpStarts().
+    const expiry = nextExpiry(starts)
+    if (expiry !== undefined) startTimer = clock.setTimeout(pumpStarts, Math.max(1, expiry - now()))
   }
 
-  /** Resolves when the start window lets one more task start. */
-  function startSlot(signal: AbortSignal): Promise<void> {
+  /** Resolves with the task's place when the start window lets one more task start. */
+  function startSlot(signal: AbortSignal): Promise<Reservation> {
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve, reject) => {
       const admit = () => {
         signal.removeEventListener('abort', onAbort)
-        resolve()
+        const place: Reservation = { tokens: 0, finishedAt: undefined }
+        starts.add(place)
+        resolve(place)
       }
       const onAbort = () => {
         const index = startWaiters.indexOf(admit)
@@ -166,20 +210,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // An empty window admits anything, so a task above the whole budget cannot deadlock.
       if (tokenBudget !== undefined && inWindow > 0 && inWindow + head.tokens > tokenBudget) break
       waiters.shift()
-      const reservation: Reservation = { tokens: head.tokens, startedAt: undefined }
+      const reservation: Reservation = { tokens: head.tokens, finishedAt: undefined }
       if (tokenBudget !== undefined) reservations.add(reservation)
       head.admit(reservation)
     }
     if (waiters.length === 0) return
-    // Room appears when the oldest started reservation leaves the window; a start, a
+    // Room appears when the oldest finished reservation leaves the window; a finish, a
     // correction or a release also calls pump().
-    let oldest = Number.POSITIVE_INFINITY
-    for (const reservation of reservations) {
-      if (reservation.startedAt !== undefined) oldest = Math.min(oldest, reservation.startedAt)
-    }
-    if (Number.isFinite(oldest)) {
-      timer = clock.setTimeout(pump, Math.max(0, oldest + intervalMs - now()) + 1)
-    }
+    const expiry = nextExpiry(reservations)
+    if (expiry !== undefined) timer = clock.setTimeout(pump, Math.max(0, expiry - now()) + 1)
   }
 
   function reserve(tokens: number, signal: AbortSignal): Promise<Reservation> {
@@ -226,20 +265,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const admitted = reservation
       return await queue.add(
         async () => {
-          if (requestsPerInterval !== undefined) await startSlot(signal)
+          // The task's places in the start window: its request, and one per retry.
+          const places: Reservation[] = []
+          if (requestsPerInterval !== undefined) places.push(await startSlot(signal))
           started = true
-          admitted.startedAt = now()
-          pump()
           stats.started++
           running++
           stats.maxConcurrent = Math.max(stats.maxConcurrent, running)
+          const control: TaskControl = {
+            retried() {
+              if (requestsPerInterval === undefined) return
+              const place: Reservation = { tokens: 0, finishedAt: undefined }
+              starts.add(place)
+              places.push(place)
+            },
+          }
           try {
-            const result = await task.run(signal)
+            const result = await task.run(signal, control)
             stats.finished++
             stats.tokensUsed += result.usedTokens
             // The estimate was a guess; the window now holds what was really spent.
             if (Number.isFinite(result.usedTokens) && result.usedTokens >= 0) admitted.tokens = result.usedTokens
-            pump()
             return result.value
           } catch (error) {
             // Failed calls keep their estimate: the provider may have counted the tokens.
@@ -247,6 +293,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
             throw error
           } finally {
             running--
+            // The request reached the server before now: its places leave the windows one
+            // interval from here.
+            const finished = now()
+            admitted.finishedAt = finished
+            for (const place of places) place.finishedAt = finished
+            pump()
+            if (places.length > 0) pumpStarts()
           }
         },
         { signal },

@@ -10,6 +10,7 @@ import { pseudoLocalize, pseudoText, type LockedSpan, type PseudoOptions } from 
 import { findTerms } from '../glossary/match.ts'
 import { lockedForm } from '../glossary/model.ts'
 import type { Chunk, Finding, Section } from '../article/types.ts'
+import type { RootContent } from 'mdast'
 
 /** Names of the providers the CLI knows. */
 export type ProviderName = 'pseudo' | 'identity' | 'openai'
@@ -30,6 +31,18 @@ export interface SectionJob {
   previous?: string
   /** A reviewer's note for the model, given when they sent the section back. */
   note?: string
+  /**
+   * Per chunk, its blocks as parsed with the article (offsets minus `base` are offsets
+   * into the chunk), so checking an answer parses only the answer; undefined where the
+   * chunk must be parsed alone to check it the same way.
+   */
+  chunkBlocks?: ReadonlyArray<ChunkBlocks | undefined>
+}
+
+/** A chunk's top-level blocks from its article's tree; `base` is the chunk's offset in the body. */
+export interface ChunkBlocks {
+  nodes: readonly RootContent[]
+  base: number
 }
 
 /** Usage counters every provider reports (zero for offline ones). */
