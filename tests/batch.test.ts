@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
+import { lockText } from './helpers/lock.ts'
 import { chunkLines } from '../pipeline/run/batch.ts'
 import { openBatchStore } from '../pipeline/state/batch-store.ts'
 import { createBatchClient, isBatchPending, requestIdOf, type BatchLine } from '../pipeline/translate/batch-client.ts'
@@ -70,7 +71,7 @@ function drafts(dir: string): Record<string, string> {
 }
 
 /** The lockfile without what differs between any two runs (times). */
-const lockOf = (dir: string) => readFileSync(join(dir, 'l10n.lock.yaml'), 'utf8').replace(/^(\s*(?:translatedAt|approvedAt|updatedAt|createdAt):).*$/gm, '$1 <time>')
+const lockOf = (dir: string) => lockText(join(dir, 'l10n.lock.yaml')).replace(/^(\s*(?:translatedAt|approvedAt|updatedAt|createdAt):).*$/gm, '$1 <time>')
 
 beforeAll(async () => {
   server = await startFakeOpenAi({ handler: referenceReply })

@@ -43,13 +43,11 @@ describe('lockfile', () => {
       const writer = createLockfileWriter(path)
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          writer.update((lock) => {
-            lock.articles[`a${i}.md`] = { en: { output: `en/a${i}.md`, sections: [] } }
-          }),
+          writer.update({ source: `a${i}.md`, locale: 'en', mutate: () => ({ output: `en/a${i}.md`, sections: [] }) }),
         ),
       )
       expect(Object.keys((await readLockfile(path)).articles)).toHaveLength(50)
-      expect(readFileSync(path, 'utf8')).toContain('a49.md')
+      expect(readFileSync(join(dir, 'l10n.lock', 'a49.md.en.yaml'), 'utf8')).toContain('output: en/a49.md')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -13,6 +13,7 @@ import { isL10nError, type L10nError } from '../pipeline/shared/errors.ts'
 import { formatMessage } from '../pipeline/shared/i18n.ts'
 import { cachedValues, cacheKey, openCache, type CacheRecord } from '../pipeline/state/cache.ts'
 import { parseLockfile, serializeLockfile } from '../pipeline/state/lockfile.ts'
+import { readLockSync } from './helpers/lock.ts'
 import type { DamagedRecord } from '../pipeline/state/records.ts'
 import { acquireLock } from '../pipeline/state/run-lock.ts'
 import { openMemory, openTextStore } from '../pipeline/state/text-store.ts'
@@ -166,7 +167,7 @@ describe('a translate run over damaged state', () => {
     const options = { files: [source], targets: ['en'], translator: createPseudoTranslator(undefined), outRoot: dir, stateDir: join(dir, '.l10n') }
     expect((await translateFiles(options)).articles[0]!.status).toBe('written')
     const firstTitle = /^title: (.*)$/m.exec(readFileSync(join(dir, 'en', 'a.md'), 'utf8'))![1]
-    const lock = parseLockfile(readFileSync(join(dir, 'l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml')
+    const lock = readLockSync(join(dir, 'l10n.lock.yaml'))
     const valuesHash = lock.articles['cn/a.md']!.en!.frontmatter!.sourceHash
     const record = join(dir, '.l10n', 'texts', valuesHash.slice(0, 2), `${valuesHash}.md`)
     writeFileSync(record, '{"title":"标')

@@ -8,6 +8,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseLockfile } from '../pipeline/state/lockfile.ts'
+import { readLockSync } from './helpers/lock.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
 import { translationHash } from '../pipeline/review/plan.ts'
@@ -137,7 +138,7 @@ describe("a reviewer's note reaches the next translate", { timeout: 120_000 }, (
     const prompt = String(sections[0]!.body!.messages![1]!.content)
     expect(prompt).toContain('<reviewer-note>\nUse “film music”, not “soundtrack”.\n</reviewer-note>')
     expect(prompt).toContain('<previous-translation>')
-    const record = parseLockfile(readFileSync(lockfile, 'utf8'), lockfile).articles['examples/cn/soundtrack.md']!.en!.sections[3]!
+    const record = readLockSync(lockfile).articles['examples/cn/soundtrack.md']!.en!.sections[3]!
     expect(record.note).toBeUndefined()
   })
 
@@ -165,7 +166,7 @@ describe('diffs on a fresh clone: earlier texts from git history', { timeout: 12
     expect((await run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBeLessThanOrEqual(1)
     expect((await run(['approve', ws.source, '--to', 'en', '--all', '--force'])).code).toBe(0)
     git('init', '-q')
-    git('add', 'examples', 'l10n.lock.yaml')
+    git('add', 'examples', 'l10n.lock.yaml', 'l10n.lock')
     git('commit', '-qm', 'approved')
     const text = readFileSync(ws.source, 'utf8')
     writeFileSync(ws.source, text.replace('成为动画与跨文化配乐的典型人物', '成为动画与跨文化配乐几十年的典型人物'))
@@ -215,7 +216,7 @@ describe('l10n adopt', { timeout: 120_000 }, () => {
     expect(after).not.toBe(before)
     const head = (text: string) => text.slice(0, text.indexOf('\n---', 4))
     expect(head(after)).toBe(head(before))
-    const lock = parseLockfile(readFileSync(ws.path('l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml').articles['examples/cn/soundtrack.md']!.en!
+    const lock = readLockSync(ws.path('l10n.lock.yaml')).articles['examples/cn/soundtrack.md']!.en!
     expect(lock.sections.filter((section) => section.status === 'approved')).toHaveLength(9)
     expect(lock.frontmatter?.status).toBe('approved')
   })

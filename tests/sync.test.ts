@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
-import { parseLockfile } from '../pipeline/state/lockfile.ts'
+import { readLockSync } from './helpers/lock.ts'
 import { acquireLock } from '../pipeline/state/run-lock.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { referenceReply } from './helpers/reference-translator.ts'
@@ -159,7 +159,7 @@ describe('l10n sync', () => {
     const answeredBeforeKill = fake.server.requests.length
     expect(answeredBeforeKill).toBeLessThan(FULL_RUN)
     // The lockfile (if any) parses.
-    if (existsSync(join(root, 'l10n.lock.yaml'))) parseLockfile(readFileSync(join(root, 'l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml')
+    readLockSync(join(root, 'l10n.lock.yaml'))
 
     // Every answer the killed run accepted is in the cache: those are never asked again.
     const cachedBeforeRerun = allFiles().filter((file) => file.startsWith('.l10n/cache/') && file.endsWith('.json')).length

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
 import { parseGlossary } from '../pipeline/glossary/load.ts'
-import { parseLockfile } from '../pipeline/state/lockfile.ts'
+import { readLockSync } from './helpers/lock.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
 import { entriesIn } from '../pipeline/glossary/match.ts'
@@ -18,7 +18,7 @@ const env = () => fake.env({ L10N_REVIEWER: 'tester' })
 const run = (args: string[]) => workspace.ws.run(args, { env: env() })
 const translate = (extra: string[] = []) => run(['translate', workspace.ws.source, '--to', 'en', ...extra])
 const sectionRequests = () => fake.server.requests.filter((r) => r.body && !isFrontmatterRequest(r.body))
-const lockfile = () => parseLockfile(readFileSync(workspace.ws.path('l10n.lock.yaml'), 'utf8'), 'l10n.lock.yaml')
+const lockfile = () => readLockSync(workspace.ws.path('l10n.lock.yaml'))
 const entry = () => lockfile().articles['examples/cn/soundtrack.md']!.en!
 const output = () => readFileSync(workspace.ws.path('examples/en/soundtrack.md'), 'utf8')
 const editSource = (from: string, to: string) => {
@@ -311,7 +311,7 @@ describe('status, review and approve with l10n.config.yaml', () => {
     const synced = await cli(['sync'])
     expect(synced.code, synced.stdout + synced.stderr).toBe(0)
     // Everything of the config lives beside it; the state folder too.
-    expect(readFileSync(join(root, 'l10n.lock.yaml'), 'utf8')).toContain('content/knowledge-cn/soundtrack.md')
+    expect(Object.keys(readLockSync(join(root, 'l10n.lock.yaml')).articles)).toContain('content/knowledge-cn/soundtrack.md')
     expect(readFileSync(join(root, 'content/knowledge-en/soundtrack.md'), 'utf8')).toContain('locale: en')
     // Files that are no articles: a hidden folder, and a broken file in it.
     mkdirSync(join(root, 'content/knowledge-cn/.drafts'), { recursive: true })
@@ -337,7 +337,7 @@ describe('status, review and approve with l10n.config.yaml', () => {
     const state = join(root, 'content/knowledge-cn/state')
     expect((await cli(['sync', '--config', config, '--state-dir', state])).code).toBe(0)
     // The section texts are Markdown files under the state folder.
-    expect(readFileSync(join(root, 'l10n.lock.yaml'), 'utf8')).toContain('knowledge-cn/soundtrack.md')
+    expect(Object.keys(readLockSync(join(root, 'l10n.lock.yaml')).articles)).toContain('content/knowledge-cn/soundtrack.md')
     const status = await cli(['status', join(root, 'content/knowledge-cn'), '--config', config, '--state-dir', state])
     expect(status.code, status.stdout + status.stderr).toBe(0)
     expect(status.stdout.trim().split('\n').filter((line) => line.includes('→'))).toHaveLength(1)

@@ -11,7 +11,7 @@ import { message } from '../shared/i18n.ts'
 import { readTextFile } from '../state/files.ts'
 import type { LockSection, LockTranslation } from '../state/lockfile.ts'
 import { lockKey } from '../state/lockfile.ts'
-import { updateLockfile } from '../state/lockfile-store.ts'
+import { updateLockRecord } from '../state/lockfile-store.ts'
 import { openMemory, openTextStore } from '../state/text-store.ts'
 import { DEFAULT_FRONTMATTER_POLICY, translatableValues } from '../article/frontmatter.ts'
 import { requireLocale } from '../article/locales.ts'
@@ -87,11 +87,11 @@ export async function adopt(sourceFile: string, translationFile: string, targetC
     sections,
   }
   const key = lockKey(options.lockfile, sourceFile)
-  await updateLockfile(options.lockfile, (lock) => {
-    if (lock.articles[key]?.[target.code] && !options.force) {
+  await updateLockRecord(options.lockfile, key, target.code, (current) => {
+    if (current && !options.force) {
       throw new L10nError('E_USAGE', { file: sourceFile, params: { detail: message('workflow:adopt-tracked', { locale: target.code }) } })
     }
-    lock.articles[key] = { ...lock.articles[key], [target.code]: entry }
+    return entry
   })
   return { source: sourceFile, output, locale: target.code, sections: sections.length, status }
 }

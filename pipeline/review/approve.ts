@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 import type { LockFrontmatter, LockSection } from '../state/lockfile.ts'
-import { updateLockfile } from '../state/lockfile-store.ts'
+import { updateLockRecord } from '../state/lockfile-store.ts'
 import { translationHash } from './plan.ts'
 import { FRONTMATTER_ITEM } from './render.ts'
 import { openMemory, openTextStore } from '../state/text-store.ts'
@@ -106,9 +106,8 @@ export async function approve(file: string, targetCode: string, options: Approve
       }
     }
   }
-  await updateLockfile(options.lockfile, (lock) => {
-    const entry = lock.articles[loaded.sourceKey]?.[loaded.target.code]
-    if (!entry) return
+  await updateLockRecord(options.lockfile, loaded.sourceKey, loaded.target.code, (entry) => {
+    if (!entry) return undefined
     entry.sections = entry.sections.map((record, index) => {
       // Written against the fresh lockfile: only the sections approved here change.
       return approvedRecords.get(index) ?? record
@@ -117,6 +116,7 @@ export async function approve(file: string, targetCode: string, options: Approve
       entry.frontmatter = frontmatter
       result.frontmatterApproved = true
     }
+    return entry
   })
   return result
 }

@@ -7,7 +7,7 @@
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 import { readTextFile, writeFileAtomic } from '../state/files.ts'
-import { updateLockfile } from '../state/lockfile-store.ts'
+import { updateLockRecord } from '../state/lockfile-store.ts'
 import { parse } from '../article/parse.ts'
 import { split } from '../article/split.ts'
 import { translationHash } from './plan.ts'
@@ -65,11 +65,11 @@ export async function resetSection(file: string, targetCode: string, section: nu
   requireTranslated(loaded, statusOf(loaded, options), file, targetCode)
   const record = loaded.record?.sections[section]
   if (!record) throw noSection(file, section, loaded.record?.sections.length ?? 0)
-  await updateLockfile(options.lockfile, (lock) => {
-    const entry = lock.articles[loaded.sourceKey]?.[loaded.target.code]
+  await updateLockRecord(options.lockfile, loaded.sourceKey, loaded.target.code, (entry) => {
     const fresh = entry?.sections[section]
-    // Written against the fresh lockfile: refuse when a run changed this record meanwhile.
-    if (!fresh || fresh.sourceHash !== record.sourceHash) throw conflict(file, section)
+    // Written against the fresh record: refuse when a run changed it meanwhile.
+    if (!entry || !fresh || fresh.sourceHash !== record.sourceHash) throw conflict(file, section)
     entry.sections[section] = { ...fresh, status: 'draft', note: note.trim() }
+    return entry
   })
 }

@@ -12,8 +12,8 @@ import { contentHash } from '../shared/hash.ts'
 import { message } from '../shared/i18n.ts'
 import { readTextFile, readTextFileIfExists } from '../state/files.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
-import type { Lockfile, LockTranslation } from '../state/lockfile.ts'
-import { readLockfile } from '../state/lockfile-store.ts'
+import type { LockTranslation } from '../state/lockfile.ts'
+import { openLockRecords, type LockRecords } from '../state/lockfile-store.ts'
 import { parse } from '../article/parse.ts'
 import { placeOutput } from '../article/paths.ts'
 import { planSections, textSimilarity, type SectionPlan } from './plan.ts'
@@ -98,7 +98,7 @@ export interface Loaded {
   oldSources: (string | undefined)[]
 }
 
-export async function load(file: string, targetCode: string, options: WorkflowOptions, lockfile?: Lockfile, sources?: Map<string, Article>): Promise<Loaded> {
+export async function load(file: string, targetCode: string, options: WorkflowOptions, records?: LockRecords, sources?: Map<string, Article>): Promise<Loaded> {
   const article = sources?.get(file) ?? parse(await readTextFile(file), file)
   sources?.set(file, article)
   const sourceLocale = articleLocale(article)
@@ -106,9 +106,8 @@ export async function load(file: string, targetCode: string, options: WorkflowOp
   const output = placeOutput(file, sourceLocale, target, options)
   const outputText = await readTextFileIfExists(output)
   const outputArticle = outputText === undefined ? undefined : parse(outputText, output)
-  const lock = lockfile ?? (await readLockfile(options.lockfile))
   const sourceKey = lockKey(options.lockfile, file)
-  const record = lock.articles[sourceKey]?.[target.code]
+  const record = await (records ?? openLockRecords(options.lockfile)).get(sourceKey, target.code)
   const texts = openTextStore(join(options.stateDir, 'texts'))
   const policy = options.policy ?? DEFAULT_FRONTMATTER_POLICY
   return {

@@ -3,7 +3,7 @@
  */
 import { isL10nError } from '../shared/errors.ts'
 import { requireLocale } from '../article/locales.ts'
-import { readLockfile } from '../state/lockfile-store.ts'
+import { openLockRecords } from '../state/lockfile-store.ts'
 import type { Article } from '../article/types.ts'
 import { load, statusOf, type StatusFailure, type TranslationStatus, type WorkflowOptions } from './state.ts'
 
@@ -21,7 +21,7 @@ export async function translationStatus(
 ): Promise<TranslationStatus[]> {
   const results: TranslationStatus[] = []
   // Read once: a lockfile of a big tree takes a while to parse (and a broken one stops everything).
-  const lock = await readLockfile(options.lockfile)
+  const lock = openLockRecords(options.lockfile)
   for (const file of files) {
     const sources = new Map<string, Article>()
     for (const target of targets) {

@@ -8,7 +8,7 @@ import { parse } from '../article/parse.ts'
 import type { Article } from '../article/types.ts'
 import { L10nError } from '../shared/errors.ts'
 import { readTextFile, readTextFileIfExists, writeFileAtomic } from '../state/files.ts'
-import { readLockfile } from '../state/lockfile-store.ts'
+import { openLockRecords } from '../state/lockfile-store.ts'
 import { acceptProposals, type AcceptResult, type Selection } from '../glossary/accept.ts'
 import { auditProposal, auditRenderings, type AuditFinding } from '../glossary/audit.ts'
 import { nameCoverage, type NameCoverage } from '../glossary/coverage.ts'
@@ -102,7 +102,7 @@ async function sectionPairs(
   workflow: WorkflowOptions,
   keep: (state: string) => boolean,
 ): Promise<(Rendering & { file: string })[]> {
-  const lock = await readLockfile(workflow.lockfile)
+  const lock = openLockRecords(workflow.lockfile)
   const out: (Rendering & { file: string })[] = []
   for (const file of files) {
     const loaded = await load(file, locale, workflow, lock)

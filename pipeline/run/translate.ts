@@ -22,8 +22,8 @@ import { L10nError, internalError, isL10nError } from '../shared/errors.ts'
 import { contentHash } from '../shared/hash.ts'
 import { message } from '../shared/i18n.ts'
 import { readTextFile, readTextFileIfExists, removeStaleTempsUnder } from '../state/files.ts'
-import { lockKey, type Lockfile } from '../state/lockfile.ts'
-import { createLockfileWriter, readLockfile, type LockfileWriter } from '../state/lockfile-store.ts'
+import { lockKey } from '../state/lockfile.ts'
+import { createLockfileWriter, openLockRecords, type LockfileWriter, type LockRecords } from '../state/lockfile-store.ts'
 import type { DamagedRecord } from '../state/records.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from '../state/text-store.ts'
 import type { Translator } from '../translate/translator.ts'
@@ -68,6 +68,12 @@ export interface TranslateRunOptions {
   lockfile?: string
   /** `stale`: also re-translate sections made with another prompt or model; `all`: everything. */
   retranslate?: 'none' | 'stale' | 'all'
+  /**
+   * Split a single-file lockfile into per-record files on the first write. `false` in a
+   * sharded sync: it writes only its own records, so shards never change the same file.
+   * @default true
+   */
+  migrateLockfile?: boolean
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
@@ -100,8 +106,9 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const lockfilePath = resolve(options.lockfile ?? join(options.outRoot ?? '.', 'l10n.lock.yaml'))
   // Temp files of killed runs would pile up in the state folder run after run.
   await removeStaleTempsUnder(stateDir)
-  const lock = await readLockfile(lockfilePath)
-  const lockWriter = createLockfileWriter(lockfilePath)
+  // Records are read as the articles come up and written as they finish: one article's.
+  const lock = openLockRecords(lockfilePath)
+  const lockWriter = createLockfileWriter(lockfilePath, { migrate: options.migrateLockfile !== false })
   const texts = openTextStore(join(stateDir, 'texts'))
   const memory = openMemory(join(stateDir, 'memory'))
 
@@ -172,7 +179,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
 interface RunContext {
   options: TranslateRunOptions
   signal: AbortSignal
-  lock: Lockfile
+  lock: LockRecords
   lockfilePath: string
   lockWriter: LockfileWriter
   texts: TextStore
@@ -218,7 +225,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   }
   run.claims.set(out, owner)
   const sourceKey = lockKey(lockfilePath, file)
-  const record = lock.articles[sourceKey]?.[target.code]
+  const record = await lock.get(sourceKey, target.code)
   await recoverPending(out, record)
   const existingText = await readTextFileIfExists(out)
   const existing = existingText === undefined ? undefined : parseOrUndefined(existingText, out)
@@ -313,9 +320,6 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   // records it, so a crash never leaves an output the lockfile does not know.
   await commitOutput(out, report.status === 'written' ? result.text : undefined, async () => {
     for (const { text, hash } of named) await texts.put(text, hash)
-    await lockWriter.update((fresh) => {
-      const merged = mergeApprovals(entry, fresh.articles[sourceKey]?.[target.code])
-      fresh.articles[sourceKey] = { ...fresh.articles[sourceKey], [target.code]: merged }
-    })
+    await lockWriter.update({ source: sourceKey, locale: target.code, mutate: (fresh) => mergeApprovals(entry, fresh) })
   })
 }

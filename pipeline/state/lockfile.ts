@@ -12,7 +12,7 @@ import { L10nError } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
 import { parseYaml, type PlacedYaml } from '../shared/place.ts'
 import { describeValue, mismatchesOf, valueAt, type Mismatch } from '../shared/validation.ts'
-import { dirname, relative, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 
 /** Review state of a section's translation. */
 export type SectionStatus = 'draft' | 'approved'
@@ -226,4 +226,139 @@ export function parseLockfile(text: string, file: string): Lockfile {
 /** Path of a file relative to the lockfile's folder, with `/` separators (stable across machines). */
 export function lockKey(lockfile: string, path: string): string {
   return relative(dirname(lockfile), resolve(path)).split(sep).join('/')
+}
+
+// ── One record per article × locale ─────────────────────────────────────────
+//
+// The lockfile of a site is a small index (`version: 2`, the folder of the records) and
+// one record file per article × locale in that folder. A run rewrites only the records of
+// the articles it translated; two pull requests for different articles (or for different
+// locales of one article) touch different files, and the index never changes after it is
+// written, so it is no hot spot. A `version: 1` file (everything in one file) is still read.
+
+/** The index of the per-record layout: where the records are. */
+export interface LockIndex {
+  version: 2
+  /** Folder of the record files, relative to the index's folder, `/`-separated. */
+  records: string
+}
+
+/** One record file: which article × locale it is, and its translation record. */
+export interface LockRecord {
+  source: string
+  locale: string
+  entry: LockTranslation
+}
+
+/** The records folder named after the index: `l10n.lock.yaml` → `l10n.lock`, `x.lock` → `x.lock.d`. */
+export function defaultRecordsFolder(indexPath: string): string {
+  const name = basename(indexPath)
+  const stem = name.replace(/\.ya?ml$/i, '')
+  return stem === name ? `${name}.d` : stem
+}
+
+const INDEX_HEADER =
+  '# l10n lockfile index: written by l10n. Commit it with the translations.\n' +
+  '# The records (one file per article × locale) are in the folder named below; this file\n' +
+  '# does not change when they do, so pull requests for different articles never conflict.\n'
+
+/** The text of an index. */
+export function serializeLockIndex(index: LockIndex): string {
+  return INDEX_HEADER + stringify({ version: 2, records: index.records }, { lineWidth: 0, defaultStringType: 'PLAIN' })
+}
+
+/** True when a lockfile's text is an index (`version: 2`) rather than a whole lockfile. */
+export function isLockIndex(text: string): boolean {
+  return /^version:[ \t]*2[ \t]*(?:#.*)?$/m.test(text)
+}
+
+const indexSchema = z.object({
+  version: z.literal(2),
+  // Inside the index's folder: a record written outside it would escape the repository.
+  records: z
+    .string()
+    .min(1)
+    .refine((path) => !isAbsolute(path) && !path.split(/[\\/]/).includes('..')),
+}) satisfies z.ZodType<LockIndex, unknown>
+
+const recordSchema = z.object({ source: z.string().min(1), locale: z.string().min(1), ...translationSchema.shape })
+
+/** A placed YAML text checked against `schema`; E_LOCKFILE at the first problem. */
+function parsePlaced<S extends z.ZodType>(text: string, file: string, schema: S, problem: (mismatch: Mismatch, data: unknown) => Message): z.output<S> {
+  const yaml = parseYaml(text)
+  const syntax = yaml.syntaxErrors[0]
+  if (syntax) throw new L10nError('E_LOCKFILE', { file, line: syntax.line, column: syntax.column, params: { detail: syntax.detail } })
+  const data: unknown = yaml.document.contents === null ? undefined : yaml.document.toJS()
+  const result = schema.safeParse(data)
+  if (result.success) return result.data
+  const placed = mismatchesOf(result.error, data)
+    .map((mismatch) => ({ mismatch, offset: yaml.offsetOf(mismatch.path, { key: mismatch.key }) }))
+    .sort((a, b) => a.offset - b.offset)
+  const first = placed[0]!
+  const place = yaml.placeAt(first.offset)
+  throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.column, params: { detail: problem(first.mismatch, data), field: first.mismatch.field } })
+}
+
+/** Parses an index (`version: 2`); E_LOCKFILE at the file, line and column of a problem. */
+export function parseLockIndex(text: string, file: string): LockIndex {
+  return parsePlaced(text, file, indexSchema, (mismatch, data) => {
+    if (mismatch.path.length === 0 || mismatch.path[0] === 'version') return message('lockfile:bad-index')
+    const value = valueAt(data, mismatch.path)
+    return mismatch.path[0] === 'records' && typeof value === 'string' && value !== '' ? message('lockfile:records-outside', { path: value }) : mismatch.message
+  })
+}
+
+/** Serializes one record deterministically (fixed field order, like the whole lockfile). */
+export function serializeLockRecord(record: LockRecord): string {
+  const { entry } = record
+  const header = `# l10n lock record of ${record.source} → ${record.locale}: written by l10n (translate, approve). Commit it with the translations.\n`
+  return (
+    header +
+    stringify(
+      {
+        source: record.source,
+        locale: record.locale,
+        output: entry.output,
+        ...(entry.outputHash ? { outputHash: entry.outputHash } : {}),
+        ...(entry.frontmatter ? { frontmatter: ordered(entry.frontmatter, FRONTMATTER_FIELDS) } : {}),
+        sections: entry.sections.map((section) => ordered(section, SECTION_FIELDS)),
+      },
+      { lineWidth: 0, indent: 2, defaultStringType: 'PLAIN' },
+    )
+  )
+}
+
+/**
+ * Parses one record file. Like a whole lockfile, any field of the wrong shape is
+ * `E_LOCKFILE` at the file, line and column of the problem.
+ */
+export function parseLockRecord(text: string, file: string): LockRecord {
+  const data = parsePlaced(text, file, recordSchema, (mismatch, raw) => {
+    const { path } = mismatch
+    const value = valueAt(raw, path)
+    if (path.length === 0) return message('lockfile:bad-record')
+    if (path.length === 1 && value === undefined && (path[0] === 'source' || path[0] === 'locale' || path[0] === 'output' || path[0] === 'sections')) return message('lockfile:bad-record')
+    if (path[path.length - 1] === 'status' && value !== undefined && value !== null) {
+      return message('lockfile:bad-status', { value: typeof value === 'string' ? value : describeValue(value) })
+    }
+    return mismatch.message
+  })
+  const { source, locale, ...entry } = data
+  return { source, locale, entry }
+}
+
+/** One path segment, escaped so that no source key leads outside the records folder. */
+function escapeSegment(segment: string): string {
+  const escaped = segment.replace(/%/g, '%25')
+  return escaped === '..' ? '%2E%2E' : escaped === '.' ? '%2E' : escaped === '' ? '%' : escaped
+}
+
+/**
+ * Where the record of `source` (a lockfile key) × `locale` lives inside the records
+ * folder: the source's own path with `.<locale>.yaml` added, so the records mirror the
+ * content tree (`src/a.md` → `src/a.md.en.yaml`). A locale code has no dot, so the name
+ * is unambiguous; `..` segments (a source outside the lockfile's folder) are escaped.
+ */
+export function recordPath(source: string, locale: string): string {
+  return `${source.split('/').map(escapeSegment).join('/')}.${escapeSegment(locale)}.yaml`
 }

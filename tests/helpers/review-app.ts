@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { expect } from 'vitest'
 import { loadGlossaryFiles } from '../../pipeline/glossary/load.ts'
-import { parseLockfile, type LockTranslation } from '../../pipeline/state/lockfile.ts'
+import type { LockTranslation } from '../../pipeline/state/lockfile.ts'
+import { readLockSync } from './lock.ts'
 import { startReviewServer, type ReviewServer } from '../../pipeline/serve/server.ts'
 import { DEFAULT_GLOSSARY } from '../../pipeline/cli/main.ts'
 import { createWorkspace, type Workspace } from './cli.ts'
@@ -61,7 +62,7 @@ export async function startReviewTree(): Promise<ReviewTree> {
     ws,
     server,
     file: ws.source,
-    lockEntry: () => parseLockfile(readFileSync(lockfile, 'utf8'), lockfile).articles['examples/cn/soundtrack.md']!.en!,
+    lockEntry: () => readLockSync(lockfile).articles['examples/cn/soundtrack.md']!.en!,
     output: () => readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8'),
     close: async () => {
       await server.close()

@@ -1,0 +1,29 @@
+/**
+ * The lockfile as tests read it back: every record of either layout (a `version: 1`
+ * single file, or the index and its record files), synchronously, validated by the
+ * same parsers the tool uses.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { defaultRecordsFolder, emptyLockfile, isLockIndex, parseLockfile, parseLockIndex, parseLockRecord, serializeLockfile, type Lockfile } from '../../pipeline/state/lockfile.ts'
+
+/** Every record of the lockfile at `path` (an empty lockfile when there is none). */
+export function readLockSync(path: string): Lockfile {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined
+  const single = text !== undefined && !isLockIndex(text)
+  const lock = single ? parseLockfile(text, path) : emptyLockfile()
+  const folder = text !== undefined && !single ? resolve(dirname(path), parseLockIndex(text, path).records) : join(dirname(path), defaultRecordsFolder(path))
+  if (!existsSync(folder)) return lock
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.yaml')) continue
+    const file = join(entry.parentPath, entry.name)
+    const record = parseLockRecord(readFileSync(file, 'utf8'), file)
+    lock.articles[record.source] = { ...lock.articles[record.source], [record.locale]: record.entry }
+  }
+  return lock
+}
+
+/** The whole lockfile as one text (the `version: 1` serialization), to compare two trees' records. */
+export function lockText(path: string): string {
+  return serializeLockfile(readLockSync(path))
+}
