@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   adopt: async () => (await import('./review.ts')).WORKFLOW_COMMANDS.adopt!,
   sync: async () => (await import('./sync.ts')).SYNC_COMMANDS.sync!,
   batch: async () => (await import('./batch.ts')).BATCH_COMMANDS.batch!,
+  report: async () => (await import('./report-command.ts')).REPORT_COMMANDS.report!,
   glossary: async () => (await import('./glossary.ts')).commandGlossary,
   init: async () => (await import('./init.ts')).commandInit,
   config: async () => (await import('./config-command.ts')).commandConfig,

@@ -19,6 +19,10 @@ import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run
 import { createBatchApi } from '../translate/batch-api.ts'
 import { createOpenAiClient, type ChatClient } from '../translate/llm.ts'
 import { createEstimateBook } from '../translate/estimates.ts'
+import { resolveQueueSettings } from '../translate/openai.ts'
+import { lockKey } from '../state/lockfile.ts'
+import { parseShard, shardOf, shareOfLimit, type Shard } from '../run/shard.ts'
+import type { RunSettings } from './run-settings.ts'
 
 /** What `--frozen` says about a plan, and whether it fails. */
 function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
@@ -67,7 +71,33 @@ export const SYNC_OPTIONS = {
   batch: { type: 'boolean' },
   wait: { type: 'boolean' },
   repair: { type: 'string' },
+  shard: { type: 'string' },
 } as const
+
+/** What a sharded run took: its articles and its share of the rate limits (in the report as `shard`). */
+export interface ShardTaken extends Shard {
+  /** Articles of this shard, of all found. */
+  articles: number
+  of: number
+  limits: { concurrency: number; requestsPerMinute?: number; tokensPerMinute?: number }
+}
+
+/**
+ * `--shard i/n`: keeps the articles whose lockfile key hashes to shard i (run/shard.ts) and
+ * gives the run 1/n of each rate limit, so that n shards together stay within them.
+ */
+function takeShard(value: string, files: readonly string[], settings: RunSettings, io: CliIo): { files: string[]; shard: ShardTaken } {
+  const shard = parseShard(value)
+  if (!shard) throw usage(t('sync:bad-shard', { value }))
+  const own = files.filter((file) => shardOf(lockKey(settings.lockfile, file), shard.count) === shard.index)
+  const queue = resolveQueueSettings(settings.providerFlags, io.env)
+  const limits: ShardTaken['limits'] = { concurrency: shareOfLimit(queue.concurrency, shard.count) }
+  if (queue.requestsPerMinute) limits.requestsPerMinute = shareOfLimit(queue.requestsPerMinute, shard.count)
+  if (queue.tokensPerMinute) limits.tokensPerMinute = shareOfLimit(queue.tokensPerMinute, shard.count)
+  // As flags: they win over the environment and the config the provider would read.
+  settings.providerFlags = { ...settings.providerFlags, concurrency: String(limits.concurrency), requestsPerMinute: limits.requestsPerMinute?.toString(), tokensPerMinute: limits.tokensPerMinute?.toString() }
+  return { files: own, shard: { ...shard, articles: own.length, of: files.length, limits } }
+}
 
 async function commandSync(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, SYNC_OPTIONS, 'sync')
@@ -81,13 +111,20 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   const log: CliIo = format === 'json' ? { ...io, stdout: io.stderr, stdoutIsTty: io.isTty } : io
   const settings = await resolveRunSettings(values, io)
   const { config } = settings
-  const files =
+  const found =
     positionals.length > 0
       ? findMarkdownFiles(positionals, { skip: [settings.stateDir], sources: { sourceLocale: config.sourceLocale, targets: settings.targets } })
       : config.sourcePattern && config.sourceLocale
         ? discoverSources(config.sourcePattern, config.sourceLocale)
         : []
-  if (files.length === 0) throw usage(t('sync:no-sources'))
+  if (found.length === 0) throw usage(t('sync:no-sources'))
+  const sharded = values.shard !== undefined ? takeShard(values.shard, found, settings, io) : undefined
+  const files = sharded?.files ?? found
+  const shard = sharded?.shard
+  if (shard) {
+    const { limits } = shard
+    notice(log, t('sync:shard', { index: shard.index, count: shard.count, articles: shard.articles, of: shard.of, concurrency: limits.concurrency, rpm: limits.requestsPerMinute ?? '-', tpm: limits.tokensPerMinute ?? '-' }))
+  }
   const { model, templates, workflow } = planningContext(settings, io)
   const budget: Budget = {
     ...config.budget,
@@ -116,7 +153,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     const exitCode = (values.frozen && verdict.fail) || plan.totals.failed > 0 ? EXIT.findings : EXIT.ok
     if (values.frozen) for (const line of verdict.lines) summary(log, line)
     if (reportPaths.json || reportPaths.markdown) notice(log, t('sync:read-only-no-report'))
-    if (format === 'json') io.stdout(reportJson({ schemaVersion: REPORT_SCHEMA_VERSION, command: 'sync', dryRun: true, plan, exitCode }) + '\n')
+    if (format === 'json') io.stdout(reportJson({ schemaVersion: REPORT_SCHEMA_VERSION, command: 'sync', dryRun: true, ...(shard ? { shard } : {}), plan, exitCode }) + '\n')
     return exitCode
   }
 
@@ -144,7 +181,16 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     let run: RunReport
     let batch: BatchCycleResult | undefined
     try {
-      const runOnce = () => translateFiles({ files: sources, ...runOptions(settings, values, io), translator: provider.translator, onEvent: progress.onEvent, ...(judge ? { judge: judge.judge } : {}) })
+      // A shard writes only its own records: a single-file lockfile stays as it is (see README).
+      const runOnce = () =>
+        translateFiles({
+          files: sources,
+          ...runOptions(settings, values, io),
+          ...(shard ? { migrateLockfile: false } : {}),
+          translator: provider.translator,
+          onEvent: progress.onEvent,
+          ...(judge ? { judge: judge.judge } : {}),
+        })
       if (batchMode) {
         const llm = provider.options!
         batch = await runBatchCycle(
@@ -203,6 +249,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
       schemaVersion: REPORT_SCHEMA_VERSION,
       command: 'sync',
       dryRun: false,
+      ...(shard ? { shard } : {}),
       plan,
       articles: reportArticles(run, model, config.prices),
       run,

@@ -321,6 +321,10 @@ export interface SyncReport {
   command: 'translate' | 'sync'
   /** A dry run: only the plan, nothing was translated. */
   dryRun: boolean
+  /** `sync --shard i/n`: which shard this is, how many articles it took, its rate limits. */
+  shard?: { index: number; count: number; articles: number; of: number; limits: Record<string, number | undefined> }
+  /** `report merge`: the reports joined into this one, in the order given. */
+  merged?: { file: string; shard?: { index: number; count: number } | undefined; exitCode: number }[]
   plan?: SyncPlan | undefined
   articles?: SyncReportArticle[]
   run?: RunReport
