@@ -4,7 +4,7 @@
 import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import pc from 'picocolors'
-import { EXIT, chooseProvider, colorFor, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
+import { EXIT, chooseProvider, colorFor, detail, list, parseCommandArgs, relativePath, usage, type CliIo } from './common.ts'
 import { listText } from './output.ts'
 import { findingJson } from './report.ts'
 import { RUN_OPTIONS, providerFingerprint, resolveRunSettings, workflowOptionsOf, type RunValues } from './run-settings.ts'
@@ -150,9 +150,11 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const options = await workflowOptions(values, io)
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const format = formatOf(values.format)
-  const statuses = await translationStatus(files, options.targets, options)
+  const stats = { fromMemo: 0, parsed: 0 }
+  const statuses = await translationStatus(files, options.targets, options, undefined, undefined, { stats })
+  detail(io, t('workflow:status-memo', stats))
   // How many of each article's names are locked, proposed or not covered (with a glossary).
-  const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir))) : undefined
+  const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir)), options.stateDir) : undefined
   const color = colorFor(io, 'stdout')
   // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
   const batchWaiting = waitingSections(await openBatchStore(options.stateDir).readState())

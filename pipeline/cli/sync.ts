@@ -2,7 +2,7 @@
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
 import { resolve } from 'node:path'
-import { EXIT, budgetNumber, colorFor, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
+import { EXIT, budgetNumber, colorFor, detail, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
@@ -139,7 +139,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   if (values.repair !== undefined && values.repair !== 'batch' && values.repair !== 'realtime') throw usage(t('batch:bad-repair', { value: values.repair }))
   // The plan's token counts travel with the requests: no prompt is tokenized twice.
   const estimates = createEstimateBook()
-  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}) }
+  const statusStats = { fromMemo: 0, parsed: 0 }
+  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, statusStats, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}) }
   const readOnly = Boolean(values.frozen || values['dry-run'])
   startLine(log, files.length, settings.targets, 'cli:planning')
 
@@ -147,6 +148,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     // Read-only: no lock (it may run while a sync holds one), no request, no report file.
     const plan = await planSync(files, settings.targets, workflow, model, planOptions)
     printPlan(log, plan, config.contentRoot)
+    detail(log, t('workflow:status-memo', statusStats))
     if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) notice(log, t('sync:cost-unknown-budget', { model }))
     const verdict = frozenVerdict(plan)
     // A source that cannot even be planned is an error in a dry run too.
@@ -162,6 +164,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   try {
     const plan = await planSync(files, settings.targets, workflow, model, planOptions)
     printPlan(log, plan, config.contentRoot)
+    detail(log, t('workflow:status-memo', statusStats))
     // Said before the run: a cost limit on an unpriced model limits nothing.
     if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) notice(log, t('sync:cost-unknown-budget', { model }))
     // In batch mode the budget counts what is submitted, at the batch price.

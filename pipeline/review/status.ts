@@ -2,15 +2,51 @@
  * `status`: what needs work, per source file × target locale.
  */
 import { isL10nError } from '../shared/errors.ts'
-import { requireLocale } from '../article/locales.ts'
+import { requireLocale, type LocaleInfo } from '../article/locales.ts'
+import { lockKey } from '../state/lockfile.ts'
 import { openLockRecords } from '../state/lockfile-store.ts'
+import { stampFile, type Stamped } from '../state/memo.ts'
 import type { Article } from '../article/types.ts'
-import { load, statusOf, type StatusFailure, type TranslationStatus, type WorkflowOptions } from './state.ts'
+import { load, statusOf, type StatusFailure, type WorkflowOptions } from './state.ts'
+import { openStatusMemo, sameContent, statusContext, statusInputs, summarize, textHash, type StatusMemoEntry, type StatusSummary } from './status-memo.ts'
+
+export type { StatusSummary } from './status-memo.ts'
+
+/** Options of {@link translationStatus}. */
+export interface StatusOptions {
+  /**
+   * Give the status kept in the state folder without parsing when the source, the output,
+   * the record and the settings are unchanged (see `status-memo.ts`). @default true
+   */
+  memo?: boolean
+  /** Counted here: pairs given from the memo, and pairs worked out (parsed). */
+  stats?: StatusStats
+}
+
+/** How a status run got its pairs' statuses. */
+export interface StatusStats {
+  fromMemo: number
+  parsed: number
+}
+
+/** A stamp, or undefined when the file cannot be stamped (the full path then says why). */
+async function stampOrNone(path: string, known: Parameters<typeof stampFile>[1]): Promise<Stamped | undefined> {
+  try {
+    return await stampFile(path, known)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Status of each file × target locale. With `onError`, a file or output that cannot be
  * read or parsed is handed to it and the others go on; without, it throws. `onSource`
  * sees each source parsed here, so a caller needing more of it does not parse it again.
+ *
+ * An article × locale whose source, output, lock record and settings are as they were
+ * when its status was last worked out gets that status back without any file being
+ * parsed (a stat, or a hash where the stat cannot be trusted); any other is worked out
+ * and kept. Sections' plans come summarized (`PlanSummary`).
  */
 export async function translationStatus(
   files: readonly string[],
@@ -18,20 +54,66 @@ export async function translationStatus(
   options: WorkflowOptions,
   onError?: (failure: StatusFailure) => void,
   onSource?: (article: Article) => void,
-): Promise<TranslationStatus[]> {
-  const results: TranslationStatus[] = []
-  // Read once: a lockfile of a big tree takes a while to parse (and a broken one stops everything).
-  const lock = openLockRecords(options.lockfile)
+  statusOptions: StatusOptions = {},
+): Promise<StatusSummary[]> {
+  const results: StatusSummary[] = []
+  // One reader: each record is read once, only the records of these files.
+  const records = openLockRecords(options.lockfile)
+  const memo = statusOptions.memo === false ? undefined : openStatusMemo(options)
+  const contexts = new Map<string, string>()
+  const contextOf = (target: LocaleInfo) => {
+    let context = contexts.get(target.code)
+    if (context === undefined) contexts.set(target.code, (context = statusContext(options, target)))
+    return context
+  }
   for (const file of files) {
     const sources = new Map<string, Article>()
+    const sourceKey = lockKey(options.lockfile, file)
+    const known = memo ? await memo.get(sourceKey) : undefined
+    const kept = known?.source === sourceKey ? known : undefined
+    const source = memo ? await stampOrNone(file, kept?.sourceFile) : undefined
+    const sourceSame = source !== undefined && kept !== undefined && kept.sourceFile.hash === source.stamp.hash
+    const next: StatusMemoEntry | undefined = source && { format: 1, source: sourceKey, sourceFile: source.stamp, locales: sourceSame ? { ...kept.locales } : {} }
+    let dirty = source !== undefined && (!sourceSame || source.read)
     for (const target of targets) {
       try {
-        results.push(statusOf(await load(file, target, options, lock, sources), options))
+        const locale = requireLocale(target)
+        const record = await records.get(sourceKey, locale.code)
+        const inputs = statusInputs(file, locale.code, record, contextOf(locale))
+        const hit = sourceSame ? kept.locales[locale.code] : undefined
+        if (hit && hit.inputs === inputs) {
+          const output = await stampOrNone(hit.status.output, hit.outputFile ?? undefined)
+          if (sameContent(hit.outputFile, output?.stamp)) {
+            results.push(hit.status)
+            if (statusOptions.stats) statusOptions.stats.fromMemo++
+            if (output?.read) {
+              next!.locales[locale.code] = { ...hit, outputFile: output.stamp }
+              dirty = true
+            }
+            continue
+          }
+        }
+        const loaded = await load(file, target, options, records, sources)
+        const status = summarize(statusOf(loaded, options))
+        results.push(status)
+        if (statusOptions.stats) statusOptions.stats.parsed++
+        if (!next) continue
+        // Kept only when what was judged is what the stamps say (no edit came in between).
+        const output = await stampOrNone(loaded.output, undefined)
+        const outputSame = loaded.outputArticle ? output !== undefined && output.stamp.hash === textHash(loaded.outputArticle.text) : output === undefined
+        if (outputSame && textHash(loaded.article.text) === next.sourceFile.hash) {
+          next.locales[locale.code] = { inputs, outputFile: output?.stamp ?? null, status }
+        } else {
+          delete next.locales[locale.code]
+        }
+        dirty = true
       } catch (error) {
         if (!onError || !isL10nError(error)) throw error
         onError({ source: file, locale: requireLocale(target).code, error })
       }
     }
+    // A memo that cannot be written costs the next run its fast path, nothing else.
+    if (memo && next && dirty) await memo.put(sourceKey, next).catch(() => {})
     const article = sources.get(file)
     if (article && onSource) onSource(article)
   }

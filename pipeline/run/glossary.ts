@@ -3,7 +3,11 @@
  * the pure stages of `glossary/` and write the results atomically. `suggest` (which
  * talks to the model) is in `glossary-suggest.ts`.
  */
-import { extname } from 'node:path'
+import { createHash } from 'node:crypto'
+import { extname, join, resolve } from 'node:path'
+import { z } from 'zod'
+import { contentHash } from '../shared/hash.ts'
+import { fileStampSchema, openMemo, stampFile } from '../state/memo.ts'
 import { parse } from '../article/parse.ts'
 import type { Article } from '../article/types.ts'
 import { L10nError } from '../shared/errors.ts'
@@ -158,12 +162,41 @@ export async function learnTree(options: { files: readonly string[]; locales: re
   return total
 }
 
-/** The name coverage of each source article: locked, proposed, not covered. */
-export async function coverageOf(files: readonly string[], glossary: Glossary | undefined, proposalsPath: string): Promise<Map<string, NameCoverage>> {
+const coverageMemoSchema = z.object({
+  file: z.string(),
+  sourceFile: fileStampSchema,
+  inputs: z.string(),
+  coverage: z.object({ names: z.int().min(0), locked: z.int().min(0), proposed: z.int().min(0), notCovered: z.int().min(0), uncovered: z.array(z.string()) }),
+})
+
+/**
+ * The name coverage of each source article: locked, proposed, not covered. With `stateDir`,
+ * an article whose text, glossary and open proposals are unchanged since the last time is
+ * not parsed again (its coverage is kept in `.l10n/status/`, like the status memo).
+ */
+export async function coverageOf(files: readonly string[], glossary: Glossary | undefined, proposalsPath: string, stateDir?: string): Promise<Map<string, NameCoverage>> {
   const proposals = await readProposals(proposalsPath)
   const open = proposals.proposals.filter((proposal) => proposal.status === 'proposed').flatMap((proposal) => [proposal.source, ...proposal.aliases])
+  const memo = stateDir === undefined ? undefined : openMemo(join(stateDir, 'status'), coverageMemoSchema)
+  const inputs = contentHash('names', glossary?.version ?? '-', JSON.stringify(glossary?.inflection ?? null), JSON.stringify(open))
   const out = new Map<string, NameCoverage>()
-  for (const file of files) out.set(file, nameCoverage(parse(await readTextFile(file), file).tree, glossary, open))
+  for (const file of files) {
+    const key = `names\u0000${resolve(file)}`
+    const known = await memo?.get(key)
+    const stamped = memo ? await stampFile(file, known?.file === resolve(file) ? known.sourceFile : undefined).catch(() => undefined) : undefined
+    if (known && stamped && known.file === resolve(file) && known.inputs === inputs && known.sourceFile.hash === stamped.stamp.hash) {
+      out.set(file, known.coverage)
+      if (stamped.read) await memo!.put(key, { ...known, sourceFile: stamped.stamp }).catch(() => {})
+      continue
+    }
+    const text = await readTextFile(file)
+    const coverage = nameCoverage(parse(text, file).tree, glossary, open)
+    out.set(file, coverage)
+    // Kept only when the text judged is the one stamped.
+    if (memo && stamped && stamped.stamp.hash === createHash('sha256').update(text, 'utf8').digest('hex')) {
+      await memo.put(key, { file: resolve(file), sourceFile: stamped.stamp, inputs, coverage }).catch(() => {})
+    }
+  }
   return out
 }
 

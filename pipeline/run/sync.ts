@@ -23,7 +23,7 @@ import { split } from '../article/split.ts'
 import { entriesIn } from '../glossary/match.ts'
 import { articleLocale, articleTitle } from '../article/metadata.ts'
 import { uniqueFindings, type RunReport } from './translate.ts'
-import { translationStatus } from '../review/status.ts'
+import { translationStatus, type StatusStats } from '../review/status.ts'
 import { type TranslationState, type WorkflowOptions } from '../review/state.ts'
 
 /** Finds the source articles a pattern such as `/site/src/content/knowledge-{locale}/{slug}.md` names. */
@@ -106,6 +106,8 @@ export interface PlanOptions {
   retranslate?: 'none' | 'stale' | 'all'
   /** Receives the estimate of every planned request, so the run does not count its prompt again. */
   estimates?: EstimateBook
+  /** Counted here: pairs whose status came from the state folder's memo, and pairs parsed. */
+  statusStats?: StatusStats
 }
 
 /**
@@ -142,7 +144,8 @@ export async function planSync(
     completionTokens: 0,
   })
   // One bad article never stops the others: its pairs are planned as failed.
-  // Each source is parsed once: what the estimate needs of it is kept from the status's parse.
+  // Each source is parsed at most once: what the estimate needs of it is kept from the
+  // status's parse, and a source whose statuses came from the memo is parsed only for work.
   const summaries = new Map<string, ArticleSummary>()
   const statuses = await translationStatus(
     files,
@@ -150,31 +153,26 @@ export async function planSync(
     workflow,
     (failure) => items.push(failed(failure.source, failure.locale, failure.error)),
     (article) => summaries.set(article.file, summarize(article)),
+    options.statusStats ? { stats: options.statusStats } : {},
   )
   let current: { source: string; loaded: ArticleSummary } | undefined
+  let previous: string | undefined
   for (const status of statuses) {
-    let loaded
-    try {
-      loaded = current?.source === status.source ? current.loaded : (summaries.get(status.source) ?? (await loadArticle(status.source)))
-    } catch (error) {
-      if (!isL10nError(error)) throw error
-      items.push(failed(status.source, status.locale, error))
-      continue
-    }
     // Statuses come source by source: a source's summary is dropped once its pairs are planned.
-    summaries.delete(status.source)
-    current = { source: status.source, loaded }
+    if (previous !== undefined && previous !== status.source) summaries.delete(previous)
+    previous = status.source
     const target = requireLocale(status.locale)
     const untracked = status.state === 'untracked'
     const refused = untracked && !options.force
     const retranslate = options.retranslate ?? 'none'
+    const everything = !refused && (status.state === 'missing' || untracked || status.sections.length === 0)
+    const frontmatter = !refused && (status.state === 'missing' || untracked || status.frontmatterStale || retranslate === 'all')
     // What the run will send: the plan must name the same work the run then does.
     // Hand edits win over --retranslate; only --force replaces them.
     const kept = (section: (typeof status.sections)[number]) => section.plan.handEdited && !options.force
-    const wanted = refused
-      ? []
-      : status.state === 'missing' || untracked || status.sections.length === 0
-        ? loaded.sections.map((section) => section.index)
+    const some =
+      refused || everything
+        ? []
         : status.sections
             .filter(
               (section) =>
@@ -184,6 +182,19 @@ export async function planSync(
                 (options.force === true && section.plan.handEdited),
             )
             .map((section) => section.index)
+    // The source is parsed only for a pair with work to estimate: an up-to-date tree is planned from its statuses.
+    let loaded: ArticleSummary | undefined
+    if (everything || frontmatter || some.length > 0) {
+      try {
+        loaded = current?.source === status.source ? current.loaded : (summaries.get(status.source) ?? (await loadArticle(status.source)))
+      } catch (error) {
+        if (!isL10nError(error)) throw error
+        items.push(failed(status.source, status.locale, error))
+        continue
+      }
+      current = { source: status.source, loaded }
+    }
+    const wanted = everything ? loaded!.sections.map((section) => section.index) : some
     const item: PlanItem = {
       source: status.source,
       locale: status.locale,
@@ -196,13 +207,13 @@ export async function planSync(
       promptTokens: 0,
       completionTokens: 0,
     }
-    for (const index of wanted) {
-      const section = loaded.sections[index]!
+    for (const index of loaded ? wanted : []) {
+      const section = loaded!.sections[index]!
       for (const chunk of section.chunks) {
         const messages = sectionMessages(templates, {
-          source: loaded.sourceLocale,
+          source: loaded!.sourceLocale,
           target,
-          title: loaded.title,
+          title: loaded!.title,
           heading: section.heading,
           entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
           text: chunk.source,
@@ -210,7 +221,7 @@ export async function planSync(
         add(item, estimated(messages, chunk.source, target))
       }
     }
-    if (!refused && (status.state === 'missing' || untracked || status.frontmatterStale || retranslate === 'all')) {
+    if (loaded && frontmatter) {
       const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
       const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
       add(item, estimated(messages, loaded.valueText, target))
