@@ -133,12 +133,26 @@ describe('sync: the no-op fast path', () => {
 
   it('plans an unchanged tree from the memo, and an edit that keeps size and mtime as work', async () => {
     expect((await sync()).code).toBeLessThanOrEqual(1)
-    const source = join(root, 'src/content/knowledge-cn/article-0002.md')
-    pinTimes(source)
-    await sync()
+    // The run kept the status of every pair it wrote: the next plan parses nothing.
     const noop = await sync('--dry-run')
     expect(noop.stderr).toContain('Status: 6 article × locale pairs unchanged since the last look (not parsed), 0 worked out')
     expect(noop.stdout).toMatch(/6 article × locale pairs, 0 to do, 6 up to date/)
+    expect((await sync()).stderr).toContain('Status: 6 article × locale pairs unchanged since the last look (not parsed), 0 worked out')
+    // What the run kept is what a full look works out.
+    const statusJson = async () => {
+      let stdout = ''
+      await main(['status', join(root, 'src/content/knowledge-cn'), '--config', join(root, 'l10n.config.yaml'), '--format', 'json'], { stdout: (text) => void (stdout += text), stderr: () => {}, isTty: false, env: { L10N_LANG: 'en' } })
+      return JSON.parse(stdout)
+    }
+    const remembered = await statusJson()
+    rmSync(join(root, '.l10n/status'), { recursive: true })
+    expect(await statusJson()).toEqual(remembered)
+    expect(remembered.statuses).toHaveLength(6)
+    // The status memo kept sync's statuses apart from status's (other settings): gone with the folder, made again once.
+    expect((await sync('--dry-run')).stderr).toContain('Status: 0 article × locale pairs unchanged since the last look (not parsed), 6 worked out')
+    expect((await statusJson()).statuses).toEqual(remembered.statuses)
+    const source = join(root, 'src/content/knowledge-cn/article-0002.md')
+    pinTimes(source)
     editKeepingTimes(source, (text) => text.replace(/。/, '！'))
     const edited = await sync('--dry-run')
     expect(edited.stderr).toContain('Status: 4 article × locale pairs unchanged since the last look (not parsed), 2 worked out')

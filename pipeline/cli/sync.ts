@@ -190,6 +190,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
           files: sources,
           ...runOptions(settings, values, io),
           ...(shard ? { migrateLockfile: false } : {}),
+          statusMemo: workflow,
           translator: provider.translator,
           onEvent: progress.onEvent,
           ...(judge ? { judge: judge.judge } : {}),

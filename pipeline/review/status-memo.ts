@@ -54,6 +54,7 @@ const entrySchema = z.object({
   format: z.literal(MEMO_FORMAT),
   /** The source's lockfile key: a memo file is found by a hash of it, so it says whose it is. */
   source: z.string(),
+  /** By {@link memoSlot}: locale and settings. */
   sourceFile: fileStampSchema,
   locales: z.record(z.string(), z.object({ inputs: z.string(), outputFile: fileStampSchema.nullable(), status: statusSchema })),
 })
@@ -79,7 +80,7 @@ export function openStatusMemo(options: WorkflowOptions): Memo<StatusMemoEntry> 
 
 /** The settings a status is judged with, per target locale, as one text (cached per run by the caller). */
 export function statusContext(options: WorkflowOptions, target: LocaleInfo): string {
-  return JSON.stringify([
+  return canonical([
     MEMO_FORMAT,
     VERSION,
     options.fingerprint?.(target) ?? null,
@@ -91,9 +92,27 @@ export function statusContext(options: WorkflowOptions, target: LocaleInfo): str
   ])
 }
 
+/**
+ * Where a locale's status is kept in its source's memo: one slot per locale and settings, so
+ * that `status` and `sync` judging with different settings (a provider's fingerprint or
+ * none) do not push each other's statuses out.
+ */
+export function memoSlot(locale: string, context: string): string {
+  return `${locale} ${contentHash(context)}`
+}
+
+/** JSON with keys in sorted order and absent fields left out: the same record read back or just made gives one text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).filter(([, inner]) => inner !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : field,
+  )
+}
+
 /** The hash of everything besides the two files that a status of `file` × `locale` depends on. */
 export function statusInputs(file: string, locale: string, record: LockTranslation | undefined, context: string): string {
-  return contentHash(file, locale, JSON.stringify(record ?? null), context)
+  return contentHash(file, locale, canonical(record ?? null), context)
 }
 
 /** sha256 of a decoded text as its file's bytes (UTF-8), to match a stamp's hash. */

@@ -7,8 +7,8 @@ import { lockKey } from '../state/lockfile.ts'
 import { openLockRecords } from '../state/lockfile-store.ts'
 import { stampFile, type Stamped } from '../state/memo.ts'
 import type { Article } from '../article/types.ts'
-import { load, statusOf, type StatusFailure, type WorkflowOptions } from './state.ts'
-import { openStatusMemo, sameContent, statusContext, statusInputs, summarize, textHash, type StatusMemoEntry, type StatusSummary } from './status-memo.ts'
+import { load, statusOf, type Loaded, type StatusFailure, type WorkflowOptions } from './state.ts'
+import { memoSlot, openStatusMemo, sameContent, statusContext, statusInputs, summarize, textHash, type StatusMemoEntry, type StatusSummary } from './status-memo.ts'
 
 export type { StatusSummary } from './status-memo.ts'
 
@@ -36,6 +36,26 @@ async function stampOrNone(path: string, known: Parameters<typeof stampFile>[1])
   } catch {
     return undefined
   }
+}
+
+/**
+ * Keeps the status of a pair just written by a run (`loaded` as it was written), so that
+ * the next `status` or sync plan of an unchanged tree parses nothing. Kept only when the
+ * files on disk are the texts judged; a memo that cannot be kept costs only speed.
+ */
+export async function rememberStatus(options: WorkflowOptions, loaded: Loaded): Promise<void> {
+  const file = loaded.article.file
+  const source = await stampOrNone(file, undefined)
+  const output = await stampOrNone(loaded.output, undefined)
+  if (!source || source.stamp.hash !== textHash(loaded.article.text)) return
+  if (!loaded.outputArticle || !output || output.stamp.hash !== textHash(loaded.outputArticle.text)) return
+  const memo = openStatusMemo(options)
+  const status = summarize(statusOf(loaded, options))
+  const known = await memo.get(loaded.sourceKey)
+  const locales = known?.source === loaded.sourceKey && known.sourceFile.hash === source.stamp.hash ? { ...known.locales } : {}
+  const context = statusContext(options, loaded.target)
+  locales[memoSlot(loaded.target.code, context)] = { inputs: statusInputs(file, loaded.target.code, loaded.record, context), outputFile: output.stamp, status }
+  await memo.put(loaded.sourceKey, { format: 1, source: loaded.sourceKey, sourceFile: source.stamp, locales }).catch(() => {})
 }
 
 /**
@@ -80,14 +100,15 @@ export async function translationStatus(
         const locale = requireLocale(target)
         const record = await records.get(sourceKey, locale.code)
         const inputs = statusInputs(file, locale.code, record, contextOf(locale))
-        const hit = sourceSame ? kept.locales[locale.code] : undefined
+        const slot = memoSlot(locale.code, contextOf(locale))
+        const hit = sourceSame ? kept.locales[slot] : undefined
         if (hit && hit.inputs === inputs) {
           const output = await stampOrNone(hit.status.output, hit.outputFile ?? undefined)
           if (sameContent(hit.outputFile, output?.stamp)) {
             results.push(hit.status)
             if (statusOptions.stats) statusOptions.stats.fromMemo++
             if (output?.read) {
-              next!.locales[locale.code] = { ...hit, outputFile: output.stamp }
+              next!.locales[slot] = { ...hit, outputFile: output.stamp }
               dirty = true
             }
             continue
@@ -102,9 +123,9 @@ export async function translationStatus(
         const output = await stampOrNone(loaded.output, undefined)
         const outputSame = loaded.outputArticle ? output !== undefined && output.stamp.hash === textHash(loaded.outputArticle.text) : output === undefined
         if (outputSame && textHash(loaded.article.text) === next.sourceFile.hash) {
-          next.locales[locale.code] = { inputs, outputFile: output?.stamp ?? null, status }
+          next.locales[slot] = { inputs, outputFile: output?.stamp ?? null, status }
         } else {
-          delete next.locales[locale.code]
+          delete next.locales[slot]
         }
         dirty = true
       } catch (error) {

@@ -25,6 +25,9 @@ import { readTextFile, readTextFileIfExists, removeStaleTempsUnder } from '../st
 import { lockKey } from '../state/lockfile.ts'
 import { createLockfileWriter, openLockRecords, type LockfileWriter, type LockRecords } from '../state/lockfile-store.ts'
 import type { DamagedRecord } from '../state/records.ts'
+import type { LockTranslation } from '../state/lockfile.ts'
+import { rememberStatus } from '../review/status.ts'
+import type { WorkflowOptions } from '../review/state.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from '../state/text-store.ts'
 import type { Translator } from '../translate/translator.ts'
 import { readProposals } from './glossary.ts'
@@ -74,6 +77,12 @@ export interface TranslateRunOptions {
    * @default true
    */
   migrateLockfile?: boolean
+  /**
+   * The settings `status` and sync's plan judge with: when given, the status of each pair
+   * written is kept for their no-op fast path (`review/status-memo.ts`), so the run after
+   * this one parses nothing of what it left unchanged.
+   */
+  statusMemo?: WorkflowOptions
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
@@ -112,7 +121,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   const texts = openTextStore(join(stateDir, 'texts'))
   const memory = openMemory(join(stateDir, 'memory'))
 
-  const run: RunContext = { options, signal, lock, lockfilePath, lockWriter, texts, memory, claims: new Map() }
+  const run: RunContext = { options, signal, lock, lockfilePath, lockWriter, texts, memory, claims: new Map(), remembering: new Map() }
   const jobs: Promise<ArticleReport>[] = []
   // The same file named twice is translated once.
   const files = [...new Map(options.files.map((file) => [resolve(file), file])).values()]
@@ -175,6 +184,38 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   return runReport(options.translator, started, options.signal?.aborted ?? false, reports)
 }
 
+/**
+ * Keeps the status of a pair just written, as `status` would work it out from the files,
+ * one article at a time (its locales finish concurrently and share one memo record).
+ */
+async function remember(
+  run: RunContext,
+  workflow: WorkflowOptions,
+  done: { file: string; article: Article; target: LocaleInfo; sourceLocale: LocaleInfo; out: string; translated: Article; record: LockTranslation; sourceKey: string; policy: FrontmatterPolicy },
+): Promise<void> {
+  const previous = run.remembering.get(done.sourceKey) ?? Promise.resolve()
+  const next = previous.then(async () => {
+    const outputSections = split(done.translated)
+    await rememberStatus(workflow, {
+      article: done.article,
+      sourceLocale: done.sourceLocale,
+      target: done.target,
+      sourceSections: split(done.article),
+      output: done.out,
+      outputArticle: done.translated,
+      outputSections,
+      record: done.record,
+      sourceKey: done.sourceKey,
+      sourceValues: translatableValues(done.article.frontmatter.yaml, workflow.policy ?? done.policy),
+      outputValues: translatableValues(done.translated.frontmatter.yaml, workflow.policy ?? done.policy),
+      oldSources: await Promise.all(done.record.sections.map((section) => run.texts.get(section.sourceHash))),
+    })
+  })
+  run.remembering.set(done.sourceKey, next.catch(() => {}))
+  // Only speed depends on it: a memo that cannot be kept never fails the run.
+  await next.catch(() => {})
+}
+
 /** What every job of one `translateFiles` run shares. */
 interface RunContext {
   options: TranslateRunOptions
@@ -188,6 +229,8 @@ interface RunContext {
   claims: Map<string, string>
   /** The first refusal of the credentials (HTTP 401/403): no pair starts after it. */
   refused?: L10nError
+  /** Per source, the last status memo write (see {@link remember}). */
+  remembering: Map<string, Promise<void>>
 }
 
 /** Adds what {@link translateArticle} spent, found and counted to the article's report. */
@@ -316,10 +359,16 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     keptHandEdits: (kept?.handEdited.length ?? 0) > 0,
   })
   entry.outputHash = contentHash(result.text)
+  let recorded: LockTranslation | undefined
   // Two-phase commit: the draft waits beside the output until the lockfile
   // records it, so a crash never leaves an output the lockfile does not know.
   await commitOutput(out, report.status === 'written' ? result.text : undefined, async () => {
     for (const { text, hash } of named) await texts.put(text, hash)
-    await lockWriter.update({ source: sourceKey, locale: target.code, mutate: (fresh) => mergeApprovals(entry, fresh) })
+    await lockWriter.update({
+      source: sourceKey,
+      locale: target.code,
+      mutate: (fresh) => (recorded = mergeApprovals(entry, fresh)),
+    })
   })
+  if (options.statusMemo && recorded) await remember(run, options.statusMemo, { file, article, target, sourceLocale, out, translated, record: recorded, sourceKey, policy })
 }
