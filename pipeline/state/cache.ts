@@ -5,13 +5,12 @@
  * Only accepted answers are stored: never a truncated, failed or invalid one. A record
  * read back is checked (see `records.ts`): a damaged one is a miss, asked for again.
  */
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { contentHash } from '../shared/hash.ts'
 import { checkJson } from '../shared/validation.ts'
 import { writeFileAtomic } from './files.ts'
-import { checkJsonRecord, isMissing, unreadable, usable, type OnDamaged } from './records.ts'
+import { checkJsonRecord, readRecordBytes, usable, type OnDamaged } from './records.ts'
 
 /** What makes two requests interchangeable. */
 export interface CacheKeyParts {
@@ -78,15 +77,9 @@ export function openCache(dir: string, enabled = true, options: CacheOptions = {
     async get(key) {
       if (!enabled) return undefined
       const path = pathOf(key)
-      let bytes: Uint8Array
-      try {
-        bytes = await readFile(path)
-      } catch (error) {
-        if (!isMissing(error)) options.onDamaged?.({ file: path, detail: unreadable(error) })
-        return undefined
-      }
+      const bytes = await readRecordBytes(path, options.onDamaged)
       // Missing or damaged entries are misses: the answer is requested again.
-      return usable(checkJsonRecord(cacheRecordSchema, bytes), path, options.onDamaged)
+      return bytes && usable(checkJsonRecord(cacheRecordSchema, bytes), path, options.onDamaged)
     },
     async set(key, record) {
       if (!enabled) return

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { contentHash } from '../shared/hash.ts'
 import { writeFileAtomic } from './files.ts'
-import { checkJsonRecord, isMissing, unreadable, usable, type OnDamaged } from './records.ts'
+import { checkJsonRecord, isMissing, readRecordBytes, usable, type OnDamaged } from './records.ts'
 
 /**
  * How long after a file's last change (mtime or ctime) a stamp must have been taken for
@@ -86,14 +86,8 @@ export function openMemo<S extends z.ZodType>(dir: string, schema: S, onDamaged?
   return {
     async get(key) {
       const path = pathOf(key)
-      let bytes: Uint8Array
-      try {
-        bytes = await readFile(path)
-      } catch (error) {
-        if (!isMissing(error)) onDamaged?.({ file: path, detail: unreadable(error) })
-        return undefined
-      }
-      return usable(checkJsonRecord(schema, bytes), path, onDamaged)
+      const bytes = await readRecordBytes(path, onDamaged)
+      return bytes && usable(checkJsonRecord(schema, bytes), path, onDamaged)
     },
     async put(key, value) {
       // Made again when lost: no flush to disk.

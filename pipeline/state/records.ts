@@ -3,6 +3,7 @@
  * before it is used; a damaged one (not UTF-8, not JSON, wrong field types, truncated)
  * is a miss, never an exception, and is told to whoever asked to hear about it.
  */
+import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { message, type Message } from '../shared/i18n.ts'
 import { check, checkJson, type Checked } from '../shared/validation.ts'
@@ -49,6 +50,19 @@ export function usable<T>(checked: Checked<T>, file: string, onDamaged: OnDamage
 /** Why a record that exists could not be read (a folder where a file should be, no permission...). */
 export function unreadable(error: unknown): Message {
   return message('validation:unreadable', { reason: (error as Error).message })
+}
+
+/**
+ * The bytes of a record's file, or undefined when there is none (a miss) or it cannot be
+ * read (told to `onDamaged` as damage, then a miss).
+ */
+export async function readRecordBytes(path: string, onDamaged: OnDamaged | undefined): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    if (!isMissing(error)) onDamaged?.({ file: path, detail: unreadable(error) })
+    return undefined
+  }
 }
 
 /** True for "there is no such file" (a plain miss, not damage). */

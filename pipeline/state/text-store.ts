@@ -6,14 +6,13 @@
  *   identical sections in other articles (and seeded from existing translations).
  * A record read back is checked (see `records.ts`): a damaged one is a miss.
  */
-import { readFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { contentHash } from '../shared/hash.ts'
 import { checkJson } from '../shared/validation.ts'
 import { writeFileAtomic } from './files.ts'
-import { checkText, isMissing, unreadable, usable, type OnDamaged } from './records.ts'
+import { checkText, isMissing, readRecordBytes, unreadable, usable, type OnDamaged } from './records.ts'
 
 /** Options of {@link openTextStore} and {@link openMemory}. */
 export interface StoreOptions {
@@ -42,14 +41,8 @@ export function openTextStore(dir: string, options: StoreOptions = {}): TextStor
   const get = async (hash: string | undefined, onDamaged = options.onDamaged): Promise<string | undefined> => {
     if (!hash) return undefined
     const path = pathOf(hash)
-    let bytes: Uint8Array
-    try {
-      bytes = await readFile(path)
-    } catch (error) {
-      if (!isMissing(error)) onDamaged?.({ file: path, detail: unreadable(error) })
-      return undefined
-    }
-    return usable(checkText(bytes), path, onDamaged)
+    const bytes = await readRecordBytes(path, onDamaged)
+    return bytes && usable(checkText(bytes), path, onDamaged)
   }
   return {
     async put(text, hash = contentHash(text)) {
