@@ -131,6 +131,13 @@ describe('lockfile: one record per article × locale', () => {
     expect(status.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${statusLine}:\\d+: status must be draft or approved, got "approvedd"`))
     writeFileSync(file, good.replace(/^sections:[\s\S]*$/m, ''))
     expect(((await rejected(() => readLockfile(path))) as Error).message).toMatch(/l10n\.lock\/src\/a\.md\.en\.yaml:\d+:\d+: not an l10n lock record/)
+    // A merge that left conflict markers in a record, and a record cut off mid-line, say so at their line.
+    const lines = good.split('\n')
+    const at = statusLine - 1
+    writeFileSync(file, [...lines.slice(0, at), '<<<<<<< ours', lines[at], '=======', lines[at]!.replace('draft', 'approved'), '>>>>>>> theirs', ...lines.slice(at + 1)].join('\n'))
+    expect(((await rejected(() => openLockRecords(path).get('src/a.md', 'en'))) as Error).message).toMatch(new RegExp(`a\\.md\\.en\\.yaml:${statusLine}:1: unresolved merge conflict at line ${statusLine}`))
+    writeFileSync(file, good.slice(0, good.indexOf('status: draft') + 'status: dr'.length))
+    expect(((await rejected(() => openLockRecords(path).get('src/a.md', 'en'))) as Error).message).toMatch(/the file is cut off at line \d+/)
     // A record copied to another article's place is not taken for that article's.
     writeFileSync(file, good)
     cpSync(file, join(dir, 'l10n.lock', recordPath('src/b.md', 'en')))

@@ -10,7 +10,7 @@ import { stringify } from 'yaml'
 import { z } from 'zod'
 import { L10nError } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
-import { parseYaml, type PlacedYaml } from '../shared/place.ts'
+import { parseYaml } from '../shared/place.ts'
 import { describeValue, mismatchesOf, valueAt, type Mismatch } from '../shared/validation.ts'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 
@@ -180,47 +180,13 @@ function problemText(mismatch: Mismatch, data: unknown): Message {
   return mismatch.message
 }
 
-/** The first problem of the data, in the order of the file, as an `E_LOCKFILE` placed at it. */
-function lockfileError(yaml: PlacedYaml, error: z.ZodError, data: unknown, file: string): L10nError {
-  const placed = mismatchesOf(error, data)
-    .map((mismatch) => ({ mismatch, offset: yaml.offsetOf(mismatch.path, { key: mismatch.key }) }))
-    .sort((a, b) => a.offset - b.offset)
-  const first = placed[0]!
-  const place = yaml.placeAt(first.offset)
-  return new L10nError('E_LOCKFILE', { file, line: place.line, column: place.column, params: { detail: problemText(first.mismatch, data), field: first.mismatch.field } })
-}
-
 /**
  * Parses a lockfile. Damaged YAML, or any field of the wrong shape (a mistyped status
  * must not silently demote an approval to a draft), is `E_LOCKFILE` at the file, line
  * and column of the problem, naming the field, what was expected and what was found.
  */
 export function parseLockfile(text: string, file: string): Lockfile {
-  // A merge that left conflict markers is no YAML problem to show as one: say what it is, where.
-  const conflict = /^(?:<{7}|={7}|>{7})(?: |$)/m.exec(text)
-  if (conflict) {
-    const line = text.slice(0, conflict.index).split('\n').length
-    throw new L10nError('E_LOCKFILE', { file, line, column: 1, params: { detail: message('lockfile:merge-conflict', { line }) } })
-  }
-  const yaml = parseYaml(text)
-  const problem = yaml.syntaxErrors[0]
-  const cutOff = text.length > 0 && !text.endsWith('\n')
-  const lastLine = text.split('\n').length
-  if (problem) {
-    // A syntax error on the last line of a file that ends mid-line: it was cut off there.
-    const detail = cutOff && problem.line >= lastLine ? message('lockfile:truncated', { detail: problem.detail, line: lastLine }) : problem.detail
-    throw new L10nError('E_LOCKFILE', { file, line: problem.line, column: problem.column, params: { detail } })
-  }
-  if (yaml.document.contents === null) return emptyLockfile()
-  const data: unknown = yaml.document.toJS()
-  const result = lockfileSchema.safeParse(data)
-  if (!result.success) {
-    const error = lockfileError(yaml, result.error, data, file)
-    // l10n writes whole files that end in a newline; one cut off mid-line was truncated.
-    if (cutOff) error.params.detail = message('lockfile:truncated', { detail: error.params.detail, line: lastLine })
-    throw error
-  }
-  return result.data
+  return parsePlaced(text, file, lockfileSchema, problemText, () => emptyLockfile() as z.output<typeof lockfileSchema>)
 }
 
 /** Path of a file relative to the lockfile's folder, with `/` separators (stable across machines). */
@@ -284,10 +250,24 @@ const indexSchema = z.object({
 const recordSchema = z.object({ source: z.string().min(1), locale: z.string().min(1), ...translationSchema.shape })
 
 /** A placed YAML text checked against `schema`; E_LOCKFILE at the first problem. */
-function parsePlaced<S extends z.ZodType>(text: string, file: string, schema: S, problem: (mismatch: Mismatch, data: unknown) => Message): z.output<S> {
+function parsePlaced<S extends z.ZodType>(text: string, file: string, schema: S, problem: (mismatch: Mismatch, data: unknown) => Message, empty?: () => z.output<S>): z.output<S> {
+  // A merge that left conflict markers is no YAML problem to show as one: say what it is, where.
+  const conflict = /^(?:<{7}|={7}|>{7})(?: |$)/m.exec(text)
+  if (conflict) {
+    const line = text.slice(0, conflict.index).split('\n').length
+    throw new L10nError('E_LOCKFILE', { file, line, column: 1, params: { detail: message('lockfile:merge-conflict', { line }) } })
+  }
   const yaml = parseYaml(text)
   const syntax = yaml.syntaxErrors[0]
-  if (syntax) throw new L10nError('E_LOCKFILE', { file, line: syntax.line, column: syntax.column, params: { detail: syntax.detail } })
+  // l10n writes whole files that end in a newline; one cut off mid-line was truncated.
+  const cutOff = text.length > 0 && !text.endsWith('\n')
+  const lastLine = text.split('\n').length
+  if (syntax) {
+    // A syntax error on the last line of a file that ends mid-line: it was cut off there.
+    const detail = cutOff && syntax.line >= lastLine ? message('lockfile:truncated', { detail: syntax.detail, line: lastLine }) : syntax.detail
+    throw new L10nError('E_LOCKFILE', { file, line: syntax.line, column: syntax.column, params: { detail } })
+  }
+  if (yaml.document.contents === null && empty) return empty()
   const data: unknown = yaml.document.contents === null ? undefined : yaml.document.toJS()
   const result = schema.safeParse(data)
   if (result.success) return result.data
@@ -296,7 +276,13 @@ function parsePlaced<S extends z.ZodType>(text: string, file: string, schema: S,
     .sort((a, b) => a.offset - b.offset)
   const first = placed[0]!
   const place = yaml.placeAt(first.offset)
-  throw new L10nError('E_LOCKFILE', { file, line: place.line, column: place.column, params: { detail: problem(first.mismatch, data), field: first.mismatch.field } })
+  const detail = problem(first.mismatch, data)
+  throw new L10nError('E_LOCKFILE', {
+    file,
+    line: place.line,
+    column: place.column,
+    params: { detail: cutOff ? message('lockfile:truncated', { detail, line: lastLine }) : detail, field: first.mismatch.field },
+  })
 }
 
 /** Parses an index (`version: 2`); E_LOCKFILE at the file, line and column of a problem. */
