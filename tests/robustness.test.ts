@@ -2,6 +2,7 @@
  * Issue 10: nothing crashes a run, every failure has its own exit code. Adversarial
  * files, damaged state, refused keys and internal errors, end to end through the CLI.
  */
+import { readLockSync } from './helpers/lock.ts'
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -160,8 +161,7 @@ describe('internal errors (point 3)', () => {
 
   it('a damaged .l10n/texts record is a miss, not a crash', async () => {
     expect((await ws.run(['translate', ws.source, '--to', 'en'], { env: env() })).code).toBe(0)
-    const lock = readFileSync(ws.path('l10n.lock.yaml'), 'utf8')
-    const sourceHash = /frontmatter:\n\s+sourceHash: (\w+)/.exec(lock)![1]!
+    const sourceHash = readLockSync(ws.path('l10n.lock.yaml')).articles['examples/cn/soundtrack.md']!.en!.frontmatter!.sourceHash
     const textFile = ws.path('.l10n/texts', sourceHash.slice(0, 2), `${sourceHash}.md`)
     expect(existsSync(textFile)).toBe(true)
     writeFileSync(textFile, '{"title": "cut off')
@@ -388,16 +388,18 @@ describe('state, secrets and reports (point 5)', () => {
 
   it('reports merge-conflict markers and a truncated lockfile at the real place', async () => {
     expect((await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBe(0)
-    const full = readFileSync(ws.path('l10n.lock.yaml'), 'utf8')
+    // The record of the article × locale: the file a merge of two branches meets.
+    const record = ws.path('l10n.lock/examples/cn/soundtrack.md.en.yaml')
+    const full = readFileSync(record, 'utf8')
     const lines = full.split('\n')
-    writeFileSync(ws.path('l10n.lock.yaml'), [...lines.slice(0, 12), '<<<<<<< HEAD', ...lines.slice(12, 15), '=======', ...lines.slice(15, 18), '>>>>>>> theirs', ...lines.slice(18)].join('\n'))
+    writeFileSync(record, [...lines.slice(0, 12), '<<<<<<< HEAD', ...lines.slice(12, 15), '=======', ...lines.slice(15, 18), '>>>>>>> theirs', ...lines.slice(18)].join('\n'))
     const conflict = await ws.run(['status', ws.source, '--to', 'en'])
     expect(conflict.code).toBe(EXIT.usage)
-    expect(conflict.stderr).toMatch(/l10n\.lock\.yaml:13:1: unresolved merge conflict at line 13/)
-    writeFileSync(ws.path('l10n.lock.yaml'), full.slice(0, full.indexOf('status: draft', 600) + 4))
+    expect(conflict.stderr).toMatch(/soundtrack\.md\.en\.yaml:13:1: unresolved merge conflict at line 13/)
+    writeFileSync(record, full.slice(0, full.indexOf('status: draft', 600) + 4))
     const truncated = await ws.run(['status', ws.source, '--to', 'en'])
     expect(truncated.code).toBe(EXIT.usage)
-    expect(truncated.stderr).toMatch(/l10n\.lock\.yaml:\d+:\d+: the file is cut off at line \d+/)
+    expect(truncated.stderr).toMatch(/soundtrack\.md\.en\.yaml:\d+:\d+: the file is cut off at line \d+/)
     expect(truncated.stderr).not.toMatch(/1:1|undefined/)
   })
 })
