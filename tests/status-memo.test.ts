@@ -149,7 +149,10 @@ describe('sync: the no-op fast path', () => {
     expect(await statusJson()).toEqual(remembered)
     expect(remembered.statuses).toHaveLength(6)
     // The status memo kept sync's statuses apart from status's (other settings): gone with the folder, made again once.
+    // A read-only plan (dry run) reads the memo but writes nothing; a real run makes it again.
     expect((await sync('--dry-run')).stderr).toContain('Status: 0 article × locale pairs unchanged since the last look (not parsed), 6 worked out')
+    expect((await sync('--dry-run')).stderr).toContain('Status: 0 article × locale pairs unchanged since the last look (not parsed), 6 worked out')
+    expect((await sync()).stderr).toContain('Status: 0 article × locale pairs unchanged since the last look (not parsed), 6 worked out')
     expect((await statusJson()).statuses).toEqual(remembered.statuses)
     const source = join(root, 'src/content/knowledge-cn/article-0002.md')
     pinTimes(source)

@@ -145,8 +145,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   startLine(log, files.length, settings.targets, 'cli:planning')
 
   if (readOnly) {
-    // Read-only: no lock (it may run while a sync holds one), no request, no report file.
-    const plan = await planSync(files, settings.targets, workflow, model, planOptions)
+    // Read-only: no lock (it may run while a sync holds one), no request, no report file, no state written.
+    const plan = await planSync(files, settings.targets, workflow, model, { ...planOptions, readOnly: true })
     printPlan(log, plan, config.contentRoot)
     detail(log, t('workflow:status-memo', statusStats))
     if (settings.provider === 'openai' && budget.maxCost !== undefined && !costOf(model, 0, 0, config.prices).known) notice(log, t('sync:cost-unknown-budget', { model }))

@@ -53,6 +53,7 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
       prices: settings.config.prices,
       templates: context.templates,
       force: Boolean(values.force),
+      readOnly: true,
       ...(settings.retranslate ? { retranslate: settings.retranslate } : {}),
     })
     printPlan(log, plan, process.cwd())

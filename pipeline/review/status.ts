@@ -18,7 +18,7 @@ export interface StatusOptions {
    * Give the status kept in the state folder without parsing when the source, the output,
    * the record and the settings are unchanged (see `status-memo.ts`). @default true
    */
-  memo?: boolean
+  memo?: boolean | 'read-only'
   /** Counted here: pairs given from the memo, and pairs worked out (parsed). */
   stats?: StatusStats
 }
@@ -134,7 +134,7 @@ export async function translationStatus(
       }
     }
     // A memo that cannot be written costs the next run its fast path, nothing else.
-    if (memo && next && dirty) await memo.put(sourceKey, next).catch(() => {})
+    if (memo && next && dirty && statusOptions.memo !== 'read-only') await memo.put(sourceKey, next).catch(() => {})
     const article = sources.get(file)
     if (article && onSource) onSource(article)
   }

@@ -108,6 +108,8 @@ export interface PlanOptions {
   estimates?: EstimateBook
   /** Counted here: pairs whose status came from the state folder's memo, and pairs parsed. */
   statusStats?: StatusStats
+  /** A read-only run (`--dry-run`, `--frozen`): the status memo is read, never written. @default false */
+  readOnly?: boolean
 }
 
 /**
@@ -153,7 +155,7 @@ export async function planSync(
     workflow,
     (failure) => items.push(failed(failure.source, failure.locale, failure.error)),
     (article) => summaries.set(article.file, summarize(article)),
-    options.statusStats ? { stats: options.statusStats } : {},
+    { ...(options.statusStats ? { stats: options.statusStats } : {}), ...(options.readOnly ? { memo: 'read-only' as const } : {}) },
   )
   let current: { source: string; loaded: ArticleSummary } | undefined
   let previous: string | undefined
