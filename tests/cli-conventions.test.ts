@@ -61,6 +61,9 @@ describe('conventions', () => {
       [['translate', article, '--force=yes', '--to', 'en'], /--force is a switch and takes no value/],
       [['--frobnicate'], /unknown option --frobnicate/],
       [['status', article, '--to', 'en', '--quite'], /did you mean --quiet\?/],
+      // Subcommands are named as typed, so the advice can be followed.
+      [['glossary', 'extract', 'examples', '--frobnicate'], /unknown option --frobnicate for glossary extract; run l10n glossary extract --help/],
+      [['batch', 'status', '--frobnicate'], /unknown option --frobnicate for batch status; run l10n batch status --help/],
     ]
     for (const [args, message] of cases) {
       const run = await l10n(args)

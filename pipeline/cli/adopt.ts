@@ -33,7 +33,7 @@ export async function commandAdopt(args: string[], io: CliIo, dependencies: Adop
     draft: { type: 'boolean' },
     by: { type: 'string' },
     force: { type: 'boolean' },
-  })
+  }, 'adopt')
   if (values.help) {
     io.stdout(t('workflow:help-adopt') + '\n')
     return EXIT.ok

@@ -38,7 +38,7 @@ async function commandBatch(args: string[], io: CliIo): Promise<number> {
     refresh: { type: 'boolean' },
     format: { type: 'string' },
     model: { type: 'string' },
-  })
+  }, `batch ${sub ?? ''}`.trimEnd())
   if (values.help || sub === undefined || sub === '--help' || sub === '-h') {
     io.stdout(t('batch:help') + '\n')
     return sub === undefined ? EXIT.usage : EXIT.ok

@@ -255,7 +255,8 @@ function normalizeArgs(args: readonly string[], options: Options, command: strin
 export function parseCommandArgs<T extends Options>(
   args: string[],
   options: T,
-  command = '',
+  /** The command as the user typed it (`glossary extract`), for messages about its flags. */
+  command: string,
   // Spelled out so the emitted declarations (dist/*.d.ts) can name it.
 ): ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & T; allowPositionals: true; strict: true }>> {
   const all = { ...COMMON_OPTIONS, ...options }

@@ -65,7 +65,7 @@ function sourceFiles(positionals: string[], settings: RunSettings): string[] {
 }
 
 async function extract(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...BASE_OPTIONS, top: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, { ...BASE_OPTIONS, top: { type: 'string' } }, 'glossary extract')
   if (values.help) return help(io, 'extract')
   const settings = await settingsOf(values, io, false)
   const files = sourceFiles(positionals, settings)
@@ -93,7 +93,7 @@ async function suggest(args: string[], io: CliIo): Promise<number> {
     'no-cache': RUN_OPTIONS['no-cache'],
     'max-requests': { type: 'string' },
     'max-tokens': { type: 'string' },
-  })
+  }, 'glossary suggest')
   if (values.help) return help(io, 'suggest')
   const settings = await settingsOf(values, io, true)
   const path = proposalsPath(values, settings)
@@ -138,7 +138,7 @@ async function suggest(args: string[], io: CliIo): Promise<number> {
 }
 
 async function accept(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...SELECT_OPTIONS, into: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, { ...SELECT_OPTIONS, into: { type: 'string' } }, 'glossary accept')
   if (values.help) return help(io, 'accept')
   if (positionals.length === 0 && !values.all) throw usage(t('glossary:cli-need-selection'))
   const settings = await settingsOf(values, io, false)
@@ -151,7 +151,7 @@ async function accept(args: string[], io: CliIo): Promise<number> {
 }
 
 async function reject(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS)
+  const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS, 'glossary reject')
   if (values.help) return help(io, 'reject')
   if (positionals.length === 0 && !values.all) throw usage(t('glossary:cli-need-selection'))
   const settings = await settingsOf(values, io, false)
@@ -170,7 +170,7 @@ const PLACE = {
 } as const
 
 async function audit(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PLACE, format: { type: 'string' }, 'no-propose': { type: 'boolean' } })
+  const { values, positionals } = parseCommandArgs(args, { ...PLACE, format: { type: 'string' }, 'no-propose': { type: 'boolean' } }, 'glossary audit')
   if (values.help) return help(io, 'audit')
   const settings = await settingsOf(values, io, true)
   const files = sourceFiles(positionals, settings)
@@ -200,7 +200,7 @@ async function audit(args: string[], io: CliIo): Promise<number> {
 }
 
 async function learn(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, PLACE)
+  const { values, positionals } = parseCommandArgs(args, PLACE, 'glossary learn')
   if (values.help) return help(io, 'learn')
   const settings = await settingsOf(values, io, true)
   const files = sourceFiles(positionals, settings)
@@ -211,7 +211,7 @@ async function learn(args: string[], io: CliIo): Promise<number> {
 }
 
 async function importCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...BASE_OPTIONS, into: { type: 'string' }, format: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, { ...BASE_OPTIONS, into: { type: 'string' }, format: { type: 'string' } }, 'glossary import')
   if (values.help) return help(io, 'import')
   if (positionals.length !== 1) throw usage(t('glossary:cli-import-one'))
   const settings = await settingsOf(values, io, false)
@@ -222,7 +222,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...BASE_OPTIONS, out: { type: 'string' }, format: { type: 'string' } })
+  const { values, positionals } = parseCommandArgs(args, { ...BASE_OPTIONS, out: { type: 'string' }, format: { type: 'string' } }, 'glossary export')
   if (values.help) return help(io, 'export')
   if (positionals.length > 0) throw usage(t('glossary:cli-export-no-args'))
   const settings = await settingsOf(values, io, false)
