@@ -535,7 +535,7 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
   const max = nearMissDistance(letters)
   if (max === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form)) return found
   const formWords = form.match(WORD_RUN) ?? []
-  const words = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }))
+  const words = wordsOf(normalized)
   const known = knownForms(glossary, locale)
   for (let i = 0; i + formWords.length <= words.length; i++) {
     const first = words[i]!
@@ -552,6 +552,19 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     found.set(candidate, (found.get(candidate) ?? 0) + 1)
   }
   return found
+}
+
+// Every entry of a section looks for its near misses in the same translation: split it
+// into words once, not once per entry.
+let lastWordsInput: string | undefined
+let lastWords: { text: string; start: number; end: number }[] = []
+
+function wordsOf(normalized: string): { text: string; start: number; end: number }[] {
+  if (normalized !== lastWordsInput) {
+    lastWords = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }))
+    lastWordsInput = normalized
+  }
+  return lastWords
 }
 
 const knownFormCache = new WeakMap<Glossary, Map<string, Set<string>>>()
