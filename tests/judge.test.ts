@@ -85,7 +85,7 @@ describe('l10n check --judge', () => {
     const found = judged(run.stdout)
     expect(found).toHaveLength(1)
     expect(found[0]).toMatchObject({ ruleId: 'judge/mistranslation', severity: 'error', section: 2, actual: FLIPPED, targetPosition: placeOf(flipped, FLIPPED), sourcePosition: placeOf(readFileSync(SOURCE, 'utf8'), 'Soundtrack并非单纯用于聆听') })
-    expect(run.stderr).toMatch(/Judge \(gpt-4o-mini\): \d+ paragraph pairs, 0 from the cache, \d+ requests?/)
+    expect(run.stderr).toMatch(/Judge \(gpt-4o-mini\): \d+ text pairs, 0 from the cache, \d+ requests?/)
     // The pair sent beside the flipped paragraph is its own source paragraph (aligned, not by index).
     const items = fake.server.requests.flatMap((request) => itemsOf(request.body!))
     const pair = items.find((item) => item.target.includes(FLIPPED))!
@@ -105,8 +105,8 @@ describe('l10n check --judge', () => {
     const again = await judge(file)
     expect(again.code).toBe(0)
     expect(fake.server.requests).toHaveLength(0)
-    const pairs = Number(/(\d+) paragraph pairs, (\d+) from the cache/.exec(again.stderr)?.[1])
-    expect(again.stderr).toContain(`${pairs} paragraph pairs, ${pairs} from the cache, 0 requests`)
+    const pairs = Number(/(\d+) text pairs, (\d+) from the cache/.exec(again.stderr)?.[1])
+    expect(again.stderr).toContain(`${pairs} text pairs, ${pairs} from the cache, 0 requests`)
     // One edited paragraph is one pair judged again: one request.
     fake.server.reset()
     const edited = await judge(target(flipped))
@@ -168,7 +168,7 @@ describe('l10n check --judge', () => {
     const cfg = config('judge: { requestTokens: 500 }\n')
     const plan = await judge(file, ['--config', cfg, '--dry-run'])
     expect(fake.server.requests).toHaveLength(0)
-    const planned = /Judge plan \(gpt-4o-mini\): (\d+) paragraph pairs, 0 from the cache; (\d+) requests, about (\d+) tokens, cost \$(\d+\.\d+)/.exec(plan.stderr)
+    const planned = /Judge plan \(gpt-4o-mini\): (\d+) text pairs, 0 from the cache; (\d+) requests, about (\d+) tokens, cost \$(\d+\.\d+)/.exec(plan.stderr)
     expect(planned, plan.stderr).not.toBeNull()
     expect(Number(planned![2])).toBeGreaterThan(3)
     expect(plan.code).toBe(0)
@@ -217,6 +217,48 @@ describe('judge pairs and batches (pure)', () => {
     const batches = judgeBatches(pairs.map((pair) => ({ pair, entries: [] })), 2000)
     expect(batches.flat()).toHaveLength(pairs.length)
     expect(batches.length).toBeGreaterThan(5)
+  })
+})
+
+describe('judge pairs beyond paragraphs (pure)', () => {
+  const zh = ['---', 'locale: cn', '---', '', '## 作曲家', '', '约翰·威廉斯写了很多配乐。', '', '- 第一首曲子很安静', '- 第二首曲子很响亮', '', '| 年份 | 作品 |', '| --- | --- |', '| 1977 | 星球大战 |', '', '1. 第一', '2. 第二', '3. 第三', ''].join('\n')
+  const en = ['---', 'locale: en', '---', '', '## Composers', '', 'John Williams wrote many scores.', '', '- The first piece is quiet', '- The second piece is not loud', '', '| Year | Work |', '| --- | --- |', '| 1977 | Star Wars |', '', '1. First', '2. Second', ''].join('\n')
+
+  it('pairs the heading, each list item and each table row in source order, with their places', () => {
+    const { pairs } = judgePairs(parse(zh, 'zh.md'), parse(en, 'en.md'))
+    expect(pairs.map((pair) => [pair.unit, pair.source, pair.target])).toEqual([
+      ['heading', '## 作曲家', '## Composers'],
+      ['paragraph', '约翰·威廉斯写了很多配乐。', 'John Williams wrote many scores.'],
+      ['list-item', '- 第一首曲子很安静', '- The first piece is quiet'],
+      ['list-item', '- 第二首曲子很响亮', '- The second piece is not loud'],
+      ['table-row', '| 年份 | 作品 |', '| Year | Work |'],
+      ['table-row', '| 1977 | 星球大战 |', '| 1977 | Star Wars |'],
+      // The numbered list has 3 items against 2: a structure finding, nothing for a judge to pair.
+    ])
+    const item = pairs.find((pair) => pair.target.includes('not loud'))!
+    expect(item.sourcePosition).toMatchObject({ line: 10, column: 1 })
+    expect(item.targetPosition).toMatchObject({ line: 10, column: 1 })
+    expect(en.slice(item.targetOffset, item.targetOffset + item.target.length)).toBe(item.target)
+  })
+
+  it('sends a list item to the judge and places its finding at the item', async () => {
+    const source = workspace.ws.path('zh.md')
+    const target = workspace.ws.path('en.md')
+    writeFileSync(source, zh)
+    writeFileSync(target, en)
+    fake.server.setHandler((body) => ({
+      content: JSON.stringify({
+        pairs: itemsOf(body).map((pair) => ({
+          id: pair.id,
+          issues: pair.target.includes('not loud') ? [{ category: 'mistranslation', source: '很响亮', target: 'not loud', explanation: 'The source says loud.' }] : [],
+        })),
+      }),
+    }))
+    const run = await workspace.ws.run(['check', source, target, '--judge', '--format', 'json'], { env: env() })
+    const findings = (JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; targetPosition?: { line: number; column: number } }> }).findings
+    const judged = findings.filter((finding) => finding.ruleId.startsWith('judge/'))
+    expect(judged).toHaveLength(1)
+    expect(judged[0]).toMatchObject({ ruleId: 'judge/mistranslation', targetPosition: { line: 10, column: 23 } })
   })
 })
 

@@ -4,7 +4,7 @@
  * or an omission never shifts which source text is shown beside which translation.
  * Pure: two parsed articles in, pairs with their Markdown and file places out.
  */
-import type { Nodes } from 'mdast'
+import type { Nodes, RootContent } from 'mdast'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Article, Place } from '../article/types.ts'
 import type { Glossary } from '../glossary/model.ts'
@@ -24,6 +24,8 @@ export interface JudgePair {
   heading: string | null
   /** `1-1`, or `1-2`/`2-1` for a split or merge (the group's paragraphs are joined). */
   kind: AlignmentKind
+  /** What is paired: paragraphs (as aligned), a section's heading, a list item, a table row. */
+  unit: JudgeUnit
   /** Markdown of the source paragraph(s) and of their translation, as written in the files. */
   source: string
   target: string
@@ -33,6 +35,9 @@ export interface JudgePair {
   sourcePosition: Place
   targetPosition: Place
 }
+
+/** The kinds of text a judge reads. */
+export type JudgeUnit = 'paragraph' | 'heading' | 'list-item' | 'table-row'
 
 /** The pairs of an article pair and the locales they were aligned for. */
 export interface JudgePairs {
@@ -60,9 +65,11 @@ function paragraphEnds(article: Article): Map<number, number> {
 const HAS_LETTER = /\p{L}/u
 
 /**
- * The paragraph pairs of a translation and its source, in order: every one-to-one,
- * split and merge group of the check's paragraph alignment, in every pair of aligned
- * sections. Omitted and added paragraphs (1–0, 0–1) are left out: the structure check
+ * The text pairs of a translation and its source, in source order within each pair of
+ * aligned sections: the headings, every one-to-one, split and merge group of the check's
+ * paragraph alignment, and the items of lists and rows of tables (paired in order, as the
+ * check compares them, when both sides have as many). Omitted and added paragraphs
+ * (1–0, 0–1) and lists or tables of another length are left out: the structure check
  * reports those already, and a judge has nothing to compare. So are pairs whose source
  * holds no letter (a lone image, a number) and pairs whose sides are the same text.
  */
@@ -77,6 +84,25 @@ export function judgePairs(source: Article, target: Article, options: JudgePairO
     if (a === undefined || b === undefined) continue
     const s = sections.sourceSections[a]!
     const t = sections.targetSections[b]!
+    const sectionPairs: JudgePair[] = []
+    const keep = (unit: JudgeUnit, kind: AlignmentKind, sourceText: Slice | undefined, targetText: Slice | undefined) => {
+      if (!sourceText || !targetText || !HAS_LETTER.test(sourceText.text) || sourceText.text.trim() === targetText.text.trim()) return
+      sectionPairs.push({
+        section: s.index,
+        heading: s.heading,
+        kind,
+        unit,
+        source: sourceText.text,
+        target: targetText.text,
+        sourceOffset: sourceText.offset,
+        targetOffset: targetText.offset,
+        sourcePosition: placeIn(source.text, sourceText.offset),
+        targetPosition: placeIn(target.text, targetText.offset),
+      })
+    }
+    for (const [sourceUnit, targetUnit] of unitPairs(sections.sourceBlocks[a]!, sections.targetBlocks[b]!)) {
+      keep(sourceUnit.unit, '1-1', nodeSlice(source, sourceUnit.node), nodeSlice(target, targetUnit.node))
+    }
     const side = (article: Article, markdown: string, blocks: Parameters<typeof profile>[0], start: number, isSource: boolean, definitions: Parameters<typeof profile>[3]): SectionSide => ({
       markdown,
       profile: profile(blocks, start, isSource, definitions),
@@ -99,27 +125,74 @@ export function judgePairs(source: Article, target: Article, options: JudgePairO
       const sourceBlocks = group.source.map((index) => sourceSide.profile.paragraphs[index]!)
       const targetBlocks = group.target.map((index) => targetSide.profile.paragraphs[index]!)
       if (!sourceBlocks.some((block) => HAS_LETTER.test(block.prose))) continue
-      const sourceText = slice(source, s.start, sourceBlocks, sourceEnds)
-      const targetText = slice(target, t.start, targetBlocks, targetEnds)
-      if (!sourceText || !targetText || sourceText.text.trim() === targetText.text.trim()) continue
-      pairs.push({
-        section: s.index,
-        heading: s.heading,
-        kind: group.kind,
-        source: sourceText.text,
-        target: targetText.text,
-        sourceOffset: sourceText.offset,
-        targetOffset: targetText.offset,
-        sourcePosition: placeIn(source.text, sourceText.offset),
-        targetPosition: placeIn(target.text, targetText.offset),
-      })
+      keep('paragraph', group.kind, slice(source, s.start, sourceBlocks, sourceEnds), slice(target, t.start, targetBlocks, targetEnds))
     }
+    pairs.push(...sectionPairs.sort((x, y) => x.sourceOffset - y.sourceOffset))
   }
   return { sourceLocale, targetLocale, pairs }
 }
 
+/** A piece of a file's Markdown and the file offset where it starts. */
+interface Slice {
+  text: string
+  offset: number
+}
+
+type UnitNode = { unit: Exclude<JudgeUnit, 'paragraph'>; node: Nodes }
+
+/** A section's units besides its paragraphs: headings, top-level lists (their items) and tables (their rows). */
+function unitsOf(blocks: readonly RootContent[]): { headings: UnitNode[]; lists: UnitNode[][]; tables: UnitNode[][] } {
+  const headings: UnitNode[] = []
+  const lists: UnitNode[][] = []
+  const tables: UnitNode[][] = []
+  const visit = (node: Nodes) => {
+    switch (node.type) {
+      case 'heading':
+        headings.push({ unit: 'heading', node })
+        return
+      // An item is judged whole, nested lists included, so a nested list is not visited again.
+      case 'list':
+        lists.push(node.children.map((item) => ({ unit: 'list-item', node: item })))
+        return
+      case 'table':
+        tables.push(node.children.map((row) => ({ unit: 'table-row', node: row })))
+        return
+      default:
+        if ('children' in node) for (const child of node.children) visit(child as Nodes)
+    }
+  }
+  for (const block of blocks) visit(block)
+  return { headings, lists, tables }
+}
+
+/**
+ * Headings, list items and table rows of two aligned sections, paired in order as the
+ * check compares them: only when both sides have as many headings, items of the k-th
+ * list, or rows of the k-th table (another count is a structure finding already).
+ */
+function unitPairs(sourceBlocks: readonly RootContent[], targetBlocks: readonly RootContent[]): [UnitNode, UnitNode][] {
+  const s = unitsOf(sourceBlocks)
+  const t = unitsOf(targetBlocks)
+  const pairs: [UnitNode, UnitNode][] = []
+  const zip = (a: readonly UnitNode[], b: readonly UnitNode[] | undefined) => {
+    if (b && a.length === b.length) a.forEach((unit, index) => pairs.push([unit, b[index]!]))
+  }
+  zip(s.headings, t.headings)
+  s.lists.forEach((items, index) => zip(items, t.lists[index]))
+  s.tables.forEach((rows, index) => zip(rows, t.tables[index]))
+  return pairs
+}
+
+/** A node's Markdown as written in the file. */
+function nodeSlice(article: Article, node: Nodes): Slice | undefined {
+  const start = node.position?.start.offset
+  const end = node.position?.end.offset
+  if (start === undefined || end === undefined || end <= start) return undefined
+  return { text: article.body.slice(start, end), offset: article.bodyStart + start }
+}
+
 /** The Markdown of consecutive blocks of a section, from the first's start to the last's end. */
-function slice(article: Article, sectionStart: number, blocks: readonly TextBlock[], ends: Map<number, number>): { text: string; offset: number } | undefined {
+function slice(article: Article, sectionStart: number, blocks: readonly TextBlock[], ends: Map<number, number>): Slice | undefined {
   const start = sectionStart + blocks[0]!.offset
   const end = ends.get(sectionStart + blocks[blocks.length - 1]!.offset)
   if (end === undefined || end <= start) return undefined

@@ -135,13 +135,13 @@ export function runJudge(
   return openJudge({ config: run.config, io, model, stateDir: run.stateDir, cache: options.cache, glossary: run.glossary, budget: options.budget, llm: provider.options, scheduler: provider.scheduler })
 }
 
-/** `Judge (gpt-4o-mini): 103 paragraph pairs, 90 from the cache, 2 requests, 9,000 tokens, cost $0.0014`. */
+/** `Judge (gpt-4o-mini): 113 text pairs, 90 from the cache, 2 requests, 9,000 tokens, cost $0.0014`. */
 export function judgeSummaryLine(report: JudgeReport, model: string, config: Config): string {
   const cost = costOf(model, report.promptTokens, report.completionTokens, config.prices)
   return t('cli:judge-done', { model, pairs: report.pairs, cached: report.cached, requests: t('cli:n-requests', { count: report.requests }), tokens: report.promptTokens + report.completionTokens, cost: costText(cost.known, cost.usd) })
 }
 
-/** `Judge plan (gpt-4o-mini): 103 paragraph pairs, 90 from the cache; 2 requests, about 9,000 tokens, cost about $0.0014`. */
+/** `Judge plan (gpt-4o-mini): 113 text pairs, 90 from the cache; 2 requests, about 9,000 tokens, cost about $0.0014`. */
 export function judgePlanLine(plan: JudgePlan, model: string, config: Config): string {
   const cost = costOf(model, plan.promptTokens, plan.completionTokens, config.prices)
   return t('cli:judge-plan', { model, pairs: plan.pairs, cached: plan.cached, requests: t('cli:n-requests', { count: plan.requests }), tokens: plan.promptTokens + plan.completionTokens, cost: costText(cost.known, cost.usd) })

@@ -214,7 +214,7 @@ export interface Config {
   stateDir: string
   /** Absolute paths of the run reports. @default none */
   report: { json: string | undefined; markdown: string | undefined }
-  /** The judge: a model's second opinion on aligned paragraph pairs (README: `--judge`). */
+  /** The judge: a model's second opinion on aligned text pairs (README: `--judge`). */
   judge: {
     /** `translate` and `sync` judge every draft they write (`check` needs `--judge`). @default false */
     enabled: boolean

@@ -1,5 +1,5 @@
 /**
- * The judge's orchestration: aligned paragraph pairs of an article pair (check/) go to the
+ * The judge's orchestration: aligned text pairs of an article pair (check/: paragraphs, headings, list items, table rows) go to the
  * model in batches (translate/judge.ts builds them and reads the answers) through the
  * run's client, queue, budget and cache. Each pair's verdict is cached on its own, so an
  * edited paragraph is judged again and every other pair costs nothing. Answers that
@@ -92,7 +92,7 @@ export interface JudgePlan {
 /** A judge bound to one model connection. */
 export interface Judge {
   readonly model: string
-  /** Judges the aligned paragraph pairs of `target` against `source`. Throws only when aborted. */
+  /** Judges the aligned text pairs of `target` against `source`. Throws only when aborted. */
   judge(source: Article, target: Article, options?: JudgePairOptions): Promise<JudgeReport>
   /** What {@link Judge.judge} would send (the cache is read, nothing is written). */
   plan(source: Article, target: Article, options?: JudgePairOptions): Promise<JudgePlan>

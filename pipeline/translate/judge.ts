@@ -1,5 +1,5 @@
 /**
- * judge: the pure half of the second opinion on a translation. Aligned paragraph pairs
+ * judge: the pure half of the second opinion on a translation. Aligned text pairs
  * (check/judge-pairs.ts) are packed into requests up to a token budget, put into the
  * rubric prompt (`prompts/judge.md`), and the model's JSON answer is read back (fences
  * and chatter tolerated, the shape checked with zod) and turned into findings with
