@@ -47,6 +47,7 @@ describe('tokens', () => {
       requests: 1,
       promptTokens: countTokens(prompt),
       completionTokens: Math.ceil(source * 1.6),
+      sourceTokens: source,
     })
     expect(estimateRequestTokens(prompt, ZH, 'Jpan').completionTokens).toBe(source)
     expect(estimateRequestTokens(EN, EN, 'Hans').completionTokens).toBe(Math.ceil(countTokens(EN) * 0.8))

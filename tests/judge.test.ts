@@ -290,4 +290,28 @@ describe('translate with judge: true', () => {
     expect(judgeRequests).toBeGreaterThan(0)
     expect(article.requests).toBe(fake.server.requests.length)
   })
+
+  it('--dry-run estimates the judge of the drafts to write, high rather than low, and nothing once they are written', async () => {
+    fake.server.setHandler(judgeReply)
+    const cfg = config('judge: true\n')
+    const dry = await workspace.ws.run(['translate', workspace.ws.source, '--to', 'en', '--config', cfg, '--dry-run', '--format', 'json'], { env: env() })
+    expect(dry.code).toBe(0)
+    expect(fake.server.requests).toHaveLength(0)
+    const line = /Judge \(gpt-4o-mini, judge: in the config\): the new drafts add about (\d+) requests, (\d+) tokens, cost \$\d/.exec(dry.stderr)
+    expect(line, dry.stderr).not.toBeNull()
+    const judge = JSON.parse(dry.stdout).plan.totals.judge
+    expect(judge).toMatchObject({ model: 'gpt-4o-mini', requests: Number(line![1]), priceKnown: true })
+    expect(judge.promptTokens + judge.completionTokens).toBe(Number(line![2]))
+
+    const run = await workspace.ws.run(['translate', workspace.ws.source, '--to', 'en', '--config', cfg], { env: env() })
+    expect(run.code).toBe(0)
+    const judged = fake.server.requests.filter((request) => isJudgeRequest(request.body!))
+    expect(judged.length).toBeGreaterThan(0)
+    expect(judge.requests).toBeGreaterThanOrEqual(judged.length)
+    expect(judge.requests).toBeLessThanOrEqual(2 * judged.length)
+
+    const again = await workspace.ws.run(['translate', workspace.ws.source, '--to', 'en', '--config', cfg, '--dry-run', '--format', 'json'], { env: env() })
+    expect(again.stderr).not.toMatch(/Judge \(/)
+    expect(JSON.parse(again.stdout).plan.totals.judge).toMatchObject({ requests: 0 })
+  })
 })

@@ -13,6 +13,8 @@ import { costOf, createBudgetTracker, type Budget, type BudgetTracker } from '..
 import { createOpenAiClient, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import { queueScheduler, resolveQueueSettings } from '../translate/openai.ts'
 import type { Scheduler } from '../translate/queue.ts'
+import { loadJudgeTemplate } from '../translate/judge.ts'
+import type { PlanOptions } from '../run/sync.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { ProviderName } from '../translate/translator.ts'
 import { costText } from './output.ts'
@@ -133,6 +135,20 @@ export function runJudge(
   if (!run.config.judge.enabled || run.provider === 'identity') return undefined
   const model = run.config.judge.model ?? provider.options?.model ?? judgeModel(run.config, io.env, run.providerFlags.model)
   return openJudge({ config: run.config, io, model, stateDir: run.stateDir, cache: options.cache, glossary: run.glossary, budget: options.budget, llm: provider.options, scheduler: provider.scheduler })
+}
+
+/**
+ * What a plan needs to estimate the judge of `translate`/`sync` (`judge:` in the config):
+ * its model (as {@link runJudge} picks it), rubric and request size; undefined without a judge.
+ */
+export function judgePlanOptions(
+  run: { config: Config; provider: ProviderName; providerFlags: Record<string, string | undefined> },
+  translationModel: string,
+  io: CliIo,
+): PlanOptions['judge'] {
+  if (!run.config.judge.enabled || run.provider === 'identity') return undefined
+  const model = run.config.judge.model ?? (run.provider === 'openai' ? translationModel : judgeModel(run.config, io.env, run.providerFlags.model))
+  return { model, template: loadJudgeTemplate(), requestTokens: run.config.judge.requestTokens }
 }
 
 /** `Judge (gpt-4o-mini): 113 text pairs, 90 from the cache, 2 requests, 9,000 tokens, cost $0.0014`. */

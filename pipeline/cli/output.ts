@@ -170,6 +170,10 @@ export function printPlan(io: CliIo, plan: SyncPlan, contentRoot: string): void 
       cost: costText(totals.priceKnown, totals.usd),
     }),
   )
+  if (totals.judge && totals.judge.requests > 0) {
+    const judge = totals.judge
+    say(io, t('sync:plan-total-judge', { model: judge.model, requests: t('cli:n-requests', { count: judge.requests }), tokens: judge.promptTokens + judge.completionTokens, cost: costText(judge.priceKnown, judge.usd) }))
+  }
   if (totals.untracked > 0) say(io, t('sync:plan-total-untracked', { count: totals.untracked }))
   if (totals.failed > 0) say(io, t('sync:plan-total-failed', { count: totals.failed }))
 }

@@ -6,7 +6,7 @@ import { EXIT, budgetNumber, colorFor, detail, notice, parseCommandArgs, problem
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
-import { runJudge } from './judge.ts'
+import { judgePlanOptions, runJudge } from './judge.ts'
 import { renderFindings } from './render-findings.ts'
 import { costOf, createBudgetTracker, type Budget } from '../translate/cost.ts'
 import { t } from '../shared/i18n.ts'
@@ -140,7 +140,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   // The plan's token counts travel with the requests: no prompt is tokenized twice.
   const estimates = createEstimateBook()
   const statusStats = { fromMemo: 0, parsed: 0 }
-  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, statusStats, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}) }
+  const judgePlan = judgePlanOptions(settings, model, io)
+  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, statusStats, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}), ...(judgePlan ? { judge: judgePlan } : {}) }
   const readOnly = Boolean(values.frozen || values['dry-run'])
   startLine(log, files.length, settings.targets, 'cli:planning')
 

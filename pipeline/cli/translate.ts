@@ -13,7 +13,7 @@ import { EXIT, colorFor, notice, parseCommandArgs, problem, relativePath, report
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
-import { runJudge } from './judge.ts'
+import { judgePlanOptions, runJudge } from './judge.ts'
 
 /** The flags of `translate` (its `--help` lists every one). */
 export const TRANSLATE_OPTIONS = { ...RUN_OPTIONS, report: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const
@@ -49,7 +49,9 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
     // Read-only: no provider, no request, no output, no lockfile change, no report file.
     startLine(log, files.length, settings.targets, 'cli:planning')
     const context = planningContext(settings, io)
+    const judgePlan = judgePlanOptions(settings, context.model, io)
     const plan = await planSync(files, settings.targets, context.workflow, context.model, {
+      ...(judgePlan ? { judge: judgePlan } : {}),
       prices: settings.config.prices,
       templates: context.templates,
       force: Boolean(values.force),

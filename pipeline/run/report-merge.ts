@@ -76,7 +76,8 @@ function sumTotals<T extends Record<string, number | boolean>>(all: T[]): T {
 }
 
 function mergePlans(plans: SyncPlan[]): SyncPlan {
-  return { items: bySource(plans.flatMap((plan) => plan.items)), totals: sumTotals(plans.map((plan) => plan.totals)) }
+  // The judge's estimate is a mapping inside the totals: summed field by field too.
+  return { items: bySource(plans.flatMap((plan) => plan.items)), totals: mergeValues(plans.map((plan) => plan.totals)) as SyncPlan['totals'] }
 }
 
 function mergeRuns(runs: RunReport[]): RunReport {

@@ -7,7 +7,8 @@
 import { readdirSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import type { Config } from './config.ts'
-import { costOf, estimateRequestTokens, type ModelPrice } from '../translate/cost.ts'
+import { costOf, estimateRequestTokens, type ModelPrice, type RequestEstimate } from '../translate/cost.ts'
+import { judgePlanEstimate, rubricTokens } from '../translate/judge.ts'
 import { promptTextOf, type EstimateBook } from '../translate/estimates.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
@@ -91,6 +92,12 @@ export interface SyncPlan {
     untracked: number
     /** Pairs that could not be planned (their files are reported, the others go ahead). */
     failed: number
+    /**
+     * With a judge (`judge:` in the config, {@link PlanOptions.judge}): what judging the
+     * drafts of the planned sections would add, estimated from their tokens (the drafts do
+     * not exist yet). Not included in the totals above.
+     */
+    judge?: RequestEstimate & { model: string; usd: number; priceKnown: boolean }
   }
 }
 
@@ -110,6 +117,8 @@ export interface PlanOptions {
   statusStats?: StatusStats
   /** A read-only run (`--dry-run`, `--frozen`): the status memo is read, never written. @default false */
   readOnly?: boolean
+  /** The run judges every draft it writes: the plan also estimates the judge's requests. */
+  judge?: { model: string; template: string; requestTokens: number }
 }
 
 /**
@@ -134,6 +143,13 @@ export async function planSync(
   }
   const templates = options.templates ?? loadPrompts()
   const items: PlanItem[] = []
+  const judged: RequestEstimate = { requests: 0, promptTokens: 0, completionTokens: 0 }
+  const rubrics = new Map<string, number>()
+  const rubricFor = (source: LocaleInfo, target: LocaleInfo) => {
+    const key = `${source.code}:${target.code}`
+    if (!rubrics.has(key)) rubrics.set(key, rubricTokens(options.judge!.template, source, target))
+    return rubrics.get(key)!
+  }
   const failed = (source: string, locale: string, error: L10nError): PlanItem => ({
     source,
     locale,
@@ -209,6 +225,8 @@ export async function planSync(
       promptTokens: 0,
       completionTokens: 0,
     }
+    // What a judge would read of this pair's new drafts: each section's source and translation.
+    let pairTokens = 0
     for (const index of loaded ? wanted : []) {
       const section = loaded!.sections[index]!
       for (const chunk of section.chunks) {
@@ -220,8 +238,16 @@ export async function planSync(
           entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
           text: chunk.source,
         })
-        add(item, estimated(messages, chunk.source, target))
+        const estimate = estimated(messages, chunk.source, target)
+        add(item, estimate)
+        pairTokens += estimate.sourceTokens + estimate.completionTokens
       }
+    }
+    if (options.judge && pairTokens > 0 && !refused) {
+      const estimate = judgePlanEstimate([pairTokens], rubricFor(loaded!.sourceLocale, target), options.judge.requestTokens)
+      judged.requests += estimate.requests
+      judged.promptTokens += estimate.promptTokens
+      judged.completionTokens += estimate.completionTokens
     }
     if (loaded && frontmatter) {
       const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
@@ -249,8 +275,13 @@ export async function planSync(
       work: items.filter((item) => needsWork(item) && !isBlocked(item)).length,
       untracked: items.filter((item) => item.needsForce === true).length,
       failed: items.filter((item) => item.state === 'failed').length,
+      ...(options.judge ? { judge: { ...judged, model: options.judge.model, ...priced(costOf(options.judge.model, judged.promptTokens, judged.completionTokens, prices)) } } : {}),
     },
   }
+}
+
+function priced(cost: { usd: number; known: boolean }): { usd: number; priceKnown: boolean } {
+  return { usd: cost.usd, priceKnown: cost.known }
 }
 
 /** True when the run cannot do this item's work: it failed to plan, or needs `--force`. */

@@ -69,6 +69,12 @@ export interface RequestEstimate {
   completionTokens: number
 }
 
+/** The estimate of a translation request, with the tokens of the source text it carries. */
+export interface TranslationEstimate extends RequestEstimate {
+  /** Tokens of the source text alone (a judge reads it beside the translation). */
+  sourceTokens: number
+}
+
 /**
  * Estimate of one translation request: every token of `promptText` (the whole prompt,
  * the source included) plus the answer, estimated as the tokens of `sourceText` times
@@ -80,11 +86,13 @@ export function estimateRequestTokens(
   sourceText: string,
   targetScript: Script,
   sourceScript: Script = dominantScript(sourceText),
-): RequestEstimate {
+): TranslationEstimate {
+  const sourceTokens = countTokens(sourceText)
   return {
     requests: 1,
     promptTokens: countTokens(promptText),
-    completionTokens: Math.ceil(countTokens(sourceText) * completionFactor(sourceScript, targetScript)),
+    completionTokens: Math.ceil(sourceTokens * completionFactor(sourceScript, targetScript)),
+    sourceTokens,
   }
 }
 

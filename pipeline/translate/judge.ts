@@ -121,6 +121,35 @@ export function judgeMessages(template: string, batch: readonly JudgeItem[], sou
   return [{ role: 'user', content: content.trim() }]
 }
 
+/** Tokens of pair text in an average pair (113 pairs, 27,629 tokens in the example article). */
+const TOKENS_PER_PAIR = 245
+/** Tokens a pair's JSON line adds to its texts (`{"id":"1","source":…,"target":…}`). */
+const TOKENS_PER_PAIR_LINE = 12
+
+/**
+ * Expected cost of judging drafts before they exist (a plan): `pairTokens` tokens of
+ * source and translation per article, packed `requestTokens` to a request, each request
+ * with the rubric (`rubricTokens`), pairs of the average size. A planning estimate;
+ * once the drafts exist, {@link judgeEstimate} counts the real prompts.
+ */
+export function judgePlanEstimate(pairTokensPerArticle: readonly number[], rubricTokens: number, requestTokens: number = DEFAULT_REQUEST_TOKENS): RequestEstimate {
+  const total: RequestEstimate = { requests: 0, promptTokens: 0, completionTokens: 0 }
+  for (const tokens of pairTokensPerArticle) {
+    if (tokens <= 0) continue
+    const requests = Math.ceil(tokens / requestTokens)
+    const pairs = Math.ceil(tokens / TOKENS_PER_PAIR)
+    total.requests += requests
+    total.promptTokens += tokens + requests * rubricTokens + pairs * TOKENS_PER_PAIR_LINE
+    total.completionTokens += requests * 16 + pairs * 30
+  }
+  return total
+}
+
+/** Tokens of the rubric a judge request carries besides its pairs (languages filled, no pairs, no entries). */
+export function rubricTokens(template: string, source: LocaleInfo, target: LocaleInfo): number {
+  return judgeEstimate(judgeMessages(template, [], source, target), 0).promptTokens
+}
+
 /** Expected cost of a batch: every prompt token, and a short verdict per pair. */
 export function judgeEstimate(messages: readonly ChatMessage[], pairs: number): RequestEstimate {
   return {
