@@ -9,16 +9,14 @@ import { parse } from '../article/parse.ts'
 import { articleLocale } from '../article/metadata.ts'
 import type { Finding } from '../article/types.ts'
 import { exitCodeFor, renderFindings } from './render-findings.ts'
-import { EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
+import { BUDGET_OPTIONS, EXIT, GLOSSARY_OPTIONS, colorFor, loadGlossary, parseCommandArgs, positiveInteger, usage, type CliIo } from './common.ts'
 
 /** The flags `--judge` adds (budget flags as in `sync`). */
 const JUDGE_OPTIONS = {
   judge: { type: 'boolean' },
   model: { type: 'string' },
   'dry-run': { type: 'boolean' },
-  'max-cost': { type: 'string' },
-  'max-requests': { type: 'string' },
-  'max-tokens': { type: 'string' },
+  ...BUDGET_OPTIONS,
   'no-cache': { type: 'boolean' },
   'state-dir': { type: 'string' },
 } as const

@@ -11,6 +11,7 @@ import type { Glossary } from '../glossary/model.ts'
 import { t } from '../shared/i18n.ts'
 import type { ProviderName } from '../translate/translator.ts'
 import type { Clock } from '../shared/clock.ts'
+import type { Budget } from '../translate/cost.ts'
 
 /**
  * Exit codes, documented in the README. `internal` (70, sysexits' EX_SOFTWARE) is a bug
@@ -159,6 +160,23 @@ export const GLOSSARY_OPTIONS = {
   glossary: { type: 'string', multiple: true },
   'no-glossary': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options']
+
+/** `--max-cost USD`, `--max-requests N`, `--max-tokens N` (`sync`, `check --judge`). */
+export const BUDGET_OPTIONS = {
+  'max-cost': { type: 'string' },
+  'max-requests': { type: 'string' },
+  'max-tokens': { type: 'string' },
+} as const satisfies ParseArgsConfig['options']
+
+/** The config's budget with the budget flags on top. */
+export function budgetWithFlags(values: { 'max-cost'?: string | undefined; 'max-requests'?: string | undefined; 'max-tokens'?: string | undefined }, configured: Budget): Budget {
+  return {
+    ...configured,
+    ...(values['max-cost'] !== undefined ? { maxCost: budgetNumber(values['max-cost'], '--max-cost', false)! } : {}),
+    ...(values['max-requests'] !== undefined ? { maxRequests: budgetNumber(values['max-requests'], '--max-requests', true)! } : {}),
+    ...(values['max-tokens'] !== undefined ? { maxTokens: budgetNumber(values['max-tokens'], '--max-tokens', true)! } : {}),
+  }
+}
 
 /** A budget flag's value (`--max-cost`, `--max-requests`, `--max-tokens`): a number above 0, whole with `integer`. */
 export function budgetNumber(value: string | undefined, flag: string, integer: boolean): number | undefined {

@@ -9,7 +9,7 @@ import { defaultConfig, type Config } from '../run/config.ts'
 import { createJudge, type Judge, type JudgePlan, type JudgeReport } from '../run/judge.ts'
 import { L10nError } from '../shared/errors.ts'
 import { message, t } from '../shared/i18n.ts'
-import { costOf, createBudgetTracker, type Budget, type BudgetTracker } from '../translate/cost.ts'
+import { costOf, createBudgetTracker, type BudgetTracker } from '../translate/cost.ts'
 import { createOpenAiClient, resolveLlmOptions, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import { queueScheduler, resolveQueueSettings } from '../translate/openai.ts'
 import type { Scheduler } from '../translate/queue.ts'
@@ -18,17 +18,7 @@ import type { PlanOptions } from '../run/sync.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { ProviderName } from '../translate/translator.ts'
 import { costText } from './output.ts'
-import { budgetNumber, notice, type CliIo } from './common.ts'
-
-/** The config's budget with the budget flags on top (as `sync` reads them). */
-export function judgeBudget(values: { 'max-cost'?: string | undefined; 'max-requests'?: string | undefined; 'max-tokens'?: string | undefined }, config: Config): Budget {
-  return {
-    ...config.budget,
-    ...(values['max-cost'] !== undefined ? { maxCost: budgetNumber(values['max-cost'], '--max-cost', false)! } : {}),
-    ...(values['max-requests'] !== undefined ? { maxRequests: budgetNumber(values['max-requests'], '--max-requests', true)! } : {}),
-    ...(values['max-tokens'] !== undefined ? { maxTokens: budgetNumber(values['max-tokens'], '--max-tokens', true)! } : {}),
-  }
-}
+import { budgetWithFlags, notice, type CliIo } from './common.ts'
 
 /**
  * The model that judges: `--model` (check), else `judge.model`, else the translation
@@ -198,7 +188,7 @@ export async function judgeCheck(input: {
     notice(io, judgePlanLine(await opened.judge.plan(input.source, input.target, options), model, config))
     return { findings: [], budgetReached: false }
   }
-  const budget = createBudgetTracker(judgeBudget(values, config), model, config.prices)
+  const budget = createBudgetTracker(budgetWithFlags(values, config.budget), model, config.prices)
   const opened = openJudge({ config, io, model, stateDir, cache: !values['no-cache'], budget, glossary: input.glossary })
   const report = await opened.judge.judge(input.source, input.target, options).finally(() => opened.close())
   // A provider that cannot answer (401, 403, the network after retries) is an error of the command.

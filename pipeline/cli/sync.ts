@@ -2,13 +2,13 @@
  * `l10n sync`: the scheduled job over a whole content tree, within a budget.
  */
 import { resolve } from 'node:path'
-import { EXIT, budgetNumber, colorFor, detail, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
+import { BUDGET_OPTIONS, EXIT, budgetWithFlags, colorFor, detail, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
 import { reportJson } from './report.ts'
 import { judgePlanOptions, runJudge } from './judge.ts'
 import { renderFindings } from './render-findings.ts'
-import { costOf, createBudgetTracker, type Budget } from '../translate/cost.ts'
+import { costOf, createBudgetTracker } from '../translate/cost.ts'
 import { t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
 import { acquireLock } from '../state/run-lock.ts'
@@ -63,9 +63,7 @@ export const SYNC_OPTIONS = {
   ...RUN_OPTIONS,
   'dry-run': { type: 'boolean' },
   frozen: { type: 'boolean' },
-  'max-cost': { type: 'string' },
-  'max-requests': { type: 'string' },
-  'max-tokens': { type: 'string' },
+  ...BUDGET_OPTIONS,
   'report-json': { type: 'string' },
   'report-md': { type: 'string' },
   batch: { type: 'boolean' },
@@ -126,12 +124,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     notice(log, t('sync:shard', { index: shard.index, count: shard.count, articles: shard.articles, of: shard.of, concurrency: limits.concurrency, rpm: limits.requestsPerMinute ?? '-', tpm: limits.tokensPerMinute ?? '-' }))
   }
   const { model, templates, workflow } = planningContext(settings, io)
-  const budget: Budget = {
-    ...config.budget,
-    ...(values['max-cost'] !== undefined ? { maxCost: budgetNumber(values['max-cost'], '--max-cost', false)! } : {}),
-    ...(values['max-requests'] !== undefined ? { maxRequests: budgetNumber(values['max-requests'], '--max-requests', true)! } : {}),
-    ...(values['max-tokens'] !== undefined ? { maxTokens: budgetNumber(values['max-tokens'], '--max-tokens', true)! } : {}),
-  }
+  const budget = budgetWithFlags(values, config.budget)
   const reportPaths = { json: values['report-json'] ?? config.report.json, markdown: values['report-md'] ?? config.report.markdown }
   const batchMode = Boolean(values.batch) || config.mode === 'batch'
   if (batchMode && settings.provider !== 'openai') throw usage(t('batch:needs-openai', { provider: settings.provider }))
