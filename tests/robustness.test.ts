@@ -15,6 +15,7 @@ import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
 import { refuseAll, startFakeOpenAi, type ChatRequestBody, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply, requestedSource } from './helpers/reference-translator.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 let server: FakeOpenAi
 let ws: Workspace
@@ -72,7 +73,7 @@ describe('deeply nested input (point 1)', () => {
 
   it('sync plans it as failed, translates the rest, leaves no *.tmp and reruns fine', async () => {
     const root = ws.path('site')
-    generateTree(root, { articles: 2, sectionsPerArticle: 2 })
+    generateTree(root, { articles: 2, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en']))
     const sourceDir = join(root, 'src/content/knowledge-cn')
     writeFileSync(join(sourceDir, 'deep.md'), article(bombs.quotes))
@@ -204,7 +205,7 @@ describe('a refused key (point 4)', () => {
   it('stops sync the same way: one line, exit 77, not "drafts worth a pull request"', async () => {
     server.setHandler(refuseAll(401))
     const root = ws.path('site')
-    generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de']))
     mkdirSync(join(root, 'reports'), { recursive: true })
     const run = await ws.run(['sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '1', '--report-json', join(root, 'reports/l10n.json')], { env: env() })

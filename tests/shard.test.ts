@@ -9,6 +9,7 @@ import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { lockText, readLockSync } from './helpers/lock.ts'
 import { referenceReply } from './helpers/reference-translator.ts'
 import { useFakeOpenAi } from './helpers/setup.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 // The test: 4 shards of a 40-article tree against one unsharded run.
 const ARTICLES = 40
@@ -19,7 +20,7 @@ const fake = useFakeOpenAi({ handler: referenceReply })
 let base: string
 beforeEach(() => {
   base = mkdtempSync(join(tmpdir(), 'l10n-shard-'))
-  generateTree(join(base, 'tree'), { articles: ARTICLES, sectionsPerArticle: 1 })
+  generateTree(join(base, 'tree'), { articles: ARTICLES, sectionsPerArticle: 1, example: SHORT_EXAMPLE.tree })
   writeFileSync(join(base, 'tree/l10n.config.yaml'), treeConfig(LOCALES))
 })
 afterEach(() => rmSync(base, { recursive: true, force: true }))

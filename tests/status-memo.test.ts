@@ -7,6 +7,7 @@ import { translationStatus } from '../pipeline/review/status.ts'
 import { stampFile } from '../pipeline/state/memo.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { useWorkspace } from './helpers/setup.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 /** Puts a file's times on a whole second, as a file system with a coarse clock keeps them. */
 function pinTimes(path: string): void {
@@ -115,7 +116,7 @@ describe('sync: the no-op fast path', () => {
   let root: string
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'l10n-noop-'))
-    generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
   })
   afterEach(() => rmSync(root, { recursive: true, force: true }))

@@ -10,6 +10,7 @@ import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { referenceReply } from './helpers/reference-translator.ts'
 import { useFakeOpenAi } from './helpers/setup.ts'
 import { waitFor } from './helpers/wait.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 // Four articles × three locales: enough for one queue across articles and locales, a budget
 // that runs out and a kill that lands mid-run; every count below derives from these.
@@ -23,7 +24,7 @@ const fake = useFakeOpenAi({ handler: referenceReply })
 let root: string
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'l10n-sync-'))
-  generateTree(root, { articles: ARTICLES, sectionsPerArticle: SECTIONS })
+  generateTree(root, { articles: ARTICLES, sectionsPerArticle: SECTIONS, example: SHORT_EXAMPLE.tree })
   writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(LOCALES))
 })
 afterEach(() => rmSync(root, { recursive: true, force: true }))

@@ -2,7 +2,8 @@
  * A scripted "model" for the fake server: answers each request with the English
  * reference translation (`examples/en/soundtrack.md`) of exactly the blocks it was sent,
  * so a faultless run must reproduce the reference file byte for byte. Tests wrap it to
- * inject faults.
+ * inject faults. The short fixture pair (`tests/fixtures/short/`, see {@link SHORT_EXAMPLE})
+ * is answered the same way.
  */
 import { readFileSync } from 'node:fs'
 import { parseMarkdown } from '../../pipeline/article/markdown.ts'
@@ -14,12 +15,15 @@ import { parseGlossary } from '../../pipeline/glossary/load.ts'
 import { requireLocale, type LocaleInfo } from '../../pipeline/article/locales.ts'
 import { pseudoLocalize, pseudoText } from '../../pipeline/translate/pseudo.ts'
 import { lockedSpans } from '../../pipeline/translate/translator.ts'
+import { SHORT_EXAMPLE } from './short-example.ts'
 
 const glossary = parseGlossary(readFileSync('glossary/music.yaml', 'utf8'), 'glossary/music.yaml')
 const english = requireLocale('en')
 
 const source = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
 const target = parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md')
+const shortSource = parse(readFileSync(SHORT_EXAMPLE.source, 'utf8'), 'short-cn.md')
+const shortTarget = parse(readFileSync(SHORT_EXAMPLE.reference, 'utf8'), 'short-en.md')
 
 function blocks(article: typeof source): string[] {
   return article.tree.children
@@ -27,10 +31,13 @@ function blocks(article: typeof source): string[] {
     .filter((text) => !(findLeftovers(text).length > 0 && text.replace(/[【（(][^】）)]*[】）)]/g, '').trim() === ''))
 }
 
-const sourceBlocks = blocks(source)
-const targetBlocks = blocks(target)
-if (sourceBlocks.length !== targetBlocks.length) throw new Error(`reference blocks differ: ${sourceBlocks.length} vs ${targetBlocks.length}`)
-const blockTranslation = new Map(sourceBlocks.map((block, i) => [block, targetBlocks[i]!]))
+function blockPairs(from: typeof source, to: typeof source): Array<[string, string]> {
+  const sourceBlocks = blocks(from)
+  const targetBlocks = blocks(to)
+  if (sourceBlocks.length !== targetBlocks.length) throw new Error(`reference blocks differ: ${sourceBlocks.length} vs ${targetBlocks.length}`)
+  return sourceBlocks.map((block, i) => [block, targetBlocks[i]!])
+}
+const blockTranslation = new Map([...blockPairs(source, target), ...blockPairs(shortSource, shortTarget)])
 
 const sourceMeta = parseDocument(source.frontmatter.yaml).toJS() as Record<string, unknown>
 const targetMeta = parseDocument(target.frontmatter.yaml).toJS() as Record<string, unknown>
