@@ -1,15 +1,21 @@
 /**
  * The command line a localizer expects (issue 11), tested as a user meets it: real
- * processes, real files, the fake OpenAI server for the LLM.
+ * files, the fake OpenAI server for the LLM, and real processes for what only a process
+ * shows (exit status through the bin, a terminal, a signal, what reaches a pipe first).
+ * Everything else runs the same `main` in this process (`l10n`, {@link runMainIn}), from
+ * the scratch repository and with the environment a spawned CLI gets; one real-process
+ * run per concern stays beside it. The article is the short example (the long one only
+ * made each run slower).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../pipeline/run/config.ts'
 import { acquireLock } from '../pipeline/state/run-lock.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
-import { cliCommandLine, createRepo, runCli, runInTerminal, spawnCli } from './helpers/cli.ts'
+import { cliCommandLine, createRepo, runCli, runInTerminal, runMainIn, spawnCli } from './helpers/cli.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply } from './helpers/reference-translator.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 const TIMEOUT = 120_000
 /** Node's own parser text, which must never reach the user. */
@@ -25,27 +31,29 @@ beforeAll(async () => {
 afterAll(async () => server.close())
 beforeEach(() => {
   server.reset()
-  repo = createRepo()
+  repo = createRepo(SHORT_EXAMPLE.source)
 })
 afterEach(() => repo.remove())
 
 const llm = () => ({ OPENAI_BASE_URL: server.baseURL })
 const article = 'examples/cn/soundtrack.md'
 const placed = ['--out-root', '.', '--out-pattern', 'out/{locale}/{slug}.md']
-const l10n = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: repo.dir, env })
+/** `l10n args…` in this process, from the scratch repository. */
+const l10n = (args: string[], env: Record<string, string> = {}) => runMainIn(args, { cwd: repo.dir, env })
+/** `l10n args…` as a real process, from the scratch repository. */
+const l10nProcess = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: repo.dir, env })
 const lines = (text: string) => text.split('\n').filter(Boolean)
 
 /** A tree of generated articles with a config (sources under src/content/knowledge-cn). */
 function tree(articles: number, locales: string[], extra = ''): void {
-  generateTree(repo.dir, { articles, sectionsPerArticle: 3 })
+  generateTree(repo.dir, { articles, sectionsPerArticle: 3, example: SHORT_EXAMPLE.tree })
   writeFileSync(repo.path('l10n.config.yaml'), treeConfig(locales, extra))
 }
 
 describe('conventions', () => {
   it('--version prints the package name and version', async () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; version: string }
-    for (const flag of ['--version', '-V']) {
-      const run = await l10n([flag])
+    for (const run of [await l10nProcess(['--version']), await l10n(['-V'])]) {
       expect(run.code).toBe(0)
       expect(run.stdout).toBe(`${manifest.name} ${manifest.version}\n`)
     }
@@ -72,6 +80,11 @@ describe('conventions', () => {
       expect(run.stderr).not.toMatch(RAW_NODE)
       expect(lines(run.stderr)).toHaveLength(1)
     }
+    // As a process: the exit status and the one line come through the bin.
+    const spawned = await l10nProcess(['transalte', article])
+    expect(spawned.code).toBe(2)
+    expect(lines(spawned.stderr)).toHaveLength(1)
+    expect(spawned.stderr).toMatch(/^l10n: unknown command "transalte"; did you mean translate\?/)
     const chinese = await l10n(['--lang', 'zh-CN', 'translate', article, '--frobnicate'])
     expect(chinese.code).toBe(2)
     expect(chinese.stderr).toContain('translate 没有选项 --frobnicate')
@@ -83,18 +96,18 @@ describe('conventions', () => {
 
   it('decides colour per stream: a redirected stdout gets no escape codes; --no-color, NO_COLOR and FORCE_COLOR are obeyed', async () => {
     const target = repo.path('bad.md')
-    writeFileSync(target, readFileSync('examples/en/soundtrack.md', 'utf8').replace('**John Williams**', '**Johnny Williams**'))
+    writeFileSync(target, readFileSync(SHORT_EXAMPLE.reference, 'utf8').replace('**John Williams**', '**Johnny Williams**'))
     const check = (extra: string[], redirect: string) => `${cliCommandLine(['check', 'examples/cn/soundtrack.md', 'bad.md', ...extra])} > ${redirect}`
     // stderr is the terminal, stdout a file: the file is plain.
     await runInTerminal(check([], 'plain.txt'), { cwd: repo.dir })
     const plain = readFileSync(repo.path('plain.txt'), 'utf8')
     expect(plain).toContain('glossary/locked-form-missing')
     expect(plain).not.toContain(ESC)
-    // FORCE_COLOR colours the file on purpose; --no-color wins over it.
-    await runInTerminal(check([], 'forced.txt'), { cwd: repo.dir, env: { FORCE_COLOR: '1' } })
-    expect(readFileSync(repo.path('forced.txt'), 'utf8')).toContain(ESC)
-    await runInTerminal(check(['--no-color'], 'nocolor.txt'), { cwd: repo.dir, env: { FORCE_COLOR: '1' } })
-    expect(readFileSync(repo.path('nocolor.txt'), 'utf8')).not.toContain(ESC)
+    // FORCE_COLOR colours a redirected stdout on purpose; --no-color wins over it (no terminal needed).
+    const forced = await l10n(['check', 'examples/cn/soundtrack.md', 'bad.md'], { FORCE_COLOR: '1' })
+    expect(forced.stdout).toContain('glossary/locked-form-missing')
+    expect(forced.stdout).toContain(ESC)
+    expect((await l10n(['check', 'examples/cn/soundtrack.md', 'bad.md', '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toContain(ESC)
     // On the terminal itself, colour unless NO_COLOR.
     const onTty = await runInTerminal(cliCommandLine(['check', 'examples/cn/soundtrack.md', 'bad.md']), { cwd: repo.dir })
     expect(onTty.screen).toContain(ESC)
@@ -108,7 +121,7 @@ describe('conventions', () => {
 
   it('init writes a commented starter config that loads, asks nothing off a terminal, and never overwrites', async () => {
     mkdirSync(repo.path('examples/en'), { recursive: true })
-    writeFileSync(repo.path('examples/en/soundtrack.md'), readFileSync('examples/en/soundtrack.md'))
+    writeFileSync(repo.path('examples/en/soundtrack.md'), readFileSync(SHORT_EXAMPLE.reference))
     const run = await l10n(['init'])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/Wrote l10n\.config\.yaml: sources examples\/\{locale\}\/\{slug\}\.md \(cn, 1 article\), targets en/)
@@ -130,14 +143,14 @@ describe('conventions', () => {
 
   it('finds the config from a subfolder up to the repository root; without one, says where it looked', async () => {
     mkdirSync(repo.path('src/deep'), { recursive: true })
-    const none = await runCli(['translate', '../../examples/cn/soundtrack.md'], { cwd: repo.path('src/deep') })
+    const none = await runMainIn(['translate', '../../examples/cn/soundtrack.md'], { cwd: repo.path('src/deep') })
     expect(none.code).toBe(2)
     expect(none.stderr).toContain(`none was found in ${repo.path('src/deep')}, ${repo.path('src')}, ${repo.dir} (run l10n init to write one)`)
     writeFileSync(repo.path('l10n.config.yaml'), 'targetLocales: [en]\noutputPattern: out/{locale}/{slug}.md\nprovider: pseudo\n')
-    const found = await runCli(['translate', '../../examples/cn/soundtrack.md'], { cwd: repo.path('src/deep') })
+    const found = await runMainIn(['translate', '../../examples/cn/soundtrack.md'], { cwd: repo.path('src/deep') })
     expect(found.code, found.stderr).toBe(0)
     expect(readFileSync(repo.path('out/en/soundtrack.md'), 'utf8')).toContain('locale: en')
-    const shown = await runCli(['config'], { cwd: repo.path('src/deep') })
+    const shown = await runMainIn(['config'], { cwd: repo.path('src/deep') })
     expect(shown.stdout).toContain(`Config file: ${repo.path('l10n.config.yaml')}`)
   }, TIMEOUT)
 
@@ -171,16 +184,16 @@ describe('conventions', () => {
     const before = repo.files()
     const run = await l10n(['translate', article, '--to', 'en,de', ...placed, '--dry-run', '--report', 'report.json'], llm())
     expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout).toContain('examples/cn/soundtrack.md → en: missing, 10 sections to translate (11 requests)')
-    expect(run.stdout).toMatch(/Plan: 2 article × locale pairs, 2 to do, 0 up to date; estimate 22 requests, \d+ tokens, cost \$0\.\d+/)
+    expect(run.stdout).toContain('examples/cn/soundtrack.md → en: missing, 4 sections to translate (5 requests)')
+    expect(run.stdout).toMatch(/Plan: 2 article × locale pairs, 2 to do, 0 up to date; estimate 10 requests, \d+ tokens, cost \$0\.\d+/)
     expect(run.stderr).toContain('report.json is not written')
     expect(server.requests).toHaveLength(0)
     expect(repo.files()).toEqual(before)
     const json = await l10n(['translate', article, '--to', 'en', ...placed, '--dry-run', '--format', 'json'], llm())
-    expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, command: 'translate', dryRun: true, plan: { totals: { requests: 11, work: 1 } } })
+    expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, command: 'translate', dryRun: true, plan: { totals: { requests: 5, work: 1 } } })
     // The estimate is what the run then makes.
     expect((await l10n(['translate', article, '--to', 'en', ...placed], llm())).code).toBe(0)
-    expect(server.requests).toHaveLength(11)
+    expect(server.requests).toHaveLength(5)
   }, TIMEOUT)
 
   it('sync --dry-run and --frozen are read-only: they run while a sync holds the lock, and write no report or lock', async () => {
@@ -237,13 +250,14 @@ describe('conventions', () => {
     expect(quiet.stdout).toContain('glossary/locked-form-missing')
     expect(quiet.stdout).not.toContain('lint/generator-leftover')
     expect(quiet.stdout).not.toMatch(/Wrote|Translating|Provider/)
-    // 3 warnings: the two generator leftovers, and glossary/inconsistent (§4 also names him by the short form Williams).
+    // 3 warnings: the two generator leftovers, and glossary/inconsistent (§1 also names him by the short form Williams).
     expect(lines(quiet.stdout).filter((line) => STAMP.test(line))).toEqual([expect.stringMatching(/Done: 1 of 1 written, \d+ requests, \d+ errors?, 3 warnings, [\d.]+ s\./)])
     expect((await l10n(['translate', article, '--quiet', '--verbose'])).stderr).toContain('--quiet and --verbose cannot be used together')
     // --verbose: one line per section, with what it cost or that the cache answered it.
     const verbose = await l10n(['translate', article, '--to', 'en', ...placed, '--verbose', '--max-retries', '0', '--retranslate', 'all'], llm())
     const sections = lines(verbose.stderr).filter((line) => /examples\/cn\/soundtrack\.md → en §\d+ /.test(line))
-    expect(sections.length).toBeGreaterThanOrEqual(5)
+    // One line for each of the short example's 4 sections.
+    expect(sections).toHaveLength(4)
     expect(sections.some((line) => /§1 .*: (\d+ requests?, \d+ tokens|from the cache)$/.test(line))).toBe(true)
     const normal = await l10n(['translate', article, '--to', 'en', ...placed, '--max-retries', '0', '--retranslate', 'all'], llm())
     expect(normal.stderr).not.toMatch(/→ en §\d+ /)
@@ -284,11 +298,11 @@ describe('conventions', () => {
   }, TIMEOUT)
 
   it('a rerun that changed one section does not reprint the warnings of the unchanged ones', async () => {
-    // Every section's answer carries an added sentence: a warning (not an error, so no repair) per section.
-    server.setHandler((body) => (isFrontmatterRequest(body!) ? referenceReply(body) : { content: referenceAnswer(body).replace(/\.(\s)/, '. It was so. It really was so.$1') }))
+    // Every section's answer carries three added sentences: a warning (not an error, so no repair) per section.
+    server.setHandler((body) => (isFrontmatterRequest(body!) ? referenceReply(body) : { content: referenceAnswer(body).replace(/\.(\s)/, '. It was so. It really was so. So it was, truly.$1') }))
     const first = await l10n(['translate', article, '--to', 'en', ...placed], llm())
     const warnings = (first.stdout.match(/text\/sentence-extra/g) ?? []).length
-    // Warnings in several sections (the added sentences of short paragraphs stand out).
+    // Warnings in several sections (the short example's 4).
     expect(warnings).toBeGreaterThanOrEqual(3)
     const source = repo.path(article)
     writeFileSync(source, readFileSync(source, 'utf8').replace('成为动画与跨文化配乐的典型人物', '成为动画与跨文化配乐几十年的典型人物'))
@@ -412,7 +426,7 @@ describe('conventions', () => {
       }
     }
     // As a user runs it.
-    const approve = await l10n(['approve', '--help'])
+    const approve = await l10nProcess(['approve', '--help'])
     for (const flag of ['--out-root', '--lockfile', '--section', '--frontmatter', '--all', '--by', '--force', '--format']) expect(approve.stdout).toContain(flag)
   }, TIMEOUT)
 

@@ -120,6 +120,28 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): S
   return { child, done }
 }
 
+/**
+ * Runs `l10n args…` in this process the way {@link runCli} runs it as a process: from
+ * `cwd` (the test's process changes to it and back, so tests using this must not run
+ * concurrently within a file: vitest's default), with the same clean environment, pipes
+ * for stdout and stderr (not a TTY). Costs no process start and no second compile of the
+ * CLI; for everything that is not about the process itself (exit status through the bin,
+ * signals, a terminal, startup).
+ */
+export async function runMainIn(args: readonly string[], options: Pick<SpawnOptions, 'cwd' | 'env'> = {}): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', L10N_LANG: 'en', ...options.env }
+  let stdout = ''
+  let stderr = ''
+  const before = process.cwd()
+  process.chdir(options.cwd ?? REPO)
+  try {
+    const code = await main([...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), isTty: false, stdoutIsTty: false, env })
+    return { code, stdout, stderr }
+  } finally {
+    process.chdir(before)
+  }
+}
+
 /** Runs `l10n args…` as a real process to its end. */
 export function runCli(args: readonly string[], options: SpawnOptions = {}): Promise<CliRun> {
   return spawnCli(args, options).done
@@ -150,11 +172,15 @@ export function cliCommandLine(args: readonly string[]): string {
   return [...CLI_COMMAND, ...args].map(shellQuote).join(' ')
 }
 
-/** A scratch repository (with `.git`, so config lookup stops there) holding the example article. */
-export function createRepo(): { dir: string; path: (...parts: string[]) => string; files: () => string[]; remove: () => void } {
+/**
+ * A scratch repository (with `.git`, so config lookup stops there) holding the example
+ * article as `examples/cn/soundtrack.md`, or `article` (a path in this repository, e.g.
+ * the short example of tests/helpers/short-example.ts) in its place.
+ */
+export function createRepo(article = 'examples/cn/soundtrack.md'): { dir: string; path: (...parts: string[]) => string; files: () => string[]; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'l10n-repo-'))
   mkdirSync(join(dir, '.git'))
-  cpSync(join(REPO, 'examples/cn/soundtrack.md'), join(dir, 'examples/cn/soundtrack.md'))
+  cpSync(join(REPO, article), join(dir, 'examples/cn/soundtrack.md'))
   return {
     dir,
     path: (...parts) => join(dir, ...parts),
