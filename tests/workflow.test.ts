@@ -10,9 +10,11 @@ import { split } from '../pipeline/article/split.ts'
 import { entriesIn } from '../pipeline/glossary/match.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply } from './helpers/reference-translator.ts'
 import { useFakeOpenAi, useWorkspace } from './helpers/setup.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 const fake = useFakeOpenAi({ handler: referenceReply })
-const workspace = useWorkspace()
+// The short example (4 sections; §1 holds 久石让 and John Williams), except where the long one matters.
+const workspace = useWorkspace(SHORT_EXAMPLE.source)
 
 const env = () => fake.env({ L10N_REVIEWER: 'tester' })
 const run = (args: string[]) => workspace.ws.run(args, { env: env() })
@@ -30,7 +32,7 @@ const editSource = (from: string, to: string) => {
 describe('reviewer workflow', () => {
   it('translate → approve all → edit one paragraph → one request → review that section → approve', async () => {
     expect((await translate()).code).toBe(0)
-    expect(entry().sections).toHaveLength(10)
+    expect(entry().sections).toHaveLength(4)
     expect(entry().sections.every((s) => s.status === 'draft')).toBe(true)
 
     const status = await run(['status', workspace.ws.source, '--to', 'en'])
@@ -39,16 +41,16 @@ describe('reviewer workflow', () => {
 
     const approved = await run(['approve', workspace.ws.source, '--to', 'en', '--all'])
     expect(approved.code, approved.stderr).toBe(0)
-    expect(approved.stdout).toContain('Approved 10 sections')
+    expect(approved.stdout).toContain('Approved 4 sections')
     expect(entry().sections.every((s) => s.status === 'approved' && s.approvedBy === 'tester')).toBe(true)
     expect(entry().frontmatter?.status).toBe('approved')
     expect((await run(['status', workspace.ws.source, '--to', 'en', '--strict'])).code).toBe(0)
 
-    // Edit one paragraph of section 4 (久石让 stays in it).
+    // Edit one paragraph of section 1 (久石让 stays in it).
     editSource('成为动画与跨文化配乐的典型人物', '成为动画与跨文化配乐几十年的典型人物')
     const stale = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(stale.code).toBe(1)
-    expect(stale.stdout).toMatch(/§4 .*stale \(source changed\)/)
+    expect(stale.stdout).toMatch(/§1 .*stale \(source changed\)/)
 
     fake.server.reset()
     expect((await translate()).code).toBe(0)
@@ -58,8 +60,8 @@ describe('reviewer workflow', () => {
 
     const review = await run(['review', workspace.ws.source, '--to', 'en'])
     expect(review.code).toBe(0)
-    expect(review.stdout).toContain('§4')
-    expect(review.stdout).not.toMatch(/§[0-35-9] /)
+    expect(review.stdout).toContain('§1')
+    expect(review.stdout).not.toMatch(/§[02-9] /)
     expect(review.stdout).toContain('{+几十年+}')
     expect(review.stdout).toMatch(/\[-.+-\]|\{\+.+\+\}/)
 
@@ -69,12 +71,12 @@ describe('reviewer workflow', () => {
     expect(page).toContain('<ins')
     expect(page).toContain('<del')
 
-    const before = entry().sections[4]!
+    const before = entry().sections[1]!
     expect(before.status).toBe('draft')
-    expect((await run(['approve', workspace.ws.source, '--to', 'en', '--section', '4', '--by', 'alice'])).code).toBe(0)
-    const after = entry().sections[4]!
+    expect((await run(['approve', workspace.ws.source, '--to', 'en', '--section', '1', '--by', 'alice'])).code).toBe(0)
+    const after = entry().sections[1]!
     expect(after).toMatchObject({ status: 'approved', approvedBy: 'alice' })
-    expect(after.sourceHash).not.toBe(lockfile().articles['examples/cn/soundtrack.md']!.en!.sections[3]!.sourceHash)
+    expect(after.sourceHash).not.toBe(lockfile().articles['examples/cn/soundtrack.md']!.en!.sections[0]!.sourceHash)
     expect((await run(['status', workspace.ws.source, '--to', 'en', '--strict'])).code).toBe(0)
   })
 
@@ -82,7 +84,7 @@ describe('reviewer workflow', () => {
     expect((await translate()).code).toBe(0)
     const ci = await workspace.ws.run(['status', workspace.ws.source, '--to', 'en'], { env: {} })
     expect(ci.code).toBe(0)
-    expect(ci.stdout).toContain('en: draft (10 draft)')
+    expect(ci.stdout).toContain('en: draft (4 draft)')
     const otherModel = await run(['status', workspace.ws.source, '--to', 'en', '--model', 'gpt-4.1'])
     expect(otherModel.code).toBe(1)
     expect(otherModel.stdout).toMatch(/§0 .*stale \(prompt or model changed\)/)
@@ -91,7 +93,7 @@ describe('reviewer workflow', () => {
     expect((await translate(['--model', 'gpt-4.1'])).code).toBe(0)
     expect(fake.server.requests).toHaveLength(0)
     expect((await translate(['--model', 'gpt-4.1', '--retranslate', 'stale'])).code).toBe(0)
-    expect(sectionRequests()).toHaveLength(10)
+    expect(sectionRequests()).toHaveLength(4)
   })
 
   it('a hand edit survives reruns, shows as edited, and approving records it', async () => {
@@ -126,11 +128,11 @@ describe('reviewer workflow', () => {
 
   it('a section inserted in the middle makes exactly one request', async () => {
     expect((await translate()).code).toBe(0)
-    editSource('## 万千面孔', '## 新增的一节\n\n这是插入的新段落，介绍**约翰·威廉姆斯**。\n\n## 万千面孔')
+    editSource('## 音乐与银幕边界的消解', '## 新增的一节\n\n这是插入的新段落，介绍**约翰·威廉姆斯**。\n\n## 音乐与银幕边界的消解')
     fake.server.reset()
     expect((await translate()).code).toBe(0)
     expect(fake.server.requests).toHaveLength(1)
-    expect(entry().sections).toHaveLength(11)
+    expect(entry().sections).toHaveLength(5)
     expect(output()).toContain('John Williams')
   })
 
@@ -145,7 +147,7 @@ describe('reviewer workflow', () => {
       entriesIn(section.source, glossary).some((entry) => entry.source === '久石让'),
     )
     expect(containing.length).toBeGreaterThan(0)
-    expect(containing.length).toBeLessThan(10)
+    expect(containing.length).toBeLessThan(4)
     fake.server.reset()
     fake.server.setHandler((body) => ({ content: referenceAnswer(body).replaceAll('Joe Hisaishi', 'Hisaishi Joe') }))
     const rerun = await translate(['--glossary', workspace.ws.path('glossary.yaml')])
@@ -155,9 +157,9 @@ describe('reviewer workflow', () => {
   })
 
   it('translation memory: imported pairs are never paid for again', async () => {
-    const imported = await run(['memory', 'import', 'examples/cn/soundtrack.md', 'examples/en/soundtrack.md'])
+    const imported = await run(['memory', 'import', SHORT_EXAMPLE.source, SHORT_EXAMPLE.reference])
     expect(imported.code).toBe(0)
-    expect(imported.stdout).toContain('Stored 10 sections')
+    expect(imported.stdout).toContain('Stored 4 sections')
     const result = await translate()
     expect(result.code).toBe(0)
     expect(sectionRequests()).toHaveLength(0)
@@ -176,6 +178,8 @@ describe('reviewer workflow', () => {
   })
 
   it('concurrent approve and translate never corrupt the lockfile', async () => {
+    // The long example: six sections to approve, and a translate long enough to overlap them.
+    cpSync('examples/cn/soundtrack.md', workspace.ws.source)
     expect((await translate()).code).toBe(0)
     for (let round = 0; round < 3; round++) {
       const results = await Promise.all([
@@ -199,18 +203,18 @@ describe('reviewer workflow', () => {
     expect(fresh.stdout).not.toMatch(/§\d/)
     // …unless --strict asks for every one.
     const strict = await run(['status', workspace.ws.source, '--to', 'en', '--strict'])
-    expect(strict.stdout.match(/^ {2}§\d+ .*: draft \(not yet approved\)$/gm)).toHaveLength(10)
+    expect(strict.stdout.match(/^ {2}§\d+ .*: draft \(not yet approved\)$/gm)).toHaveLength(4)
     expect((await run(['approve', workspace.ws.source, '--to', 'en', '--section', '0'])).code).toBe(0)
     const partly = await run(['status', workspace.ws.source, '--to', 'en'])
     expect(partly.code).toBe(0)
     expect(partly.stdout).not.toMatch(/§0 /)
-    for (let i = 1; i < 10; i++) expect(partly.stdout).toMatch(new RegExp(`§${i} .*: draft \\(not yet approved\\)`))
+    for (let i = 1; i < 4; i++) expect(partly.stdout).toMatch(new RegExp(`§${i} .*: draft \\(not yet approved\\)`))
   })
 
   it('review and approve say that sections were added or removed, and status counts removed ones', async () => {
     expect((await translate()).code).toBe(0)
     const text = readFileSync(workspace.ws.source, 'utf8')
-    const last = text.indexOf('## 剧场外的回响')
+    const last = text.indexOf('## 从默片伴奏到数字宇宙')
     expect(last).toBeGreaterThan(0)
     writeFileSync(workspace.ws.source, text.slice(0, last))
     for (const command of [['review'], ['approve', '--all']]) {
@@ -283,7 +287,7 @@ describe('status, review and approve with l10n.config.yaml', () => {
   beforeEach(() => {
     cwd = process.cwd()
     root = mkdtempSync(join(tmpdir(), 'l10n-workflow-config-'))
-    cpSync('examples/cn/soundtrack.md', join(root, 'content/knowledge-cn/soundtrack.md'))
+    cpSync(SHORT_EXAMPLE.source, join(root, 'content/knowledge-cn/soundtrack.md'))
     writeFileSync(
       join(root, 'l10n.config.yaml'),
       ['contentRoot: content', 'sourceLocale: cn', 'sourcePattern: knowledge-{locale}/{slug}.md', 'targetLocales: [en]', ''].join('\n'),

@@ -41,10 +41,14 @@ function walk(dir: string, root: string): string[] {
   )
 }
 
-/** Creates a workspace; `run` always passes `--out-root` and `--state-dir` inside it. */
-export function createWorkspace(): Workspace {
+/**
+ * Creates a workspace; `run` always passes `--out-root` and `--state-dir` inside it. The
+ * article at `examples/cn/soundtrack.md` in it is the example, or a copy of `article`
+ * (e.g. the short example, tests/helpers/short-example.ts).
+ */
+export function createWorkspace(article = 'examples/cn/soundtrack.md'): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'l10n-test-'))
-  cpSync('examples/cn/soundtrack.md', join(dir, 'examples/cn/soundtrack.md'))
+  cpSync(article, join(dir, 'examples/cn/soundtrack.md'))
   const run = async (args: string[], options: RunOptions = {}): Promise<CliRun> => {
     let stdout = ''
     let stderr = ''

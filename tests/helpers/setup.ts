@@ -46,11 +46,11 @@ export interface WorkspaceHandle {
   readonly ws: Workspace
 }
 
-/** A fresh workspace (see {@link createWorkspace}) for each test, removed after it. */
-export function useWorkspace(): WorkspaceHandle {
+/** A fresh workspace (see {@link createWorkspace}: of the example, or of `article`) for each test, removed after it. */
+export function useWorkspace(article?: string): WorkspaceHandle {
   let ws: Workspace | undefined
   beforeEach(() => {
-    ws = createWorkspace()
+    ws = createWorkspace(article)
   })
   afterEach(() => {
     ws?.remove()
