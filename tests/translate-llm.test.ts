@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { startFakeOpenAi, type ChatRequestBody, type Reply } from './helpers/fake-openai.ts'
 import { createManualClock, type ManualClock, type ManualTimer } from './helpers/clock.ts'
 import { isFrontmatterRequest, referenceAnswer, referenceReply, requestedSource } from './helpers/reference-translator.ts'
 import { useFakeOpenAi, useWorkspace } from './helpers/setup.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 import { waitFor } from './helpers/wait.ts'
 import { backoffDelay } from '../pipeline/translate/llm.ts'
 import { createOpenAiProvider } from '../pipeline/translate/openai.ts'
@@ -12,8 +13,13 @@ import { translateFiles } from '../pipeline/run/translate.ts'
 import { countTokens } from '../pipeline/shared/tokens.ts'
 
 const fake = useFakeOpenAi({ handler: referenceReply })
-const workspace = useWorkspace()
-const reference = readFileSync('examples/en/soundtrack.md', 'utf8')
+// The short example (4 sections, 5 requests a run); the long one where a test is about it
+// or needs its size (a section too long for one answer, enough requests for four windows).
+const workspace = useWorkspace(SHORT_EXAMPLE.source)
+const reference = readFileSync(SHORT_EXAMPLE.reference, 'utf8')
+const longReference = readFileSync('examples/en/soundtrack.md', 'utf8')
+/** Puts the long example in the workspace's place of the short one. */
+const useLongExample = () => cpSync('examples/cn/soundtrack.md', workspace.ws.source)
 
 const env = () => fake.env({ L10N_MAX_RETRIES: '2', L10N_TIMEOUT_MS: '5000' })
 const translate = (extra: string[] = [], extraEnv: Record<string, string> = {}, clock?: ManualClock) =>
@@ -32,10 +38,11 @@ const asks = (body: ChatRequestBody, needle: string) => !isFrontmatterRequest(bo
 
 describe('translate through an OpenAI-compatible server', () => {
   it('translates the example into the reference English, byte for byte, with a report', async () => {
+    useLongExample()
     const run = await translate(['--report', workspace.ws.path('report.json')])
     expect(run.stderr).toContain('Provider: openai, model gpt-4o-mini')
     expect(run.code).toBe(0)
-    expect(output()).toBe(reference)
+    expect(output()).toBe(longReference)
     // One request per section plus one for the frontmatter.
     expect(fake.server.requests).toHaveLength(11)
     const report = JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8'))
@@ -63,11 +70,11 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(output()).toContain('⟦')
     fake.server.reset()
     expect((await translate()).code).toBe(0)
-    expect(sectionRequests()).toHaveLength(10)
+    expect(sectionRequests()).toHaveLength(4)
     expect(output()).toBe(reference)
     // The new values are l10n's own, not a hand edit.
     const status = await workspace.ws.run(['status', workspace.ws.source, '--to', 'en'], { env: env() })
-    expect(status.stdout).toContain('en: draft (10 draft)')
+    expect(status.stdout).toContain('en: draft (4 draft)')
     expect(status.stdout).not.toContain('edited')
   })
 
@@ -79,7 +86,7 @@ describe('translate through an OpenAI-compatible server', () => {
     expect(fake.server.requests).toHaveLength(0)
     expect(output()).toBe(reference)
     const report = JSON.parse(readFileSync(workspace.ws.path('again.json'), 'utf8'))
-    expect(report.run.articles[0].sections.reused).toBe(10)
+    expect(report.run.articles[0].sections.reused).toBe(4)
   })
 
   it('waits out a 429 with a short retry-after, and retries a 500', async () => {
@@ -99,7 +106,8 @@ describe('translate through an OpenAI-compatible server', () => {
     const run = await running
     expect(run.code).toBe(0)
     expect(output()).toBe(reference)
-    expect(fake.server.requests).toHaveLength(13)
+    // 5 requests, 2 of their attempts refused.
+    expect(fake.server.requests).toHaveLength(7)
     expect(retryAfter.ms).toBe(1000)
     // The backoff before the second retry: 1000 ms less up to 25% jitter.
     expect(backoff.ms).toBeGreaterThanOrEqual(backoffDelay(2, () => 1))
@@ -123,7 +131,7 @@ describe('translate through an OpenAI-compatible server', () => {
     const running = translate([], { L10N_TIMEOUT_MS: '300', L10N_MAX_RETRIES: '0' }, clock)
     // Time moves only once every other request is answered (its attempt timer cancelled),
     // so only the hanging one can time out, however slow the machine is.
-    await waitFor(() => fake.server.requests.length === 11 && clock.pending().length === 1, 'the ten answered requests')
+    await waitFor(() => fake.server.requests.length === 5 && clock.pending().length === 1, 'the four answered requests')
     expect(clock.pending()[0]!.ms).toBe(300)
     await clock.advance(300)
     const run = await running
@@ -138,6 +146,7 @@ describe('translate through an OpenAI-compatible server', () => {
   })
 
   it('splits a truncated answer at block boundaries and retries; never caches the truncated one', async () => {
+    useLongExample()
     fake.server.setHandler((body) => {
       const source = requestedSource(body)
       // Only the whole section is too long; its halves fit.
@@ -146,7 +155,7 @@ describe('translate through an OpenAI-compatible server', () => {
     })
     const run = await translate(['--report', workspace.ws.path('report.json')])
     expect(run.code, run.stdout).toBe(0)
-    expect(output()).toBe(reference)
+    expect(output()).toBe(longReference)
     const report = JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8'))
     expect(report.run.articles[0].findings.map((f: { ruleId: string }) => f.ruleId)).toContain('translate/split-after-truncation')
     expect(sectionRequests().length).toBeGreaterThan(11)
@@ -200,14 +209,14 @@ describe('translate through an OpenAI-compatible server', () => {
     fake.server.setHandler((body) => {
       const answer = referenceAnswer(body)
       const isRepair = (body.messages ?? []).some((m) => m.role === 'assistant')
-      return { content: asks(body, '## 万千面孔') && !isRepair ? merge(answer) : answer }
+      return { content: asks(body, '## 音乐巅峰与银幕记忆') && !isRepair ? merge(answer) : answer }
     })
     expect((await translate()).code).toBe(0)
     expect(output()).toBe(reference)
     expect(fake.server.requests.some((r) => (r.body?.messages ?? []).some((m) => m.role === 'assistant'))).toBe(true)
 
     fake.server.reset()
-    fake.server.setHandler((body) => ({ content: asks(body, '## 音乐巅峰与银幕记忆') ? merge(referenceAnswer(body)) : referenceAnswer(body) }))
+    fake.server.setHandler((body) => ({ content: asks(body, '## 音乐与银幕边界的消解') ? merge(referenceAnswer(body)) : referenceAnswer(body) }))
     const stuck = await translate(['--retranslate', 'all', '--no-cache'])
     expect(stuck.code, stuck.stdout).toBe(1)
     expect(stuck.stdout).toContain('sections/paragraph-count')
@@ -219,7 +228,7 @@ describe('translate through an OpenAI-compatible server', () => {
       const run = await workspace.ws.run(['translate', workspace.ws.source, '--to', 'en,de', '--concurrency', '3', '--provider', 'openai', '--no-glossary'], {
         env: { OPENAI_BASE_URL: slow.baseURL },
       })
-      expect(slow.requests.length).toBeGreaterThanOrEqual(22)
+      expect(slow.requests.length).toBeGreaterThanOrEqual(10)
       expect(slow.maxInFlight).toBe(3)
       expect([0, 1]).toContain(run.code)
     } finally {
@@ -269,7 +278,7 @@ describe('translate through an OpenAI-compatible server', () => {
   })
 
   it('redoes its own flawed draft on the next run (a model added a heading), paying only for the bad section', async () => {
-    fake.server.setHandler((body) => ({ content: asks(body, '## 万千面孔') ? `## Translation\n\n${referenceAnswer(body)}` : referenceAnswer(body) }))
+    fake.server.setHandler((body) => ({ content: asks(body, '## 音乐与银幕边界的消解') ? `## Translation\n\n${referenceAnswer(body)}` : referenceAnswer(body) }))
     expect((await translate()).code).toBe(1)
     fake.server.reset()
     fake.server.setHandler(referenceReply)
@@ -299,6 +308,7 @@ describe('translate through an OpenAI-compatible server', () => {
   })
 
   it('respects the requests-per-interval limit with the real client (scheduler with a short interval)', async () => {
+    useLongExample()
     const intervalMs = 400
     const clock = createManualClock()
     const scheduler = createScheduler({ concurrency: 4, requestsPerInterval: 3, intervalMs, clock })
@@ -354,6 +364,7 @@ describe('translate through an OpenAI-compatible server', () => {
   })
 
   it('holds the tokens-per-interval limit as the server counts them (prompt and completion allowance on arrival)', async () => {
+    useLongExample()
     const intervalMs = 400
     const tokensPerInterval = 10_000
     const clock = createManualClock()
@@ -394,7 +405,7 @@ describe('translate through an OpenAI-compatible server', () => {
   it('Ctrl-C mid-run aborts in-flight requests, writes no partial file and exits 4', async () => {
     const controller = new AbortController()
     fake.server.setHandler((body) => {
-      if (asks(body, '## 科技引擎驱动')) {
+      if (asks(body, '## 从默片伴奏到数字宇宙')) {
         setTimeout(() => controller.abort(new Error('SIGINT')), 50)
         return { hang: true } as Reply
       }
