@@ -1,13 +1,15 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { readLockSync } from './helpers/lock.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
+// The short example; the first test pseudo-localizes the whole long one.
 let ws: Workspace
 beforeEach(() => {
-  ws = createWorkspace()
+  ws = createWorkspace(SHORT_EXAMPLE.source)
 })
 afterEach(() => ws.remove())
 
@@ -15,6 +17,7 @@ const HAN = /\p{Script=Han}/u
 
 describe('l10n translate (offline providers)', () => {
   it('writes a pseudo-localized en draft beside the source and says which provider made it', async () => {
+    cpSync('examples/cn/soundtrack.md', ws.source)
     const run = await ws.run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])
     expect(run.code).toBe(0)
     expect(run.stderr).toContain('Provider: pseudo')
