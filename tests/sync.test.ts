@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
+import { CLI_COMMAND } from './helpers/cli.ts'
 import { readLockSync } from './helpers/lock.ts'
 import { acquireLock } from '../pipeline/state/run-lock.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
@@ -146,8 +147,9 @@ describe('l10n sync', () => {
   })
 
   it('a run killed with SIGKILL halfway finishes on rerun with no loss and no repeated requests', async () => {
-    // From source (as the in-process runs are), not the compiled bin, which may be stale.
-    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'pipeline/cli/bin.ts', 'sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '2'], {
+    // The bin as a user runs it (compiled: `npm run build` after editing pipeline/, as for
+    // every spawned test), which starts without transpiling the pipeline through tsx.
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '2'], {
       env: { ...process.env, ...env(), NO_COLOR: '1' },
       stdio: 'ignore',
     })
