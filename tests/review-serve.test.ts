@@ -17,6 +17,7 @@ import { historyRecovery } from '../pipeline/review/history.ts'
 import { sectionMessages, loadPrompts } from '../pipeline/translate/prompt.ts'
 import { requireLocale } from '../pipeline/article/locales.ts'
 import { createWorkspace, type Workspace } from './helpers/cli.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { isFrontmatterRequest, referenceReply } from './helpers/reference-translator.ts'
 import { startReviewTree, type ReviewTree } from './helpers/review-app.ts'
@@ -119,7 +120,7 @@ describe("a reviewer's note reaches the next translate", { timeout: 120_000 }, (
   })
   afterAll(async () => server.close())
   beforeEach(() => {
-    ws = createWorkspace()
+    ws = createWorkspace(SHORT_EXAMPLE.source)
   })
   afterEach(() => ws.remove())
 
@@ -156,7 +157,7 @@ describe("a reviewer's note reaches the next translate", { timeout: 120_000 }, (
 describe('diffs on a fresh clone: earlier texts from git history', { timeout: 120_000 }, () => {
   let ws: Workspace
   beforeEach(() => {
-    ws = createWorkspace()
+    ws = createWorkspace(SHORT_EXAMPLE.source)
   })
   afterEach(() => ws.remove())
 
@@ -175,9 +176,10 @@ describe('diffs on a fresh clone: earlier texts from git history', { timeout: 12
     rmSync(ws.path('.l10n'), { recursive: true, force: true })
     const options = { lockfile: ws.path('l10n.lock.yaml'), stateDir: ws.path('.l10n'), outRoot: ws.dir }
     const without = await buildReview(ws.source, 'en', options)
-    expect(without.items.find((item) => item.section === 4)!.sourceBefore).toBeUndefined()
+    // The edited paragraph is in the short example's §1.
+    expect(without.items.find((item) => item.section === 1)!.sourceBefore).toBeUndefined()
     const withHistory = await buildReview(ws.source, 'en', { ...options, recover: historyRecovery(options) })
-    const item = withHistory.items.find((candidate) => candidate.section === 4)!
+    const item = withHistory.items.find((candidate) => candidate.section === 1)!
     expect(item.sourceBefore).toContain('成为动画与跨文化配乐的典型人物')
     expect(item.translationBefore).toBeDefined()
     const review = await run(['review', ws.source, '--to', 'en'])
@@ -187,9 +189,10 @@ describe('diffs on a fresh clone: earlier texts from git history', { timeout: 12
 
 describe('l10n adopt', { timeout: 120_000 }, () => {
   let ws: Workspace
+  // The short example and its reference English (4 sections).
   beforeEach(() => {
-    ws = createWorkspace()
-    cpSync('examples/en/soundtrack.md', ws.path('examples/en/soundtrack.md'))
+    ws = createWorkspace(SHORT_EXAMPLE.source)
+    cpSync(SHORT_EXAMPLE.reference, ws.path('examples/en/soundtrack.md'))
   })
   afterEach(() => ws.remove())
   const run = (args: string[]) => ws.run(args, { env: { L10N_REVIEWER: 'tester' } })
@@ -201,10 +204,10 @@ describe('l10n adopt', { timeout: 120_000 }, () => {
     expect(untracked.stdout).toContain('untracked')
     const adopted = await ws.run(['adopt', ws.source, ws.path('examples/en/soundtrack.md'), '--to', 'en', '--out-root', ws.dir, '--state-dir', ws.path('.l10n')], { env: { L10N_REVIEWER: 'tester' } })
     expect(adopted.code, adopted.stderr).toBe(0)
-    expect(adopted.stdout).toContain('10 sections and the frontmatter approved by tester')
+    expect(adopted.stdout).toContain('4 sections and the frontmatter approved by tester')
     const status = await run(['status', ws.source, '--to', 'en', '--strict'])
     expect(status.code, status.stdout).toBe(0)
-    expect(status.stdout).toContain('en: approved (10 approved)')
+    expect(status.stdout).toContain('en: approved (4 approved)')
     expect((await run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])).code).toBeLessThanOrEqual(1)
     expect(human()).toBe(before)
     expect((await run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo', '--force'])).code).toBeLessThanOrEqual(1)
@@ -217,7 +220,7 @@ describe('l10n adopt', { timeout: 120_000 }, () => {
     const head = (text: string) => text.slice(0, text.indexOf('\n---', 4))
     expect(head(after)).toBe(head(before))
     const lock = readLockSync(ws.path('l10n.lock.yaml')).articles['examples/cn/soundtrack.md']!.en!
-    expect(lock.sections.filter((section) => section.status === 'approved')).toHaveLength(9)
+    expect(lock.sections.filter((section) => section.status === 'approved')).toHaveLength(3)
     expect(lock.frontmatter?.status).toBe('approved')
   })
 
@@ -225,7 +228,7 @@ describe('l10n adopt', { timeout: 120_000 }, () => {
     const args = ['--out-root', ws.dir, '--state-dir', ws.path('.l10n')]
     const draft = await ws.run(['adopt', ws.source, ws.path('examples/en/soundtrack.md'), '--to', 'en', '--draft', ...args])
     expect(draft.code, draft.stderr).toBe(0)
-    expect((await run(['status', ws.source, '--to', 'en'])).stdout).toContain('en: draft (10 draft)')
+    expect((await run(['status', ws.source, '--to', 'en'])).stdout).toContain('en: draft (4 draft)')
     const again = await ws.run(['adopt', ws.source, ws.path('examples/en/soundtrack.md'), '--to', 'en', ...args])
     expect(again.code).toBe(2)
     expect(again.stderr).toContain('--force')
@@ -239,7 +242,7 @@ describe('l10n adopt', { timeout: 120_000 }, () => {
 describe('l10n review --serve on the command line', { timeout: 120_000 }, () => {
   let ws: Workspace
   beforeEach(() => {
-    ws = createWorkspace()
+    ws = createWorkspace(SHORT_EXAMPLE.source)
   })
   afterEach(() => ws.remove())
 
