@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { translationHash } from '../pipeline/review/plan.ts'
-import { SCRIPT_SECTION, startReviewTree, type ReviewTree } from './helpers/review-app.ts'
+import { EDITED_SECTION, SCRIPT_SECTION, startReviewTree, type ReviewTree } from './helpers/review-app.ts'
 
 const CHROMIUM = process.env.L10N_CHROMIUM ?? '/usr/bin/chromium'
 
@@ -66,7 +66,7 @@ async function openContext(viewport = { width: 1280, height: 900 }): Promise<{ c
 async function openReview(page: Page): Promise<void> {
   await page.goto(tree.server.url)
   await page.getByRole('link', { name: /soundtrack\.md/ }).click()
-  await page.waitForSelector('section.item#s4')
+  await page.waitForSelector(`section.item#s${EDITED_SECTION}`)
 }
 
 describe('the review app in Chromium', { timeout: 120_000 }, () => {
@@ -75,20 +75,21 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
     await page.goto(tree.server.url)
     const row = page.locator('table.articles tbody tr')
     await expect.poll(() => row.count()).toBe(1)
-    expect(await row.innerText()).toMatch(/soundtrack\.md\s+en\s+2 draft, 8 approved\s+draft/)
+    expect(await row.innerText()).toMatch(/soundtrack\.md\s+en\s+2 draft, 2 approved\s+draft/)
     await openReview(page)
     // The two changed sections are open; approved, unchanged ones are collapsed.
-    expect(await page.locator(`section#s4 > details`).getAttribute('open')).toBe('')
+    expect(await page.locator(`section#s${EDITED_SECTION} > details`).getAttribute('open')).toBe('')
     expect(await page.locator(`section#s${SCRIPT_SECTION} > details`).getAttribute('open')).toBe('')
     expect(await page.locator('section#s2 > details').getAttribute('open')).toBeNull()
     // Source paragraphs sit beside their translation: the changed paragraph is one row, its change marked.
-    const changed = page.locator('section#s4 .row', { hasText: '几十年' })
+    const changed = page.locator(`section#s${EDITED_SECTION} .row`, { hasText: '几十年' })
     await expect.poll(() => changed.count()).toBe(1)
     expect(await changed.locator('.cell').first().locator('ins').allInnerTexts()).toContain('几十年')
-    expect(await page.locator('section#s4 .row:not(.head)').count()).toBeGreaterThan(5)
+    // One row per block of the section (the short example's §1: its heading and two paragraphs).
+    expect(await page.locator(`section#s${EDITED_SECTION} .row:not(.head)`).count()).toBe(3)
     // Glossary names are marked on both sides.
-    expect(await page.locator('section#s4 .cell[lang="zh-CN"] mark.term-locked').count()).toBeGreaterThan(0)
-    expect(await page.locator('section#s4 .cell[lang="en"] mark.term-locked').count()).toBeGreaterThan(0)
+    expect(await page.locator(`section#s${EDITED_SECTION} .cell[lang="zh-CN"] mark.term-locked`).count()).toBeGreaterThan(0)
+    expect(await page.locator(`section#s${EDITED_SECTION} .cell[lang="en"] mark.term-locked`).count()).toBeGreaterThan(0)
     expect(errors).toEqual([])
     await context.close()
   })
@@ -111,7 +112,7 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
     const base = new URL(tree.server.url).origin
     expect((await fetch(`${base}/`)).status).toBe(403)
     expect((await fetch(`${base}/?token=wrong`)).status).toBe(403)
-    const body = JSON.stringify({ file: tree.file, locale: 'en', section: 4 })
+    const body = JSON.stringify({ file: tree.file, locale: 'en', section: EDITED_SECTION })
     const post = (headers: Record<string, string>) => fetch(`${base}/api/approve`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
     expect((await post({})).status).toBe(403)
     expect((await post({ 'x-l10n-token': tree.server.token, origin: 'http://evil.example' })).status).toBe(403)
@@ -120,7 +121,7 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
     expect(response?.status()).toBe(403)
     expect(await page.locator('body').innerText()).toContain('access token')
     await context.close()
-    expect(tree.lockEntry().sections[4]!.status).toBe('draft')
+    expect(tree.lockEntry().sections[EDITED_SECTION]!.status).toBe('draft')
   })
 
   it('is usable at phone width: one column, no horizontal scrolling; saves screenshots', async () => {
@@ -128,20 +129,20 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
     await openReview(page)
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
     expect(overflow).toBeLessThanOrEqual(0)
-    const cells = page.locator('section#s4 .row:not(.head) > .cell')
+    const cells = page.locator(`section#s${EDITED_SECTION} .row:not(.head) > .cell`)
     const first = await cells.nth(0).boundingBox()
     const second = await cells.nth(1).boundingBox()
     // Source above its translation, both as wide as the page allows.
     expect(second!.y).toBeGreaterThan(first!.y)
     expect(Math.abs(second!.x - first!.x)).toBeLessThan(2)
-    await page.locator('section#s4').scrollIntoViewIfNeeded()
+    await page.locator(`section#s${EDITED_SECTION}`).scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(artifacts, 'review-phone.png') })
     await context.close()
 
     const wide = await openContext()
     await openReview(wide.page)
     await wide.page.screenshot({ path: join(artifacts, 'review-desktop.png') })
-    await wide.page.locator('section#s4 .row', { hasText: '几十年' }).scrollIntoViewIfNeeded()
+    await wide.page.locator(`section#s${EDITED_SECTION} .row`, { hasText: '几十年' }).scrollIntoViewIfNeeded()
     await wide.page.screenshot({ path: join(artifacts, 'review-changed-row.png') })
     await wide.context.close()
     console.log(`review app screenshots: ${artifacts}`)
@@ -149,12 +150,12 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
   })
 
   it('approves a section: the lockfile records it and the section shows approved', async () => {
-    expect(tree.lockEntry().sections[4]!.status).toBe('draft')
+    expect(tree.lockEntry().sections[EDITED_SECTION]!.status).toBe('draft')
     const { context, page, errors } = await openContext()
     await openReview(page)
-    await page.locator('section#s4 button[data-action="approve"]').click()
-    await page.waitForSelector('section#s4.status-approved')
-    const record = tree.lockEntry().sections[4]!
+    await page.locator(`section#s${EDITED_SECTION} button[data-action="approve"]`).click()
+    await page.waitForSelector(`section#s${EDITED_SECTION}.status-approved`)
+    const record = tree.lockEntry().sections[EDITED_SECTION]!
     expect(record).toMatchObject({ status: 'approved', approvedBy: 'browser-tester' })
     expect(record.approvedTranslationHash).toBe(record.translationHash)
     expect(errors).toEqual([])

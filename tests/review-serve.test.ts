@@ -20,7 +20,7 @@ import { createWorkspace, type Workspace } from './helpers/cli.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { isFrontmatterRequest, referenceReply } from './helpers/reference-translator.ts'
-import { startReviewTree, type ReviewTree } from './helpers/review-app.ts'
+import { EDITED_SECTION, startReviewTree, type ReviewTree } from './helpers/review-app.ts'
 
 /** A raw request, so the Host and Origin headers are exactly what the test says. */
 function raw(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
@@ -59,24 +59,24 @@ describe('the review app API', { timeout: 120_000 }, () => {
   it('refuses a foreign Host (DNS rebinding), a missing token, a foreign origin and non-JSON posts', async () => {
     expect((await raw(port, { path: `/?token=${tree.server.token}`, headers: { host: 'evil.example' } })).status).toBe(403)
     expect((await raw(port, { path: `/?token=${tree.server.token}`, headers: { host: `localhost:${port}` } })).status).toBe(200)
-    expect((await api('/api/approve', { section: 4 }, { 'x-l10n-token': '' })).status).toBe(403)
-    expect((await api('/api/approve', { section: 4 }, { origin: 'http://evil.example' })).status).toBe(403)
-    expect((await api('/api/approve', { section: 4 }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403)
-    expect((await api('/api/approve', { section: 4 }, { 'content-type': 'text/plain' })).status).toBe(415)
-    expect(tree.lockEntry().sections[4]!.status).toBe('draft')
+    expect((await api('/api/approve', { section: EDITED_SECTION }, { 'x-l10n-token': '' })).status).toBe(403)
+    expect((await api('/api/approve', { section: EDITED_SECTION }, { origin: 'http://evil.example' })).status).toBe(403)
+    expect((await api('/api/approve', { section: EDITED_SECTION }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    expect((await api('/api/approve', { section: EDITED_SECTION }, { 'content-type': 'text/plain' })).status).toBe(415)
+    expect(tree.lockEntry().sections[EDITED_SECTION]!.status).toBe('draft')
   })
 
   it('serves only listed source articles: another path is not found', async () => {
     const page = await raw(port, { path: `/review?file=${encodeURIComponent('/etc/passwd')}&locale=en&token=${tree.server.token}`, headers: { host: `127.0.0.1:${port}` } })
     expect(page.status).toBe(404)
     expect(page.body).not.toContain('root:')
-    expect((await api('/api/approve', { section: 4, file: tree.ws.path('examples/en/soundtrack.md') })).status).toBe(404)
+    expect((await api('/api/approve', { section: EDITED_SECTION, file: tree.ws.path('examples/en/soundtrack.md') })).status).toBe(404)
     expect((await raw(port, { path: `/../../etc/passwd?token=${tree.server.token}`, headers: { host: `127.0.0.1:${port}` } })).status).toBe(404)
   })
 
   it('refuses to approve a section with error findings unless forced, as the CLI does', async () => {
     // A paragraph dropped from the translation is an error finding.
-    const index = 4
+    const index = EDITED_SECTION
     const output = parse(tree.output(), 'en.md')
     const section = split(output)[index]!
     const shortened = section.source.slice(0, section.source.lastIndexOf('\n\n'))
@@ -93,20 +93,21 @@ describe('the review app API', { timeout: 120_000 }, () => {
   })
 
   it('refuses an edit when the file changed since the page was loaded', async () => {
-    const stale = await api('/api/edit', { section: 4, base: translationHash('not what the file holds'), text: 'x' })
+    const stale = await api('/api/edit', { section: EDITED_SECTION, base: translationHash('not what the file holds'), text: 'x' })
     expect(stale.status).toBe(409)
     expect(JSON.parse(stale.body).error).toContain('changed since the page was loaded')
   })
 
   it('sends a section back with a note kept in the lockfile; approve-all approves the rest without errors', async () => {
-    const reset = await api('/api/reset', { section: 4, note: 'Keep “Joe Hisaishi” and say “decades”.' })
+    const reset = await api('/api/reset', { section: EDITED_SECTION, note: 'Keep “Joe Hisaishi” and say “decades”.' })
     expect(reset.status, reset.body).toBe(200)
-    expect(tree.lockEntry().sections[4]).toMatchObject({ status: 'draft', note: 'Keep “Joe Hisaishi” and say “decades”.' })
+    expect(tree.lockEntry().sections[EDITED_SECTION]).toMatchObject({ status: 'draft', note: 'Keep “Joe Hisaishi” and say “decades”.' })
     expect(JSON.parse(reset.body).html).toContain('Keep “Joe Hisaishi” and say “decades”.')
     const all = await api('/api/approve-all', {})
     expect(all.status, all.body).toBe(200)
     const result = JSON.parse(all.body) as { approved: number; refused: number }
-    expect(result.approved + result.refused).toBe(11)
+    // The short example's 4 sections and the frontmatter.
+    expect(result.approved + result.refused).toBe(5)
     // Approving settles the request to translate again.
     expect(tree.lockEntry().sections.every((section) => section.status === 'approved' ? section.note === undefined : true)).toBe(true)
   })

@@ -1,7 +1,8 @@
 /**
- * A content tree under review for the review-app tests: the example article translated by
- * the pseudo provider and approved, then its source edited (one paragraph changed, one
- * with a `<script>` added) and translated again, so two sections wait for a reviewer.
+ * A content tree under review for the review-app tests: the short example
+ * (tests/fixtures/short/, 4 sections) translated by the pseudo provider and approved, then
+ * its source edited (one paragraph changed, one with a `<script>` added) and translated
+ * again, so two sections wait for a reviewer.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { expect } from 'vitest'
@@ -11,9 +12,12 @@ import { readLockSync } from './lock.ts'
 import { startReviewServer, type ReviewServer } from '../../pipeline/serve/server.ts'
 import { DEFAULT_GLOSSARY } from '../../pipeline/cli/main.ts'
 import { createWorkspace, type Workspace } from './cli.ts'
+import { SHORT_EXAMPLE } from './short-example.ts'
 
-/** The edited paragraph of section 4, and the script added to section 1. */
+/** The edited paragraph (in section {@link EDITED_SECTION}), and the script added to the first section. */
 export const EDITED = '成为动画与跨文化配乐几十年的典型人物'
+/** The section holding the edited paragraph (久石让). */
+export const EDITED_SECTION = 1
 export const SCRIPT = '<script>window.__pwned = 1</script>'
 /** The section the script goes into: the first (the article has no text before its first heading). */
 export const SCRIPT_SECTION = 0
@@ -30,7 +34,7 @@ export interface ReviewTree {
 
 /** Builds the tree and starts the app on it. */
 export async function startReviewTree(): Promise<ReviewTree> {
-  const ws = createWorkspace()
+  const ws = createWorkspace(SHORT_EXAMPLE.source)
   const run = async (args: string[]) => {
     const result = await ws.run(args, { env: { L10N_REVIEWER: 'tester' } })
     expect(result.code, result.stderr).toBeLessThanOrEqual(1)
