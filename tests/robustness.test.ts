@@ -23,9 +23,10 @@ beforeAll(async () => {
   server = await startFakeOpenAi({ handler: referenceReply })
 })
 afterAll(async () => server.close())
+// The short example; tests about the long one copy it in.
 beforeEach(() => {
   server.reset()
-  ws = createWorkspace()
+  ws = createWorkspace(SHORT_EXAMPLE.source)
 })
 afterEach(() => ws.remove())
 
@@ -146,7 +147,7 @@ describe('internal errors (point 3)', () => {
     }
     expect(damaged).toBe(1)
     // A workspace with only that cache: every answer comes from the cache again.
-    const fresh = createWorkspace()
+    const fresh = createWorkspace(SHORT_EXAMPLE.source)
     try {
       cpSync(cacheDir, fresh.path('.l10n/cache'), { recursive: true })
       server.reset()
@@ -154,7 +155,7 @@ describe('internal errors (point 3)', () => {
       expect(run.code, run.stderr).toBe(0)
       expect(server.requests.filter((r) => r.body && isFrontmatterRequest(r.body))).toHaveLength(1)
       expect(server.requests).toHaveLength(1)
-      expect(readFileSync(fresh.path('examples/en/soundtrack.md'), 'utf8')).toBe(readFileSync('examples/en/soundtrack.md', 'utf8'))
+      expect(readFileSync(fresh.path('examples/en/soundtrack.md'), 'utf8')).toBe(readFileSync(SHORT_EXAMPLE.reference, 'utf8'))
     } finally {
       fresh.remove()
     }
@@ -245,7 +246,7 @@ describe('token estimates of long unbroken text (point 2)', () => {
 })
 
 describe('answer validation (points 7, 8, 9)', () => {
-  const reference = readFileSync('examples/en/soundtrack.md', 'utf8')
+  const reference = readFileSync(SHORT_EXAMPLE.reference, 'utf8')
   const output = () => readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8')
   const isRepair = (body: ChatRequestBody) => (body.messages ?? []).some((message) => message.role === 'assistant')
   const section = '画面背后的旋律世界'
@@ -369,7 +370,7 @@ describe('state, secrets and reports (point 5)', () => {
 
   it('escapes HTML from articles in check --format markdown cells and in the sync report', async () => {
     const source = readFileSync(ws.source, 'utf8')
-    const target = readFileSync('examples/en/soundtrack.md', 'utf8').replace('## ', '## <img src=x onerror=alert(1)> ')
+    const target = readFileSync(SHORT_EXAMPLE.reference, 'utf8').replace('## ', '## <img src=x onerror=alert(1)> ')
     writeFileSync(ws.path('target.md'), target)
     const run = await ws.run(['check', ws.source, ws.path('target.md'), '--format', 'markdown'])
     expect(run.stdout).toContain('&lt;img src=x onerror=alert(1)&gt;')
@@ -462,13 +463,13 @@ describe('locked names per occurrence (point 6)', () => {
   })
 
   it('the shipped example stays clean with the shipped glossary', async () => {
-    const run = await ws.run(['check', ws.source, 'examples/en/soundtrack.md'])
+    const run = await ws.run(['check', 'examples/cn/soundtrack.md', 'examples/en/soundtrack.md'])
     expect(run.stdout + run.stderr).toContain('no problems found')
     expect(run.code).toBe(0)
   })
 
   it('check names the term and the counts when a name is dropped at one occurrence', async () => {
-    const target = readFileSync('examples/en/soundtrack.md', 'utf8').replace("Hisaishi's deft handling", "The composer's deft handling")
+    const target = readFileSync(SHORT_EXAMPLE.reference, 'utf8').replace("Hisaishi's deft handling", "The composer's deft handling")
     writeFileSync(ws.path('target.md'), target)
     const run = await ws.run(['check', ws.source, ws.path('target.md')])
     expect(run.code).toBe(EXIT.findings)
@@ -486,9 +487,9 @@ describe('locked names per occurrence (point 6)', () => {
     const fixed = await ws.run(['translate', ws.source, '--to', 'en', '--report', ws.path('report.json')], { env: env() })
     expect(fixed.code, fixed.stdout).toBe(0)
     expect(server.requests.filter((r) => r.body && isTarget(r.body))).toHaveLength(2)
-    expect(readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8')).toBe(readFileSync('examples/en/soundtrack.md', 'utf8'))
+    expect(readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8')).toBe(readFileSync(SHORT_EXAMPLE.reference, 'utf8'))
     // Always: an error naming the term, and the bad answer is not cached.
-    const other = createWorkspace()
+    const other = createWorkspace(SHORT_EXAMPLE.source)
     try {
       server.reset()
       server.setHandler(async (body, index) => (isTarget(body) ? drop(body, index) : referenceReply(body)))
