@@ -190,8 +190,18 @@ function nextVisibleCode(input: string, from: number): number {
 
 /** The normalized form of a term or target form, as used for matching and comparing. */
 export function normalizeTerm(term: string): string {
-  return normalize(term.normalize('NFC').trim()).text
+  // The same few hundred glossary forms are normalized for every section of every check.
+  let normalized = TERM_FORMS.get(term)
+  if (normalized === undefined) {
+    normalized = normalize(term.normalize('NFC').trim()).text
+    if (TERM_FORMS.size >= TERM_FORMS_KEPT) TERM_FORMS.clear()
+    TERM_FORMS.set(term, normalized)
+  }
+  return normalized
 }
+
+const TERM_FORMS = new Map<string, string>()
+const TERM_FORMS_KEPT = 20_000
 
 // ── Finding source terms ─────────────────────────────────────────────────────
 
@@ -459,7 +469,7 @@ export function verifyTerms(
   const counts = new Map<GlossaryEntry, number>()
   for (const match of findTerms(sourceText, glossary)) counts.set(match.entry, (counts.get(match.entry) ?? 0) + 1)
   if (counts.size === 0) return []
-  const normalized = normalize(translatedText).text
+  const normalized = normalizedText(translatedText)
   const rule = glossaryInflection(glossary, targetLocale)
   const problems: TermProblem[] = []
   for (const [entry, sourceCount] of counts) {
@@ -530,18 +540,30 @@ const WORD_RUN = /[\p{L}\p{N}\p{M}]+/gu
  */
 function nearMisses(normalized: string, expected: string, glossary: Glossary, locale: string, accepted: readonly [number, number][]): Map<string, number> {
   const found = new Map<string, number>()
-  const form = normalizeTerm(expected)
-  const letters = form.replace(/[^\p{L}\p{N}]/gu, '').length
-  const max = nearMissDistance(letters)
-  if (max === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form)) return found
-  const formWords = form.match(WORD_RUN) ?? []
-  const words = wordsOf(normalized)
+  const shape = nearMissShape(expected)
+  if (!shape) return found
+  const { form, max, formWords } = shape
+  const { words, byInitial } = wordsOf(normalized)
   const known = knownForms(glossary, locale)
-  for (let i = 0; i + formWords.length <= words.length; i++) {
+  const span = formWords.length - 1
+  // Cheap filter: the first letters agree (case-insensitively) or the last word's do. The
+  // runs passing it are looked up by initial, in text order, instead of trying every word.
+  const byFirst = byInitial.get(formWords[0]![0]!.toLowerCase()) ?? []
+  const byLast = byInitial.get(formWords[span]![0]!.toLowerCase()) ?? []
+  let p = 0
+  let q = 0
+  while (p < byFirst.length || q < byLast.length) {
+    const fromFirst = p < byFirst.length ? byFirst[p]! : Number.POSITIVE_INFINITY
+    const fromLast = q < byLast.length ? byLast[q]! - span : Number.POSITIVE_INFINITY
+    const i = Math.min(fromFirst, fromLast)
+    if (fromFirst === i) p++
+    if (fromLast === i) q++
+    if (i < 0 || i + formWords.length > words.length) continue
     const first = words[i]!
-    const last = words[i + formWords.length - 1]!
-    // Cheap filter: the first letters agree (case-insensitively) or the last word does.
-    if (first.text[0]?.toLowerCase() !== formWords[0]![0]?.toLowerCase() && last.text[0]?.toLowerCase() !== formWords[formWords.length - 1]![0]?.toLowerCase()) continue
+    const last = words[i + span]!
+    // The text is normalized (single spaces): a run whose length differs by more than the
+    // allowed edits cannot be a near miss.
+    if (Math.abs(last.end - first.start - form.length) > max) continue
     const candidate = normalized.slice(first.start, last.end)
     if (candidate === form || known.has(candidate)) continue
     if (accepted.some(([a, b]) => first.start < b && last.end > a)) continue
@@ -554,14 +576,43 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
   return found
 }
 
+/** What a near-miss search for a locked form needs, or undefined when the form has none (see {@link nearMisses}). */
+function nearMissShape(expected: string): { form: string; max: number; formWords: string[] } | undefined {
+  if (NEAR_MISS_SHAPES.has(expected)) return NEAR_MISS_SHAPES.get(expected)
+  const form = normalizeTerm(expected)
+  const letters = form.replace(/[^\p{L}\p{N}]/gu, '').length
+  const max = nearMissDistance(letters)
+  const formWords = form.match(WORD_RUN) ?? []
+  const shape = max === 0 || formWords.length === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form) ? undefined : { form, max, formWords }
+  if (NEAR_MISS_SHAPES.size >= TERM_FORMS_KEPT) NEAR_MISS_SHAPES.clear()
+  NEAR_MISS_SHAPES.set(expected, shape)
+  return shape
+}
+
+const NEAR_MISS_SHAPES = new Map<string, { form: string; max: number; formWords: string[] } | undefined>()
+
+interface Words {
+  words: { text: string; start: number; end: number }[]
+  /** Indices of the words by their first UTF-16 unit, lower-cased. */
+  byInitial: Map<string, number[]>
+}
+
 // Every entry of a section looks for its near misses in the same translation: split it
 // into words once, not once per entry.
 let lastWordsInput: string | undefined
-let lastWords: { text: string; start: number; end: number }[] = []
+let lastWords: Words = { words: [], byInitial: new Map() }
 
-function wordsOf(normalized: string): { text: string; start: number; end: number }[] {
+function wordsOf(normalized: string): Words {
   if (normalized !== lastWordsInput) {
-    lastWords = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }))
+    const words = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }))
+    const byInitial = new Map<string, number[]>()
+    words.forEach((word, index) => {
+      const key = word.text[0]!.toLowerCase()
+      const list = byInitial.get(key)
+      if (list) list.push(index)
+      else byInitial.set(key, [index])
+    })
+    lastWords = { words, byInitial }
     lastWordsInput = normalized
   }
   return lastWords
