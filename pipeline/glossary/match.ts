@@ -542,7 +542,7 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
   const found = new Map<string, number>()
   const shape = nearMissShape(expected)
   if (!shape) return found
-  const { form, max, formWords } = shape
+  const { form, max, formWords, lowerWords } = shape
   const { words, byInitial } = wordsOf(normalized)
   const known = knownForms(glossary, locale)
   const span = formWords.length - 1
@@ -564,35 +564,48 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     // The text is normalized (single spaces): a run whose length differs by more than the
     // allowed edits cannot be a near miss.
     if (Math.abs(last.end - first.start - form.length) > max) continue
+    // Short words (articles, prepositions: `du` for `Le` in French) change with grammar, not by misspelling.
+    let grammar = false
+    for (let k = 0; k <= span && !grammar; k++) {
+      const word = words[i + k]!
+      grammar = (word.text.length <= 3 || formWords[k]!.length <= 3) && word.lower !== lowerWords[k]
+    }
+    if (grammar) continue
     const candidate = normalized.slice(first.start, last.end)
     if (candidate === form || known.has(candidate)) continue
     if (accepted.some(([a, b]) => first.start < b && last.end > a)) continue
-    // Short words (articles, prepositions: `du` for `Le` in French) change with grammar, not by misspelling.
-    const candidateWords = candidate.match(WORD_RUN) ?? []
-    if (candidateWords.some((word, k) => (word.length <= 3 || formWords[k]!.length <= 3) && word.toLowerCase() !== formWords[k]!.toLowerCase())) continue
-    if (editDistance(candidate.replace(/\s+/g, ' '), form, max) > max) continue
+    if (editDistance(candidate, form, max) > max) continue
     found.set(candidate, (found.get(candidate) ?? 0) + 1)
   }
   return found
 }
 
 /** What a near-miss search for a locked form needs, or undefined when the form has none (see {@link nearMisses}). */
-function nearMissShape(expected: string): { form: string; max: number; formWords: string[] } | undefined {
+function nearMissShape(expected: string): NearMissShape | undefined {
   if (NEAR_MISS_SHAPES.has(expected)) return NEAR_MISS_SHAPES.get(expected)
   const form = normalizeTerm(expected)
   const letters = form.replace(/[^\p{L}\p{N}]/gu, '').length
   const max = nearMissDistance(letters)
   const formWords = form.match(WORD_RUN) ?? []
-  const shape = max === 0 || formWords.length === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form) ? undefined : { form, max, formWords }
+  const shape = max === 0 || formWords.length === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form) ? undefined : { form, max, formWords, lowerWords: formWords.map((word) => word.toLowerCase()) }
   if (NEAR_MISS_SHAPES.size >= TERM_FORMS_KEPT) NEAR_MISS_SHAPES.clear()
   NEAR_MISS_SHAPES.set(expected, shape)
   return shape
 }
 
-const NEAR_MISS_SHAPES = new Map<string, { form: string; max: number; formWords: string[] } | undefined>()
+interface NearMissShape {
+  /** The normalized locked form. */
+  form: string
+  /** Edits allowed. */
+  max: number
+  formWords: string[]
+  lowerWords: string[]
+}
+
+const NEAR_MISS_SHAPES = new Map<string, NearMissShape | undefined>()
 
 interface Words {
-  words: { text: string; start: number; end: number }[]
+  words: { text: string; lower: string; start: number; end: number }[]
   /** Indices of the words by their first UTF-16 unit, lower-cased. */
   byInitial: Map<string, number[]>
 }
@@ -604,7 +617,7 @@ let lastWords: Words = { words: [], byInitial: new Map() }
 
 function wordsOf(normalized: string): Words {
   if (normalized !== lastWordsInput) {
-    const words = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }))
+    const words = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], lower: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length }))
     const byInitial = new Map<string, number[]>()
     words.forEach((word, index) => {
       const key = word.text[0]!.toLowerCase()
