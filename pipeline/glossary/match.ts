@@ -11,7 +11,6 @@
 import type { Glossary, GlossaryEntry } from './model.ts'
 import { lockedForm, siteLocaleCode } from './model.ts'
 import { contentHash } from '../shared/hash.ts'
-import { editDistance } from '../shared/edit-distance.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { inflectedPattern, inflectionFor, type InflectionRule } from './inflect.ts'
 
@@ -574,10 +573,47 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     const candidate = normalized.slice(first.start, last.end)
     if (candidate === form || known.has(candidate)) continue
     if (accepted.some(([a, b]) => first.start < b && last.end > a)) continue
-    if (editDistance(candidate, form, max) > max) continue
+    if (!withinEdits(candidate, form, max)) continue
     found.set(candidate, (found.get(candidate) ?? 0) + 1)
   }
   return found
+}
+
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)]
+
+/**
+ * True when `a` and `b` are at most `max` edits apart, as `editDistance` (shared/edit-distance.ts) counts them
+ * (optimal string alignment). Only the band of cells within `max` of the diagonal is
+ * computed: a cell outside it is already more than `max`, and distances only grow along
+ * an alignment. Near misses compare a form with thousands of word runs per check.
+ */
+export function withinEdits(a: string, b: string, max: number): boolean {
+  const n = a.length
+  const m = b.length
+  if (Math.abs(n - m) > max) return false
+  const far = max + 1
+  if (rows[0].length <= m) rows = [new Int32Array(m + 1), new Int32Array(m + 1), new Int32Array(m + 1)]
+  let [before, previous, current] = rows
+  for (let j = 0; j <= m; j++) previous[j] = j <= max ? j : far
+  for (let i = 1; i <= n; i++) {
+    const low = Math.max(1, i - max)
+    const high = Math.min(m, i + max)
+    current[0] = i <= max ? i : far
+    if (low > 1) current[low - 1] = far
+    let best = low === 1 ? current[0] : far
+    const char = a.charCodeAt(i - 1)
+    for (let j = low; j <= high; j++) {
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (char === b.charCodeAt(j - 1) ? 0 : 1))
+      if (i > 1 && j > 1 && char === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) value = Math.min(value, before[j - 2]! + 1)
+      if (value > far) value = far
+      current[j] = value
+      if (value < best) best = value
+    }
+    if (high < m) current[high + 1] = far
+    if (best > max) return false
+    ;[before, previous, current] = [previous, current, before]
+  }
+  return previous[m]! <= max
 }
 
 /** What a near-miss search for a locked form needs, or undefined when the form has none (see {@link nearMisses}). */
