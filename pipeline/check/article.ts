@@ -3,11 +3,10 @@
  * frontmatter rules, aligns the sections, checks each pair with `checkSection` and
  * reports sections without a partner and names rendered inconsistently.
  */
-import type { RootContent } from 'mdast'
+import type { Heading, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { DEFAULT_FRONTMATTER_POLICY } from '../article/frontmatter.ts'
 import { findLocale, requireLocale, type LocaleInfo } from '../article/locales.ts'
-import { split } from '../article/split.ts'
 import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
@@ -63,8 +62,8 @@ function articleText(
   sourceLocale: LocaleInfo,
   targetLocale: LocaleInfo,
   pairs: [number | undefined, number | undefined][],
-  sourceSections: readonly Section[],
-  targetSections: readonly Section[],
+  sourceSections: readonly CheckedSection[],
+  targetSections: readonly CheckedSection[],
   options: CheckOptions,
 ): Finding[] {
   const targetParagraphs = paragraphTexts(target)
@@ -126,16 +125,40 @@ function articleText(
   return findings
 }
 
-/** The top-level blocks of each section, in one pass over the tree. */
-function blocksBySection(article: Article, sections: readonly Section[]): RootContent[][] {
-  const groups: RootContent[][] = sections.map(() => [])
-  let index = 0
+/**
+ * What the check reads of a section: `split`'s sections without the chunks and hashes
+ * (cutting into chunks measures every block again; the check never needs it).
+ */
+export type CheckedSection = Omit<Section, 'chunks' | 'hash'>
+
+/**
+ * The sections of an article, as `split` cuts them (a preamble, then one per `#`/`##`
+ * heading), and the top-level blocks of each, in one pass over the tree.
+ */
+export function checkedSections(article: Pick<Article, 'body' | 'tree'>): { sections: CheckedSection[]; blocks: RootContent[][] } {
+  const blocks: RootContent[][] = []
+  const headings: (Heading | null)[] = []
   for (const node of article.tree.children) {
-    const start = node.position?.start.offset ?? 0
-    while (index < sections.length - 1 && start >= sections[index + 1]!.start) index++
-    groups[index]?.push(node)
+    const heading = node.type === 'heading' && node.depth <= 2
+    if (heading || blocks.length === 0) {
+      blocks.push([])
+      headings.push(heading ? node : null)
+    }
+    blocks[blocks.length - 1]!.push(node)
   }
-  return groups
+  const sections = blocks.map((group, index): CheckedSection => {
+    const start = offsetOf(group[0]!, 'start')
+    const end = offsetOf(group[group.length - 1]!, 'end')
+    const heading = headings[index]!
+    return { index, isPreamble: heading === null, heading: heading ? toString(heading) : null, depth: heading?.depth ?? 0, start, end, source: article.body.slice(start, end) }
+  })
+  return { sections, blocks }
+}
+
+function offsetOf(node: RootContent, side: 'start' | 'end'): number {
+  const offset = node.position?.[side].offset
+  if (offset === undefined) throw new TypeError(`mdast node without offsets: ${node.type}`)
+  return offset
 }
 
 /** The locales a check compares: given ones, else declared ones, else guessed from the text. */
@@ -163,8 +186,8 @@ export function checkLocales(
 
 /** The sections of both articles, their top-level blocks, and how they pair up. */
 export interface SectionPairing {
-  sourceSections: Section[]
-  targetSections: Section[]
+  sourceSections: CheckedSection[]
+  targetSections: CheckedSection[]
   sourceBlocks: RootContent[][]
   targetBlocks: RootContent[][]
   /** Link definitions of each whole article (references resolve through them). */
@@ -178,10 +201,8 @@ export interface SectionPairing {
  * {@link align} on what survives translation (see {@link check}).
  */
 export function sectionPairing(source: Article, target: Article, sourceLocale: LocaleInfo, targetLocale: LocaleInfo): SectionPairing {
-  const sourceSections = split(source)
-  const targetSections = split(target)
-  const sourceBlocks = blocksBySection(source, sourceSections)
-  const targetBlocks = blocksBySection(target, targetSections)
+  const { sections: sourceSections, blocks: sourceBlocks } = checkedSections(source)
+  const { sections: targetSections, blocks: targetBlocks } = checkedSections(target)
   const ratio = ratioCalibration(sourceLocale, targetLocale)
   // References resolve through the whole article: definitions usually sit at its end.
   const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
@@ -229,7 +250,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   const { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, pairs } = sectionPairing(source, target, sourceLocale, targetLocale)
   const slugs = { source: headingSlugs(source), target: headingSlugs(target) }
 
-  const termsBySection: { section: Section; uses: TermUse[] }[] = []
+  const termsBySection: { section: CheckedSection; uses: TermUse[] }[] = []
   pairs.forEach(([a, b], position) => {
     if (a !== undefined && b !== undefined) {
       const s = sourceSections[a]!
@@ -261,13 +282,13 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     const section = missing ? sourceSections[a]! : targetSections[b!]!
     // Findings are numbered by source section: an extra target section belongs to the
     // source section it follows (or, at the very start, the one it precedes).
-    let owner: Section | undefined = missing ? section : undefined
+    let owner: CheckedSection | undefined = missing ? section : undefined
     for (let k = position - 1; k >= 0 && !owner; k--) if (pairs[k]![0] !== undefined) owner = sourceSections[pairs[k]![0]!]
     for (let k = position + 1; k < pairs.length && !owner; k++) if (pairs[k]![0] !== undefined) owner = sourceSections[pairs[k]![0]!]
     owner ??= sourceSections[0]
     const reporter = new Reporter(options.rules, { file: target.file, section: owner?.index ?? section.index, heading: owner?.heading ?? section.heading })
     // Where the missing section would go: the start of the next paired target section.
-    let next: Section | undefined
+    let next: CheckedSection | undefined
     for (let k = position + 1; k < pairs.length && !next; k++) {
       const other = pairs[k]![1]
       if (other !== undefined) next = targetSections[other]

@@ -35,11 +35,28 @@ export function frontmatterYaml(article: Article): string {
   return yaml.replace(/^([ \t]*)([A-Za-z0-9_.-]+)([ \t]*)=([ \t]?)/gm, (_all, indent: string, key: string, before: string, after: string) => `${indent}${key}:${before}${' '.repeat(after.length)} `.slice(0, _all.length)).replace(/^(\s*)\[/gm, '$1#')
 }
 
+// One parse of an article's frontmatter serves the locale lookup and the rules. Documents
+// are only read here, never changed.
+const documents = new WeakMap<Article, { yaml: string; document: Document }>()
+
+/** The article's frontmatter YAML, parsed with the library's defaults (duplicate keys are errors). */
+function parsedFrontmatter(article: Article): { yaml: string; document: Document } {
+  let parsed = documents.get(article)
+  if (!parsed) {
+    const yaml = frontmatterYaml(article)
+    parsed = { yaml, document: parseDocument(yaml) }
+    documents.set(article, parsed)
+  }
+  return parsed
+}
+
 function yamlSide(article: Article): YamlSide {
-  const yaml = frontmatterYaml(article)
+  const { yaml, document } = parsedFrontmatter(article)
   return {
     yaml,
-    document: parseDocument(yaml, { uniqueKeys: false }),
+    // Without errors there is no duplicate key, so allowing duplicates would parse the same;
+    // with errors, parse again allowing them (a duplicate is frontmatter/keys' finding).
+    document: document.errors.length === 0 ? document : parseDocument(yaml, { uniqueKeys: false }),
     start: article.frontmatter.yamlStart,
     text: article.text,
   }
@@ -130,7 +147,7 @@ export function localeKey(policy: FrontmatterPolicy): string {
 /** The string at `key` (a dotted path) in the article's frontmatter, if there is one. */
 export function declaredLocale(article: Article, key: string): string | undefined {
   try {
-    const value = parseDocument(frontmatterYaml(article)).getIn(key.split('.'))
+    const value = parsedFrontmatter(article).document.getIn(key.split('.'))
     return typeof value === 'string' ? value : undefined
   } catch {
     return undefined

@@ -107,12 +107,12 @@ export function compareTerms(comparison: Comparison): void {
  * article-wide picture a reviewer fixes in one pass.
  */
 export function inconsistentTerms(
-  sections: readonly { section: Section; uses: TermUse[] }[],
+  sections: readonly { section: Pick<Section, 'index' | 'heading' | 'start'>; uses: TermUse[] }[],
   source: Article,
   target: Article,
   rules: RuleSettings | undefined,
 ): Finding[] {
-  const byEntry = new Map<GlossaryEntry, { section: Section; use: TermUse }[]>()
+  const byEntry = new Map<GlossaryEntry, { section: Pick<Section, 'index' | 'heading' | 'start'>; use: TermUse }[]>()
   for (const { section, uses } of sections) {
     for (const use of uses) {
       const list = byEntry.get(use.entry)

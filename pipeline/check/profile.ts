@@ -387,7 +387,7 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
 const BREAK_TAG = /^<br\s*\/?>$/i
 
 // Latin words of two or more letters (names, product names, terms), digits allowed inside.
-const LATIN_WORD = /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g
+// That is the matches of /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g, found by `latinWords`.
 
 const anchorCache = new WeakMap<TextBlock, string[]>()
 
@@ -398,12 +398,40 @@ const anchorCache = new WeakMap<TextBlock, string[]>()
 export function anchorsOf(block: TextBlock): string[] {
   let words = anchorCache.get(block)
   if (!words) {
-    const set = new Set<string>()
-    for (const match of block.prose.matchAll(LATIN_WORD)) if (match[0].length >= 2) set.add(match[0].toLowerCase())
-    words = [...set]
+    words = latinWords(block.prose)
     anchorCache.set(block, words)
   }
   return words
+}
+
+const isAsciiLetter = (code: number) => (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+const isAsciiAlphanumeric = (code: number) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39)
+const isJoiner = (code: number) => code === 0x2e || code === 0x2b || code === 0x23 || code === 0x2d // . + # -
+
+/**
+ * The distinct Latin words (the pattern above) of two or more characters, lower case, in
+ * order of first occurrence: a scan by character codes (an English paragraph is almost
+ * all such words; the regex's match objects were most of the cost).
+ */
+function latinWords(text: string): string[] {
+  const set = new Set<string>()
+  const length = text.length
+  let i = 0
+  while (i < length) {
+    if (!isAsciiLetter(text.charCodeAt(i))) {
+      i++
+      continue
+    }
+    let end = i + 1
+    while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
+    while (end + 1 < length && isJoiner(text.charCodeAt(end)) && isAsciiAlphanumeric(text.charCodeAt(end + 1))) {
+      end += 2
+      while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
+    }
+    if (end - i >= 2) set.add(text.slice(i, end).toLowerCase())
+    i = end
+  }
+  return [...set]
 }
 
 /** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */

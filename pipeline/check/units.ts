@@ -46,14 +46,30 @@ export function lengthUnits(text: string): number {
       units += KANA_WEIGHT
       continue
     }
-    const char = String.fromCodePoint(text.codePointAt(i)!)
-    if (char.length === 2) i++
-    if (HAN.test(char)) units += HAN_WEIGHT
-    else if (KANA.test(char)) units += KANA_WEIGHT
-    else if (LETTER_OR_DIGIT.test(char)) units += 1
+    const point = text.codePointAt(i)!
+    if (point > 0xffff) i++
+    const kind = point <= 0xffff ? (KINDS[point] ||= kindOf(point)) : kindOf(point)
+    if (kind === HAN_KIND) units += HAN_WEIGHT
+    else if (kind === KANA_KIND) units += KANA_WEIGHT
+    else if (kind === LETTER_KIND) units += 1
   }
   return units
 }
+
+const OTHER_KIND = 1
+const LETTER_KIND = 2
+const HAN_KIND = 3
+const KANA_KIND = 4
+
+/** What a code point weighs, by its script and category (the regexes are slow per character). */
+function kindOf(point: number): number {
+  const char = String.fromCodePoint(point)
+  return HAN.test(char) ? HAN_KIND : KANA.test(char) ? KANA_KIND : LETTER_OR_DIGIT.test(char) ? LETTER_KIND : OTHER_KIND
+}
+
+// The kind of each BMP code point met so far (0: not yet looked up): CJK punctuation,
+// accented letters and full-width forms are looked up once per process, not per character.
+const KINDS = new Uint8Array(0x10000)
 
 /** Where the target/source length ratio of real translations falls, and how far out is alarming. */
 export interface RatioCalibration {
