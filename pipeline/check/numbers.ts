@@ -29,7 +29,12 @@ const ENGLISH_WORDS: Record<string, number> = {
 const HAN_WORD = /[一二三四五六七八九十两]/g
 // Any character HAN_DECADE, HAN_CENTURY or HAN_WORD needs.
 const HAN_NUMERAL = /[一二三四五六七八九十两]/
-const LONGEST_ENGLISH_WORD = Math.max(...Object.keys(ENGLISH_WORDS).map((word) => word.length))
+// The number words by length and first letter: a word run is compared only with these.
+const ENGLISH_BY_SHAPE = new Map<number, string[]>()
+for (const word of Object.keys(ENGLISH_WORDS)) {
+  const shape = word.length * 128 + word.charCodeAt(0)
+  ENGLISH_BY_SHAPE.set(shape, [...(ENGLISH_BY_SHAPE.get(shape) ?? []), word])
+}
 
 const isWordCode = (code: number) => (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f
 
@@ -48,10 +53,17 @@ function englishNumberWords(text: string, offset: number, tokens: NumberToken[])
     }
     let end = i + 1
     while (end < length && isWordCode(text.charCodeAt(end))) end++
-    if (end - i >= 3 && end - i <= LONGEST_ENGLISH_WORD) {
-      const word = text.slice(i, end)
-      const lower = word.toLowerCase()
-      if (Object.hasOwn(ENGLISH_WORDS, lower)) tokens.push({ text: word, keys: [String(ENGLISH_WORDS[lower])], offset: offset + i, word: true })
+    // `| 0x20` lower-cases an ASCII letter and leaves digits as they are (`_` matches no letter).
+    const candidates = ENGLISH_BY_SHAPE.get((end - i) * 128 + (text.charCodeAt(i) | 0x20))
+    if (candidates) {
+      for (const candidate of candidates) {
+        let same = true
+        for (let k = 1; k < candidate.length && same; k++) same = (text.charCodeAt(i + k) | 0x20) === candidate.charCodeAt(k)
+        if (same) {
+          tokens.push({ text: text.slice(i, end), keys: [String(ENGLISH_WORDS[candidate])], offset: offset + i, word: true })
+          break
+        }
+      }
     }
     i = end
   }

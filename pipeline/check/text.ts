@@ -128,10 +128,17 @@ export function compareText(comparison: Comparison): void {
   }
 
   if (reporter.on('text/identical-paragraph')) {
-    const sourceTexts = new Map<string, TextBlock>()
-    for (const block of s.blocks) if (block.kind === 'paragraph') sourceTexts.set(normalizeSpace(block.prose), block)
+    // Only paragraphs of the same shape (see `spaceFreeShape`) can be the same text up to
+    // white space: the others are not normalized at all.
+    const shapes = new Set<string>()
+    for (const block of s.blocks) if (block.kind === 'paragraph') shapes.add(spaceFreeShape(block.prose))
+    let sourceTexts: Map<string, TextBlock> | undefined
     for (const block of tp.blocks) {
-      if (block.kind !== 'paragraph') continue
+      if (block.kind !== 'paragraph' || !shapes.has(spaceFreeShape(block.prose))) continue
+      if (!sourceTexts) {
+        sourceTexts = new Map()
+        for (const other of s.blocks) if (other.kind === 'paragraph') sourceTexts.set(normalizeSpace(other.prose), other)
+      }
       const key = normalizeSpace(block.prose)
       const original = sourceTexts.get(key)
       if (!original || !looksUntranslated(original.prose.replaceAll(PLACEHOLDER, ' '), block.prose.replaceAll(PLACEHOLDER, ' '), sourceLocale, targetLocale)) continue
@@ -271,4 +278,31 @@ export function compareText(comparison: Comparison): void {
       })
     }
   }
+}
+
+/** True for what `\s` matches in a regular expression. */
+function isSpaceCode(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  )
+}
+
+/**
+ * What two texts equal up to white space runs (`normalizeSpace`) have in common, without
+ * building the normalized copy: their length without white space and first and last
+ * characters that are not white space.
+ */
+function spaceFreeShape(text: string): string {
+  let count = 0
+  let first = -1
+  let last = -1
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (isSpaceCode(code)) continue
+    count++
+    if (first < 0) first = code
+    last = code
+  }
+  return `${count}:${first}:${last}`
 }

@@ -542,7 +542,8 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
   const shape = nearMissShape(expected)
   if (!shape) return found
   const { form, max, formWords, lowerWords } = shape
-  const { words, byInitial } = wordsOf(normalized)
+  const { starts, ends, byInitial } = wordsOf(normalized)
+  const count = starts.length
   const known = knownForms(glossary, locale)
   const span = formWords.length - 1
   // Cheap filter: the first letters agree (case-insensitively) or the last word's do. The
@@ -557,22 +558,22 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     const i = Math.min(fromFirst, fromLast)
     if (fromFirst === i) p++
     if (fromLast === i) q++
-    if (i < 0 || i + formWords.length > words.length) continue
-    const first = words[i]!
-    const last = words[i + span]!
+    if (i < 0 || i + formWords.length > count) continue
+    const start = starts[i]!
+    const end = ends[i + span]!
     // The text is normalized (single spaces): a run whose length differs by more than the
     // allowed edits cannot be a near miss.
-    if (Math.abs(last.end - first.start - form.length) > max) continue
+    if (Math.abs(end - start - form.length) > max) continue
     // Short words (articles, prepositions: `du` for `Le` in French) change with grammar, not by misspelling.
     let grammar = false
     for (let k = 0; k <= span && !grammar; k++) {
-      const word = words[i + k]!
-      grammar = (word.text.length <= 3 || formWords[k]!.length <= 3) && word.lower !== lowerWords[k]
+      const wordLength = ends[i + k]! - starts[i + k]!
+      grammar = (wordLength <= 3 || formWords[k]!.length <= 3) && normalized.slice(starts[i + k]!, ends[i + k]!).toLowerCase() !== lowerWords[k]
     }
     if (grammar) continue
-    const candidate = normalized.slice(first.start, last.end)
+    const candidate = normalized.slice(start, end)
     if (candidate === form || known.has(candidate)) continue
-    if (accepted.some(([a, b]) => first.start < b && last.end > a)) continue
+    if (accepted.some(([a, b]) => start < b && end > a)) continue
     if (!withinEdits(candidate, form, max)) continue
     found.set(candidate, (found.get(candidate) ?? 0) + 1)
   }
@@ -641,7 +642,9 @@ interface NearMissShape {
 const NEAR_MISS_SHAPES = new Map<string, NearMissShape | undefined>()
 
 interface Words {
-  words: { text: string; lower: string; start: number; end: number }[]
+  /** Where each word run starts and ends in the normalized text. */
+  starts: Int32Array
+  ends: Int32Array
   /** Indices of the words by their first UTF-16 unit, lower-cased. */
   byInitial: Map<string, number[]>
 }
@@ -649,22 +652,55 @@ interface Words {
 // Every entry of a section looks for its near misses in the same translation: split it
 // into words once, not once per entry.
 let lastWordsInput: string | undefined
-let lastWords: Words = { words: [], byInitial: new Map() }
+let lastWords: Words = { starts: new Int32Array(0), ends: new Int32Array(0), byInitial: new Map() }
 
+/** The runs of {@link WORD_RUN} in a normalized text, found by a scan of character codes. */
 function wordsOf(normalized: string): Words {
-  if (normalized !== lastWordsInput) {
-    const words = [...normalized.matchAll(WORD_RUN)].map((match) => ({ text: match[0], lower: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length }))
-    const byInitial = new Map<string, number[]>()
-    words.forEach((word, index) => {
-      const key = word.text[0]!.toLowerCase()
-      const list = byInitial.get(key)
-      if (list) list.push(index)
-      else byInitial.set(key, [index])
-    })
-    lastWords = { words, byInitial }
-    lastWordsInput = normalized
+  if (normalized === lastWordsInput) return lastWords
+  const length = normalized.length
+  const starts: number[] = []
+  const ends: number[] = []
+  const byInitial = new Map<string, number[]>()
+  let i = 0
+  while (i < length) {
+    let width = wordUnitWidth(normalized, i)
+    if (width === 0) {
+      i++
+      continue
+    }
+    const start = i
+    while (width > 0) {
+      i += width
+      width = i < length ? wordUnitWidth(normalized, i) : 0
+    }
+    const first = normalized.charCodeAt(start)
+    const key = first >= 0x41 && first <= 0x5a ? String.fromCharCode(first + 0x20) : first < 0x80 ? normalized[start]! : normalized[start]!.toLowerCase()
+    const list = byInitial.get(key)
+    if (list) list.push(starts.length)
+    else byInitial.set(key, [starts.length])
+    starts.push(start)
+    ends.push(i)
   }
+  lastWords = { starts: Int32Array.from(starts), ends: Int32Array.from(ends), byInitial }
+  lastWordsInput = normalized
   return lastWords
+}
+
+// Per BMP code unit: 0 not looked up yet, 1 a letter, digit or mark, 2 not.
+const WORD_UNITS = new Uint8Array(0x10000)
+const WORD_CODE_POINT = /^[\p{L}\p{N}\p{M}]$/u
+
+/** UTF-16 units of the word character at `at` (1, or 2 for an astral one), or 0 when it is no letter, digit or mark. */
+function wordUnitWidth(text: string, at: number): number {
+  const code = text.charCodeAt(at)
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) ? 1 : 0
+  if (code >= 0xd800 && code <= 0xdbff && at + 1 < text.length) {
+    const low = text.charCodeAt(at + 1)
+    if (low >= 0xdc00 && low <= 0xdfff) return WORD_CODE_POINT.test(text.slice(at, at + 2)) ? 2 : 0
+  }
+  let kind = WORD_UNITS[code]!
+  if (kind === 0) kind = WORD_UNITS[code] = WORD_CODE_POINT.test(String.fromCharCode(code)) ? 1 : 2
+  return kind === 1 ? 1 : 0
 }
 
 const knownFormCache = new WeakMap<Glossary, Map<string, Set<string>>>()
