@@ -104,21 +104,53 @@ async function localStages(): Promise<void> {
   }
 }
 
+/**
+ * `check` of the example pair in a warm process, after parsing (what `l10n check`, a
+ * translation's answer check and `sync` meet). Some stages remember their last inputs
+ * (glossary matching, name detection): checking the very same texts again hits those
+ * memos, so the figure users meet is the first check of texts the process has not seen.
+ * Each fresh round gets its own variant of the pair: the blank line after every heading
+ * holds a different number of spaces, which changes every section's text (so no memo
+ * hits) but not the parsed content, the work or the findings.
+ */
 function examplePairCheck(): void {
-  const source = parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md')
-  const target = parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md')
-  for (let i = 0; i < 5; i++) check(source, target, { glossary })
-  const times: number[] = []
-  for (let i = 0; i < 30; i++) {
+  const sourceText = readFileSync('examples/cn/soundtrack.md', 'utf8')
+  const targetText = readFileSync('examples/en/soundtrack.md', 'utf8')
+  const variant = (text: string, round: number) => text.replace(/^(#{1,2} .*)\n\n/gm, (_all, heading: string) => `${heading}\n${' '.repeat(round + 1)}\n`)
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  const p90 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.9)]!
+  const rounds = 30
+  // Warm-up: the process has compiled the glossary and JIT-compiled the check.
+  for (let round = 0; round < 5; round++) check(parse(variant(sourceText, 1000 + round), 'cn.md'), parse(variant(targetText, 1000 + round), 'en.md'), { glossary })
+  const fresh: number[] = []
+  let findings = 0
+  for (let round = 0; round < rounds; round++) {
+    const source = parse(variant(sourceText, round), 'cn.md')
+    const target = parse(variant(targetText, round), 'en.md')
+    const started = performance.now()
+    findings += check(source, target, { glossary }).length
+    fresh.push(performance.now() - started)
+  }
+  row(`check example pair, first check of a newly parsed pair (median of ${rounds}, glossary on)`, `${median(fresh).toFixed(1)} ms (p90 ${p90(fresh).toFixed(1)} ms; ${findings} findings)`, '< 30 ms')
+
+  const source = parse(sourceText, 'cn.md')
+  const target = parse(targetText, 'en.md')
+  const again: number[] = []
+  for (let round = 0; round < rounds; round++) {
     const started = performance.now()
     check(source, target, { glossary })
-    times.push(performance.now() - started)
+    again.push(performance.now() - started)
   }
-  times.sort((a, b) => a - b)
-  row('check example pair (median of 30, glossary on)', `${times[15]!.toFixed(1)} ms (p90 ${times[27]!.toFixed(1)} ms)`, 'well under 100 ms')
-  const both = performance.now()
-  check(parse(readFileSync('examples/cn/soundtrack.md', 'utf8'), 'cn.md'), parse(readFileSync('examples/en/soundtrack.md', 'utf8'), 'en.md'), { glossary })
-  row('parse both + check example pair', `${(performance.now() - both).toFixed(1)} ms`)
+  row(`check example pair, the same parsed pair again (median of ${rounds}; memos hit)`, `${median(again).toFixed(1)} ms (p90 ${p90(again).toFixed(1)} ms)`)
+
+  const parsing: number[] = []
+  for (let round = 0; round < 10; round++) {
+    const started = performance.now()
+    parse(variant(sourceText, 2000 + round), 'cn.md')
+    parse(variant(targetText, 2000 + round), 'en.md')
+    parsing.push(performance.now() - started)
+  }
+  row('parse both files of the example pair (median of 10)', `${median(parsing).toFixed(1)} ms`)
 }
 
 async function scheduling(): Promise<void> {

@@ -420,18 +420,21 @@ describe('sweep: realistic breakage, at least 30 classes at three places each', 
     return { variant, findings, hits }
   })
 
-  // Known misses, kept visible: `it.fails` turns red the day the check catches them.
-  // §2's first paragraph translates short (1.08× against the section's 1.19×), so an
-  // invented sentence leaves it at the section's usual length.
-  const KNOWN_MISSES = new Set(['a sentence invented (§2)'])
+  // Known misses, kept visible: `it.fails` turns red the day the check catches them. None
+  // today: the last one (a sentence invented in §2, whose first paragraph translates short,
+  // so the addition leaves it at the section's usual length) is found by aligning the
+  // paragraph's sentences.
+  const KNOWN_MISSES = new Set<string>()
   const named = results.map((result) => ({ name: `${result.variant.kind} (§${result.variant.place})`, result }))
   it.each(named.filter(({ name }) => !KNOWN_MISSES.has(name)))('$name is caught', ({ result }) => {
     expect(result.variant.target).not.toBe(targetText)
     expect(result.hits.length, describeFindings(result.findings)).toBeGreaterThan(0)
   })
-  it.fails.each(named.filter(({ name }) => KNOWN_MISSES.has(name)))('$name is caught (known miss)', ({ result }) => {
-    expect(result.hits.length).toBeGreaterThan(0)
-  })
+  if (KNOWN_MISSES.size > 0) {
+    it.fails.each(named.filter(({ name }) => KNOWN_MISSES.has(name)))('$name is caught (known miss)', ({ result }) => {
+      expect(result.hits.length).toBeGreaterThan(0)
+    })
+  }
 
   it('covers at least 30 classes, each at three places, and reports at least 90% of variants as errors', () => {
     const kinds = new Map<string, number>()

@@ -8,8 +8,10 @@
 import { lockedForm } from '../glossary/model.ts'
 import { findTerms, normalizeTerm } from '../glossary/match.ts'
 import type { Comparison } from './comparison.ts'
-import type { TextBlock } from './profile.ts'
+import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
+import { sentences } from './sentences.ts'
 import { truncate } from './strings.ts'
+import { lengthUnits } from './units.ts'
 
 // Two neighbours are swapped when pairing them crosswise is this much more alike than
 // pairing them in place (similarities 0–1 each, so the sum of two is 0–2).
@@ -170,9 +172,24 @@ export function compareAnchors(comparison: Comparison): void {
     for (const { a, b, expected, actual } of counted) {
       if (actual === expected) continue
       const grown = a.units > 0 && b.units / a.units > typical * (keeps ? 1.04 : 1.1)
-      if (actual > expected && actual - expected <= comparison.ratio.sentenceSlack && !grown) continue
+      // Within the slack and at the usual length, one more sentence is a split, unless it
+      // pairs with no source sentence at all (an invented sentence in a paragraph that
+      // translated short before it was added).
+      const unmatched = actual > expected && actual - expected <= comparison.ratio.sentenceSlack && !grown ? unmatchedSentence(a, b, typical) : undefined
+      if (actual > expected && actual - expected <= comparison.ratio.sentenceSlack && !grown && unmatched === undefined) continue
       const rule = actual < expected ? 'text/sentence-count' : 'text/sentence-extra'
       if (!reporter.on(rule)) continue
+      if (unmatched !== undefined) {
+        reporter.add('text/sentence-extra', {
+          context: 'unmatched',
+          params: { expected, actual, sentence: truncate(unmatched, 60) },
+          source: at(source, a.offset),
+          target: at(target, b.prose.includes(unmatched) ? blockOffset(b, b.prose.indexOf(unmatched)) : b.offset),
+          expected,
+          actual,
+        })
+        continue
+      }
       reporter.add(rule, {
         params: { expected, actual },
         source: at(source, a.offset),
@@ -195,4 +212,72 @@ function cellSimilarity(a: TextBlock, b: TextBlock): number {
   let common = 0
   for (const key of x) if (y.has(key)) common++
   return common / Math.max(x.size, y.size)
+}
+
+// Sentence alignment inside one paragraph pair (see `unmatchedSentence`): what a split, a
+// merge and a target sentence standing for no source sentence cost, against the length
+// misfit (absolute log ratio) of the pairs.
+const SENTENCE_SPLIT_COST = 0.1
+const SENTENCE_GAP_COST = 0.12
+// A sentence this short (units) is a fragment (a caption, "See below."), not an invention.
+const MIN_INVENTED_UNITS = 40
+
+/**
+ * The target sentence of an aligned paragraph pair that pairs with no source sentence,
+ * when there is one: sentences are aligned by length (calibrated units, scaled by the
+ * section's typical ratio) allowing a source sentence to become two or three (a split),
+ * two to become one, and a target sentence to stand alone. A split sentence's parts add
+ * up to their source's length; an invented sentence is length the source does not have.
+ */
+function unmatchedSentence(a: TextBlock, b: TextBlock, ratio: number): string | undefined {
+  const sourceSentences = sentences(a.prose.replaceAll(PLACEHOLDER, 'code'))
+  const targetSentences = sentences(b.prose.replaceAll(PLACEHOLDER, 'code'))
+  const s = sourceSentences.map(lengthUnits)
+  const t = targetSentences.map(lengthUnits)
+  const n = s.length
+  const m = t.length
+  if (n === 0 || m <= n) return undefined
+  const misfit = (source: number, target: number) => Math.log((target + 1) / ((source + 1) * ratio)) ** 2
+  const width = m + 1
+  const cost = new Float64Array((n + 1) * width).fill(Number.POSITIVE_INFINITY)
+  const step = new Uint8Array((n + 1) * width)
+  cost[0] = 0
+  const sum = (values: readonly number[], from: number, count: number) => {
+    let total = 0
+    for (let k = from; k < from + count; k++) total += values[k]!
+    return total
+  }
+  // Steps: 1 = 1-1, 2 = 1-2, 3 = 1-3, 4 = 2-1, 5 = 0-1 (a target sentence alone), 6 = 1-0.
+  const moves: [number, number, number][] = [[1, 1, 1], [1, 2, 2], [1, 3, 3], [2, 1, 4], [0, 1, 5], [1, 0, 6]]
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (i === 0 && j === 0) continue
+      let best = Number.POSITIVE_INFINITY
+      let how = 0
+      for (const [di, dj, kind] of moves) {
+        if (i < di || j < dj) continue
+        const before = cost[(i - di) * width + j - dj]!
+        if (before === Number.POSITIVE_INFINITY) continue
+        const here =
+          di === 0 || dj === 0 ? SENTENCE_GAP_COST : misfit(sum(s, i - di, di), sum(t, j - dj, dj)) + (di + dj > 2 ? SENTENCE_SPLIT_COST * (di + dj - 2) : 0)
+        if (before + here < best) {
+          best = before + here
+          how = kind
+        }
+      }
+      cost[i * width + j] = best
+      step[i * width + j] = how
+    }
+  }
+  let i = n
+  let j = m
+  let alone: string | undefined
+  while (i > 0 || j > 0) {
+    const how = step[i * width + j]!
+    const [di, dj] = how === 1 ? [1, 1] : how === 2 ? [1, 2] : how === 3 ? [1, 3] : how === 4 ? [2, 1] : how === 5 ? [0, 1] : [1, 0]
+    if (how === 5 && t[j - 1]! >= MIN_INVENTED_UNITS) alone = targetSentences[j - 1]
+    i -= di
+    j -= dj
+  }
+  return alone
 }
