@@ -2,6 +2,7 @@
  * The comparison of one section pair: both sides, the reporter, and the paragraph
  * alignment that several rule groups point their findings with.
  */
+import type { RootContent } from 'mdast'
 import type { Glossary } from '../glossary/model.ts'
 import { lockedForm } from '../glossary/model.ts'
 import { findTerms } from '../glossary/match.ts'
@@ -21,6 +22,8 @@ export interface SectionSide {
   markdown: string
   profile: Profile
   locator: Locator
+  /** The fragment's top-level mdast blocks when they come parsed (offsets: `base` is the fragment's start). */
+  nodes?: { children: readonly RootContent[]; base: number }
 }
 
 /** What `checkSection` settles before any rule runs. */

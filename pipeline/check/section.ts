@@ -38,9 +38,11 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
   const targetProfile = blocks
     ? profile(blocks.target, blocks.targetBase, false, blocks.definitions?.target)
     : profile(parseMarkdown(targetMarkdown).children, 0, false)
+  const sourceNodes = blocks ? { children: blocks.source, base: blocks.sourceBase } : context.sourceBlocks ? { children: context.sourceBlocks.nodes, base: context.sourceBlocks.base } : undefined
   const source: SectionSide = {
     markdown: sourceMarkdown,
     profile: sourceProfile,
+    ...(sourceNodes ? { nodes: sourceNodes } : {}),
     locator: context.sourceText !== undefined ? { text: context.sourceText, shift: context.sourceOffset ?? 0 } : { text: sourceMarkdown, shift: 0 },
   }
   const target: SectionSide = {

@@ -14,7 +14,13 @@ export function reportUnlocked(comparison: Comparison): void {
   const { reporter, glossary, source, sourceLocale } = comparison
   if (!glossary || !isCjk(sourceLocale) || !reporter.on('glossary/not-locked')) return
   const seen = new Set<string>()
-  for (const occurrence of nameOccurrences(source.markdown)) {
+  // The parsed blocks when the check has them: parsing the section again was most of a
+  // whole check's time on a text not seen before.
+  const nodes = source.nodes
+  const occurrences = nodes
+    ? nameOccurrences({ type: 'root', children: [...nodes.children] }).map((occurrence) => ({ ...occurrence, offset: occurrence.offset - nodes.base }))
+    : nameOccurrences(source.markdown)
+  for (const occurrence of occurrences) {
     if (occurrence.kind === 'term' || !occurrence.signals.some((signal) => MARKED_SIGNALS.has(signal))) continue
     const key = normalizeTerm(occurrence.text)
     if (seen.has(key) || isLocked(occurrence.text, glossary)) continue
