@@ -15,10 +15,11 @@ export function reportUnlocked(comparison: Comparison): void {
   if (!glossary || !isCjk(sourceLocale) || !reporter.on('glossary/not-locked')) return
   const seen = new Set<string>()
   // The parsed blocks when the check has them: parsing the section again was most of a
-  // whole check's time on a text not seen before.
+  // whole check's time on a text not seen before. The section's Markdown still goes along:
+  // name detection counts a name's uses in it.
   const nodes = source.nodes
   const occurrences = nodes
-    ? nameOccurrences({ type: 'root', children: [...nodes.children] }).map((occurrence) => ({ ...occurrence, offset: occurrence.offset - nodes.base }))
+    ? nameOccurrences({ type: 'root', children: [...nodes.children] }, source.markdown).map((occurrence) => ({ ...occurrence, offset: occurrence.offset - nodes.base }))
     : nameOccurrences(source.markdown)
   for (const occurrence of occurrences) {
     if (occurrence.kind === 'term' || !occurrence.signals.some((signal) => MARKED_SIGNALS.has(signal))) continue
