@@ -303,6 +303,8 @@ export function nameOccurrences(markdown: string | Root, source = typeof markdow
 }
 
 const OCCURRENCE_CACHE_SIZE = 256
+// Built once, not once per block (`matchAll` copies it, so the shared `lastIndex` never moves).
+const INSTITUTION_PATTERN = new RegExp(INSTITUTION_SUFFIXES.map((row) => row.suffix).join('|'), 'gu')
 const ROLE_PATTERN = new RegExp(ROLE_NOUNS.join('|'), 'gu')
 const ALIAS_PATTERN = new RegExp(ALIAS_VERBS.join('|'), 'gu')
 
@@ -426,8 +428,7 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
     }
 
     // Institutions in running text: 维也纳爱乐乐团, 格莱美奖.
-    const suffixes = new RegExp(INSTITUTION_SUFFIXES.map((row) => row.suffix).join('|'), 'gu')
-    for (const match of text.matchAll(suffixes)) {
+    for (const match of text.matchAll(INSTITUTION_PATTERN)) {
       const end = match.index + match[0].length
       // A longer suffix ending at the same place was tried first (交响乐团 before 乐团).
       if (isTaken(match.index, end)) continue
