@@ -184,7 +184,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
           files: sources,
           ...runOptions(settings, values, io),
           ...(shard ? { migrateLockfile: false } : {}),
-          statusMemo: workflow,
+          // Kept for sync's own plan and for `status` (which compares no prompt or model unless named).
+          statusMemo: workflow.fingerprint ? [workflow, { ...workflow, fingerprint: undefined }] : workflow,
           translator: provider.translator,
           onEvent: progress.onEvent,
           ...(judge ? { judge: judge.judge } : {}),
