@@ -21,6 +21,12 @@ export interface StatusOptions {
   memo?: boolean | 'read-only'
   /** Counted here: pairs given from the memo, and pairs worked out (parsed). */
   stats?: StatusStats
+  /**
+   * Sees each file's statuses as soon as they are worked out (with the source when it was
+   * parsed here), and is awaited before the next file: a caller can do its per-file work
+   * and drop the file's inputs, instead of holding the whole tree until the end.
+   */
+  onFile?: (file: string, statuses: readonly StatusSummary[], article: Article | undefined) => void | Promise<void>
 }
 
 /** How a status run got its pairs' statuses. */
@@ -95,6 +101,7 @@ export async function translationStatus(
   }
   for (const file of files) {
     const sources = new Map<string, Article>()
+    const firstOfFile = results.length
     const sourceKey = lockKey(options.lockfile, file)
     const known = memo ? await memo.get(sourceKey) : undefined
     const kept = known?.source === sourceKey ? known : undefined
@@ -144,6 +151,7 @@ export async function translationStatus(
     if (memo && next && dirty && statusOptions.memo !== 'read-only') await memo.put(sourceKey, next).catch(() => {})
     const article = sources.get(file)
     if (article && onSource) onSource(article)
+    await statusOptions.onFile?.(file, results.slice(firstOfFile), article)
   }
   return results
 }
