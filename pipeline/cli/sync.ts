@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../state/files.ts'
 import { acquireLock } from '../state/run-lock.ts'
 import { discoverSources, needsWork, planSync, REPORT_SCHEMA_VERSION, reportArticles, syncReportMarkdown, type SyncPlan, type SyncReport } from '../run/sync.ts'
 import { translateFiles, type RunReport } from '../run/translate.ts'
+import { boundHeapGrowth } from '../run/heap.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
 import { createBatchApi } from '../translate/batch-api.ts'
@@ -103,6 +104,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     io.stdout(t('sync:help') + '\n')
     return EXIT.ok
   }
+  // A run over a whole site: its peak memory follows what it holds, not the GC's headroom.
+  boundHeapGrowth()
   const format = values.format ?? 'human'
   if (format !== 'human' && format !== 'json') throw usage(t('sync:bad-format', { value: format }))
   // With --format json, stdout carries the one JSON document; the plan and progress go to stderr.
@@ -184,7 +187,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
           files: sources,
           ...runOptions(settings, values, io),
           ...(shard ? { migrateLockfile: false } : {}),
-          statusMemo: workflow,
+          // Kept for sync's own plan and for `status` (which compares no prompt or model unless named).
+          statusMemo: workflow.fingerprint ? [workflow, { ...workflow, fingerprint: undefined }] : workflow,
           translator: provider.translator,
           onEvent: progress.onEvent,
           ...(judge ? { judge: judge.judge } : {}),

@@ -2,6 +2,7 @@
  * `l10n translate <file...>`: drafts for the named articles, or with `--dry-run` only
  * the plan and its estimate (read-only: no request, no file, no report).
  */
+import { boundHeapGrowth } from '../run/heap.ts'
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { t } from '../shared/i18n.ts'
@@ -38,6 +39,8 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
     return EXIT.ok
   }
   if (positionals.length === 0) throw usage(t('cli:need-files'))
+  // A run over many files: its peak memory follows what it holds, not the GC's headroom.
+  boundHeapGrowth()
   const format = values.format ?? 'human'
   if (format !== 'human' && format !== 'json' && format !== 'markdown') throw usage(t('cli:bad-format', { value: format }))
   // With --format json, stdout carries the one JSON document; progress goes to stderr.

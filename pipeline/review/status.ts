@@ -21,6 +21,12 @@ export interface StatusOptions {
   memo?: boolean | 'read-only'
   /** Counted here: pairs given from the memo, and pairs worked out (parsed). */
   stats?: StatusStats
+  /**
+   * Sees each file's statuses as soon as they are worked out (with the source when it was
+   * parsed here), and is awaited before the next file: a caller can do its per-file work
+   * and drop the file's inputs, instead of holding the whole tree until the end.
+   */
+  onFile?: (file: string, statuses: readonly StatusSummary[], article: Article | undefined) => void | Promise<void>
 }
 
 /** How a status run got its pairs' statuses. */
@@ -41,20 +47,27 @@ async function stampOrNone(path: string, known: Parameters<typeof stampFile>[1])
 /**
  * Keeps the status of a pair just written by a run (`loaded` as it was written), so that
  * the next `status` or sync plan of an unchanged tree parses nothing. Kept only when the
- * files on disk are the texts judged; a memo that cannot be kept costs only speed.
+ * files on disk are the texts judged; a memo that cannot be kept costs only speed. With
+ * several settings (sync's, with its provider's fingerprint, and `status`'s, without),
+ * a status is kept for each, in one write of the source's memo.
  */
-export async function rememberStatus(options: WorkflowOptions, loaded: Loaded): Promise<void> {
+export async function rememberStatus(settings: WorkflowOptions | readonly WorkflowOptions[], loaded: Loaded): Promise<void> {
+  const all: readonly WorkflowOptions[] = Array.isArray(settings) ? settings : [settings as WorkflowOptions]
+  if (all.length === 0) return
   const file = loaded.article.file
   const source = await stampOrNone(file, undefined)
   const output = await stampOrNone(loaded.output, undefined)
   if (!source || source.stamp.hash !== textHash(loaded.article.text)) return
   if (!loaded.outputArticle || !output || output.stamp.hash !== textHash(loaded.outputArticle.text)) return
-  const memo = openStatusMemo(options)
-  const status = summarize(statusOf(loaded, options))
+  // One memo file per source, in the state folder the settings share.
+  const memo = openStatusMemo(all[0]!)
   const known = await memo.get(loaded.sourceKey)
   const locales = known?.source === loaded.sourceKey && known.sourceFile.hash === source.stamp.hash ? { ...known.locales } : {}
-  const context = statusContext(options, loaded.target)
-  locales[memoSlot(loaded.target.code, context)] = { inputs: statusInputs(file, loaded.target.code, loaded.record, context), outputFile: output.stamp, status }
+  for (const options of all) {
+    const status = summarize(statusOf(loaded, options))
+    const context = statusContext(options, loaded.target)
+    locales[memoSlot(loaded.target.code, context)] = { inputs: statusInputs(file, loaded.target.code, loaded.record, context), outputFile: output.stamp, status }
+  }
   await memo.put(loaded.sourceKey, { format: 1, source: loaded.sourceKey, sourceFile: source.stamp, locales }).catch(() => {})
 }
 
@@ -88,6 +101,7 @@ export async function translationStatus(
   }
   for (const file of files) {
     const sources = new Map<string, Article>()
+    const firstOfFile = results.length
     const sourceKey = lockKey(options.lockfile, file)
     const known = memo ? await memo.get(sourceKey) : undefined
     const kept = known?.source === sourceKey ? known : undefined
@@ -137,6 +151,7 @@ export async function translationStatus(
     if (memo && next && dirty && statusOptions.memo !== 'read-only') await memo.put(sourceKey, next).catch(() => {})
     const article = sources.get(file)
     if (article && onSource) onSource(article)
+    await statusOptions.onFile?.(file, results.slice(firstOfFile), article)
   }
   return results
 }

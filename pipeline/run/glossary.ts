@@ -169,6 +169,25 @@ const coverageMemoSchema = z.object({
   coverage: z.object({ names: z.int().min(0), locked: z.int().min(0), proposed: z.int().min(0), notCovered: z.int().min(0), uncovered: z.array(z.string()) }),
 })
 
+/** What a name coverage depends on besides the article's text: the glossary and the open proposals. */
+function coverageInputs(glossary: Glossary | undefined, open: readonly string[]): string {
+  return contentHash('names', glossary?.version ?? '-', JSON.stringify(glossary?.inflection ?? null), JSON.stringify(open))
+}
+
+const coverageKey = (file: string) => `names\u0000${resolve(file)}`
+
+/**
+ * Keeps the name coverage a run worked out for a source (`text` as judged; `open` the open
+ * proposals' sources and aliases), so that the next `status` does not parse the source for
+ * it. Kept only while the file on disk is that text; a memo that cannot be kept costs only speed.
+ */
+export async function rememberCoverage(stateDir: string, file: string, text: string, glossary: Glossary | undefined, open: readonly string[], coverage: NameCoverage): Promise<void> {
+  const stamped = await stampFile(file).catch(() => undefined)
+  if (!stamped || stamped.stamp.hash !== createHash('sha256').update(text, 'utf8').digest('hex')) return
+  const memo = openMemo(join(stateDir, 'status'), coverageMemoSchema)
+  await memo.put(coverageKey(file), { file: resolve(file), sourceFile: stamped.stamp, inputs: coverageInputs(glossary, open), coverage }).catch(() => {})
+}
+
 /**
  * The name coverage of each source article: locked, proposed, not covered. With `stateDir`,
  * an article whose text, glossary and open proposals are unchanged since the last time is
@@ -178,10 +197,10 @@ export async function coverageOf(files: readonly string[], glossary: Glossary | 
   const proposals = await readProposals(proposalsPath)
   const open = proposals.proposals.filter((proposal) => proposal.status === 'proposed').flatMap((proposal) => [proposal.source, ...proposal.aliases])
   const memo = stateDir === undefined ? undefined : openMemo(join(stateDir, 'status'), coverageMemoSchema)
-  const inputs = contentHash('names', glossary?.version ?? '-', JSON.stringify(glossary?.inflection ?? null), JSON.stringify(open))
+  const inputs = coverageInputs(glossary, open)
   const out = new Map<string, NameCoverage>()
   for (const file of files) {
-    const key = `names\u0000${resolve(file)}`
+    const key = coverageKey(file)
     const known = await memo?.get(key)
     const stamped = memo ? await stampFile(file, known?.file === resolve(file) ? known.sourceFile : undefined).catch(() => undefined) : undefined
     if (known && stamped && known.file === resolve(file) && known.inputs === inputs && known.sourceFile.hash === stamped.stamp.hash) {

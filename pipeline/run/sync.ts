@@ -24,7 +24,7 @@ import { split } from '../article/split.ts'
 import { entriesIn } from '../glossary/match.ts'
 import { articleLocale, articleTitle } from '../article/metadata.ts'
 import { uniqueFindings, type RunReport } from './translate.ts'
-import { translationStatus, type StatusStats } from '../review/status.ts'
+import { translationStatus, type StatusStats, type StatusSummary } from '../review/status.ts'
 import { type TranslationState, type WorkflowOptions } from '../review/state.ts'
 
 /** Finds the source articles a pattern such as `/site/src/content/knowledge-{locale}/{slug}.md` names. */
@@ -162,100 +162,96 @@ export async function planSync(
     completionTokens: 0,
   })
   // One bad article never stops the others: its pairs are planned as failed.
-  // Each source is parsed at most once: what the estimate needs of it is kept from the
-  // status's parse, and a source whose statuses came from the memo is parsed only for work.
-  const summaries = new Map<string, ArticleSummary>()
-  const statuses = await translationStatus(
-    files,
-    targets,
-    workflow,
-    (failure) => items.push(failed(failure.source, failure.locale, failure.error)),
-    (article) => summaries.set(article.file, summarize(article)),
-    { ...(options.statusStats ? { stats: options.statusStats } : {}), ...(options.readOnly ? { memo: 'read-only' as const } : {}) },
-  )
-  let current: { source: string; loaded: ArticleSummary } | undefined
-  let previous: string | undefined
-  for (const status of statuses) {
-    // Statuses come source by source: a source's summary is dropped once its pairs are planned.
-    if (previous !== undefined && previous !== status.source) summaries.delete(previous)
-    previous = status.source
-    const target = requireLocale(status.locale)
-    const untracked = status.state === 'untracked'
-    const refused = untracked && !options.force
-    const retranslate = options.retranslate ?? 'none'
-    const everything = !refused && (status.state === 'missing' || untracked || status.sections.length === 0)
-    const frontmatter = !refused && (status.state === 'missing' || untracked || status.frontmatterStale || retranslate === 'all')
-    // What the run will send: the plan must name the same work the run then does.
-    // Hand edits win over --retranslate; only --force replaces them.
-    const kept = (section: (typeof status.sections)[number]) => section.plan.handEdited && !options.force
-    const some =
-      refused || everything
-        ? []
-        : status.sections
-            .filter(
-              (section) =>
-                section.plan.action === 'translate' ||
-                (retranslate === 'all' && !kept(section)) ||
-                (retranslate === 'stale' && section.plan.stale && !kept(section)) ||
-                (options.force === true && section.plan.handEdited),
-            )
-            .map((section) => section.index)
-    // The source is parsed only for a pair with work to estimate: an up-to-date tree is planned from its statuses.
+  // Planned file by file as the statuses come: each source is parsed at most once (the
+  // status's parse is reused, a source whose statuses came from the memo is parsed only
+  // for work), and dropped once its pairs are planned. What is kept per pair is its
+  // counts, so the whole tree is never held at once while the totals stay exact.
+  const planFile = async (statuses: readonly StatusSummary[], parsed: Article | undefined): Promise<void> => {
     let loaded: ArticleSummary | undefined
-    if (everything || frontmatter || some.length > 0) {
-      try {
-        loaded = current?.source === status.source ? current.loaded : (summaries.get(status.source) ?? (await loadArticle(status.source)))
-      } catch (error) {
-        if (!isL10nError(error)) throw error
-        items.push(failed(status.source, status.locale, error))
-        continue
+    for (const status of statuses) {
+      const target = requireLocale(status.locale)
+      const untracked = status.state === 'untracked'
+      const refused = untracked && !options.force
+      const retranslate = options.retranslate ?? 'none'
+      const everything = !refused && (status.state === 'missing' || untracked || status.sections.length === 0)
+      const frontmatter = !refused && (status.state === 'missing' || untracked || status.frontmatterStale || retranslate === 'all')
+      // What the run will send: the plan must name the same work the run then does.
+      // Hand edits win over --retranslate; only --force replaces them.
+      const kept = (section: (typeof status.sections)[number]) => section.plan.handEdited && !options.force
+      const some =
+        refused || everything
+          ? []
+          : status.sections
+              .filter(
+                (section) =>
+                  section.plan.action === 'translate' ||
+                  (retranslate === 'all' && !kept(section)) ||
+                  (retranslate === 'stale' && section.plan.stale && !kept(section)) ||
+                  (options.force === true && section.plan.handEdited),
+              )
+              .map((section) => section.index)
+      // The source is parsed only for a pair with work to estimate: an up-to-date tree is planned from its statuses.
+      const needsSource = everything || frontmatter || some.length > 0
+      if (needsSource && !loaded) {
+        try {
+          loaded = parsed ? summarize(parsed) : await loadArticle(status.source)
+        } catch (error) {
+          if (!isL10nError(error)) throw error
+          items.push(failed(status.source, status.locale, error))
+          continue
+        }
       }
-      current = { source: status.source, loaded }
-    }
-    const wanted = everything ? loaded!.sections.map((section) => section.index) : some
-    const item: PlanItem = {
-      source: status.source,
-      locale: status.locale,
-      output: status.output,
-      state: status.state,
-      ...(refused ? { needsForce: true } : {}),
-      sections: wanted.length,
-      ...(status.sectionsRemoved > 0 ? { removed: status.sectionsRemoved } : {}),
-      requests: 0,
-      promptTokens: 0,
-      completionTokens: 0,
-    }
-    // What a judge would read of this pair's new drafts: each section's source and translation.
-    let pairTokens = 0
-    for (const index of loaded ? wanted : []) {
-      const section = loaded!.sections[index]!
-      for (const chunk of section.chunks) {
-        const messages = sectionMessages(templates, {
-          source: loaded!.sourceLocale,
-          target,
-          title: loaded!.title,
-          heading: section.heading,
-          entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
-          text: chunk.source,
-        })
-        const estimate = estimated(messages, chunk.source, target)
-        add(item, estimate)
-        pairTokens += estimate.sourceTokens + estimate.completionTokens
+      const source = needsSource ? loaded : undefined
+      const wanted = everything ? source!.sections.map((section) => section.index) : some
+      const item: PlanItem = {
+        source: status.source,
+        locale: status.locale,
+        output: status.output,
+        state: status.state,
+        ...(refused ? { needsForce: true } : {}),
+        sections: wanted.length,
+        ...(status.sectionsRemoved > 0 ? { removed: status.sectionsRemoved } : {}),
+        requests: 0,
+        promptTokens: 0,
+        completionTokens: 0,
       }
+      // What a judge would read of this pair's new drafts: each section's source and translation.
+      let pairTokens = 0
+      for (const index of source ? wanted : []) {
+        const section = source!.sections[index]!
+        for (const chunk of section.chunks) {
+          const messages = sectionMessages(templates, {
+            source: source!.sourceLocale,
+            target,
+            title: source!.title,
+            heading: section.heading,
+            entries: workflow.glossary ? entriesIn(chunk.source, workflow.glossary) : [],
+            text: chunk.source,
+          })
+          const estimate = estimated(messages, chunk.source, target)
+          add(item, estimate)
+          pairTokens += estimate.sourceTokens + estimate.completionTokens
+        }
+      }
+      if (options.judge && pairTokens > 0 && !refused) {
+        const estimate = judgePlanEstimate([pairTokens], rubricFor(source!.sourceLocale, target), options.judge.requestTokens)
+        judged.requests += estimate.requests
+        judged.promptTokens += estimate.promptTokens
+        judged.completionTokens += estimate.completionTokens
+      }
+      if (source && frontmatter) {
+        const values = Object.fromEntries(source.values.map((value) => [value.id, value.text]))
+        const messages = frontmatterMessages(templates, { source: source.sourceLocale, target, values, entries: glossaryEntries(source.valueText, workflow.glossary) })
+        add(item, estimated(messages, source.valueText, target))
+      }
+      items.push(item)
     }
-    if (options.judge && pairTokens > 0 && !refused) {
-      const estimate = judgePlanEstimate([pairTokens], rubricFor(loaded!.sourceLocale, target), options.judge.requestTokens)
-      judged.requests += estimate.requests
-      judged.promptTokens += estimate.promptTokens
-      judged.completionTokens += estimate.completionTokens
-    }
-    if (loaded && frontmatter) {
-      const values = Object.fromEntries(loaded.values.map((value) => [value.id, value.text]))
-      const messages = frontmatterMessages(templates, { source: loaded.sourceLocale, target, values, entries: glossaryEntries(loaded.valueText, workflow.glossary) })
-      add(item, estimated(messages, loaded.valueText, target))
-    }
-    items.push(item)
   }
+  await translationStatus(files, targets, workflow, (failure) => items.push(failed(failure.source, failure.locale, failure.error)), undefined, {
+    ...(options.statusStats ? { stats: options.statusStats } : {}),
+    ...(options.readOnly ? { memo: 'read-only' as const } : {}),
+    onFile: (_file, statuses, parsed) => planFile(statuses, parsed),
+  })
   // In the order the files and locales were given, failures included.
   const fileOrder = new Map(files.map((file, index) => [file, index]))
   const localeOrder = new Map(targets.map((code, index) => [requireLocale(code).code, index]))

@@ -30,7 +30,7 @@ import { rememberStatus } from '../review/status.ts'
 import type { WorkflowOptions } from '../review/state.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from '../state/text-store.ts'
 import type { Translator } from '../translate/translator.ts'
-import { readProposals } from './glossary.ts'
+import { readProposals, rememberCoverage } from './glossary.ts'
 import { unchangedValues } from './keep-values.ts'
 import { errorCounts, lockEntryFor, mergeApprovals } from './lock-entry.ts'
 import { addUsage, emptyReport, runReport, type ArticleReport, type ProgressEvent, type RunReport } from './report.ts'
@@ -80,9 +80,10 @@ export interface TranslateRunOptions {
   /**
    * The settings `status` and sync's plan judge with: when given, the status of each pair
    * written is kept for their no-op fast path (`review/status-memo.ts`), so the run after
-   * this one parses nothing of what it left unchanged.
+   * this one parses nothing of what it left unchanged. Several settings: a status is
+   * kept for each (sync keeps its own and the one `status` judges with).
    */
-  statusMemo?: WorkflowOptions
+  statusMemo?: WorkflowOptions | readonly WorkflowOptions[]
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
@@ -142,8 +143,15 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   for (const file of files) {
     let loaded: Promise<Article> | undefined
     // The names of a source are counted once, not once per target locale.
-    let coverage: NameCoverage | undefined
+    let coverage: Promise<NameCoverage> | undefined
     const load = () => (loaded ??= readTextFile(file).then((text) => parse(text, file)))
+    // Kept for `status` too (as it keeps it) when this run keeps statuses: it then parses nothing for names.
+    const namesOf = async (article: Article): Promise<NameCoverage> => {
+      const open = await proposed()
+      const counted = nameCoverage(article.tree, options.glossary, open)
+      if (options.statusMemo) await rememberCoverage(stateDir, file, article.text, options.glossary, open, counted)
+      return counted
+    }
     for (const target of targets) {
       jobs.push(
         articleQueue.add(async () => {
@@ -154,7 +162,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
             // pair would be refused too, and each attempt may count against the key.
             if (run.refused) throw run.refused
             await translateOne(file, await load(), target, report, run)
-            if (options.glossary && isCjk(articleLocale(await load()))) report.names = (coverage ??= nameCoverage((await load()).tree, options.glossary, await proposed()))
+            if (options.glossary && isCjk(articleLocale(await load()))) report.names = await (coverage ??= namesOf(await load()))
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
@@ -190,10 +198,12 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
  */
 async function remember(
   run: RunContext,
-  workflow: WorkflowOptions,
+  workflow: WorkflowOptions | readonly WorkflowOptions[],
   done: { file: string; article: Article; target: LocaleInfo; sourceLocale: LocaleInfo; out: string; translated: Article; record: LockTranslation; sourceKey: string; policy: FrontmatterPolicy },
 ): Promise<void> {
   const previous = run.remembering.get(done.sourceKey) ?? Promise.resolve()
+  // The settings differ in the fingerprint only: one policy for the values.
+  const policy = (Array.isArray(workflow) ? (workflow as readonly WorkflowOptions[])[0] : (workflow as WorkflowOptions))?.policy
   const next = previous.then(async () => {
     const outputSections = split(done.translated)
     await rememberStatus(workflow, {
@@ -206,8 +216,8 @@ async function remember(
       outputSections,
       record: done.record,
       sourceKey: done.sourceKey,
-      sourceValues: translatableValues(done.article.frontmatter.yaml, workflow.policy ?? done.policy),
-      outputValues: translatableValues(done.translated.frontmatter.yaml, workflow.policy ?? done.policy),
+      sourceValues: translatableValues(done.article.frontmatter.yaml, policy ?? done.policy),
+      outputValues: translatableValues(done.translated.frontmatter.yaml, policy ?? done.policy),
       oldSources: await Promise.all(done.record.sections.map((section) => run.texts.get(section.sourceHash))),
     })
   })

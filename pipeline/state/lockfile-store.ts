@@ -30,7 +30,7 @@ import {
   type Lockfile,
   type LockTranslation,
 } from './lockfile.ts'
-import { readTextFileIfExists, removeStaleTemps, writeFileAtomic } from './files.ts'
+import { readTextFileIfExists, removeStaleTemps, removeStaleTempsUnder, writeFileAtomic } from './files.ts'
 import { isMissing } from './records.ts'
 import { withLock } from './run-lock.ts'
 
@@ -156,6 +156,11 @@ export interface LockUpdateOptions {
    * sharded run: it writes only its own records, beside the file. @default true
    */
   migrate?: boolean
+  /**
+   * Also remove the temp files that killed writers left in the records folder (a walk of
+   * the whole folder, so a run does it once, not on every update). @default false
+   */
+  sweepRecords?: boolean
 }
 
 /**
@@ -187,6 +192,8 @@ export async function updateLockRecords(path: string, changes: readonly LockChan
   await withLock(`${path}.lock`, { waitMs: 30_000, pollMs: 20, owner: 'l10n lockfile update' }, async () => {
     await removeStaleTemps(path)
     const layout = await readLayout(path)
+    // A record's temp lies beside the record, deep in the folder, not beside the index.
+    if (options.sweepRecords) await removeStaleTempsUnder(layout.folder)
     const splitNow = options.migrate !== false
     if (layout.kind === 'single' && splitNow) await migrate(path, layout)
     else if (layout.kind === 'records' && !layout.indexed) await writeIndex(path, layout.folder)
@@ -213,9 +220,9 @@ export async function updateLockRecords(path: string, changes: readonly LockChan
   })
 }
 
-/** {@link updateLockRecords} of one record. */
+/** {@link updateLockRecords} of one record (a reviewer's command: it also sweeps the records folder's stale temps). */
 export async function updateLockRecord(path: string, source: string, locale: string, mutate: LockChange['mutate']): Promise<void> {
-  await updateLockRecords(path, [{ source, locale, mutate }])
+  await updateLockRecords(path, [{ source, locale, mutate }], { sweepRecords: true })
 }
 
 /** Applies lockfile changes of one run, many at a time. */
@@ -233,6 +240,8 @@ export interface LockfileWriter {
 export function createLockfileWriter(path: string, options: LockUpdateOptions = {}): LockfileWriter {
   let queued: { change: LockChange; resolve: () => void; reject: (error: unknown) => void }[] = []
   let running: Promise<void> | undefined
+  // The records folder is swept of killed writers' temps once per writer (once per run).
+  let swept = false
   const drain = async (): Promise<void> => {
     while (queued.length > 0) {
       const batch = queued
@@ -241,8 +250,9 @@ export function createLockfileWriter(path: string, options: LockUpdateOptions = 
         await updateLockRecords(
           path,
           batch.map((item) => item.change),
-          options,
+          { ...options, sweepRecords: !swept },
         )
+        swept = true
         for (const item of batch) item.resolve()
       } catch (error) {
         for (const item of batch) item.reject(error)

@@ -1,0 +1,62 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { main } from '../pipeline/cli/main.ts'
+import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
+
+/** Issue 15's site scale: what a sync leaves for the `status` after it. */
+describe('sync keeps what status needs', () => {
+  let root: string
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'l10n-scale-memo-'))
+    generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
+  })
+  afterEach(() => rmSync(root, { recursive: true, force: true }))
+  async function l10n(...args: string[]) {
+    let stdout = ''
+    let stderr = ''
+    const code = await main([...args, '--config', join(root, 'l10n.config.yaml')], {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      isTty: false,
+      env: { L10N_LANG: 'en' },
+    })
+    return { code, stdout, stderr }
+  }
+  const tree = () => join(root, 'src/content/knowledge-cn')
+  const memoLine = (text: string) => /Status: (\d+) article × locale pairs unchanged since the last look \(not parsed\), (\d+) worked out/.exec(text)!.slice(1).map(Number)
+  /** The names-coverage records of the memo folder (`names\0<file>` keys), by file. */
+  const coverageRecords = () =>
+    readdirSync(join(root, '.l10n/status'), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(root, '.l10n/status', name), 'utf8')) as { file?: string; coverage?: unknown })
+      .filter((record) => record.coverage !== undefined)
+
+  it('a status right after a sync (provider named in the config, none on the status command) parses no pair: sync kept its slot too', async () => {
+    expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
+    const after = await l10n('status', tree(), '--verbose', '--format', 'json')
+    expect(memoLine(after.stderr)).toEqual([6, 0])
+    // What the memo gives is what a full look works out (no memo at all).
+    rmSync(join(root, '.l10n/status'), { recursive: true })
+    const full = await l10n('status', tree(), '--verbose', '--format', 'json')
+    expect(memoLine(full.stderr)).toEqual([0, 6])
+    expect(JSON.parse(after.stdout)).toEqual(JSON.parse(full.stdout))
+    // sync's own slot was not the one status kept: sync's plan works its pairs out again.
+    expect(memoLine((await l10n('sync', '--dry-run', '--verbose')).stderr)).toEqual([0, 6])
+  }, 120_000)
+
+  it("keeps each source's name coverage as status counts it, so status does not parse sources for names", async () => {
+    expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
+    const kept = coverageRecords()
+    expect(kept.map((record) => record.file).sort()).toEqual(readdirSync(tree()).map((name) => join(tree(), name)).sort())
+    const remembered = JSON.parse((await l10n('status', tree(), '--format', 'json')).stdout)
+    rmSync(join(root, '.l10n/status'), { recursive: true })
+    const counted = JSON.parse((await l10n('status', tree(), '--format', 'json')).stdout)
+    expect(remembered.statuses.map((status: { names?: unknown }) => status.names)).toEqual(counted.statuses.map((status: { names?: unknown }) => status.names))
+    expect(counted.statuses.every((status: { names?: unknown }) => status.names !== undefined)).toBe(true)
+    // status counted them again, and kept the same records sync had.
+    expect(coverageRecords().map((record) => record.coverage)).toEqual(expect.arrayContaining(kept.map((record) => record.coverage)))
+  }, 120_000)
+})
