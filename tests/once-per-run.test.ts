@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { parseMarkdown } from '../pipeline/article/markdown.ts'
 import { parse } from '../pipeline/article/parse.ts'
@@ -14,6 +14,7 @@ import { createOpenAiProvider } from '../pipeline/translate/openai.ts'
 import { loadPrompts } from '../pipeline/translate/prompt.ts'
 import { generateTree } from '../scripts/generate-tree.ts'
 import { referenceAnswer } from './helpers/reference-translator.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 // Every parse of an article, and of any Markdown, goes through these spies, so a test can count them.
 vi.mock('../pipeline/article/parse.ts', async (original) => {
@@ -101,6 +102,29 @@ describe('once per run', () => {
     expect(book.size).toBe(0)
     expect(sent.reduce((sum, request) => sum + request.estimate!.promptTokens, 0)).toBe(plan.totals.promptTokens)
     expect(sent.reduce((sum, request) => sum + request.estimate!.completionTokens, 0)).toBe(plan.totals.completionTokens)
+  })
+
+  it('plans the requests the run sends when sections hold generator leftovers and --max-chars cuts them smaller', async () => {
+    // The openai provider leaves generator leftovers out of its prompts and sends chunks of
+    // the run's size: planning must count those very prompts, or the run tokenizes again.
+    const file = join(root, 'cn', 'soundtrack.md')
+    mkdirSync(dirname(file), { recursive: true })
+    copyFileSync(SHORT_EXAMPLE.source, file)
+    const workflow = { lockfile: join(root, 'l10n.lock.yaml'), stateDir: join(root, '.l10n'), outRoot: root }
+    const splitOptions = { maxSize: 400 }
+    const book = createEstimateBook()
+    const plan = await planSync([file], ['en'], workflow, 'gpt-4o-mini', { templates: loadPrompts(), estimates: book, split: splitOptions })
+    const sections = split(parse(readFileSync(file, 'utf8'), file))
+    expect(plan.totals.requests).toBeGreaterThan(sections.length + 1)
+    const sent: CompleteRequest[] = []
+    const provider = createOpenAiProvider({ env: {}, glossary: undefined, stateDir: workflow.stateDir, client: referenceClient(sent), estimates: book })
+    const report = await translateFiles({ files: [file], targets: ['en'], translator: provider.translator, outRoot: root, stateDir: workflow.stateDir, lockfile: workflow.lockfile, split: splitOptions })
+    await provider.close()
+    expect(report.totals.failed).toBe(0)
+    expect(sent).toHaveLength(plan.totals.requests)
+    expect(book.size).toBe(0)
+    expect(sent.every((request) => request.estimate !== undefined)).toBe(true)
+    expect(sent.some((request) => request.messages.some((message) => message.content.includes('当前字数') || message.content.includes('【词数')))).toBe(false)
   })
 
   it('planning parses every source once, whatever the number of locales', async () => {

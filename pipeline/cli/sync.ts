@@ -137,7 +137,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
   const estimates = createEstimateBook()
   const statusStats = { fromMemo: 0, parsed: 0 }
   const judgePlan = judgePlanOptions(settings, model, io)
-  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, statusStats, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}), ...(judgePlan ? { judge: judgePlan } : {}) }
+  const planOptions = { prices: config.prices, templates, force: Boolean(values.force), estimates, statusStats, ...(settings.retranslate ? { retranslate: settings.retranslate } : {}), ...(judgePlan ? { judge: judgePlan } : {}), ...(settings.maxChars ? { split: { maxSize: settings.maxChars } } : {}) }
   const readOnly = Boolean(values.frozen || values['dry-run'])
   startLine(log, files.length, settings.targets, 'cli:planning')
 

@@ -55,6 +55,7 @@ export async function commandTranslate(args: string[], io: CliIo): Promise<numbe
     const judgePlan = judgePlanOptions(settings, context.model, io)
     const plan = await planSync(files, settings.targets, context.workflow, context.model, {
       ...(judgePlan ? { judge: judgePlan } : {}),
+      ...(settings.maxChars ? { split: { maxSize: settings.maxChars } } : {}),
       prices: settings.config.prices,
       templates: context.templates,
       force: Boolean(values.force),

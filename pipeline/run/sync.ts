@@ -20,7 +20,9 @@ import { requireLocale, type LocaleInfo } from '../article/locales.ts'
 import { parse } from '../article/parse.ts'
 import type { Article } from '../article/types.ts'
 import { loadPrompts, sectionMessages, frontmatterMessages, type PromptTemplates } from '../translate/prompt.ts'
-import { split } from '../article/split.ts'
+import { split, type SplitOptions } from '../article/split.ts'
+import { lint } from '../article/lint.ts'
+import type { FrontmatterPolicy } from '../article/frontmatter.ts'
 import { entriesIn } from '../glossary/match.ts'
 import { articleLocale, articleTitle } from '../article/metadata.ts'
 import { uniqueFindings, type RunReport } from './translate.ts'
@@ -117,6 +119,8 @@ export interface PlanOptions {
   statusStats?: StatusStats
   /** A read-only run (`--dry-run`, `--frozen`): the status memo is read, never written. @default false */
   readOnly?: boolean
+  /** The run's section sizes (`--max-chars`), so the plan counts the chunks the run sends. @default split's */
+  split?: SplitOptions
   /** The run judges every draft it writes: the plan also estimates the judge's requests. */
   judge?: { model: string; template: string; requestTokens: number }
 }
@@ -142,6 +146,7 @@ export async function planSync(
     return estimate
   }
   const templates = options.templates ?? loadPrompts()
+  const chunking: Chunking = { split: options.split, policy: workflow.policy }
   const items: PlanItem[] = []
   const judged: RequestEstimate = { requests: 0, promptTokens: 0, completionTokens: 0 }
   const rubrics = new Map<string, number>()
@@ -194,7 +199,7 @@ export async function planSync(
       const needsSource = everything || frontmatter || some.length > 0
       if (needsSource && !loaded) {
         try {
-          loaded = parsed ? summarize(parsed) : await loadArticle(status.source)
+          loaded = parsed ? summarize(parsed, chunking) : await loadArticle(status.source, chunking)
         } catch (error) {
           if (!isL10nError(error)) throw error
           items.push(failed(status.source, status.locale, error))
@@ -312,14 +317,28 @@ interface ArticleSummary {
   valueText: string
 }
 
-async function loadArticle(file: string): Promise<ArticleSummary> {
-  return summarize(parse(await readTextFile(file), file))
+/** How the run will cut and fill its requests: what the estimate must count the same way. */
+interface Chunking {
+  split: SplitOptions | undefined
+  policy: FrontmatterPolicy | undefined
 }
 
-function summarize(article: Article): ArticleSummary {
-  const values = translatableValues(article.frontmatter.yaml)
+async function loadArticle(file: string, chunking: Chunking): Promise<ArticleSummary> {
+  return summarize(parse(await readTextFile(file), file), chunking)
+}
+
+/**
+ * The requests of a source as the openai provider will make them (run/translate-article.ts):
+ * chunks of the run's size, generator leftovers left out of the prompts, the frontmatter
+ * values of the run's policy. Each prompt is then the one the request sends, so its
+ * count in the estimate book is used instead of tokenizing it again.
+ */
+function summarize(article: Article, chunking: Chunking): ArticleSummary {
+  const values = translatableValues(article.frontmatter.yaml, chunking.policy)
+  const sections = split(article, chunking.split)
+  const { leftoverBlocks } = lint(article, sections)
   return {
-    sections: split(article),
+    sections: leftoverBlocks.length > 0 ? split(article, { ...chunking.split, skip: leftoverBlocks }) : sections,
     sourceLocale: articleLocale(article),
     title: articleTitle(article),
     values,
