@@ -58,7 +58,7 @@ export const RULES = {
   'glossary/wrong-form': 'error',
   'glossary/inconsistent': 'warning',
   'glossary/not-locked': 'info',
-  // The judge (`check --judge`): a model's reading of aligned paragraph pairs. Severity by
+  // The judge (`check --judge`): a model's reading of aligned text pairs. Severity by
   // what the rubric category costs a reader: lost or wrong meaning is an error; an
   // addition or a term is worth a look; fluency is advice.
   'judge/omission': 'error',

@@ -123,8 +123,16 @@ export function runJudge(
   options: { cache: boolean; budget?: BudgetTracker | undefined },
 ): OpenedJudge | undefined {
   if (!run.config.judge.enabled || run.provider === 'identity') return undefined
-  const model = run.config.judge.model ?? provider.options?.model ?? judgeModel(run.config, io.env, run.providerFlags.model)
+  const model = runJudgeModel(run, provider.options?.model, io.env)
   return openJudge({ config: run.config, io, model, stateDir: run.stateDir, cache: options.cache, glossary: run.glossary, budget: options.budget, llm: provider.options, scheduler: provider.scheduler })
+}
+
+/**
+ * The judge model of a `translate`/`sync` run: `judge.model`, else the model the openai
+ * provider translates with, else the model `check --judge` would pick.
+ */
+function runJudgeModel(run: { config: Config; providerFlags: Record<string, string | undefined> }, translationModel: string | undefined, env: NodeJS.ProcessEnv): string {
+  return run.config.judge.model ?? translationModel ?? judgeModel(run.config, env, run.providerFlags.model)
 }
 
 /**
@@ -137,7 +145,7 @@ export function judgePlanOptions(
   io: CliIo,
 ): PlanOptions['judge'] {
   if (!run.config.judge.enabled || run.provider === 'identity') return undefined
-  const model = run.config.judge.model ?? (run.provider === 'openai' ? translationModel : judgeModel(run.config, io.env, run.providerFlags.model))
+  const model = runJudgeModel(run, run.provider === 'openai' ? translationModel : undefined, io.env)
   return { model, template: loadJudgeTemplate(), requestTokens: run.config.judge.requestTokens }
 }
 

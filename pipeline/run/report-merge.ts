@@ -63,20 +63,7 @@ function bySource<T extends { source: string }>(items: T[]): T[] {
   return items.map((item, at) => ({ item, at })).sort((a, b) => (a.item.source < b.item.source ? -1 : a.item.source > b.item.source ? 1 : a.at - b.at)).map(({ item }) => item)
 }
 
-function sumTotals<T extends Record<string, number | boolean>>(all: T[]): T {
-  const out: Record<string, number | boolean> = {}
-  for (const totals of all) {
-    for (const [key, value] of Object.entries(totals)) {
-      // A price is known for the whole only when it is known for every part.
-      if (typeof value === 'boolean') out[key] = (out[key] ?? true) === true && value
-      else out[key] = ((out[key] as number | undefined) ?? 0) + value
-    }
-  }
-  return out as T
-}
-
 function mergePlans(plans: SyncPlan[]): SyncPlan {
-  // The judge's estimate is a mapping inside the totals: summed field by field too.
   return { items: bySource(plans.flatMap((plan) => plan.items)), totals: mergeValues(plans.map((plan) => plan.totals)) as SyncPlan['totals'] }
 }
 
@@ -93,11 +80,11 @@ function mergeRuns(runs: RunReport[]): RunReport {
     durationMs: Math.max(...runs.map((run) => run.durationMs)),
     interrupted: runs.some((run) => run.interrupted),
     articles: bySource(runs.flatMap((run) => run.articles as ArticleReport[])),
-    totals: sumTotals(runs.map((run) => run.totals)),
+    totals: mergeValues(runs.map((run) => run.totals)) as RunReport['totals'],
   }
 }
 
-/** Numbers summed (rounds: the most), flags all-true, lists joined, mappings field by field. */
+/** Numbers summed (rounds: the most), flags all-true (a price is known for the whole only when known for every part), lists joined, mappings field by field. */
 function mergeValues(values: unknown[], key = ''): unknown {
   const present = values.filter((value) => value !== undefined)
   const first = present[0]

@@ -26,6 +26,7 @@ import type { FrontmatterPolicy } from '../article/frontmatter.ts'
 import { entriesIn } from '../glossary/match.ts'
 import { articleLocale, articleTitle } from '../article/metadata.ts'
 import { uniqueFindings, type RunReport } from './translate.ts'
+import { addUsage } from './report.ts'
 import { translationStatus, type StatusStats, type StatusSummary } from '../review/status.ts'
 import { type TranslationState, type WorkflowOptions } from '../review/state.ts'
 
@@ -234,20 +235,17 @@ export async function planSync(
             text: chunk.source,
           })
           const estimate = estimated(messages, chunk.source, target)
-          add(item, estimate)
+          addUsage(item, estimate)
           pairTokens += estimate.sourceTokens + estimate.completionTokens
         }
       }
       if (options.judge && pairTokens > 0 && !refused) {
-        const estimate = judgePlanEstimate([pairTokens], rubricFor(source!.sourceLocale, target), options.judge.requestTokens)
-        judged.requests += estimate.requests
-        judged.promptTokens += estimate.promptTokens
-        judged.completionTokens += estimate.completionTokens
+        addUsage(judged, judgePlanEstimate(pairTokens, rubricFor(source!.sourceLocale, target), options.judge.requestTokens))
       }
       if (source && frontmatter) {
         const values = Object.fromEntries(source.values.map((value) => [value.id, value.text]))
         const messages = frontmatterMessages(templates, { source: source.sourceLocale, target, values, entries: glossaryEntries(source.valueText, workflow.glossary) })
-        add(item, estimated(messages, source.valueText, target))
+        addUsage(item, estimated(messages, source.valueText, target))
       }
       items.push(item)
     }
@@ -264,6 +262,7 @@ export async function planSync(
   const promptTokens = items.reduce((sum, item) => sum + item.promptTokens, 0)
   const completionTokens = items.reduce((sum, item) => sum + item.completionTokens, 0)
   const cost = costOf(model, promptTokens, completionTokens, prices)
+  const judgeCost = options.judge ? costOf(options.judge.model, judged.promptTokens, judged.completionTokens, prices) : undefined
   return {
     items,
     totals: {
@@ -276,13 +275,9 @@ export async function planSync(
       work: items.filter((item) => needsWork(item) && !isBlocked(item)).length,
       untracked: items.filter((item) => item.needsForce === true).length,
       failed: items.filter((item) => item.state === 'failed').length,
-      ...(options.judge ? { judge: { ...judged, model: options.judge.model, ...priced(costOf(options.judge.model, judged.promptTokens, judged.completionTokens, prices)) } } : {}),
+      ...(options.judge && judgeCost ? { judge: { ...judged, model: options.judge.model, usd: judgeCost.usd, priceKnown: judgeCost.known } } : {}),
     },
   }
-}
-
-function priced(cost: { usd: number; known: boolean }): { usd: number; priceKnown: boolean } {
-  return { usd: cost.usd, priceKnown: cost.known }
 }
 
 /** True when the run cannot do this item's work: it failed to plan, or needs `--force`. */
@@ -300,12 +295,6 @@ export function needsWork(item: PlanItem): boolean {
 
 function glossaryEntries(text: string, glossary: Glossary | undefined) {
   return glossary ? entriesIn(text, glossary) : []
-}
-
-function add(item: PlanItem, estimate: { requests: number; promptTokens: number; completionTokens: number }): void {
-  item.requests += estimate.requests
-  item.promptTokens += estimate.promptTokens
-  item.completionTokens += estimate.completionTokens
 }
 
 /** What the estimate needs of a source: its sections, locale, title and frontmatter strings. */

@@ -126,23 +126,25 @@ const TOKENS_PER_PAIR = 245
 /** Tokens a pair's JSON line adds to its texts (`{"id":"1","source":…,"target":…}`). */
 const TOKENS_PER_PAIR_LINE = 12
 
+// The answer: a clean pair is about 12 tokens of JSON; some carry an issue of about 60.
+const ANSWER_TOKENS_PER_REQUEST = 16
+const ANSWER_TOKENS_PER_PAIR = 30
+
 /**
- * Expected cost of judging drafts before they exist (a plan): `pairTokens` tokens of
- * source and translation per article, packed `requestTokens` to a request, each request
+ * Expected cost of judging one article's drafts before they exist (a plan): `pairTokens`
+ * tokens of source and translation, packed `requestTokens` to a request, each request
  * with the rubric (`rubricTokens`), pairs of the average size. A planning estimate;
  * once the drafts exist, {@link judgeEstimate} counts the real prompts.
  */
-export function judgePlanEstimate(pairTokensPerArticle: readonly number[], rubricTokens: number, requestTokens: number = DEFAULT_REQUEST_TOKENS): RequestEstimate {
-  const total: RequestEstimate = { requests: 0, promptTokens: 0, completionTokens: 0 }
-  for (const tokens of pairTokensPerArticle) {
-    if (tokens <= 0) continue
-    const requests = Math.ceil(tokens / requestTokens)
-    const pairs = Math.ceil(tokens / TOKENS_PER_PAIR)
-    total.requests += requests
-    total.promptTokens += tokens + requests * rubricTokens + pairs * TOKENS_PER_PAIR_LINE
-    total.completionTokens += requests * 16 + pairs * 30
+export function judgePlanEstimate(pairTokens: number, rubricTokens: number, requestTokens: number = DEFAULT_REQUEST_TOKENS): RequestEstimate {
+  if (pairTokens <= 0) return { requests: 0, promptTokens: 0, completionTokens: 0 }
+  const requests = Math.ceil(pairTokens / requestTokens)
+  const pairs = Math.ceil(pairTokens / TOKENS_PER_PAIR)
+  return {
+    requests,
+    promptTokens: pairTokens + requests * rubricTokens + pairs * TOKENS_PER_PAIR_LINE,
+    completionTokens: requests * ANSWER_TOKENS_PER_REQUEST + pairs * ANSWER_TOKENS_PER_PAIR,
   }
-  return total
 }
 
 /** Tokens of the rubric a judge request carries besides its pairs (languages filled, no pairs, no entries). */
@@ -155,8 +157,7 @@ export function judgeEstimate(messages: readonly ChatMessage[], pairs: number): 
   return {
     requests: 1,
     promptTokens: messages.reduce((sum, item) => sum + countTokens(item.content) + 4, 0),
-    // A clean pair is about 12 tokens of JSON; some carry an issue of about 60.
-    completionTokens: 16 + pairs * 30,
+    completionTokens: ANSWER_TOKENS_PER_REQUEST + pairs * ANSWER_TOKENS_PER_PAIR,
   }
 }
 
