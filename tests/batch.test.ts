@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli/main.ts'
+import { captureMain } from './helpers/cli.ts'
 import { lockText } from './helpers/lock.ts'
 import { chunkLines } from '../pipeline/run/batch.ts'
 import { openBatchStore } from '../pipeline/state/batch-store.ts'
@@ -42,22 +42,12 @@ function makeTree(articles = ARTICLES): string {
 }
 
 async function sync(dir: string, args: string[] = [], env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(['sync', '--config', join(dir, 'l10n.config.yaml'), '--model', 'gpt-4o-mini', ...args], {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    isTty: false,
-    env: { OPENAI_BASE_URL: server.baseURL, L10N_LANG: 'en', ...env },
-  })
-  return { code, stdout, stderr, output: stdout + stderr }
+  const run = await cli(['sync', '--config', join(dir, 'l10n.config.yaml'), '--model', 'gpt-4o-mini', ...args], env)
+  return { ...run, output: run.stdout + run.stderr }
 }
 
 async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), isTty: false, env: { OPENAI_BASE_URL: server.baseURL, L10N_LANG: 'en', ...env } })
-  return { code, stdout, stderr }
+  return captureMain(args, { env: { OPENAI_BASE_URL: server.baseURL, L10N_LANG: 'en', ...env } })
 }
 
 /** Every draft of a tree, by path relative to it. */

@@ -8,16 +8,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli/main.ts'
 import { parseProposals } from '../pipeline/glossary/proposals.ts'
 import { treeConfig } from '../scripts/generate-tree.ts'
-import { createWorkspace, type Workspace } from './helpers/cli.ts'
+import { captureMain, createWorkspace, type Workspace } from './helpers/cli.ts'
 
 async function cli(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), isTty: false, env: { L10N_LANG: 'en' } })
-  return { code, stdout, stderr }
+  return captureMain(args, { env: { L10N_LANG: 'en' } })
 }
 
 describe('the sync report counts names per article', () => {

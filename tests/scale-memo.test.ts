@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli/main.ts'
+import { captureMain } from './helpers/cli.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 
 /** Issue 15's site scale: what a sync leaves for the `status` after it. */
@@ -15,15 +15,7 @@ describe('sync keeps what status needs', () => {
   })
   afterEach(() => rmSync(root, { recursive: true, force: true }))
   async function l10n(...args: string[]) {
-    let stdout = ''
-    let stderr = ''
-    const code = await main([...args, '--config', join(root, 'l10n.config.yaml')], {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      isTty: false,
-      env: { L10N_LANG: 'en' },
-    })
-    return { code, stdout, stderr }
+    return captureMain([...args, '--config', join(root, 'l10n.config.yaml')], { env: { L10N_LANG: 'en' } })
   }
   const tree = () => join(root, 'src/content/knowledge-cn')
   const memoLine = (text: string) => /Status: (\d+) article × locale pairs unchanged since the last look \(not parsed\), (\d+) worked out/.exec(text)!.slice(1).map(Number)

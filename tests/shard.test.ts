@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli/main.ts'
+import { captureMain } from './helpers/cli.ts'
 import { parseShard, shardOf, shareOfLimit } from '../pipeline/run/shard.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { lockText, readLockSync } from './helpers/lock.ts'
@@ -32,15 +32,7 @@ function checkout(name: string): string {
   return dir
 }
 async function cli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    isTty: false,
-    env: fake.env({ L10N_LANG: 'en', ...env }),
-  })
-  return { code, stdout, stderr, dir }
+  return { ...(await captureMain(args, { env: fake.env({ L10N_LANG: 'en', ...env }) })), dir }
 }
 const sync = (dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => cli(dir, ['sync', '--config', join(dir, 'l10n.config.yaml'), ...args], env)
 /** Every file a run left in the repository (not the local state folder), with its text. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
+import { captureMain } from './helpers/cli.ts'
 import { translationStatus } from '../pipeline/review/status.ts'
 import { stampFile } from '../pipeline/state/memo.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
@@ -121,15 +122,7 @@ describe('sync: the no-op fast path', () => {
   })
   afterEach(() => rmSync(root, { recursive: true, force: true }))
   async function sync(...args: string[]) {
-    let stdout = ''
-    let stderr = ''
-    const code = await main(['sync', '--config', join(root, 'l10n.config.yaml'), '--verbose', ...args], {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      isTty: false,
-      env: { L10N_LANG: 'en' },
-    })
-    return { code, stdout, stderr }
+    return captureMain(['sync', '--config', join(root, 'l10n.config.yaml'), '--verbose', ...args], { env: { L10N_LANG: 'en' } })
   }
 
   it('plans an unchanged tree from the memo, and an edit that keeps size and mtime as work', async () => {

@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli/main.ts'
-import { CLI_COMMAND } from './helpers/cli.ts'
+import { CLI_COMMAND, captureMain } from './helpers/cli.ts'
 import { readLockSync } from './helpers/lock.ts'
 import { acquireLock } from '../pipeline/state/run-lock.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
@@ -32,16 +31,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }))
 
 const env = () => fake.env({ L10N_LANG: 'en' })
 async function sync(args: string[] = [], signal?: AbortSignal) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(['sync', '--config', join(root, 'l10n.config.yaml'), ...args], {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    isTty: false,
-    env: env(),
-    ...(signal ? { signal } : {}),
-  })
-  return { code, stdout, stderr }
+  return captureMain(['sync', '--config', join(root, 'l10n.config.yaml'), ...args], { env: env(), ...(signal ? { signal } : {}) })
 }
 const outputs = () =>
   LOCALES.flatMap((locale) => {

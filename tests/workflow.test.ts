@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../pipeline/cli/main.ts'
+import { captureMain } from './helpers/cli.ts'
 import { parseGlossary } from '../pipeline/glossary/load.ts'
 import { readLockSync } from './helpers/lock.ts'
 import { parse } from '../pipeline/article/parse.ts'
@@ -299,15 +299,7 @@ describe('status, review and approve with l10n.config.yaml', () => {
   })
 
   async function cli(args: string[]) {
-    let stdout = ''
-    let stderr = ''
-    const code = await main(args, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      isTty: false,
-      env: { ...env(), L10N_LANG: 'en' },
-    })
-    return { code, stdout, stderr }
+    return captureMain(args, { env: { ...env(), L10N_LANG: 'en' } })
   }
 
   it('finds the lockfile, outputs and state through the config in the current folder', async () => {

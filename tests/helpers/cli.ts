@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { main } from '../../pipeline/cli/main.ts'
+import type { CliIo } from '../../pipeline/cli/common.ts'
 import type { Clock } from '../../pipeline/shared/clock.ts'
 
 /** What one CLI run printed and returned. */
@@ -14,6 +15,17 @@ export interface CliRun {
   code: number
   stdout: string
   stderr: string
+}
+
+/**
+ * Runs `main(args)` in this process with its output captured (stdout and stderr are not
+ * a TTY); `io` sets the rest (the environment, a signal, a clock), as the test gives it.
+ */
+export async function captureMain(args: readonly string[], io: Partial<CliIo> & Pick<CliIo, 'env'>): Promise<CliRun> {
+  let stdout = ''
+  let stderr = ''
+  const code = await main([...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), isTty: false, ...io })
+  return { code, stdout, stderr }
 }
 
 /** A scratch folder holding a copy of the example article under `examples/cn/`. */
@@ -50,23 +62,17 @@ export function createWorkspace(article = 'examples/cn/soundtrack.md'): Workspac
   const dir = mkdtempSync(join(tmpdir(), 'l10n-test-'))
   cpSync(article, join(dir, 'examples/cn/soundtrack.md'))
   const run = async (args: string[], options: RunOptions = {}): Promise<CliRun> => {
-    let stdout = ''
-    let stderr = ''
     const placed = ['translate', 'status', 'review', 'approve']
     const scoped = placed.includes(args[0] ?? '')
       ? [...args, '--out-root', dir, '--state-dir', join(dir, '.l10n')]
       : args[0] === 'memory'
         ? [...args, '--state-dir', join(dir, '.l10n')]
         : args
-    const code = await main(scoped, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      isTty: false,
+    return captureMain(scoped, {
       env: { L10N_LANG: 'en', ...options.env },
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     })
-    return { code, stdout, stderr }
   }
   return {
     dir,
@@ -134,13 +140,10 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): S
  */
 export async function runMainIn(args: readonly string[], options: Pick<SpawnOptions, 'cwd' | 'env'> = {}): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', L10N_LANG: 'en', ...options.env }
-  let stdout = ''
-  let stderr = ''
   const before = process.cwd()
   process.chdir(options.cwd ?? REPO)
   try {
-    const code = await main([...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), isTty: false, stdoutIsTty: false, env })
-    return { code, stdout, stderr }
+    return await captureMain(args, { stdoutIsTty: false, env })
   } finally {
     process.chdir(before)
   }
