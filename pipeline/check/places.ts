@@ -3,19 +3,18 @@
  * inside a larger file.
  */
 import type { Place } from '../article/types.ts'
+import { BoundedCache } from '../shared/bounded-cache.ts'
 
 // Line starts per text, so a line:column costs a binary search. Two texts (source and
 // target) are looked up over and over; a handful of entries is plenty.
-const lineStartCache = new Map<string, number[]>()
+const lineStartCache = new BoundedCache<string, number[]>(8)
 
 function lineStarts(text: string): number[] {
-  let starts = lineStartCache.get(text)
-  if (starts) return starts
-  starts = [0]
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
-  if (lineStartCache.size >= 8) lineStartCache.delete(lineStartCache.keys().next().value!)
-  lineStartCache.set(text, starts)
-  return starts
+  return lineStartCache.get(text, () => {
+    const starts = [0]
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+    return starts
+  })
 }
 
 /** The line, column and offset of `offset` in `text`. */

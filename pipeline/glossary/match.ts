@@ -11,6 +11,7 @@
 import type { Glossary, GlossaryEntry } from './model.ts'
 import { lockedForm, siteLocaleCode } from './model.ts'
 import { contentHash } from '../shared/hash.ts'
+import { BoundedCache } from '../shared/bounded-cache.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import { inflectedPattern, inflectionFor, type InflectionRule } from './inflect.ts'
 
@@ -190,17 +191,11 @@ function nextVisibleCode(input: string, from: number): number {
 /** The normalized form of a term or target form, as used for matching and comparing. */
 export function normalizeTerm(term: string): string {
   // The same few hundred glossary forms are normalized for every section of every check.
-  let normalized = TERM_FORMS.get(term)
-  if (normalized === undefined) {
-    normalized = normalize(term.normalize('NFC').trim()).text
-    if (TERM_FORMS.size >= TERM_FORMS_KEPT) TERM_FORMS.clear()
-    TERM_FORMS.set(term, normalized)
-  }
-  return normalized
+  return TERM_FORMS.get(term, (form) => normalize(form.normalize('NFC').trim()).text)
 }
 
-const TERM_FORMS = new Map<string, string>()
 const TERM_FORMS_KEPT = 20_000
+const TERM_FORMS = new BoundedCache<string, string>(TERM_FORMS_KEPT)
 
 // ── Finding source terms ─────────────────────────────────────────────────────
 
@@ -285,17 +280,11 @@ export function findTerms(text: string, glossary: Glossary): TermMatch[] {
   // One section is searched by the alignment, the lock verification and the consistency
   // check, once per target locale: remember the last few hundred texts per glossary.
   let memo = FOUND.get(glossary)
-  if (!memo) FOUND.set(glossary, (memo = new Map()))
-  let found = memo.get(text)
-  if (!found) {
-    found = searchTerms(text, glossary)
-    if (memo.size >= FOUND_PER_GLOSSARY) memo.delete(memo.keys().next().value!)
-    memo.set(text, found)
-  }
-  return found.map((match) => ({ ...match }))
+  if (!memo) FOUND.set(glossary, (memo = new BoundedCache(FOUND_PER_GLOSSARY)))
+  return memo.get(text, (key) => searchTerms(key, glossary)).map((match) => ({ ...match }))
 }
 
-const FOUND = new WeakMap<Glossary, Map<string, TermMatch[]>>()
+const FOUND = new WeakMap<Glossary, BoundedCache<string, TermMatch[]>>()
 const FOUND_PER_GLOSSARY = 512
 
 function searchTerms(text: string, glossary: Glossary): TermMatch[] {
@@ -619,15 +608,13 @@ export function withinEdits(a: string, b: string, max: number): boolean {
 
 /** What a near-miss search for a locked form needs, or undefined when the form has none (see {@link nearMisses}). */
 function nearMissShape(expected: string): NearMissShape | undefined {
-  if (NEAR_MISS_SHAPES.has(expected)) return NEAR_MISS_SHAPES.get(expected)
-  const form = normalizeTerm(expected)
-  const letters = form.replace(/[^\p{L}\p{N}]/gu, '').length
-  const max = nearMissDistance(letters)
-  const formWords = form.match(WORD_RUN) ?? []
-  const shape = max === 0 || formWords.length === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form) ? undefined : { form, max, formWords, lowerWords: formWords.map((word) => word.toLowerCase()) }
-  if (NEAR_MISS_SHAPES.size >= TERM_FORMS_KEPT) NEAR_MISS_SHAPES.clear()
-  NEAR_MISS_SHAPES.set(expected, shape)
-  return shape
+  return NEAR_MISS_SHAPES.get(expected, () => {
+    const form = normalizeTerm(expected)
+    const letters = form.replace(/[^\p{L}\p{N}]/gu, '').length
+    const max = nearMissDistance(letters)
+    const formWords = form.match(WORD_RUN) ?? []
+    return max === 0 || formWords.length === 0 || !/^[\p{Script=Latin}\p{N}\s'.&:-]+$/u.test(form) ? undefined : { form, max, formWords, lowerWords: formWords.map((word) => word.toLowerCase()) }
+  })
 }
 
 interface NearMissShape {
@@ -639,7 +626,7 @@ interface NearMissShape {
   lowerWords: string[]
 }
 
-const NEAR_MISS_SHAPES = new Map<string, NearMissShape | undefined>()
+const NEAR_MISS_SHAPES = new BoundedCache<string, NearMissShape | undefined>(TERM_FORMS_KEPT)
 
 interface Words {
   /** Where each word run starts and ends in the normalized text. */

@@ -8,6 +8,7 @@
 import type { Nodes, Root, RootContent } from 'mdast'
 import type { EntryKind } from './model.ts'
 import { parseMarkdown } from '../article/markdown.ts'
+import { BoundedCache } from '../shared/bounded-cache.ts'
 import {
   ALIAS_VERBS,
   BOUNDARY_CHARS,
@@ -293,12 +294,7 @@ export function nameOccurrences(markdown: string | Root, source = typeof markdow
   if (typeof markdown !== 'string') return occurrencesIn(markdown, source)
   // The same source section is read once per target locale, per answer validation and per
   // check: parsing it again each time was a quarter of a whole check's time.
-  let found = OCCURRENCES_OF_TEXT.get(markdown)
-  if (found === undefined) {
-    found = occurrencesIn(parseMarkdown(markdown), source)
-    if (OCCURRENCES_OF_TEXT.size >= OCCURRENCE_CACHE_SIZE) OCCURRENCES_OF_TEXT.delete(OCCURRENCES_OF_TEXT.keys().next().value!)
-    OCCURRENCES_OF_TEXT.set(markdown, found)
-  }
+  const found = OCCURRENCES_OF_TEXT.get(markdown, (text) => occurrencesIn(parseMarkdown(text), source))
   return found.map((occurrence) => ({ ...occurrence, signals: [...occurrence.signals] }))
 }
 
@@ -319,7 +315,7 @@ function hanNameIn(text: string, at: number): string | undefined {
   if (length < 2 || length > 4 || !/^\p{Script=Han}+$/u.test(first) || isGeneric(first)) return undefined
   return first
 }
-const OCCURRENCES_OF_TEXT = new Map<string, NameOccurrence[]>()
+const OCCURRENCES_OF_TEXT = new BoundedCache<string, NameOccurrence[]>(OCCURRENCE_CACHE_SIZE)
 
 function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
   const out: NameOccurrence[] = []
