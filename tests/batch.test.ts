@@ -318,6 +318,96 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
   })
 })
 
+/** Judge requests of the fake server: the rubric's opening words. */
+const isJudgeRequest = (body: ChatRequestBody) => (body.messages ?? []).some((m) => String(m.content).startsWith('You review translations'))
+
+/** A judge that finds a mistranslation in the first pair of every request, so its verdicts show in the lock records' error counts. */
+function judgeVerdicts(body: ChatRequestBody): string {
+  const text = (body.messages ?? []).map((m) => String(m.content)).join('\n')
+  const items = (/<pairs>\n([\s\S]*)\n<\/pairs>/.exec(text)?.[1] ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('{"id"'))
+    .map((line) => JSON.parse(line) as { id: string; source: string; target: string })
+  return JSON.stringify({
+    pairs: items.map((item, k) => ({
+      id: item.id,
+      issues: k === 0 ? [{ category: 'mistranslation', source: item.source.slice(0, 4), target: item.target.slice(0, 8), explanation: 'Says something else.' }] : [],
+    })),
+  })
+}
+
+describe('l10n sync --batch with the judge (judge: in the config)', { timeout: 180_000 }, () => {
+  it("puts the judge's requests in the batches with its own model; each draft waits for its review and equals a realtime run's", async () => {
+    const JUDGE = 'judge: { model: gpt-4.1-mini }\n'
+    const makeJudged = () => {
+      const dir = makeTree()
+      writeFileSync(join(dir, 'l10n.config.yaml'), treeConfig(LOCALES, JUDGE))
+      return dir
+    }
+    const realtime = makeJudged()
+    const batched = makeJudged()
+    try {
+      server.setHandler((body) => (isJudgeRequest(body) ? { content: judgeVerdicts(body) } : referenceReply(body)))
+      server.batch.pollsToFinish = 1
+      // Exit code 1: the judge's findings are errors.
+      const reference = await sync(realtime)
+      expect(reference.code, reference.output).toBe(1)
+      const judgedRealtime = chat().filter((request) => isJudgeRequest(request.body as ChatRequestBody)).length
+      expect(judgedRealtime).toBeGreaterThan(0)
+      // The judge's findings reach the lock records: a run without them would differ.
+      expect(lockText(join(realtime, 'l10n.lock.yaml'))).toMatch(/errors: [1-9]/)
+      server.reset()
+      server.setHandler((body) => (isJudgeRequest(body) ? { content: judgeVerdicts(body) } : referenceReply(body)))
+      server.batch.pollsToFinish = 1
+      const inputOf = (index: number) => {
+        const batch = [...server.batch.batches.values()][index]!
+        return server.batch.files.get(batch.input_file_id)!.content.trim().split('\n').map((line) => JSON.parse(line) as { body: ChatRequestBody })
+      }
+
+      // Night 1: the translations only; the judge has no draft to read yet.
+      const first = await sync(batched, ['--batch'])
+      expect(first.code, first.output).toBe(0)
+      expect(inputOf(0)).toHaveLength(LINES)
+      expect(inputOf(0).some((line) => isJudgeRequest(line.body))).toBe(false)
+
+      // Night 2: the translations come back and pass; the judge's requests go into a batch of
+      // their own, with its model, temperature 0 and JSON asked for. No draft is written yet.
+      const second = await sync(batched, ['--batch'])
+      expect(second.code, second.output).toBe(0)
+      expect(server.batch.batches.size).toBe(2)
+      const judgeLines = inputOf(1)
+      expect(judgeLines).toHaveLength(judgedRealtime)
+      for (const line of judgeLines) {
+        expect(isJudgeRequest(line.body)).toBe(true)
+        expect(line.body).toMatchObject({ model: 'gpt-4.1-mini', temperature: 0, response_format: { type: 'json_object' } })
+      }
+      expect(Object.keys(drafts(batched))).toEqual([])
+      const status = await cli(['status', join(batched, 'src/content/knowledge-cn'), '--config', join(batched, 'l10n.config.yaml')])
+      expect(status.stdout, status.stdout + status.stderr).toContain("the judge's review of the draft is waiting in a Batch API batch")
+      const statusJson = JSON.parse((await cli(['status', join(batched, 'src/content/knowledge-cn'), '--config', join(batched, 'l10n.config.yaml'), '--format', 'json'])).stdout)
+      expect(statusJson.statuses.every((entry: { judgeWaiting: boolean }) => entry.judgeWaiting)).toBe(true)
+
+      // Night 3: the reviews come back; the drafts and lock records are the realtime run's.
+      const third = await sync(batched, ['--batch'])
+      expect(third.code, third.output).toBe(1)
+      expect(server.batch.batches.size).toBe(2)
+      expect(chat()).toHaveLength(0)
+      expect(drafts(batched)).toEqual(drafts(realtime))
+      expect(lockOf(batched)).toEqual(lockOf(realtime))
+      const after = JSON.parse((await cli(['status', join(batched, 'src/content/knowledge-cn'), '--config', join(batched, 'l10n.config.yaml'), '--format', 'json'])).stdout)
+      expect(after.statuses.some((entry: { judgeWaiting: boolean }) => entry.judgeWaiting)).toBe(false)
+
+      // Every request was submitted once.
+      const ids = [0, 1].flatMap((index) => [...server.batch.batches.values()][index]!.input_file_id)
+      const all = ids.flatMap((id) => server.batch.files.get(id)!.content.trim().split('\n').map((line) => (JSON.parse(line) as { custom_id: string }).custom_id))
+      expect(new Set(all).size).toBe(all.length)
+    } finally {
+      rmSync(realtime, { recursive: true, force: true })
+      rmSync(batched, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('batch pieces', () => {
   const line = (n: number, size = 10): BatchLine => ({ requestId: `l10n-${n}`, body: { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(size) }], temperature: 0 }, estimate: { promptTokens: 1, completionTokens: 1 } })
 

@@ -63,6 +63,11 @@ export interface OpenJudgeOptions {
   llm?: LlmOptions | undefined
   scheduler?: Scheduler | undefined
   client?: ChatClient | undefined
+  /**
+   * Batch mode (`sync --batch`): the judge's requests go through the run's batch client,
+   * with the judge's own settings; `realtime` is the judge's own client, for follow-ups sent realtime.
+   */
+  batchView?: ((llm: LlmOptions, realtime: ChatClient) => ChatClient) | undefined
   /** Only {@link Judge.plan} will be called (`--dry-run`): no endpoint needed, nothing sent. */
   dryRun?: boolean
 }
@@ -90,8 +95,9 @@ export function openJudge(options: OpenJudgeOptions): OpenedJudge {
   )
   const own = options.scheduler ? undefined : queueScheduler(queue, { signal: io.signal, clock: io.clock })
   const scheduler = options.scheduler ?? own!
+  const direct = options.client ?? (options.dryRun ? NO_CLIENT : createOpenAiClient(llm, io.clock ? { clock: io.clock } : {}))
   const judge = createJudge({
-    client: options.client ?? (options.dryRun ? NO_CLIENT : createOpenAiClient(llm, io.clock ? { clock: io.clock } : {})),
+    client: options.batchView && !options.dryRun ? options.batchView(llm, direct) : direct,
     scheduler,
     model: llm.model,
     stateDir: options.stateDir,
@@ -120,11 +126,11 @@ export function runJudge(
   run: { config: Config; provider: ProviderName; stateDir: string; glossary: Glossary | undefined; providerFlags: Record<string, string | undefined> },
   provider: { options?: LlmOptions | undefined; scheduler?: Scheduler | undefined },
   io: CliIo,
-  options: { cache: boolean; budget?: BudgetTracker | undefined },
+  options: { cache: boolean; budget?: BudgetTracker | undefined; batchView?: OpenJudgeOptions['batchView'] },
 ): OpenedJudge | undefined {
   if (!run.config.judge.enabled || run.provider === 'identity') return undefined
   const model = runJudgeModel(run, provider.options?.model, io.env)
-  return openJudge({ config: run.config, io, model, stateDir: run.stateDir, cache: options.cache, glossary: run.glossary, budget: options.budget, llm: provider.options, scheduler: provider.scheduler })
+  return openJudge({ config: run.config, io, model, stateDir: run.stateDir, cache: options.cache, glossary: run.glossary, budget: options.budget, llm: provider.options, scheduler: provider.scheduler, batchView: options.batchView })
 }
 
 /**

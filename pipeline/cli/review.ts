@@ -12,7 +12,7 @@ import { loadConfig } from '../run/config.ts'
 import { formatMessage, t } from '../shared/i18n.ts'
 import { writeFileAtomic } from '../state/files.ts'
 import { renderReviewTerminal } from '../review/render.ts'
-import { waitingSections } from '../run/batch.ts'
+import { waitingJudgeReviews, waitingSections } from '../run/batch.ts'
 import { openBatchStore } from '../state/batch-store.ts'
 import { approve } from '../review/approve.ts'
 import { buildReview } from '../review/review.ts'
@@ -157,8 +157,12 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir)), options.stateDir) : undefined
   const color = colorFor(io, 'stdout')
   // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
-  const batchWaiting = waitingSections(await openBatchStore(options.stateDir).readState())
-  const waitingOf = (status: { source: string; locale: string }) => batchWaiting.get(`${resolve(status.source)}\u0000${status.locale}`)?.size ?? 0
+  const batchState = await openBatchStore(options.stateDir).readState()
+  const batchWaiting = waitingSections(batchState)
+  // Drafts whose judge review waits in a batch: written once it is answered.
+  const judgeWaiting = waitingJudgeReviews(batchState)
+  const pairKey = (status: { source: string; locale: string }) => `${resolve(status.source)}\u0000${status.locale}`
+  const waitingOf = (status: { source: string; locale: string }) => batchWaiting.get(pairKey(status))?.size ?? 0
   if (format === 'json') {
     io.stdout(
       JSON.stringify(
@@ -169,6 +173,7 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
             ...status,
             sections: status.sections.map(({ plan, ...section }) => ({ ...section, reason: plan.reason })),
             batchWaiting: waitingOf(status),
+            judgeWaiting: judgeWaiting.has(pairKey(status)),
             ...(names?.get(status.source) ? { names: names.get(status.source) } : {}),
           })),
         },
@@ -181,6 +186,7 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
       io.stdout(statusLine(status, color) + '\n')
       const waiting = waitingOf(status)
       if (waiting > 0) io.stdout(t('batch:status-waiting', { count: waiting }) + '\n')
+      if (judgeWaiting.has(pairKey(status))) io.stdout(t('batch:status-judge-waiting') + '\n')
       const frontmatter = frontmatterLine(status, color)
       if (frontmatter) io.stdout(frontmatter + '\n')
       // Fresh drafts are summed up in the line above; once a reviewer has approved

@@ -18,7 +18,8 @@ import { boundHeapGrowth } from '../run/heap.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
 import { createBatchApi } from '../translate/batch-api.ts'
-import { createOpenAiClient, type ChatClient } from '../translate/llm.ts'
+import { createOpenAiClient, type ChatClient, type LlmOptions } from '../translate/llm.ts'
+import type { BatchClient } from '../translate/batch-client.ts'
 import { createEstimateBook } from '../translate/estimates.ts'
 import { resolveQueueSettings } from '../translate/openai.ts'
 import { lockKey } from '../state/lockfile.ts'
@@ -168,12 +169,17 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     const tracker = settings.provider === 'openai' ? createBudgetTracker(budget, model, config.prices, { batch: batchMode }) : undefined
     // Batch mode swaps the client under the provider for each round: batch answers then go
     // through exactly the provider's validation, repair and cache.
-    let batchClient: ChatClient | undefined
+    let batchClient: BatchClient | undefined
     const switchable: ChatClient = { complete: (request) => batchClient!.complete(request) }
     const provider = openProvider(settings, io, { cache: !values['no-cache'], estimates, ...(tracker ? { budget: tracker } : {}), ...(batchMode ? { client: switchable } : {}) })
     notice(log, providerNotice(provider.translator, settings.providerExplicit))
-    // The judge's requests count against the same budget; in batch mode it asks in realtime.
-    const judge = runJudge(settings, provider, io, { cache: !values['no-cache'], ...(tracker ? { budget: tracker } : {}) })
+    // The judge's requests count against the same budget; in batch mode they go into the
+    // same batches (with the judge's model and settings) and the draft waits for them.
+    const judge = runJudge(settings, provider, io, {
+      cache: !values['no-cache'],
+      ...(tracker ? { budget: tracker } : {}),
+      ...(batchMode ? { batchView: (llm: LlmOptions, realtime: ChatClient): ChatClient => ({ complete: (request) => batchClient!.view(llm, realtime).complete(request) }) } : {}),
+    })
     if (judge) notice(log, t('cli:judge-on', { model: judge.judge.model }))
     const work = plan.items.filter(needsWork)
     const sources = [...new Set(work.map((item) => item.source))]

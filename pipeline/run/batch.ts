@@ -216,6 +216,25 @@ export async function collectBatches(store: BatchStore, api: BatchApi, model: st
   return result
 }
 
+/** What a file's lines cost at the batch price, each at its own model's (the judge may ask another model). */
+function batchCost(lines: readonly BatchLine[], pricing: BatchPricing): { usd: number; known: boolean } {
+  const byModel = new Map<string, { promptTokens: number; completionTokens: number }>()
+  for (const line of lines) {
+    const model = line.body.model || pricing.model
+    const tokens = byModel.get(model) ?? { promptTokens: 0, completionTokens: 0 }
+    tokens.promptTokens += line.estimate.promptTokens
+    tokens.completionTokens += line.estimate.completionTokens
+    byModel.set(model, tokens)
+  }
+  const total = { usd: 0, known: true }
+  for (const [model, tokens] of byModel) {
+    const cost = costOf(model, tokens.promptTokens, tokens.completionTokens, pricing.prices, { batch: true })
+    total.usd += cost.usd
+    total.known &&= cost.known
+  }
+  return total
+}
+
 /**
  * Submits lines as batches within the limits. A file with exactly the same lines as a
  * submission still running is not submitted again.
@@ -234,7 +253,7 @@ export async function submitLines(store: BatchStore, api: BatchApi, lines: reado
     const id = contentHash(jsonl)
     const promptTokens = chunk.reduce((sum, line) => sum + line.estimate.promptTokens, 0)
     const completionTokens = chunk.reduce((sum, line) => sum + line.estimate.completionTokens, 0)
-    const cost = costOf(pricing.model, promptTokens, completionTokens, pricing.prices, { batch: true })
+    const cost = batchCost(chunk, pricing)
     addSubmitted(result, { batches: 1, requests: chunk.length, bytes: Buffer.byteLength(jsonl), estimate: { promptTokens, completionTokens, usd: cost.usd, known: cost.known } })
     if (state.submissions.some((submission) => submission.id === id && submission.state !== 'collected')) continue
     const submission: Submission = {
@@ -276,9 +295,25 @@ export function waitingSections(state: BatchState): Map<string, Set<number>> {
   for (const submission of state.submissions) {
     if (submission.state === 'collected') continue
     for (const label of Object.values(submission.labels)) {
+      if (label.purpose === 'judge') continue
       const key = `${resolve(label.file)}\u0000${label.locale}`
       if (!waiting.has(key)) waiting.set(key, new Set())
       waiting.get(key)!.add(label.section)
+    }
+  }
+  return waiting
+}
+
+/**
+ * Drafts whose judge review waits in batches not collected yet (the draft is written once
+ * it is answered), as `resolvedSourcePath\u0000locale`, for `l10n status`.
+ */
+export function waitingJudgeReviews(state: BatchState): Set<string> {
+  const waiting = new Set<string>()
+  for (const submission of state.submissions) {
+    if (submission.state === 'collected') continue
+    for (const label of Object.values(submission.labels)) {
+      if (label.purpose === 'judge') waiting.add(`${resolve(label.file)}\u0000${label.locale}`)
     }
   }
   return waiting

@@ -17,6 +17,7 @@ import type { Message } from '../shared/i18n.ts'
 import { checkJson } from '../shared/validation.ts'
 import { openCache, type TranslationCache } from '../state/cache.ts'
 import type { OnDamaged } from '../state/records.ts'
+import { isBatchPending, type BatchPendingError } from '../translate/batch-client.ts'
 import type { BudgetTracker, RequestEstimate } from '../translate/cost.ts'
 import {
   batchIds,
@@ -36,7 +37,7 @@ import {
   type JudgeItem,
   type JudgeWhere,
 } from '../translate/judge.ts'
-import { ProviderError, type ChatClient, type ChatMessage, type Completion } from '../translate/llm.ts'
+import { ProviderError, type ChatClient, type ChatMessage, type CompleteRequest, type Completion } from '../translate/llm.ts'
 import type { Scheduler } from '../translate/queue.ts'
 import type { Spent } from './report.ts'
 
@@ -92,7 +93,10 @@ export interface JudgePlan {
 /** A judge bound to one model connection. */
 export interface Judge {
   readonly model: string
-  /** Judges the aligned text pairs of `target` against `source`. Throws only when aborted. */
+  /**
+   * Judges the aligned text pairs of `target` against `source`. Throws only when aborted,
+   * or (batch mode) with the `BatchPendingError` of its requests queued for a batch.
+   */
   judge(source: Article, target: Article, options?: JudgePairOptions): Promise<JudgeReport>
   /** What {@link Judge.judge} would send (the cache is read, nothing is written). */
   plan(source: Article, target: Article, options?: JudgePairOptions): Promise<JudgePlan>
@@ -128,7 +132,7 @@ export function createJudge(settings: JudgeSettings): Judge {
     return { found, items, cached }
   }
 
-  async function ask(messages: ChatMessage[], estimate: RequestEstimate, spent: Spent): Promise<Completion> {
+  async function ask(messages: ChatMessage[], estimate: RequestEstimate, spent: Spent, label: NonNullable<CompleteRequest['label']>): Promise<Completion> {
     return settings.scheduler.schedule({
       estimatedTokens: estimate.promptTokens + estimate.completionTokens,
       run: async (taskSignal) => {
@@ -139,12 +143,20 @@ export function createJudge(settings: JudgeSettings): Judge {
             messages,
             signal: settings.signal ? AbortSignal.any([settings.signal, taskSignal]) : taskSignal,
             estimate,
+            label,
             ...(json ? { json: true } : {}),
           })
-          if (reservation) settings.budget!.settle(reservation, { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
+          // A batch answer was paid for when its batch was submitted.
+          if (reservation) settings.budget!.settle(reservation, value.prepaid ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
           const used = value.usage.promptTokens + value.usage.completionTokens
           return { value, usedTokens: used > 0 ? used : estimate.promptTokens + estimate.completionTokens }
         } catch (error) {
+          // Queued for a batch (sync --batch): paid when submitted, so it counts against the
+          // budget at its estimate, as a translation request does; nothing was sent now.
+          if (isBatchPending(error)) {
+            if (reservation) settings.budget!.settle(reservation, error.submitted ? { requests: 0, promptTokens: 0, completionTokens: 0 } : estimate)
+            throw error
+          }
           // Said before the queue starts the next request, so that one already goes without it.
           if (json && error instanceof ProviderError && error.kind === 'bad-request' && error.status === 400) json = false
           // Failed requests were still sent (and may be billed): count them.
@@ -158,13 +170,13 @@ export function createJudge(settings: JudgeSettings): Judge {
   }
 
   /** Asks once; a server that refuses `response_format` (400) is asked again without it, and never again with it. */
-  async function askTolerant(messages: ChatMessage[], estimate: RequestEstimate, spent: Spent): Promise<Completion> {
+  async function askTolerant(messages: ChatMessage[], estimate: RequestEstimate, spent: Spent, label: NonNullable<CompleteRequest['label']>): Promise<Completion> {
     const asked = json
     try {
-      return await ask(messages, estimate, spent)
+      return await ask(messages, estimate, spent, label)
     } catch (error) {
       if (!(asked && error instanceof ProviderError && error.kind === 'bad-request' && error.status === 400)) throw error
-      return ask(messages, estimate, spent)
+      return ask(messages, estimate, spent, label)
     }
   }
 
@@ -201,6 +213,9 @@ export function createJudge(settings: JudgeSettings): Judge {
         }
       })
       let stopped: 'budget' | 'failed' | undefined
+      // Requests queued for a batch (sync --batch): every one of the article's is gathered,
+      // then the article waits for their answers like a section does.
+      let pending: BatchPendingError | undefined
       // Unusable answers, said once per kind for the article rather than once per request.
       const unusable: { batch: JudgeItem[]; problem: Message | 'truncated' }[] = []
       await Promise.all(
@@ -212,10 +227,16 @@ export function createJudge(settings: JudgeSettings): Judge {
           }
           const messages = judgeMessages(template, batch, found.sourceLocale, found.targetLocale)
           let completion: Completion
+          // Labelled with the draft and the first section judged, for `l10n status` in batch mode.
+          const label = { file: source.file, locale: found.targetLocale.code, section: batch[0]!.pair.section, purpose: 'judge' as const }
           try {
-            completion = await askTolerant(messages, judgeEstimate(messages, batch.length), report)
+            completion = await askTolerant(messages, judgeEstimate(messages, batch.length), report, label)
           } catch (error) {
             if (settings.signal?.aborted) throw error
+            if (isBatchPending(error)) {
+              pending ??= error
+              return
+            }
             report.notJudged += batch.length
             if (isL10nError(error) && error.code === 'E_BUDGET') {
               report.budgetReached = true
@@ -260,6 +281,7 @@ export function createJudge(settings: JudgeSettings): Judge {
           )
         }),
       )
+      if (pending) throw pending
       for (const truncated of [true, false]) {
         const some = unusable.filter((entry) => (entry.problem === 'truncated') === truncated).sort((a, b) => a.batch[0]!.pair.targetOffset - b.batch[0]!.pair.targetOffset)
         if (some.length === 0) continue

@@ -19,7 +19,14 @@ import { writeFileAtomic } from './files.ts'
 
 const BATCH_STATUSES = ['validating', 'failed', 'in_progress', 'finalizing', 'completed', 'expired', 'cancelling', 'cancelled'] as const
 
-const labelSchema = z.object({ file: z.string(), locale: z.string(), section: z.number().int() })
+const labelSchema = z.object({
+  file: z.string(),
+  locale: z.string(),
+  /** The source section (`-1`: the frontmatter); for the judge, the first section its pairs come from. */
+  section: z.number().int(),
+  /** Set for the judge's review of a draft; a translation's label has none. */
+  purpose: z.literal('judge').optional(),
+})
 
 const submissionSchema = z.object({
   /** Content hash of the uploaded JSONL: the same lines always make the same submission. */

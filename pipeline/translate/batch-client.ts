@@ -54,9 +54,12 @@ export function requestIdOf(body: ChatRequestBody): string {
   return `l10n-${contentHash(JSON.stringify(body))}`
 }
 
+/** The request settings a batch line is made with. */
+export type BatchLineSettings = Pick<LlmOptions, 'model' | 'temperature' | 'maxOutputTokens' | 'baseURL'>
+
 /** Options of {@link createBatchClient}. */
 export interface BatchClientOptions {
-  llm: Pick<LlmOptions, 'model' | 'temperature' | 'maxOutputTokens' | 'baseURL'>
+  llm: BatchLineSettings
   store: BatchStore
   /** The recorded state at the start of the run (after collecting). */
   state: BatchState
@@ -72,6 +75,12 @@ export interface BatchClient extends ChatClient {
   readonly waiting: Map<string, RequestLabel | undefined>
   /** Ids of the collected answers this run used. */
   readonly used: Set<string>
+  /**
+   * The same client for requests made with other settings (the judge's model at
+   * temperature 0), sharing the outbox and the collected answers. `realtime` is that
+   * caller's own realtime client, used only when this client sends follow-ups realtime.
+   */
+  view(llm: BatchLineSettings, realtime?: ChatClient): ChatClient
 }
 
 /** Creates a batch client over the recorded state; see {@link BatchClientOptions}. */
@@ -83,12 +92,9 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   const outbox = new Map<string, BatchLine>()
   const waiting = new Map<string, RequestLabel | undefined>()
   const used = new Set<string>()
-  return {
-    outbox,
-    waiting,
-    used,
+  const view = (llm: BatchLineSettings, realtime: ChatClient | undefined): ChatClient => ({
     async complete(request: CompleteRequest): Promise<Completion> {
-      const body = chatRequestBody(options.llm, request)
+      const body = chatRequestBody(llm, request)
       const requestId = requestIdOf(body)
       const answer = await options.store.readAnswer(requestId)
       if (answer) {
@@ -101,11 +107,19 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       }
       const failure = options.state.failures[requestId]
       if (failure && failure.count >= MAX_LINE_FAILURES) {
-        throw new ProviderError('bad-request', { attempts: 0, params: { model: options.llm.model, message: failure.error } })
+        throw new ProviderError('bad-request', { attempts: 0, params: { model: llm.model, message: failure.error } })
       }
-      if (options.realtime) return options.realtime.complete(request)
+      if (realtime) return realtime.complete(request)
       outbox.set(requestId, { requestId, body, ...(request.label ? { label: request.label } : {}), estimate: request.estimate ?? { promptTokens: 0, completionTokens: 0 } })
       throw new BatchPendingError(requestId, false)
     },
+  })
+  const own = view(options.llm, options.realtime)
+  return {
+    outbox,
+    waiting,
+    used,
+    complete: own.complete,
+    view: (llm, realtime) => view(llm, options.realtime ? realtime : undefined),
   }
 }

@@ -180,8 +180,8 @@ export interface CompleteRequest {
   signal?: AbortSignal
   /** Overrides {@link LlmOptions.maxOutputTokens} for this call. */
   maxOutputTokens?: number
-  /** The article × locale × section asked for, for clients that record requests (batch mode). */
-  label?: { file: string; locale: string; section: number }
+  /** The article × locale × section asked for (`purpose: 'judge'`: the judge's review of that draft), for clients that record requests (batch mode). */
+  label?: { file: string; locale: string; section: number; purpose?: 'judge' }
   /** Token estimate of the call, for clients that submit it later (batch mode). */
   estimate?: { promptTokens: number; completionTokens: number }
   /** Ask for one JSON object (`response_format: json_object`); servers that do not know it answer 400. */
