@@ -356,6 +356,11 @@ describe('l10n sync --batch with the judge (judge: in the config)', { timeout: 1
       expect(judgedRealtime).toBeGreaterThan(0)
       // The judge's findings reach the lock records: a run without them would differ.
       expect(lockText(join(realtime, 'l10n.lock.yaml'))).toMatch(/errors: [1-9]/)
+      // The judge's tokens are priced at its own model, the translations' at theirs.
+      const realtimeReport = JSON.parse(readFileSync(join(realtime, 'reports/l10n.json'), 'utf8'))
+      const { judge, totals } = realtimeReport.run
+      expect(judge).toMatchObject({ model: 'gpt-4.1-mini', requests: judgedRealtime })
+      expect(realtimeReport.cost.usd).toBeCloseTo(((totals.promptTokens - judge.promptTokens) * 0.15 + (totals.completionTokens - judge.completionTokens) * 0.6 + judge.promptTokens * 0.4 + judge.completionTokens * 1.6) / 1e6, 10)
       server.reset()
       server.setHandler((body) => (isJudgeRequest(body) ? { content: judgeVerdicts(body) } : referenceReply(body)))
       server.batch.pollsToFinish = 1

@@ -121,6 +121,20 @@ describe('createBudgetTracker', () => {
     expect(tracker.canStart(request(35, 35))).toBe(true)
   })
 
+  it("prices work reserved for another model (the judge's) at that model's price, also when it settles", () => {
+    const tracker = createBudgetTracker({ maxCost: 1 }, 'gpt-4o-mini')
+    const judged = tracker.reserve(request(1000, 100), 'gpt-4.1-mini')
+    expect(tracker.reserved.cost).toBeCloseTo((1000 * 0.4 + 100 * 1.6) / 1e6, 12)
+    tracker.settle(judged, request(800, 50))
+    const translated = tracker.reserve(request(1000, 100))
+    tracker.settle(translated, request(1000, 100))
+    expect(tracker.totals.cost).toBeCloseTo((800 * 0.4 + 50 * 1.6) / 1e6 + (1000 * 0.15 + 100 * 0.6) / 1e6, 12)
+    // The batch price applies to the judge's model too.
+    const batch = createBudgetTracker({}, 'gpt-4o-mini', {}, { batch: true })
+    batch.settle(batch.reserve(request(1000, 100), 'gpt-4.1-mini'), request(1000, 100))
+    expect(batch.totals.cost).toBeCloseTo((1000 * 0.2 + 100 * 0.8) / 1e6, 12)
+  })
+
   it('stays exhausted: a smaller request does not slip in after a refusal', () => {
     const tracker = createBudgetTracker({ maxTokens: 100 }, 'gpt-4o-mini')
     expect(tracker.canStart(request(100, 1))).toBe(false)

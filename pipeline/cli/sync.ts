@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../state/files.ts'
 import { acquireLock } from '../state/run-lock.ts'
 import { discoverSources, needsWork, planSync, REPORT_SCHEMA_VERSION, reportArticles, syncReportMarkdown, type SyncPlan, type SyncReport } from '../run/sync.ts'
 import { translateFiles, type RunReport } from '../run/translate.ts'
+import { spentCost } from '../run/report.ts'
 import { boundHeapGrowth } from '../run/heap.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
@@ -229,7 +230,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     }
     tallyLines(log, progress.tally)
     const budgetReached = tracker?.exhausted ?? false
-    const cost = costOf(model, run.totals.promptTokens, run.totals.completionTokens, config.prices, { batch: batchMode })
+    const cost = spentCost({ ...run.totals, judge: run.judge }, model, config.prices, { batch: batchMode })
     // The refusal of the key once, and with --debug the traces of internal errors.
     reportRunFailure(run.articles, io)
     const exitCode = syncExitCode(run, budgetReached, plan.totals.failed)
@@ -259,7 +260,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
       dryRun: false,
       ...(shard ? { shard } : {}),
       plan,
-      articles: reportArticles(run, model, config.prices),
+      articles: reportArticles(run, model, config.prices, { batch: batchMode }),
       run,
       cost: { usd: cost.usd, known: cost.known },
       budget: { reached: budgetReached, limit: tracker?.exhaustedBy },

@@ -137,7 +137,8 @@ export function createJudge(settings: JudgeSettings): Judge {
       estimatedTokens: estimate.promptTokens + estimate.completionTokens,
       run: async (taskSignal) => {
         // Checked when the request would start: once a limit is reached nothing new starts.
-        const reservation = settings.budget?.reserve(estimate)
+        // Priced at the judge's model, which may not be the translation's.
+        const reservation = settings.budget?.reserve(estimate, settings.model)
         try {
           const value = await settings.client.complete({
             messages,

@@ -81,6 +81,7 @@ function mergeRuns(runs: RunReport[]): RunReport {
     interrupted: runs.some((run) => run.interrupted),
     articles: bySource(runs.flatMap((run) => run.articles as ArticleReport[])),
     totals: mergeValues(runs.map((run) => run.totals)) as RunReport['totals'],
+    ...(runs.some((run) => run.judge) ? { judge: mergeValues(runs.map((run) => run.judge)) as RunReport['judge'] } : {}),
   }
 }
 

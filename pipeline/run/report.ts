@@ -5,6 +5,7 @@
 import type { Finding } from '../article/types.ts'
 import type { Translator, Usage } from '../translate/translator.ts'
 import type { NameCoverage } from '../glossary/coverage.ts'
+import { costOf, type ModelPrice, type PriceMode } from '../translate/cost.ts'
 
 /** Progress, for the CLI's progress line. */
 export type ProgressEvent =
@@ -26,6 +27,11 @@ export interface Spent {
   requests: number
   promptTokens: number
   completionTokens: number
+}
+
+/** What the judge spent (`judge:` in the config), with the model it is priced at. */
+export interface JudgeSpent extends Spent {
+  model: string
 }
 
 /** What happened to one source file × target locale. */
@@ -50,6 +56,8 @@ export interface ArticleReport extends Spent {
   error?: { code: string; message: string }
   /** Sections kept as they were in the existing output (their findings were reported before). */
   reusedSections?: number[]
+  /** The judge's share of the requests and tokens above (they include it). */
+  judge?: JudgeSpent
   /** The exception behind an `E_INTERNAL` error (not serialized), for `--debug`. */
   readonly exception?: unknown
 }
@@ -80,7 +88,19 @@ export interface RunReport {
   interrupted: boolean
   articles: ArticleReport[]
   /** `errors` and `warnings` count each finding once ({@link uniqueFindings}), as the terminal does. */
-  totals: { articles: number; written: number; failed: number; waiting: number; requests: number; promptTokens: number; completionTokens: number; errors: number; warnings: number }
+  totals: {
+    articles: number
+    written: number
+    failed: number
+    waiting: number
+    requests: number
+    promptTokens: number
+    completionTokens: number
+    errors: number
+    warnings: number
+  }
+  /** The judge's share of the totals' requests and tokens (included in them), when it judged. */
+  judge?: JudgeSpent
 }
 
 /** Nothing spent. */
@@ -115,10 +135,34 @@ export function addUsage(spent: Spent, usage: Spent): void {
   spent.completionTokens += usage.completionTokens
 }
 
+/**
+ * What requests cost: the translations at `model`, the judge's share at the judge's model
+ * (it may be another, e.g. a larger model judging a small one's drafts).
+ */
+export function spentCost(spent: Spent & { judge?: JudgeSpent | undefined }, model: string, prices: Readonly<Record<string, ModelPrice>> = {}, mode: PriceMode = {}): { usd: number; known: boolean } {
+  const judge = spent.judge
+  const translation = costOf(model, spent.promptTokens - (judge?.promptTokens ?? 0), spent.completionTokens - (judge?.completionTokens ?? 0), prices, mode)
+  if (!judge) return translation
+  const judging = costOf(judge.model, judge.promptTokens, judge.completionTokens, prices, mode)
+  return { usd: translation.usd + judging.usd, known: translation.known && judging.known }
+}
+
+/** The judge's spending over some articles, when any was judged. */
+function judgeTotals(reports: readonly ArticleReport[]): JudgeSpent | undefined {
+  let total: JudgeSpent | undefined
+  for (const report of reports) {
+    if (!report.judge) continue
+    total ??= { model: report.judge.model, ...noneSpent() }
+    addUsage(total, report.judge)
+  }
+  return total
+}
+
 /** The run's report from its articles' reports. */
 export function runReport(translator: Translator, started: number, interrupted: boolean, reports: ArticleReport[]): RunReport {
   const unique = uniqueFindings(reports)
   const count = (severity: string) => unique.filter((f) => f.severity === severity).length
+  const judged = judgeTotals(reports)
   return {
     provider: translator.name,
     ...(translator.model ? { model: translator.model } : {}),
@@ -138,5 +182,6 @@ export function runReport(translator: Translator, started: number, interrupted: 
       errors: count('error'),
       warnings: count('warning'),
     },
+    ...(judged ? { judge: judged } : {}),
   }
 }

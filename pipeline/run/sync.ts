@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import type { Config } from './config.ts'
-import { costOf, estimateRequestTokens, type ModelPrice, type RequestEstimate } from '../translate/cost.ts'
+import { costOf, estimateRequestTokens, type ModelPrice, type PriceMode, type RequestEstimate } from '../translate/cost.ts'
 import { judgePlanEstimate, rubricTokens } from '../translate/judge.ts'
 import { promptTextOf, type EstimateBook } from '../translate/estimates.ts'
 import { L10nError, isL10nError } from '../shared/errors.ts'
@@ -26,7 +26,7 @@ import type { FrontmatterPolicy } from '../article/frontmatter.ts'
 import { entriesIn } from '../glossary/match.ts'
 import { articleLocale, articleTitle } from '../article/metadata.ts'
 import { uniqueFindings, type RunReport } from './translate.ts'
-import { addUsage } from './report.ts'
+import { addUsage, spentCost } from './report.ts'
 import { translationStatus, type StatusStats, type StatusSummary } from '../review/status.ts'
 import { type TranslationState, type WorkflowOptions } from '../review/state.ts'
 
@@ -384,10 +384,10 @@ export interface SyncReport {
 }
 
 /** Per article × locale lines of the report, with findings counted by severity and cost. */
-export function reportArticles(run: RunReport, model: string, prices: Record<string, ModelPrice> = {}): SyncReportArticle[] {
+export function reportArticles(run: RunReport, model: string, prices: Record<string, ModelPrice> = {}, mode: PriceMode = {}): SyncReportArticle[] {
   return run.articles.map((article) => {
     const count = (severity: string) => article.findings.filter((finding) => finding.severity === severity).length
-    const cost = costOf(model, article.promptTokens, article.completionTokens, prices)
+    const cost = spentCost(article, model, prices, mode)
     return {
       source: article.source,
       locale: article.locale,

@@ -352,6 +352,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     // A judge that could not answer is a finding (judge/failed), never a lost draft.
     report.findings.push(...verdict.findings)
     addUsage(report, verdict)
+    report.judge = { model: options.judge.model, requests: verdict.requests, promptTokens: verdict.promptTokens, completionTokens: verdict.completionTokens }
   }
   report.status = existingText === result.text ? 'unchanged' : 'written'
   const errors = errorCounts(report.findings, out)

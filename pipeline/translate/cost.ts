@@ -194,6 +194,8 @@ export interface Reservation {
   readonly estimate: Readonly<RequestEstimate>
   /** USD of the estimate. */
   readonly cost: number
+  /** USD per million tokens the work is priced at (the reserving model's). */
+  readonly price: Readonly<{ input: number; output: number }>
 }
 
 /** Totals of settled (finished) work. */
@@ -212,8 +214,11 @@ export interface BudgetTracker {
    * A false answer makes the tracker {@link exhausted} for good.
    */
   canStart(estimate: RequestEstimate): boolean
-  /** Claims `estimate`; throws `E_BUDGET` (and becomes exhausted) when it would cross a limit. */
-  reserve(estimate: RequestEstimate): Reservation
+  /**
+   * Claims `estimate`; throws `E_BUDGET` (and becomes exhausted) when it would cross a limit.
+   * `model` prices it when it is not the tracker's own (the judge's model); same price mode.
+   */
+  reserve(estimate: RequestEstimate, model?: string): Reservation
   /**
    * Replaces a reservation by what the work really used (zeros when the request was
    * never sent). A crossing found here also exhausts the tracker.
@@ -266,7 +271,8 @@ export function createBudgetTracker(
   checkLimit('maxRequests', budget.maxRequests, true)
   checkLimit('maxTokens', budget.maxTokens, true)
   const price = priceFor(model, prices, mode)
-  const costFor = (e: RequestEstimate) => (e.promptTokens * price.input + e.completionTokens * price.output) / 1_000_000
+  const priceOf = (other: string | undefined) => (other === undefined || other === model ? price : priceFor(other, prices, mode))
+  const costFor = (e: RequestEstimate, at: { input: number; output: number } = price) => (e.promptTokens * at.input + e.completionTokens * at.output) / 1_000_000
   const totals: BudgetTotals = { requests: 0, promptTokens: 0, completionTokens: 0, cost: 0 }
   const reserved: BudgetTotals = { requests: 0, promptTokens: 0, completionTokens: 0, cost: 0 }
   const open = new Set<number>()
@@ -285,7 +291,7 @@ export function createBudgetTracker(
     return undefined
   }
 
-  const withCost = (e: RequestEstimate): BudgetTotals => ({ ...e, cost: costFor(e) })
+  const withCost = (e: RequestEstimate, at = price): BudgetTotals => ({ ...e, cost: costFor(e, at) })
 
   function canStart(estimate: RequestEstimate): boolean {
     checkEstimate(estimate)
@@ -297,9 +303,10 @@ export function createBudgetTracker(
 
   return {
     canStart,
-    reserve(estimate) {
+    reserve(estimate, reservingModel) {
       checkEstimate(estimate)
-      const extra = withCost(estimate)
+      const at = priceOf(reservingModel)
+      const extra = withCost(estimate, at)
       const hit = exhaustedBy ? undefined : crossed(extra)
       if (hit) exhaustedBy = hit.limit
       if (exhaustedBy) {
@@ -308,7 +315,7 @@ export function createBudgetTracker(
           params: { detail: message('config:budget/exceeded', { limit: exhaustedBy, max }), limit: exhaustedBy, max },
         })
       }
-      const reservation: Reservation = { id: nextId++, estimate: { ...estimate }, cost: extra.cost }
+      const reservation: Reservation = { id: nextId++, estimate: { ...estimate }, cost: extra.cost, price: at }
       open.add(reservation.id)
       reserved.requests += extra.requests
       reserved.promptTokens += extra.promptTokens
@@ -327,7 +334,7 @@ export function createBudgetTracker(
       totals.requests += actual.requests
       totals.promptTokens += actual.promptTokens
       totals.completionTokens += actual.completionTokens
-      totals.cost += costFor(actual)
+      totals.cost += costFor(actual, reservation.price)
       // Answers can be longer than estimated; a crossing here is real spending, so stop.
       if (!exhaustedBy) exhaustedBy = crossed({ requests: 0, promptTokens: 0, completionTokens: 0, cost: 0 })?.limit
     },
