@@ -2,6 +2,22 @@ import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // The dependencies as the CLI runs them: esbuild bundles dist/bin/ without the
+  // `development` export condition, which Vite adds when not in production mode. Under it,
+  // micromark and mdast-util-from-markdown load their dev builds (assertions, debug
+  // logging), which made every Markdown parse in a test about twice as slow as in the CLI.
+  plugins: [
+    {
+      name: 'l10n:no-development-condition',
+      configResolved(config) {
+        const production = (conditions: readonly string[] = []) => conditions.filter((condition) => condition !== 'development' && condition !== 'development|production')
+        const ssr = config.ssr.resolve as { conditions?: string[] } | undefined
+        if (ssr) ssr.conditions = production(ssr.conditions)
+        const environment = config.environments.ssr?.resolve as { conditions?: string[] } | undefined
+        if (environment) environment.conditions = production(environment.conditions)
+      },
+    },
+  ],
   test: {
     include: ['tests/**/*.test.ts'],
     // Child processes, not threads: some tests change the working folder (process.chdir),
