@@ -4,13 +4,14 @@
  * block is either run here or skipped with a reason; a new block must choose.
  */
 import { spawn } from 'node:child_process'
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI_COMMAND, shellQuote } from './helpers/cli.ts'
 import { startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai.ts'
 import { referenceReply } from './helpers/reference-translator.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 /** One fenced `sh` block: its first line names it. */
 interface Block {
@@ -115,17 +116,25 @@ function runScript(text: string, cwd: string): Promise<{ code: number; output: s
   })
 }
 
-/** A content repository as a new user has it: the examples and an `article.md`. */
+/**
+ * A content repository as a new user has it: the example pair under `examples/`, the
+ * site layout the install block checks (`src/content/knowledge-cn/a.md` and its
+ * translation) and an `article.md`. The pairs are the short example (the same frontmatter
+ * and whole blocks of the long one, with its reference English): what those blocks prove
+ * is that the commands run as written. The long pair's check and memory import are tested
+ * in check-cli and workflow; `article.md` is the long example, which the loop block
+ * translates through this bin (it changes its section 4 and approves that section).
+ */
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'l10n-readme-'))
   mkdirSync(join(dir, '.git'))
-  cpSync('examples', join(dir, 'examples'), { recursive: true })
-  writeFileSync(join(dir, 'article.md'), readFileSync('examples/cn/soundtrack.md'))
-  // The site layout the install block checks (`src/content/knowledge-cn/a.md` and its translation).
-  for (const [locale, from] of [['cn', 'examples/cn/soundtrack.md'], ['en', 'examples/en/soundtrack.md']] as const) {
+  for (const [locale, from] of [['cn', SHORT_EXAMPLE.source], ['en', SHORT_EXAMPLE.reference]] as const) {
+    mkdirSync(join(dir, `examples/${locale}`), { recursive: true })
+    writeFileSync(join(dir, `examples/${locale}/soundtrack.md`), readFileSync(from))
     mkdirSync(join(dir, `src/content/knowledge-${locale}`), { recursive: true })
     writeFileSync(join(dir, `src/content/knowledge-${locale}/a.md`), readFileSync(from))
   }
+  writeFileSync(join(dir, 'article.md'), readFileSync('examples/cn/soundtrack.md'))
   return dir
 }
 

@@ -157,6 +157,10 @@ describe('reviewer workflow', () => {
   })
 
   it('translation memory: imported pairs are never paid for again', async () => {
+    // The long pair imports too (the README's `memory import` block runs on the short one).
+    const long = await run(['memory', 'import', 'examples/cn/soundtrack.md', 'examples/en/soundtrack.md'])
+    expect(long.code, long.stderr).toBe(0)
+    expect(long.stdout).toMatch(/Stored \d+ sections/)
     const imported = await run(['memory', 'import', SHORT_EXAMPLE.source, SHORT_EXAMPLE.reference])
     expect(imported.code).toBe(0)
     expect(imported.stdout).toContain('Stored 4 sections')
