@@ -122,8 +122,8 @@ function runScript(text: string, cwd: string): Promise<{ code: number; output: s
  * translation) and an `article.md`. The pairs are the short example (the same frontmatter
  * and whole blocks of the long one, with its reference English): what those blocks prove
  * is that the commands run as written. The long pair's check and memory import are tested
- * in check-cli and workflow; `article.md` is the long example, which the loop block
- * translates through this bin (it changes its section 4 and approves that section).
+ * in check-cli and workflow, its translation in workflow's concurrent run; `article.md` is
+ * {@link LOOP_ARTICLE}.
  */
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'l10n-readme-'))
@@ -134,9 +134,19 @@ function workspace(): string {
     mkdirSync(join(dir, `src/content/knowledge-${locale}`), { recursive: true })
     writeFileSync(join(dir, `src/content/knowledge-${locale}/a.md`), readFileSync(from))
   }
-  writeFileSync(join(dir, 'article.md'), readFileSync('examples/cn/soundtrack.md'))
+  writeFileSync(join(dir, 'article.md'), LOOP_ARTICLE)
   return dir
 }
+
+/**
+ * The loop block's article: the long example up to its section 4 (the section the block
+ * changes and approves), half the long one's parsing, checking and requests per command.
+ */
+const LOOP_ARTICLE = (() => {
+  const text = readFileSync('examples/cn/soundtrack.md', 'utf8')
+  const headings = [...text.matchAll(/^## /gm)].map((match) => match.index)
+  return text.slice(0, headings[5]).replace(/\n+$/, '\n')
+})()
 
 const blocks = shellBlocks(readFileSync('README.md', 'utf8'))
 
