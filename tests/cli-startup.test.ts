@@ -10,10 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const SOURCE = join(ROOT, 'examples/cn/soundtrack.md')
-const TARGET = join(ROOT, 'examples/en/soundtrack.md')
+// The short example pair: what a command loads does not depend on the article's length.
+const SOURCE = join(ROOT, SHORT_EXAMPLE.source)
+const TARGET = join(ROOT, SHORT_EXAMPLE.reference)
 
 /** Modules the cheap commands must not load, by what they are. */
 const HEAVY: Record<string, RegExp> = {
