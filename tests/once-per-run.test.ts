@@ -84,7 +84,7 @@ describe('estimate book', () => {
 
 describe('once per run', () => {
   it('tokenizes each prompt once: every planned request is sent with the estimate planning counted for it', async () => {
-    const files = generateTree(root, { articles: 3, sectionsPerArticle: 3 })
+    const files = generateTree(root, { articles: 3, sectionsPerArticle: 3, example: SHORT_EXAMPLE.tree })
     const targets = ['en', 'de']
     const workflow = { lockfile: join(root, 'l10n.lock.yaml'), stateDir: join(root, '.l10n'), outRoot: root }
     const book = createEstimateBook()
@@ -128,7 +128,7 @@ describe('once per run', () => {
   })
 
   it('planning parses every source once, whatever the number of locales', async () => {
-    const files = generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    const files = generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     vi.mocked(parse).mockClear()
     const workflow = { lockfile: join(root, 'l10n.lock.yaml'), stateDir: join(root, '.l10n'), outRoot: root }
     const plan = await planSync(files, ['en', 'de', 'fr'], workflow, 'gpt-4o-mini', { templates: loadPrompts() })
@@ -138,7 +138,7 @@ describe('once per run', () => {
   })
 
   it('checks each answer against the source parsed with its article: the answers are parsed, never a source chunk again', async () => {
-    const files = generateTree(root, { articles: 1, sectionsPerArticle: 3 })
+    const files = generateTree(root, { articles: 1, sectionsPerArticle: 3, example: SHORT_EXAMPLE.tree })
     const article = parse(readFileSync(files[0]!, 'utf8'), files[0]!)
     const chunks = new Set(split(article).flatMap((section) => section.chunks.map((chunk) => chunk.source)))
     const sent: CompleteRequest[] = []

@@ -4,13 +4,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { captureMain } from './helpers/cli.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 /** Issue 15's site scale: what a sync leaves for the `status` after it. */
 describe('sync keeps what status needs', () => {
   let root: string
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'l10n-scale-memo-'))
-    generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
   })
   afterEach(() => rmSync(root, { recursive: true, force: true }))

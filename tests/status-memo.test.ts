@@ -58,7 +58,7 @@ describe('file stamps', () => {
 })
 
 describe('status: the no-op fast path', () => {
-  const workspace = useWorkspace()
+  const workspace = useWorkspace(SHORT_EXAMPLE.source)
   const run = (args: string[]) => workspace.ws.run(args, { env: { L10N_REVIEWER: 'tester' } })
   const status = (...extra: string[]) => run(['status', workspace.ws.source, '--to', 'en', '--verbose', ...extra])
   const memoLine = (text: string) => /Status: (\d+) article × locale pairs unchanged since the last look \(not parsed\), (\d+) worked out/.exec(text)!.slice(1).map(Number)
@@ -87,14 +87,14 @@ describe('status: the no-op fast path', () => {
     expect(edited.stdout).toContain('soundtrack.md → en: edited by hand')
     expect(memoLine((await status()).stderr)).toEqual([1, 0])
 
-    // The same for the source: its section is stale.
-    editKeepingTimes(ws.source, (text) => text.replace('典型人物', '代表人物'))
+    // The same for the source (another section than the hand edit's): its section is stale.
+    editKeepingTimes(ws.source, (text) => text.replace('身份融合的平台', '身份融合的舞台'))
     const stale = await status()
     expect(memoLine(stale.stderr)).toEqual([0, 1])
     expect(stale.stdout).toContain('soundtrack.md → en: stale')
 
     // A new lock record (an approval) or other settings (no glossary) are worked out again too.
-    writeFileSync(ws.source, readFileSync(ws.source, 'utf8').replace('代表人物', '典型人物'))
+    writeFileSync(ws.source, readFileSync(ws.source, 'utf8').replace('身份融合的舞台', '身份融合的平台'))
     writeFileSync(output, readFileSync(output, 'utf8').replace('Joe Hisaishx', 'Joe Hisaishi'))
     expect((await status()).stdout).toContain('soundtrack.md → en: draft')
     expect((await run(['approve', ws.source, '--to', 'en', '--all', '--force'])).code).toBe(0)

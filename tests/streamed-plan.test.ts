@@ -10,6 +10,7 @@ import { createPseudoTranslator } from '../pipeline/translate/translator.ts'
 import { createEstimateBook, type EstimateBook } from '../pipeline/translate/estimates.ts'
 import { loadPrompts } from '../pipeline/translate/prompt.ts'
 import { generateTree } from '../scripts/generate-tree.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 // Every parse of an article goes through this spy, so a test can see when each source is read.
 vi.mock('../pipeline/article/parse.ts', async (original) => {
@@ -42,7 +43,7 @@ function loggingBook(log: string[]): EstimateBook {
 
 describe('planning a site file by file (issue 15: memory bounded by the work in flight)', () => {
   it("status hands each file's statuses to onFile before the next file is read", async () => {
-    const files = generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    const files = generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     const stats = { fromMemo: 0, parsed: 0 }
     const seen: { file: string; locales: string[]; parsedSoFar: number; article: boolean }[] = []
     const all = await translationStatus(files, ['en', 'de'], workflowOf(), undefined, undefined, {
@@ -54,7 +55,7 @@ describe('planning a site file by file (issue 15: memory bounded by the work in 
   })
 
   it("estimates a source's requests right after reading it, before the next source is parsed", async () => {
-    const files = generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    const files = generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     const log: string[] = []
     vi.mocked(parse).mockClear()
     vi.mocked(parse).mockImplementation(((text: string, file: string) => {
@@ -70,7 +71,7 @@ describe('planning a site file by file (issue 15: memory bounded by the work in 
   })
 
   it('totals stay exact: the tree planned at once is the sum of its files planned alone, also with some pairs up to date', async () => {
-    const files = generateTree(root, { articles: 4, sectionsPerArticle: 2 })
+    const files = generateTree(root, { articles: 4, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     const workflow = workflowOf()
     // Half the tree translated already (offline), so the plan mixes missing and current pairs.
     await translateFiles({ files: files.slice(0, 2), targets: ['en', 'de'], translator: createPseudoTranslator(undefined), outRoot: root, stateDir: workflow.stateDir, lockfile: workflow.lockfile })
