@@ -4,11 +4,11 @@
  * installs it when `/usr/bin/chromium` is missing); without it these tests fail, they
  * are never skipped.
  */
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { translationHash } from '../pipeline/review/plan.ts'
 import { EDITED_SECTION, SCRIPT_SECTION, startReviewTree, type ReviewTree } from './helpers/review-app.ts'
 
@@ -70,6 +70,9 @@ async function openReview(page: Page): Promise<void> {
 }
 
 describe('the review app in Chromium', { timeout: 120_000 }, () => {
+  // Every test starts from the tree as built, whatever the tests before it approved or edited.
+  beforeEach(() => tree.reset())
+
   it('lists the article with its state and opens its review view', async () => {
     const { context, page, errors } = await openContext()
     await page.goto(tree.server.url)
@@ -186,6 +189,10 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
   })
 
   it('moves between sections with j / k and approves with a', async () => {
+    // A hand edit of the section (as the test before makes in the page): a paragraph added.
+    const output = tree.output()
+    const secondHeading = output.indexOf('\n## ', output.indexOf('\n## ') + 1)
+    writeFileSync(tree.ws.path('examples/en/soundtrack.md'), `${output.slice(0, secondHeading).trimEnd()}\n\nA sentence the reviewer added.\n${output.slice(secondHeading)}`)
     const { context, page, dialogs, errors } = await openContext()
     await openReview(page)
     await page.locator(`section#s${SCRIPT_SECTION} .row:not(.head) > .cell`).first().click()
@@ -196,7 +203,7 @@ describe('the review app in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(active).toBe(`s${SCRIPT_SECTION}`)
     await page.keyboard.press('a')
     await page.waitForSelector(`section#s${SCRIPT_SECTION}.status-approved`)
-    // The hand edit of the test before is what got approved (after a confirmation if it had errors).
+    // The hand edit is what got approved (after a confirmation if it had errors).
     const record = tree.lockEntry().sections[SCRIPT_SECTION]!
     expect(record).toMatchObject({ status: 'approved', approvedBy: 'browser-tester' })
     expect(record.translationHash).toBe(record.approvedTranslationHash)

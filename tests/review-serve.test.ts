@@ -51,6 +51,8 @@ describe('the review app API', { timeout: 120_000 }, () => {
     port = tree.server.port
   }, 180_000)
   afterAll(async () => tree?.close())
+  // Every test starts from the tree as built, whatever the tests before it approved or edited.
+  beforeEach(() => tree.reset())
 
   it('listens on 127.0.0.1 and prints a URL with a long random token', () => {
     expect(tree.server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[A-Za-z0-9_-]{32}$`))

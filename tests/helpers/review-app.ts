@@ -4,7 +4,7 @@
  * its source edited (one paragraph changed, one with a `<script>` added) and translated
  * again, so two sections wait for a reviewer.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { expect } from 'vitest'
 import { loadGlossaryFiles } from '../../pipeline/glossary/load.ts'
 import type { LockTranslation } from '../../pipeline/state/lockfile.ts'
@@ -29,6 +29,11 @@ export interface ReviewTree {
   file: string
   lockEntry: () => LockTranslation
   output: () => string
+  /**
+   * Puts every file of the tree back as it was when the app started (removing files
+   * written since), so each test starts from the same tree whatever ran before it.
+   */
+  reset: () => void
   close: () => Promise<void>
 }
 
@@ -52,6 +57,7 @@ export async function startReviewTree(): Promise<ReviewTree> {
   )
   await run(['translate', ws.source, '--to', 'en', '--provider', 'pseudo'])
   const lockfile = ws.path('l10n.lock.yaml')
+  const snapshot = new Map(ws.files().map((file) => [file, readFileSync(ws.path(file))]))
   const server = await startReviewServer({
     lockfile,
     stateDir: ws.path('.l10n'),
@@ -68,6 +74,18 @@ export async function startReviewTree(): Promise<ReviewTree> {
     file: ws.source,
     lockEntry: () => readLockSync(lockfile).articles['examples/cn/soundtrack.md']!.en!,
     output: () => readFileSync(ws.path('examples/en/soundtrack.md'), 'utf8'),
+    reset: () => {
+      for (const file of ws.files()) if (!snapshot.has(file)) rmSync(ws.path(file))
+      for (const [file, bytes] of snapshot) {
+        let now: Buffer | undefined
+        try {
+          now = readFileSync(ws.path(file))
+        } catch {
+          now = undefined
+        }
+        if (!now?.equals(bytes)) writeFileSync(ws.path(file), bytes)
+      }
+    },
     close: async () => {
       await server.close()
       ws.remove()
