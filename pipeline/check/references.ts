@@ -7,7 +7,6 @@
  */
 import type { ImageReference, LinkReference, Nodes, ReferenceType } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import { visit } from 'unist-util-visit'
 
 /** Definition URLs by normalized identifier (what mdast's `identifier` holds). */
 export type Definitions = ReadonlyMap<string, string>
@@ -35,11 +34,18 @@ export function normalizeLabel(label: string): string {
 /** The definitions of some nodes; as in CommonMark, the first of a label wins. */
 export function definitionsIn(nodes: readonly Nodes[]): Map<string, string> {
   const definitions = new Map<string, string>()
-  for (const node of nodes) {
-    visit(node, 'definition', (definition) => {
-      if (!definitions.has(definition.identifier)) definitions.set(definition.identifier, definition.url)
-    })
+  // A plain depth-first walk in document order (what `unist-util-visit` does, without its
+  // per-node tests and parent stacks: it read every inline node of the whole article).
+  // Definitions are block content: phrasing (paragraph, heading, cell content) holds none.
+  const walk = (node: Nodes) => {
+    if (node.type === 'definition') {
+      if (!definitions.has(node.identifier)) definitions.set(node.identifier, node.url)
+      return
+    }
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell' || !('children' in node)) return
+    for (const child of node.children as Nodes[]) walk(child)
   }
+  for (const node of nodes) walk(node)
   return definitions
 }
 

@@ -6,7 +6,7 @@
 import { isCjk } from '../article/locales.ts'
 import { isLocked } from '../glossary/coverage.ts'
 import { normalizeTerm } from '../glossary/match.ts'
-import { MARKED_SIGNALS, nameOccurrences } from '../glossary/names.ts'
+import { MARKED_SIGNALS, markedNameOccurrences, nameOccurrences } from '../glossary/names.ts'
 import type { Comparison } from './comparison.ts'
 
 /** Reports each marked, unlocked name of the source section once. Only for CJK sources, where marks carry names. */
@@ -18,8 +18,9 @@ export function reportUnlocked(comparison: Comparison): void {
   // whole check's time on a text not seen before. The section's Markdown still goes along:
   // name detection counts a name's uses in it.
   const nodes = source.nodes
+  // Only the marked names are read: the passes that look for unmarked ones are skipped.
   const occurrences = nodes
-    ? nameOccurrences({ type: 'root', children: [...nodes.children] }, source.markdown).map((occurrence) => ({ ...occurrence, offset: occurrence.offset - nodes.base }))
+    ? markedNameOccurrences({ type: 'root', children: [...nodes.children] }, source.markdown).map((occurrence) => ({ ...occurrence, offset: occurrence.offset - nodes.base }))
     : nameOccurrences(source.markdown)
   for (const occurrence of occurrences) {
     if (occurrence.kind === 'term' || !occurrence.signals.some((signal) => MARKED_SIGNALS.has(signal))) continue

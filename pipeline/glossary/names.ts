@@ -298,6 +298,17 @@ export function nameOccurrences(markdown: string | Root, source = typeof markdow
   return found.map((occurrence) => ({ ...occurrence, signals: [...occurrence.signals] }))
 }
 
+/**
+ * The occurrences of {@link nameOccurrences} that the writer marked (a signal in
+ * {@link MARKED_SIGNALS}), in the same order: what `glossary/not-locked` reports. Only
+ * the title and bold/italic passes run: the passes after them add occurrences with
+ * unmarked signals only and never change the marked ones, and on a Chinese section they
+ * were most of the time of the whole name search.
+ */
+export function markedNameOccurrences(tree: Root, source = ''): NameOccurrence[] {
+  return occurrencesIn(tree, source, true).filter((occurrence) => occurrence.signals.some((signal) => MARKED_SIGNALS.has(signal)))
+}
+
 const OCCURRENCE_CACHE_SIZE = 256
 // Built once, not once per block (`matchAll` copies it, so the shared `lastIndex` never moves).
 const INSTITUTION_PATTERN = new RegExp(INSTITUTION_SUFFIXES.map((row) => row.suffix).join('|'), 'gu')
@@ -317,7 +328,8 @@ function hanNameIn(text: string, at: number): string | undefined {
 }
 const OCCURRENCES_OF_TEXT = new BoundedCache<string, NameOccurrence[]>(OCCURRENCE_CACHE_SIZE)
 
-function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
+/** Every occurrence; with `markedOnly`, only those of the passes that find marked spans (see {@link markedNameOccurrences}). */
+function occurrencesIn(tree: Root, source: string, markedOnly = false): NameOccurrence[] {
   const out: NameOccurrence[] = []
   for (const node of proseBlocks(tree)) {
     const block = flatten(node, source)
@@ -373,6 +385,7 @@ function occurrencesIn(tree: Root, source: string): NameOccurrence[] {
       if (name.includes('·')) signals.push('interpunct')
       add(mark.start, mark.end, name, signals, markedKind(name, mark.kind, context), after?.given)
     }
+    if (markedOnly) continue
 
     // Latin forms in parentheses after unmarked Han text: 黄伟文（Wyman）.
     for (let at = text.search(/[（(]/u); at >= 0 && at < text.length; ) {
