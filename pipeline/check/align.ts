@@ -4,7 +4,7 @@
  * later comparison.
  */
 import type { NumberToken } from './numbers.ts'
-import { anchorsOf, type Profile, type TextBlock } from './profile.ts'
+import { anchorSetOf, anchorsOf, type Profile, type TextBlock } from './profile.ts'
 import { multisetMinus } from './sequences.ts'
 
 /**
@@ -126,23 +126,16 @@ const MIN_JOINED_UNITS = 30
 // alignment is the diagonal (no split and omission cancelling out).
 const DIAGONAL_FLOOR = 0.5
 
-const anchorSets = new WeakMap<readonly string[], Set<string>>()
-function anchorSet(words: readonly string[]): Set<string> {
-  let set = anchorSets.get(words)
-  if (!set) {
-    set = new Set(words)
-    anchorSets.set(words, set)
-  }
-  return set
-}
-
-/** Coverage of one side's Latin words by the other's: the smaller set is the names. */
-function anchorSimilarity(a: readonly string[], b: readonly string[], crossScript: boolean): number | undefined {
+/** Coverage of one block's Latin words by the other's: the smaller set is the names. */
+function anchorSimilarity(x: TextBlock, y: TextBlock, crossScript: boolean): number | undefined {
+  const a = anchorsOf(x)
+  const b = anchorsOf(y)
   if (a.length === 0 && b.length === 0) return undefined
   if (crossScript) {
-    const [small, large] = a.length <= b.length ? [a, b] : [b, a]
+    const [small, large] = a.length <= b.length ? [a, y] : [b, x]
     if (small.length === 0) return 0.5
-    const set = anchorSet(large)
+    // The larger side's set, built once with its words (an English paragraph's are many).
+    const set = anchorSetOf(large)
     let found = 0
     for (const word of small) if (set.has(word)) found++
     return found / small.length
@@ -168,7 +161,7 @@ export function textSimilarity(a: TextBlock, b: TextBlock, options: BlockAlignme
   const numbersA = numberKeys(a.numbers)
   const numbersB = numberKeys(b.numbers)
   add(numbersA.length + numbersB.length > 0 ? setSimilarity(numbersA, numbersB) : undefined, 2)
-  add(anchorSimilarity(anchorsOf(a), anchorsOf(b), options.crossScript), 2)
+  add(anchorSimilarity(a, b, options.crossScript), 2)
   const termsA = options.sourceTerms?.(a) ?? []
   const termsB = options.targetTerms?.(b) ?? []
   add(termsA.length + termsB.length > 0 ? setSimilarity(termsA, termsB) : undefined, 3)

@@ -127,7 +127,8 @@ export function compareAnchors(comparison: Comparison): void {
       // Letters and digits only: decoration around a span's text (`⟦…⟧` of the pseudo
       // provider, quotes) is not part of the name.
       const core = (text: string) => normalizeTerm(text.replace(/[^\p{L}\p{N}&'’.-]+/gu, ' ').trim())
-      const targetMarks = b.marks.map((mark) => ({ kind: mark.kind, text: core(mark.text) }))
+      // The target's marks are read only for a source mark that names a glossary entry.
+      let targetMarks: { kind: string; text: string }[] | undefined
       const used = new Set<number>()
       for (const mark of a.marks) {
         const [match] = findTerms(mark.text, glossary)
@@ -135,6 +136,7 @@ export function compareAnchors(comparison: Comparison): void {
         const form = whole ? lockedForm(match.entry, comparison.targetLocale.code) : undefined
         if (!form) continue
         const wanted = core(form)
+        targetMarks ??= b.marks.map((other) => ({ kind: other.kind, text: core(other.text) }))
         const hit = targetMarks.findIndex((other, k) => !used.has(k) && other.kind === mark.kind && other.text === wanted)
         if (hit !== -1) {
           used.add(hit)

@@ -389,31 +389,50 @@ const BREAK_TAG = /^<br\s*\/?>$/i
 // Latin words of two or more letters (names, product names, terms), digits allowed inside.
 // That is the matches of /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g, found by `latinWords`.
 
-const anchorCache = new WeakMap<TextBlock, string[]>()
+/** A block's Latin words, in order of first occurrence, and the same words as a set. */
+interface Anchors {
+  words: string[]
+  set: ReadonlySet<string>
+}
+
+const anchorCache = new WeakMap<TextBlock, Anchors>()
+
+function anchors(block: TextBlock): Anchors {
+  let found = anchorCache.get(block)
+  if (!found) {
+    const set = latinWords(block.prose)
+    found = { words: [...set], set }
+    anchorCache.set(block, found)
+  }
+  return found
+}
 
 /**
  * The Latin words and names of a block (lower case, once each): what survives
  * translation between scripts. Computed on first use, since only alignment reads them.
  */
 export function anchorsOf(block: TextBlock): string[] {
-  let words = anchorCache.get(block)
-  if (!words) {
-    words = latinWords(block.prose)
-    anchorCache.set(block, words)
-  }
-  return words
+  return anchors(block).words
+}
+
+/** {@link anchorsOf} as a set (built with the list, for lookups against another block's words). */
+export function anchorSetOf(block: TextBlock): ReadonlySet<string> {
+  return anchors(block).set
 }
 
 const isAsciiLetter = (code: number) => (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+const isAsciiUpper = (code: number) => code >= 0x41 && code <= 0x5a
 const isAsciiAlphanumeric = (code: number) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39)
 const isJoiner = (code: number) => code === 0x2e || code === 0x2b || code === 0x23 || code === 0x2d // . + # -
 
 /**
  * The distinct Latin words (the pattern above) of two or more characters, lower case, in
- * order of first occurrence: a scan by character codes (an English paragraph is almost
- * all such words; the regex's match objects were most of the cost).
+ * order of first occurrence (a set keeps insertion order): a scan by character codes (an
+ * English paragraph is almost all such words; the regex's match objects were most of the
+ * cost). A word without capitals is taken as it is: lower-casing a slice of a text with
+ * typographic quotes (a two-byte string) is the slow path of `toLowerCase`.
  */
-function latinWords(text: string): string[] {
+function latinWords(text: string): Set<string> {
   const set = new Set<string>()
   const length = text.length
   let i = 0
@@ -428,10 +447,14 @@ function latinWords(text: string): string[] {
       end += 2
       while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
     }
-    if (end - i >= 2) set.add(text.slice(i, end).toLowerCase())
+    if (end - i >= 2) {
+      let upper = false
+      for (let k = i; k < end && !upper; k++) upper = isAsciiUpper(text.charCodeAt(k))
+      set.add(upper ? text.slice(i, end).toLowerCase() : text.slice(i, end))
+    }
     i = end
   }
-  return [...set]
+  return set
 }
 
 /** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */

@@ -66,6 +66,8 @@ const REFERENCE_TEXT = /(!?)\[(?!\^)([^[\]\n]*[^[\]\s][^[\]\n]*)\](?:\[([^[\]\n]
  * a node, so what is left in text resolves to nothing.
  */
 export function referencesInText(value: string, offset: number): Reference[] {
+  // Most text nodes hold no bracket at all: the pattern needs one.
+  if (!value.includes('[')) return []
   return [...value.matchAll(REFERENCE_TEXT)].map((match): Reference => {
     const full = match[3] !== undefined && match[3] !== ''
     const end = offset + match.index + match[0].length

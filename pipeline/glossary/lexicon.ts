@@ -112,6 +112,10 @@ export const TRANSLITERATION_CHARS = new Set([
 export function isGeneric(text: string): boolean {
   const trimmed = text.trim()
   if (GENERIC_WORDS.has(trimmed)) return true
+  // Removing morphemes only starts once one occurs in the text as given: a text without
+  // any (most names) is not generic, found with one lookup per character instead of a
+  // search for each of the morphemes.
+  if (!hasMorpheme(trimmed)) return false
   let rest = trimmed
   let found = false
   for (const morpheme of GENERIC_MORPHEMES) {
@@ -121,6 +125,22 @@ export function isGeneric(text: string): boolean {
     }
   }
   return found && [...rest.replace(FILLER, '')].length < 3
+}
+
+/** The generic morphemes by their first UTF-16 unit. */
+const MORPHEMES_BY_FIRST = new Map<number, string[]>()
+for (const morpheme of GENERIC_MORPHEMES) {
+  const first = morpheme.charCodeAt(0)
+  MORPHEMES_BY_FIRST.set(first, [...(MORPHEMES_BY_FIRST.get(first) ?? []), morpheme])
+}
+
+/** True when one of {@link GENERIC_MORPHEMES} occurs in `text`. */
+function hasMorpheme(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const candidates = MORPHEMES_BY_FIRST.get(text.charCodeAt(k))
+    if (candidates?.some((morpheme) => text.startsWith(morpheme, k))) return true
+  }
+  return false
 }
 
 /** The institution suffix `text` ends with, if any (longest first). */

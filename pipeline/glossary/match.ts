@@ -252,9 +252,16 @@ function matcherFor(glossary: Glossary): TrieNode {
   return root
 }
 
+/** The last character (code point) of a text, as `Array.from(text).at(-1)` gives it, without splitting the whole text. */
 function lastChar(text: string): string {
-  const chars = Array.from(text)
-  return chars[chars.length - 1] ?? ''
+  const length = text.length
+  if (length === 0) return ''
+  const low = text.charCodeAt(length - 1)
+  if (low >= 0xdc00 && low <= 0xdfff && length >= 2) {
+    const high = text.charCodeAt(length - 2)
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(length - 2)
+  }
+  return text.slice(length - 1)
 }
 
 function charBefore(text: string, offset: number): string | undefined {

@@ -62,7 +62,6 @@ interface FlatBlock {
 const HAN = /\p{Script=Han}/u
 const HAN_RUN_CHAR = (char: string | undefined) => char !== undefined && HAN.test(char)
 const LATIN_GIVEN = /^[A-Za-z][A-Za-z0-9 .'’&\-–·éèêëáàâäóòôöúùûüíìîïçñøåÉÁÖÜ]*$/u
-const SENTENCE_END = /[。！？!?\n；;]/u
 const MAX_MARK = 24
 const MAX_LATIN_MARK = 60
 
@@ -134,11 +133,16 @@ function proseBlocks(tree: Root): Nodes[] {
   return out
 }
 
+/** True for a UTF-16 unit that ends a sentence: 。！？!?；; or a line break (a test of codes: this runs on every character of a sentence). */
+function isSentenceEnd(code: number): boolean {
+  return code === 0x3002 || code === 0xff01 || code === 0xff1f || code === 0x21 || code === 0x3f || code === 0x0a || code === 0xff1b || code === 0x3b
+}
+
 function sentenceAround(text: string, start: number, end: number): string {
   let from = start
-  while (from > 0 && !SENTENCE_END.test(text[from - 1]!)) from--
+  while (from > 0 && !isSentenceEnd(text.charCodeAt(from - 1))) from--
   let to = end
-  while (to < text.length && !SENTENCE_END.test(text[to]!)) to++
+  while (to < text.length && !isSentenceEnd(text.charCodeAt(to))) to++
   if (to < text.length && text[to] !== '\n') to++
   return text.slice(from, to).replace(/\s+/g, ' ').trim()
 }

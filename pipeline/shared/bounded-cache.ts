@@ -14,8 +14,10 @@ export class BoundedCache<K, V> {
 
   /** The value remembered for `key`, or `compute(key)`, remembered now. */
   get(key: K, compute: (key: K) => V): V {
-    // `has` first: a remembered value may be `undefined` (a form without a near-miss shape).
-    if (this.#entries.has(key)) return this.#entries.get(key) as V
+    // One lookup on a hit; `has` only when the value is `undefined`, which may be remembered
+    // too (a form without a near-miss shape).
+    const found = this.#entries.get(key)
+    if (found !== undefined || this.#entries.has(key)) return found as V
     const value = compute(key)
     if (this.#entries.size >= this.limit) this.#entries.delete(this.#entries.keys().next().value as K)
     this.#entries.set(key, value)
