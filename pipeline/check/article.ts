@@ -80,17 +80,30 @@ function articleText(
   }
 
   const repeats = (paragraphs: { offset: number; text: string }[]) => {
-    const seen = new Map<string, number>()
+    // Sentences are compared by their normalized text (`normalizedSentence`), but only
+    // those of equal length units can be equal: the units of a sentence are those of its
+    // normalized text (lower-casing and white space change no letter count), so a
+    // sentence is normalized only when one of its length came before. Nearly every
+    // sentence of an article has a length of its own.
+    const byUnits = new Map<number, { sentence: string; key?: string }[]>()
+    const keyOf = (item: { sentence: string; key?: string }) => (item.key ??= normalizedSentence(item.sentence))
     const again: { offset: number; text: string }[] = []
     for (const paragraph of paragraphs) {
       let at = 0
       for (const sentence of sentences(paragraph.text)) {
         const index = paragraph.text.indexOf(sentence, at)
         at = index === -1 ? at : index + sentence.length
-        const key = normalizedSentence(sentence)
-        if (lengthUnits(key) < 30) continue
-        if (seen.has(key)) again.push({ offset: paragraph.offset + Math.max(0, index), text: sentence })
-        else seen.set(key, paragraph.offset)
+        const units = lengthUnits(sentence)
+        if (units < 30) continue
+        const earlier = byUnits.get(units)
+        const item: { sentence: string; key?: string } = { sentence }
+        if (!earlier) {
+          byUnits.set(units, [item])
+          continue
+        }
+        const key = keyOf(item)
+        if (earlier.some((other) => keyOf(other) === key)) again.push({ offset: paragraph.offset + Math.max(0, index), text: sentence })
+        else earlier.push(item)
       }
     }
     return again
