@@ -51,6 +51,30 @@ function paragraphTexts(article: Article): { offset: number; text: string }[] {
 
 const normalizedSentence = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim()
 
+/** The last code point of a non-empty text (a lone surrogate counts as one). */
+function lastCodePoint(text: string): number {
+  const low = text.charCodeAt(text.length - 1)
+  if (low >= 0xdc00 && low <= 0xdfff && text.length >= 2) {
+    const high = text.charCodeAt(text.length - 2)
+    if (high >= 0xd800 && high <= 0xdbff) return text.codePointAt(text.length - 2)!
+  }
+  return low
+}
+
+/**
+ * What the normalized text of a (trimmed, non-empty) sentence determines, found without
+ * normalizing it: its length units (lower-casing and white space change no letter
+ * count: `lengthUnits` is equal on every code point and its lower case), the first code
+ * point of its first character lower-cased and the last of its last (final sigma `ς`
+ * written `σ`, as `Σ` lower-cases either way by context). Sentences of different shapes
+ * never normalize to the same text.
+ */
+function sentenceShape(sentence: string, units: number): string {
+  const first = String.fromCodePoint(sentence.codePointAt(0)!).toLowerCase().codePointAt(0)!
+  const last = lastCodePoint(String.fromCodePoint(lastCodePoint(sentence)).toLowerCase())
+  return `${units}:${first}:${last === 0x3c2 ? 0x3c3 : last}`
+}
+
 /**
  * Article-wide text rules: a sentence the translation repeats (copied in from another
  * place) more often than the source repeats any, and a translation that reads as another
@@ -81,11 +105,10 @@ function articleText(
 
   const repeats = (paragraphs: { offset: number; text: string }[]) => {
     // Sentences are compared by their normalized text (`normalizedSentence`), but only
-    // those of equal length units can be equal: the units of a sentence are those of its
-    // normalized text (lower-casing and white space change no letter count), so a
-    // sentence is normalized only when one of its length came before. Nearly every
-    // sentence of an article has a length of its own.
-    const byUnits = new Map<number, { sentence: string; key?: string }[]>()
+    // those of the same shape (`sentenceShape`: what the normalized text determines) can
+    // be equal, so a sentence is normalized only when one of its shape came before.
+    // Nearly every sentence of an article has a shape of its own.
+    const byShape = new Map<string, { sentence: string; key?: string }[]>()
     const keyOf = (item: { sentence: string; key?: string }) => (item.key ??= normalizedSentence(item.sentence))
     const again: { offset: number; text: string }[] = []
     for (const paragraph of paragraphs) {
@@ -95,10 +118,11 @@ function articleText(
         at = index === -1 ? at : index + sentence.length
         const units = lengthUnits(sentence)
         if (units < 30) continue
-        const earlier = byUnits.get(units)
+        const shape = sentenceShape(sentence, units)
+        const earlier = byShape.get(shape)
         const item: { sentence: string; key?: string } = { sentence }
         if (!earlier) {
-          byUnits.set(units, [item])
+          byShape.set(shape, [item])
           continue
         }
         const key = keyOf(item)

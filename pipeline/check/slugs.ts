@@ -20,7 +20,8 @@ export function headingSlugs(article: Article): string[] {
         const text = toString(node as Heading)
         const explicit = EXPLICIT_ID.exec(text)
         slugs.push(explicit ? explicit[1]!.toLowerCase() : slugger.slug(text))
-      } else if (node.children && node.type !== 'code') {
+      } else if (node.children && node.type !== 'code' && node.type !== 'paragraph' && node.type !== 'table') {
+        // Headings are block content: paragraphs and tables hold only phrasing, never one.
         visit(node.children)
       }
     }

@@ -564,7 +564,7 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     let grammar = false
     for (let k = 0; k <= span && !grammar; k++) {
       const wordLength = ends[i + k]! - starts[i + k]!
-      grammar = (wordLength <= 3 || formWords[k]!.length <= 3) && normalized.slice(starts[i + k]!, ends[i + k]!).toLowerCase() !== lowerWords[k]
+      grammar = (wordLength <= 3 || formWords[k]!.length <= 3) && !equalsLowerCase(normalized, starts[i + k]!, ends[i + k]!, lowerWords[k]!)
     }
     if (grammar) continue
     const candidate = normalized.slice(start, end)
@@ -574,6 +574,21 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     found.set(candidate, (found.get(candidate) ?? 0) + 1)
   }
   return found
+}
+
+/**
+ * True when `text.slice(start, end).toLowerCase() === lower`, compared unit by unit for
+ * ASCII (no slice, no `toLowerCase` of a two-byte string: this runs for every short word
+ * a near-miss candidate holds); anything else is compared the long way.
+ */
+function equalsLowerCase(text: string, start: number, end: number, lower: string): boolean {
+  let k = 0
+  for (let at = start; at < end; at++, k++) {
+    const code = text.charCodeAt(at)
+    if (code >= 0x80 || k >= lower.length || lower.charCodeAt(k) >= 0x80) return text.slice(start, end).toLowerCase() === lower
+    if ((code >= 0x41 && code <= 0x5a ? code + 0x20 : code) !== lower.charCodeAt(k)) return false
+  }
+  return k === lower.length
 }
 
 let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)]
