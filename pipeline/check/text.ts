@@ -98,6 +98,7 @@ export function compareText(comparison: Comparison): void {
     // A source label kept as a reference label (`[Another][另一个]`) is not shown either.
     const labels = keptLabels(s.references, tp.references)
     for (const block of tp.blocks) {
+      if (!mayHoldCjk(block.prose)) continue
       const kept = block.htmlElements.filter((element) => sourceElements.has(element.markup))
       const runs = [...block.prose.matchAll(HAN_RUN)].filter((run) => {
         const offset = blockOffset(block, run.index)
@@ -107,7 +108,7 @@ export function compareText(comparison: Comparison): void {
     }
     // Alt text and titles are read too, though no text node holds them.
     for (const attribute of tp.attributes) {
-      const residue = attribute.value.match(HAN_RUN)
+      const residue = mayHoldCjk(attribute.value) ? attribute.value.match(HAN_RUN) : null
       if (residue) report(residue, attribute.offset)
     }
   }
@@ -115,6 +116,7 @@ export function compareText(comparison: Comparison): void {
   // Full-width punctuation（，。：）left in a Latin or Cyrillic text: the model kept the source's.
   if (reporter.on('text/fullwidth-punctuation') && !isCjk(targetLocale)) {
     for (const block of tp.blocks) {
+      if (!mayHoldCjk(block.prose)) continue
       const marks = [...block.prose.matchAll(FULLWIDTH_PUNCTUATION)]
       // Beside Chinese left in the text it is part of that residue, reported already.
       if (marks.length === 0 || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(block.prose)) continue
@@ -278,6 +280,16 @@ export function compareText(comparison: Comparison): void {
       })
     }
   }
+}
+
+/**
+ * False when a text has no UTF-16 unit from U+2E80 up: then it has no Han or kana and no
+ * full-width punctuation (none of those lies below), and the property patterns above,
+ * slow on a long English paragraph, need not run.
+ */
+function mayHoldCjk(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true
+  return false
 }
 
 /** True for what `\s` matches in a regular expression. */
