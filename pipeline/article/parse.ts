@@ -3,7 +3,7 @@
  * (see `decodeUtf8`) and hands the text in.
  */
 import matter from 'gray-matter'
-import { isMap } from 'yaml'
+import { isMap, type Document } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 import { parseYaml, placeOf } from '../shared/place.ts'
@@ -86,6 +86,9 @@ function cutFrontmatter(text: string, file: string): FrontmatterBlock {
 /** Validates the YAML text; throws `E_YAML` naming the file line and column of the first problem. */
 export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, file: string): void {
   const { document, syntaxErrors } = parseYaml(block.yaml, { firstLine: placeOf(text, block.yamlStart).line })
+  // Kept for the check, which reads the same YAML as data: parsed without errors and from
+  // the text as it is (no BOM stripped), it is what `parseDocument(block.yaml)` gives.
+  if (document.errors.length === 0 && !block.yaml.startsWith('\ufeff')) VALIDATED.set(block, { yaml: block.yaml, document })
   const problem = syntaxErrors[0]
   if (problem) {
     throw new L10nError('E_YAML', { file, line: problem.line, column: problem.column, cause: problem.cause, params: { detail: problem.detail } })
@@ -99,6 +102,19 @@ export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, f
       params: { detail: message('errors:yaml-not-mapping') },
     })
   }
+}
+
+const VALIDATED = new WeakMap<FrontmatterBlock, { yaml: string; document: Document }>()
+
+/**
+ * The YAML document {@link parse} read the block's frontmatter into while validating it,
+ * when that parse had no error (then it equals `parseDocument(block.yaml)`); undefined for
+ * a block parse did not validate (TOML, built by hand) or whose YAML has changed since.
+ * Shared: callers only read it, never change it.
+ */
+export function validatedFrontmatterDocument(block: FrontmatterBlock): Document | undefined {
+  const validated = VALIDATED.get(block)
+  return validated && validated.yaml === block.yaml ? validated.document : undefined
 }
 
 /** How strict {@link parse} is about the frontmatter. */
