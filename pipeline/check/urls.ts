@@ -64,13 +64,24 @@ function normalized(url: string): string {
 function withoutLocale(url: string, spellings: readonly string[]): string {
   let value = url
   for (const spelling of spellings) {
-    const s = escape(spelling)
-    value = value
-      .replace(new RegExp(`/${s}(?=/|#|\\?|$)`, 'gi'), '/{locale}')
-      .replace(new RegExp(`-${s}(?=/|#|\\?|$)`, 'gi'), '')
-      .replace(new RegExp(`^(https?://)${s}\\.`, 'i'), '$1')
+    const [segment, suffix, host] = spellingPatterns(spelling)
+    value = value.replace(segment, '/{locale}').replace(suffix, '').replace(host, '$1')
   }
   return value
+}
+
+// The three patterns of a spelling, built once per spelling instead of once per URL
+// (`replace` starts a global pattern from the beginning, so sharing them is safe).
+const SPELLING_PATTERNS = new Map<string, [RegExp, RegExp, RegExp]>()
+
+function spellingPatterns(spelling: string): [RegExp, RegExp, RegExp] {
+  let patterns = SPELLING_PATTERNS.get(spelling)
+  if (!patterns) {
+    const s = escape(spelling)
+    patterns = [new RegExp(`/${s}(?=/|#|\\?|$)`, 'gi'), new RegExp(`-${s}(?=/|#|\\?|$)`, 'gi'), new RegExp(`^(https?://)${s}\\.`, 'i')]
+    SPELLING_PATTERNS.set(spelling, patterns)
+  }
+  return patterns
 }
 
 /**

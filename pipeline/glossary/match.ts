@@ -672,7 +672,9 @@ function wordsOf(normalized: string): Words {
   const byInitial = new Map<string, number[]>()
   let i = 0
   while (i < length) {
-    let width = wordUnitWidth(normalized, i)
+    // ASCII inline (most of an English text), the rest through the lookup.
+    const code = normalized.charCodeAt(i)
+    let width = code < 0x80 ? ASCII_WORD_UNIT[code]! : wordUnitWidth(normalized, i)
     if (width === 0) {
       i++
       continue
@@ -680,7 +682,9 @@ function wordsOf(normalized: string): Words {
     const start = i
     while (width > 0) {
       i += width
-      width = i < length ? wordUnitWidth(normalized, i) : 0
+      if (i >= length) break
+      const next = normalized.charCodeAt(i)
+      width = next < 0x80 ? ASCII_WORD_UNIT[next]! : wordUnitWidth(normalized, i)
     }
     const first = normalized.charCodeAt(start)
     const key = first >= 0x41 && first <= 0x5a ? String.fromCharCode(first + 0x20) : first < 0x80 ? normalized[start]! : normalized[start]!.toLowerCase()
@@ -694,6 +698,9 @@ function wordsOf(normalized: string): Words {
   lastWordsInput = normalized
   return lastWords
 }
+
+// Per ASCII unit: 1 for a letter or digit (what `wordUnitWidth` gives it), else 0.
+const ASCII_WORD_UNIT = Uint8Array.from({ length: 0x80 }, (_, code) => ((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) ? 1 : 0))
 
 // Per BMP code unit: 0 not looked up yet, 1 a letter, digit or mark, 2 not.
 const WORD_UNITS = new Uint8Array(0x10000)
