@@ -1,7 +1,10 @@
 // Preloaded by the benchmark (`node --import ./scripts/rusage.mjs …`): when the process
 // exits, writes its own resource usage (CPU, peak RSS) as JSON to $L10N_BENCH_RUSAGE.
 // The kernel's numbers of the one process measured, whatever else runs on the machine.
-import { writeFileSync } from 'node:fs'
+// With $L10N_BENCH_MEMORY (a file path), also appends a line of `process.memoryUsage()`
+// (MB: rss, heapTotal, heapUsed, external, arrayBuffers) every second, to tell the
+// live heap from GC headroom and native memory while a run goes on.
+import { appendFileSync, writeFileSync } from 'node:fs'
 
 const target = process.env.L10N_BENCH_RUSAGE
 if (target) {
@@ -9,4 +12,17 @@ if (target) {
     const usage = process.resourceUsage()
     writeFileSync(target, JSON.stringify({ userMs: usage.userCPUTime / 1000, systemMs: usage.systemCPUTime / 1000, maxRssKb: usage.maxRSS }))
   })
+}
+
+const samples = process.env.L10N_BENCH_MEMORY
+if (samples) {
+  const started = Date.now()
+  const mb = (bytes) => Math.round(bytes / 1048576)
+  const sample = () => {
+    const memory = process.memoryUsage()
+    const line = { s: Math.round((Date.now() - started) / 1000), rss: mb(memory.rss), heapTotal: mb(memory.heapTotal), heapUsed: mb(memory.heapUsed), external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers), maxRss: mb(process.resourceUsage().maxRSS * 1024) }
+    appendFileSync(samples, JSON.stringify(line) + '\n')
+  }
+  setInterval(sample, 1000).unref()
+  process.on('exit', sample)
 }
