@@ -118,7 +118,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   // Temp files of killed runs would pile up in the state folder run after run.
   await removeStaleTempsUnder(stateDir)
   // Records are read as the articles come up and written as they finish: one article's.
-  const lock = openLockRecords(lockfilePath)
+  const lock = openLockRecords(lockfilePath, { keep: false })
   const lockWriter = createLockfileWriter(lockfilePath, { migrate: options.migrateLockfile !== false })
   const texts = openTextStore(join(stateDir, 'texts'))
   const memory = openMemory(join(stateDir, 'memory'))

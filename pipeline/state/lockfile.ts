@@ -12,6 +12,7 @@ import { L10nError } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
 import { parseYaml } from '../shared/place.ts'
 import { describeValue, mismatchesOf, valueAt, type Mismatch } from '../shared/validation.ts'
+import { readRecordYaml } from './record-yaml.ts'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 
 /** Review state of a section's translation. */
@@ -360,6 +361,14 @@ export function serializeLockRecord(record: LockRecord): string {
  * `E_LOCKFILE` at the file, line and column of the problem.
  */
 export function parseLockRecord(text: string, file: string): LockRecord {
+  // The records l10n writes are read without the full parser; anything else, and any
+  // record that does not pass the schema, goes through it (which places the problem).
+  const quick = text.startsWith('\uFEFF') || !text.endsWith('\n') ? undefined : readRecordYaml(text)
+  const checked = quick === undefined ? undefined : recordSchema.safeParse(quick)
+  if (checked?.success) {
+    const { source, locale, ...entry } = checked.data
+    return { source, locale, entry }
+  }
   const data = parsePlaced(text, file, recordSchema, (mismatch, raw) => {
     const { path } = mismatch
     const value = valueAt(raw, path)
