@@ -19,7 +19,11 @@ const samples = process.env.L10N_BENCH_MEMORY
 if (samples) {
   const started = Date.now()
   const mb = (bytes) => Math.round(bytes / 1048576)
+  // With --expose-gc and $L10N_BENCH_MEMORY_GC=1, a full collection before every tenth
+  // sample: `heapUsed` of those lines is the live heap, not live plus garbage.
+  let count = 0
   const sample = () => {
+    if (process.env.L10N_BENCH_MEMORY_GC === '1' && typeof globalThis.gc === 'function' && count++ % 10 === 0) globalThis.gc()
     const memory = process.memoryUsage()
     // Each V8 space as size/used: which one holds the headroom.
     const spaces = Object.fromEntries(getHeapSpaceStatistics().filter((space) => space.space_size > 0).map((space) => [space.space_name.replace(/_space$/, ''), `${mb(space.space_size)}/${mb(space.space_used_size)}`]))
