@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { captureMain } from './helpers/cli.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { parseLockRecord, serializeLockRecord } from '../pipeline/state/lockfile.ts'
 
@@ -18,7 +19,7 @@ describe('status without the memo: sealed lock records', () => {
   let root: string
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'l10n-seal-'))
-    generateTree(root, { articles: 3, sectionsPerArticle: 2 })
+    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
   })
   afterEach(() => rmSync(root, { recursive: true, force: true }))
