@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /** Files that replace modules with vi.mock: each gets fresh modules (see `isolate`). */
-const MOCKING = ['tests/diff.test.ts', 'tests/once-per-run.test.ts', 'tests/streamed-plan.test.ts']
+const MOCKING = ['tests/diff.test.ts', 'tests/once-per-run.test.ts', 'tests/status-seal.test.ts', 'tests/streamed-plan.test.ts']
 
 export default defineConfig({
   // The dependencies as the CLI runs them: esbuild bundles dist/bin/ without the

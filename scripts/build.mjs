@@ -1,6 +1,7 @@
 // `npm run build` (run by `prepare`, so by `npm ci`, `npm install` and `npm pack`):
 //  1. tsc compiles pipeline/ to dist/ — one JavaScript module and one .d.ts per source file,
-//     what the package's `exports` offer (tsconfig.build.json);
+//     what the package's `exports` offer (tsconfig.build.json); the tokenizer's merge table
+//     goes to dist/data/ as JSON (shared/tokens.ts);
 //  2. the shipped glossary/music.yaml, parsed and validated, goes to dist/data/ as JSON with
 //     the hash of the YAML it came from (used while the YAML is unchanged; glossary/compiled.ts);
 //  3. esbuild bundles the CLI from dist/cli/bin.js into dist/bin/, one file per command plus
@@ -29,6 +30,15 @@ const { compileGlossary } = await import(pathToFileURL(join(dist, 'glossary/comp
 const { DEFAULT_GLOSSARY, COMPILED_DEFAULT_GLOSSARY } = await import(pathToFileURL(join(dist, 'cli/common.js')).href)
 mkdirSync(dirname(COMPILED_DEFAULT_GLOSSARY), { recursive: true })
 writeFileSync(COMPILED_DEFAULT_GLOSSARY, compileGlossary(await loadGlossaryFiles([DEFAULT_GLOSSARY]), readFileSync(DEFAULT_GLOSSARY, 'utf8')))
+
+// The tokenizer's merge table as JSON with the version it came from (shared/tokens.ts):
+// parsed as JSON, it costs the process far less native memory than the package's array literal.
+{
+  const require = createRequire(import.meta.url)
+  const ranks = require('gpt-tokenizer/bpeRanks/o200k_base').default
+  const { version } = require('gpt-tokenizer/package.json')
+  writeFileSync(join(dist, 'data', 'o200k_base.json'), JSON.stringify({ version, ranks }))
+}
 
 await build({
   entryPoints: [join(dist, 'cli/bin.js')],

@@ -206,3 +206,16 @@ describe('createBudgetTracker', () => {
     expect(() => tracker.settle(reservation, request(1, 1))).toThrow(/already settled/)
   })
 })
+
+describe('the tokenizer built from the JSON merge table (dist/data/o200k_base.json)', () => {
+  it('counts exactly as the package does', async () => {
+    const { existsSync, readFileSync } = await import('node:fs')
+    const { createRequire } = await import('node:module')
+    const { TOKENIZER_RANKS } = await import('../pipeline/shared/tokens.ts')
+    // `npm ci` builds dist/ (prepare): the table is there, so countTokens uses it.
+    expect(existsSync(TOKENIZER_RANKS)).toBe(true)
+    const packaged = createRequire(import.meta.url)('gpt-tokenizer') as { encode: (text: string) => number[] }
+    const texts = [readFileSync('examples/cn/soundtrack.md', 'utf8'), readFileSync('examples/en/soundtrack.md', 'utf8'), 'Ünïcödé, emoji 🎻🎼, 日本語のテキスト, Ελληνικά, 한국어 — and ASCII.']
+    for (const text of texts) for (const piece of text.split('\n\n')) expect(countTokens(piece)).toBe(packaged.encode(piece).length)
+  })
+})

@@ -11,3 +11,20 @@ describe('a long run bounds the heap headroom (issue 15)', () => {
     expect(boundHeapGrowth([], '--enable-source-maps --heap-growing-percent=10')).toBe(false)
   })
 })
+
+describe('a long run collects its heap every few seconds (issue 15)', () => {
+  it('frees what nothing holds any more while the run goes on, and stops when asked', async () => {
+    const { collectPeriodically } = await import('../pipeline/run/heap.ts')
+    let garbage: unknown[] | undefined = Array.from({ length: 300_000 }, (_, index) => ({ index, text: `entry ${index}` }))
+    const ref = new WeakRef(garbage)
+    garbage = undefined
+    const stop = collectPeriodically(20)
+    try {
+      // A WeakRef's target is freed only by a collection; nothing else allocates here.
+      for (let round = 0; round < 200 && ref.deref() !== undefined; round++) await new Promise((resolve) => setTimeout(resolve, 25))
+      expect(ref.deref()).toBeUndefined()
+    } finally {
+      stop()
+    }
+  })
+})

@@ -21,6 +21,7 @@ import { findMarkdownFiles } from '../review/find-sources.ts'
 import { importMemory } from '../review/memory.ts'
 import { translationStatus } from '../review/status.ts'
 import { coverageOf } from '../run/glossary.ts'
+import type { NameCoverage } from '../glossary/coverage.ts'
 import { defaultProposalsPath } from './glossary-paths.ts'
 import { type SectionStatus, type TranslationStatus, type WorkflowOptions } from '../review/state.ts'
 
@@ -151,10 +152,11 @@ async function commandStatus(args: string[], io: CliIo): Promise<number> {
   const files = findMarkdownFiles(positionals, { skip: [options.stateDir], sources: { sourceLocale: options.sourceLocale, targets: options.targets } })
   const format = formatOf(values.format)
   const stats = { fromMemo: 0, parsed: 0 }
-  const statuses = await translationStatus(files, options.targets, options, undefined, undefined, { stats })
+  const sealedNames = new Map<string, NameCoverage & { inputs: string }>()
+  const statuses = await translationStatus(files, options.targets, options, undefined, undefined, { stats, onSealedNames: (file, names) => sealedNames.set(file, names) })
   detail(io, t('workflow:status-memo', stats))
   // How many of each article's names are locked, proposed or not covered (with a glossary).
-  const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir)), options.stateDir) : undefined
+  const names = options.glossary ? await coverageOf(files, options.glossary, resolve(values.proposals ?? defaultProposalsPath(options.stateDir)), options.stateDir, sealedNames) : undefined
   const color = colorFor(io, 'stdout')
   // Sections whose requests wait in a Batch API batch (`sync --batch`), by source and locale.
   const batchState = await openBatchStore(options.stateDir).readState()

@@ -15,7 +15,7 @@ import { acquireLock } from '../state/run-lock.ts'
 import { discoverSources, needsWork, planSync, REPORT_SCHEMA_VERSION, reportArticles, syncReportMarkdown, type SyncPlan, type SyncReport } from '../run/sync.ts'
 import { translateFiles, type RunReport } from '../run/translate.ts'
 import { spentCost } from '../run/report.ts'
-import { boundHeapGrowth } from '../run/heap.ts'
+import { boundHeapGrowth, collectPeriodically } from '../run/heap.ts'
 import { findMarkdownFiles } from '../review/find-sources.ts'
 import { runBatchCycle, type BatchCycleResult, type BatchProgress } from '../run/batch.ts'
 import { createBatchApi } from '../translate/batch-api.ts'
@@ -107,7 +107,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok
   }
   // A run over a whole site: its peak memory follows what it holds, not the GC's headroom.
-  boundHeapGrowth()
+  const bounded = boundHeapGrowth()
   const format = values.format ?? 'human'
   if (format !== 'human' && format !== 'json') throw usage(t('sync:bad-format', { value: format }))
   // With --format json, stdout carries the one JSON document; the plan and progress go to stderr.
@@ -160,6 +160,8 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
 
   // Two overlapping scheduled runs would pay twice; a lock left by a dead run is taken over.
   const release = await acquireLock(`${settings.lockfile}.sync-lock`, { owner: 'l10n sync' })
+  // Unless the user tuned the heap: the heap is collected every few seconds while the run goes on.
+  const stopCollecting = bounded ? collectPeriodically() : () => {}
   try {
     const plan = await planSync(files, settings.targets, workflow, model, planOptions)
     printPlan(log, plan, config.contentRoot)
@@ -271,6 +273,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
     if (format === 'json') io.stdout(reportJson(report) + '\n')
     return exitCode
   } finally {
+    stopCollecting()
     await release()
   }
 }

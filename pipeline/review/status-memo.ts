@@ -65,7 +65,7 @@ export type StatusMemoEntry = z.output<typeof entrySchema>
 /** The memo of one article × locale. */
 export type StatusMemoLocale = StatusMemoEntry['locales'][string]
 
-const VERSION = (() => {
+export const VERSION = (() => {
   try {
     return String((JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown }).version)
   } catch {
@@ -102,7 +102,7 @@ export function memoSlot(locale: string, context: string): string {
 }
 
 /** JSON with keys in sorted order and absent fields left out: the same record read back or just made gives one text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, field: unknown) =>
     field !== null && typeof field === 'object' && !Array.isArray(field)
       ? Object.fromEntries(Object.entries(field).filter(([, inner]) => inner !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

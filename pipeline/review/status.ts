@@ -3,11 +3,14 @@
  */
 import { isL10nError } from '../shared/errors.ts'
 import { requireLocale, type LocaleInfo } from '../article/locales.ts'
-import { lockKey } from '../state/lockfile.ts'
+import { lockKey, type LockSeal } from '../state/lockfile.ts'
 import { openLockRecords } from '../state/lockfile-store.ts'
 import { stampFile, type Stamped } from '../state/memo.ts'
 import type { Article } from '../article/types.ts'
 import { load, statusOf, type Loaded, type StatusFailure, type WorkflowOptions } from './state.ts'
+import { contentHash } from '../shared/hash.ts'
+import { readTextFileIfExists } from '../state/files.ts'
+import { recordOutput, statusFromSeal } from './status-seal.ts'
 import { memoSlot, openStatusMemo, sameContent, statusContext, statusInputs, summarize, textHash, type StatusMemoEntry, type StatusSummary } from './status-memo.ts'
 
 export type { StatusSummary } from './status-memo.ts'
@@ -27,6 +30,8 @@ export interface StatusOptions {
    * and drop the file's inputs, instead of holding the whole tree until the end.
    */
   onFile?: (file: string, statuses: readonly StatusSummary[], article: Article | undefined) => void | Promise<void>
+  /** Sees the name coverage a sealed record kept for its source, when its seal held (see status-seal.ts). */
+  onSealedNames?: (file: string, names: NonNullable<LockSeal['names']>) => void
 }
 
 /** How a status run got its pairs' statuses. */
@@ -125,6 +130,24 @@ export async function translationStatus(
               next!.locales[slot] = { ...hit, outputFile: output.stamp }
               dirty = true
             }
+            continue
+          }
+        }
+        // No memo (a fresh checkout): a record sealed by the run that wrote the pair gives
+        // its status while both files have the hashes the record names (see status-seal.ts).
+        if (next && record?.seal) {
+          const outputPath = recordOutput(options.lockfile, record)
+          const output = await stampOrNone(outputPath, undefined)
+          const outputText = output ? await readTextFileIfExists(outputPath).catch(() => undefined) : undefined
+          const sealed = statusFromSeal(file, locale, options, record, { source: next.sourceFile.hash, output: outputText === undefined ? undefined : contentHash(outputText) })
+          if (sealed) {
+            results.push(sealed)
+            if (record.seal.names) statusOptions.onSealedNames?.(file, record.seal.names)
+            if (statusOptions.stats) statusOptions.stats.fromMemo++
+            // Kept for the next look only when the text judged is the one stamped.
+            if (outputText !== undefined && textHash(outputText) === output!.stamp.hash) next.locales[slot] = { inputs, outputFile: output!.stamp, status: sealed }
+            else delete next.locales[slot]
+            dirty = true
             continue
           }
         }

@@ -170,7 +170,7 @@ const coverageMemoSchema = z.object({
 })
 
 /** What a name coverage depends on besides the article's text: the glossary and the open proposals. */
-function coverageInputs(glossary: Glossary | undefined, open: readonly string[]): string {
+export function coverageInputs(glossary: Glossary | undefined, open: readonly string[]): string {
   return contentHash('names', glossary?.version ?? '-', JSON.stringify(glossary?.inflection ?? null), JSON.stringify(open))
 }
 
@@ -193,7 +193,13 @@ export async function rememberCoverage(stateDir: string, file: string, text: str
  * an article whose text, glossary and open proposals are unchanged since the last time is
  * not parsed again (its coverage is kept in `.l10n/status/`, like the status memo).
  */
-export async function coverageOf(files: readonly string[], glossary: Glossary | undefined, proposalsPath: string, stateDir?: string): Promise<Map<string, NameCoverage>> {
+export async function coverageOf(
+  files: readonly string[],
+  glossary: Glossary | undefined,
+  proposalsPath: string,
+  stateDir?: string,
+  sealed?: ReadonlyMap<string, NameCoverage & { inputs: string }>,
+): Promise<Map<string, NameCoverage>> {
   const proposals = await readProposals(proposalsPath)
   const open = proposals.proposals.filter((proposal) => proposal.status === 'proposed').flatMap((proposal) => [proposal.source, ...proposal.aliases])
   const memo = stateDir === undefined ? undefined : openMemo(join(stateDir, 'status'), coverageMemoSchema)
@@ -206,6 +212,14 @@ export async function coverageOf(files: readonly string[], glossary: Glossary | 
     if (known && stamped && known.file === resolve(file) && known.inputs === inputs && known.sourceFile.hash === stamped.stamp.hash) {
       out.set(file, known.coverage)
       if (stamped.read) await memo!.put(key, { ...known, sourceFile: stamped.stamp }).catch(() => {})
+      continue
+    }
+    // Counted by the run that sealed this source's records (status saw the seal hold).
+    const kept = sealed?.get(file)
+    if (kept && kept.inputs === inputs) {
+      const { inputs: _inputs, ...coverage } = kept
+      out.set(file, coverage)
+      if (memo && stamped) await memo.put(key, { file: resolve(file), sourceFile: stamped.stamp, inputs, coverage }).catch(() => {})
       continue
     }
     const text = await readTextFile(file)

@@ -27,10 +27,11 @@ import { createLockfileWriter, openLockRecords, type LockfileWriter, type LockRe
 import type { DamagedRecord } from '../state/records.ts'
 import type { LockTranslation } from '../state/lockfile.ts'
 import { rememberStatus } from '../review/status.ts'
-import type { WorkflowOptions } from '../review/state.ts'
+import type { Loaded, WorkflowOptions } from '../review/state.ts'
 import { openMemory, openTextStore, type TextStore, type TranslationMemory } from '../state/text-store.ts'
 import type { Translator } from '../translate/translator.ts'
-import { readProposals, rememberCoverage } from './glossary.ts'
+import { coverageInputs, readProposals, rememberCoverage } from './glossary.ts'
+import { sealFor } from '../review/status-seal.ts'
 import { unchangedValues } from './keep-values.ts'
 import { errorCounts, lockEntryFor, mergeApprovals } from './lock-entry.ts'
 import { addUsage, emptyReport, runReport, type ArticleReport, type ProgressEvent, type RunReport } from './report.ts'
@@ -117,7 +118,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   // Temp files of killed runs would pile up in the state folder run after run.
   await removeStaleTempsUnder(stateDir)
   // Records are read as the articles come up and written as they finish: one article's.
-  const lock = openLockRecords(lockfilePath)
+  const lock = openLockRecords(lockfilePath, { keep: false })
   const lockWriter = createLockfileWriter(lockfilePath, { migrate: options.migrateLockfile !== false })
   const texts = openTextStore(join(stateDir, 'texts'))
   const memory = openMemory(join(stateDir, 'memory'))
@@ -143,14 +144,14 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
   for (const file of files) {
     let loaded: Promise<Article> | undefined
     // The names of a source are counted once, not once per target locale.
-    let coverage: Promise<NameCoverage> | undefined
+    let coverage: Promise<CountedNames> | undefined
     const load = () => (loaded ??= readTextFile(file).then((text) => parse(text, file)))
     // Kept for `status` too (as it keeps it) when this run keeps statuses: it then parses nothing for names.
-    const namesOf = async (article: Article): Promise<NameCoverage> => {
+    const namesOf = async (article: Article): Promise<CountedNames> => {
       const open = await proposed()
       const counted = nameCoverage(article.tree, options.glossary, open)
       if (options.statusMemo) await rememberCoverage(stateDir, file, article.text, options.glossary, open, counted)
-      return counted
+      return { coverage: counted, inputs: coverageInputs(options.glossary, open) }
     }
     for (const target of targets) {
       jobs.push(
@@ -161,8 +162,11 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
             // Once the server refused the credentials, nothing new starts: every other
             // pair would be refused too, and each attempt may count against the key.
             if (run.refused) throw run.refused
-            await translateOne(file, await load(), target, report, run)
-            if (options.glossary && isCjk(articleLocale(await load()))) report.names = await (coverage ??= namesOf(await load()))
+            const article = await load()
+            // Counted before the write: the record's seal keeps them for a `status` of a fresh checkout.
+            const names = options.glossary && isCjk(articleLocale(article)) ? await (coverage ??= namesOf(article)) : undefined
+            await translateOne(file, article, target, report, run, names)
+            if (names) report.names = names.coverage
           } catch (error) {
             if (signal.aborted) {
               report.status = 'failed'
@@ -196,34 +200,21 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
  * Keeps the status of a pair just written, as `status` would work it out from the files,
  * one article at a time (its locales finish concurrently and share one memo record).
  */
-async function remember(
-  run: RunContext,
-  workflow: WorkflowOptions | readonly WorkflowOptions[],
-  done: { file: string; article: Article; target: LocaleInfo; sourceLocale: LocaleInfo; out: string; translated: Article; record: LockTranslation; sourceKey: string; policy: FrontmatterPolicy },
-): Promise<void> {
-  const previous = run.remembering.get(done.sourceKey) ?? Promise.resolve()
-  // The settings differ in the fingerprint only: one policy for the values.
-  const policy = (Array.isArray(workflow) ? (workflow as readonly WorkflowOptions[])[0] : (workflow as WorkflowOptions))?.policy
-  const next = previous.then(async () => {
-    const outputSections = split(done.translated)
-    await rememberStatus(workflow, {
-      article: done.article,
-      sourceLocale: done.sourceLocale,
-      target: done.target,
-      sourceSections: split(done.article),
-      output: done.out,
-      outputArticle: done.translated,
-      outputSections,
-      record: done.record,
-      sourceKey: done.sourceKey,
-      sourceValues: translatableValues(done.article.frontmatter.yaml, policy ?? done.policy),
-      outputValues: translatableValues(done.translated.frontmatter.yaml, policy ?? done.policy),
-      oldSources: await Promise.all(done.record.sections.map((section) => run.texts.get(section.sourceHash))),
-    })
-  })
-  run.remembering.set(done.sourceKey, next.catch(() => {}))
+async function remember(run: RunContext, workflow: WorkflowOptions | readonly WorkflowOptions[], loaded: Loaded): Promise<void> {
+  const previous = run.remembering.get(loaded.sourceKey) ?? Promise.resolve()
+  const next = previous.then(() => rememberStatus(workflow, loaded))
+  const settled = next.catch(() => {})
+  run.remembering.set(loaded.sourceKey, settled)
   // Only speed depends on it: a memo that cannot be kept never fails the run.
-  await next.catch(() => {})
+  await settled
+  // The last write of a source leaves nothing behind: the map holds only sources in flight.
+  if (run.remembering.get(loaded.sourceKey) === settled) run.remembering.delete(loaded.sourceKey)
+}
+
+/** A source's name coverage and what it was counted against (see `coverageInputs`). */
+interface CountedNames {
+  coverage: NameCoverage
+  inputs: string
 }
 
 /** What every job of one `translateFiles` run shares. */
@@ -260,7 +251,7 @@ function damagedRecordFinding(damage: DamagedRecord): Finding {
  * One source × target locale: plan against the lockfile and the existing output,
  * translate what the plan says, check, and commit output and lockfile together.
  */
-async function translateOne(file: string, article: Article, target: LocaleInfo, report: ArticleReport, run: RunContext): Promise<void> {
+async function translateOne(file: string, article: Article, target: LocaleInfo, report: ArticleReport, run: RunContext, names?: CountedNames): Promise<void> {
   const { options, signal, lock, lockfilePath, lockWriter, texts, memory } = run
   const sourceLocale = articleLocale(article)
   if (sourceLocale.code === target.code) {
@@ -371,6 +362,27 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   })
   entry.outputHash = contentHash(result.text)
   let recorded: LockTranslation | undefined
+  // The pair as `status` will load it, for its memo and the record's seal (see
+  // review/status-seal.ts): sections as `status` splits them, the record's texts as named.
+  const settings = options.statusMemo === undefined ? [] : Array.isArray(options.statusMemo) ? (options.statusMemo as readonly WorkflowOptions[]) : [options.statusMemo as WorkflowOptions]
+  const policyOf = settings[0]?.policy ?? policy
+  const textOf = new Map(named.map(({ text, hash }) => [hash, text]))
+  const written: Omit<Loaded, 'record' | 'oldSources'> | undefined =
+    settings.length > 0
+      ? {
+          article,
+          sourceLocale,
+          target,
+          sourceSections: split(article),
+          output: out,
+          outputArticle: translated,
+          outputSections: split(translated),
+          sourceKey,
+          sourceValues: translatableValues(article.frontmatter.yaml, policyOf),
+          outputValues: translatableValues(translated.frontmatter.yaml, policyOf),
+        }
+      : undefined
+  const loadedWith = (record: LockTranslation): Loaded => ({ ...written!, record, oldSources: record.sections.map((section) => textOf.get(section.sourceHash)) })
   // Two-phase commit: the draft waits beside the output until the lockfile
   // records it, so a crash never leaves an output the lockfile does not know.
   await commitOutput(out, report.status === 'written' ? result.text : undefined, async () => {
@@ -378,8 +390,16 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
     await lockWriter.update({
       source: sourceKey,
       locale: target.code,
-      mutate: (fresh) => (recorded = mergeApprovals(entry, fresh)),
+      mutate: (fresh) => {
+        const merged = mergeApprovals(entry, fresh)
+        const seal = written ? sealFor(loadedWith(merged), settings, names && { inputs: names.inputs, ...names.coverage }) : undefined
+        return (recorded = seal ? { ...merged, seal } : merged)
+      },
     })
   })
-  if (options.statusMemo && recorded) await remember(run, options.statusMemo, { file, article, target, sourceLocale, out, translated, record: recorded, sourceKey, policy })
+  if (options.statusMemo && recorded) {
+    const record = recorded
+    const oldSources = await Promise.all(record.sections.map(async (section) => textOf.get(section.sourceHash) ?? (await texts.get(section.sourceHash))))
+    await remember(run, options.statusMemo, { ...written!, record, oldSources })
+  }
 }

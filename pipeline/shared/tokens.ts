@@ -5,15 +5,59 @@
  * `require` (the package ships a CommonJS build beside its ESM one) so counting stays
  * synchronous for every caller, and exact: the same encoder as a static import.
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from './package-root.ts'
 
 type Encode = (text: string) => readonly number[]
 
 let encode: Encode | undefined
 
+/**
+ * Pieces whose merges the tokenizer remembers. Its default (100,000) fills as a site-wide
+ * run tokenizes ever new text (each section's words); the pieces that repeat (prompt
+ * wording, glossary lines) stay within a few thousand.
+ */
+export const TOKEN_MERGE_CACHE = 5_000
+
+/**
+ * The tokenizer's merge table as JSON, written by `npm run build` from the installed
+ * `gpt-tokenizer` with its version. The package's own table is a 2.4 MB JavaScript array
+ * literal: compiling it left ~18 MB of native memory (the parser's) that the process never
+ * gave back, a fixed part of every sync's peak RSS; `JSON.parse` builds the same table
+ * without it. Used only when it is there and made from the installed version.
+ */
+export const TOKENIZER_RANKS = join(PACKAGE_ROOT, 'dist', 'data', 'o200k_base.json')
+
+interface Tokenizer {
+  encode: Encode
+  setMergeCacheSize: (size: number) => void
+}
+
+/** The o200k encoding built from {@link TOKENIZER_RANKS}, or undefined when that file is missing, stale or not a table. */
+function fromRanksFile(require: NodeJS.Require): Tokenizer | undefined {
+  let ranks: unknown
+  try {
+    const file = JSON.parse(readFileSync(TOKENIZER_RANKS, 'utf8')) as { version?: unknown; ranks?: unknown }
+    if (file.version !== (require('gpt-tokenizer/package.json') as { version: string }).version) return undefined
+    ranks = file.ranks
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(ranks) || !ranks.every((rank) => typeof rank === 'string' || (Array.isArray(rank) && rank.every((byte) => Number.isInteger(byte))))) return undefined
+  const { GptEncoding } = require('gpt-tokenizer/GptEncoding') as { GptEncoding: { getEncodingApi: (name: string, ranks: () => unknown[]) => Tokenizer } }
+  return GptEncoding.getEncodingApi('o200k_base', () => ranks as unknown[])
+}
+
 /** The tokenizer's `encode`, loaded once. */
 function encoder(): Encode {
-  encode ??= (createRequire(import.meta.url)('gpt-tokenizer') as { encode: Encode }).encode
+  if (!encode) {
+    const require = createRequire(import.meta.url)
+    const tokenizer = fromRanksFile(require) ?? (require('gpt-tokenizer') as Tokenizer)
+    tokenizer.setMergeCacheSize(TOKEN_MERGE_CACHE)
+    encode = tokenizer.encode
+  }
   return encode
 }
 

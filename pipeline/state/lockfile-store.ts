@@ -89,23 +89,30 @@ export interface LockRecords {
 
 /**
  * Opens a lockfile for reading records one at a time: a status or a run over a few
- * articles of a big site reads those articles' records, not the whole site's.
+ * articles of a big site reads those articles' records, not the whole site's. Each record
+ * is read once and kept; with `keep: false`, a record is kept only while it is being read
+ * (a run reads each pair's record once, as the pair comes up).
  */
-export function openLockRecords(path: string): LockRecords {
+export function openLockRecords(path: string, options: { keep?: boolean } = {}): LockRecords {
   let layout: Promise<Layout> | undefined
   const read = new Map<string, Promise<LockTranslation | undefined>>()
+  const keep = options.keep !== false
   return {
     get(source, locale) {
       const key = `${source}\u0000${locale}`
       let record = read.get(key)
       if (!record) {
-        record = (async () => {
+        const reading = (async () => {
           const current = await (layout ??= readLayout(path))
           const own = await readRecordFile(current.folder, source, locale)
           if (own) return own.entry
           return current.kind === 'single' ? current.lock.articles[source]?.[locale] : undefined
         })()
-        read.set(key, record)
+        record = reading
+        read.set(key, reading)
+        // Not kept: only reads under way are shared, so a run over a whole site holds the
+        // records of the pairs in flight, not every record it has read.
+        if (!keep) void reading.finally(() => read.get(key) === reading && read.delete(key)).catch(() => {})
       }
       return record
     },

@@ -12,6 +12,7 @@ import { L10nError } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
 import { parseYaml } from '../shared/place.ts'
 import { describeValue, mismatchesOf, valueAt, type Mismatch } from '../shared/validation.ts'
+import { readRecordYaml } from './record-yaml.ts'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 
 /** Review state of a section's translation. */
@@ -58,6 +59,26 @@ export interface LockFrontmatter {
   approvedAt?: string
 }
 
+/**
+ * What lets `status` (and sync's plan) answer for an unchanged pair from the record alone,
+ * without parsing the source or the output (a fresh checkout has no `.l10n/status/`): the
+ * status of the pair as written was verified to follow from this record, and holds while
+ * the source's hash is `source`, the output's is `outputHash`, the record is the one sealed
+ * (`record`: a hash of its other fields) and the settings are the same (`settings`).
+ */
+export interface LockSeal {
+  /** Hash of the whole source file the output was made from. */
+  source: string
+  /** Hash of the settings the status was judged with (glossary, frontmatter policy, output paths, l10n version). */
+  settings: string
+  /** Hash of the rest of the record as sealed: an approval or a note since then breaks the seal. */
+  record: string
+  /** Each source section's heading (null: the preamble), as `status` shows them. */
+  headings: (string | null)[]
+  /** The source's name coverage (with a glossary), with a hash of the glossary and open proposals it was counted against. */
+  names?: { inputs: string; names: number; locked: number; proposed: number; notCovered: number; uncovered: string[] }
+}
+
 /** One article × locale. */
 export interface LockTranslation {
   /** Output path, relative to the lockfile's folder. */
@@ -66,6 +87,8 @@ export interface LockTranslation {
   outputHash?: string
   frontmatter?: LockFrontmatter
   sections: LockSection[]
+  /** See {@link LockSeal}: written by a run for a pair whose status follows from the record. */
+  seal?: LockSeal
 }
 
 /** The whole lockfile: source path (relative) → locale code → translation. */
@@ -101,6 +124,13 @@ function ordered<T extends object>(value: T, fields: (keyof T)[]): Record<string
   return out
 }
 
+const SEAL_FIELDS: (keyof LockSeal)[] = ['source', 'settings', 'record', 'headings', 'names']
+const NAMES_FIELDS: (keyof NonNullable<LockSeal['names']>)[] = ['inputs', 'names', 'locked', 'proposed', 'notCovered', 'uncovered']
+
+function sealFields(seal: LockSeal): Record<string, unknown> {
+  return { ...ordered(seal, SEAL_FIELDS), ...(seal.names ? { names: ordered(seal.names, NAMES_FIELDS) } : {}) }
+}
+
 const HEADER = '# l10n.lock.yaml: written by l10n (translate, approve). Commit it with the translations.\n# It records what each translated section was made from and who approved it.\n'
 
 /** Serializes a lockfile deterministically (sorted articles and locales, fixed field order). */
@@ -115,6 +145,7 @@ export function serializeLockfile(lock: Lockfile): string {
         ...(entry.outputHash ? { outputHash: entry.outputHash } : {}),
         ...(entry.frontmatter ? { frontmatter: ordered(entry.frontmatter, FRONTMATTER_FIELDS) } : {}),
         sections: entry.sections.map((section) => ordered(section, SECTION_FIELDS)),
+        ...(entry.seal ? { seal: sealFields(entry.seal) } : {}),
       }
     }
     articles[source] = locales
@@ -151,11 +182,21 @@ const sectionSchema = z.object({
 
 const frontmatterSchema = z.object({ sourceHash: hash, translationHash: hash, status: statusSchema, errors: errorsSchema, ...approvalFields })
 
+const count = z.int().min(0)
+const sealSchema = z.object({
+  source: hash,
+  settings: hash,
+  record: hash,
+  headings: z.array(z.string().nullable()),
+  names: optional(z.object({ inputs: hash, names: count, locked: count, proposed: count, notCovered: count, uncovered: z.array(z.string()) })),
+})
+
 const translationSchema = z.object({
   output: z.string(),
   outputHash: optional(hash),
   frontmatter: optional(frontmatterSchema),
   sections: z.array(sectionSchema),
+  seal: optional(sealSchema),
 })
 
 const lockfileSchema = z.object({
@@ -308,6 +349,7 @@ export function serializeLockRecord(record: LockRecord): string {
         ...(entry.outputHash ? { outputHash: entry.outputHash } : {}),
         ...(entry.frontmatter ? { frontmatter: ordered(entry.frontmatter, FRONTMATTER_FIELDS) } : {}),
         sections: entry.sections.map((section) => ordered(section, SECTION_FIELDS)),
+        ...(entry.seal ? { seal: sealFields(entry.seal) } : {}),
       },
       { lineWidth: 0, indent: 2, defaultStringType: 'PLAIN' },
     )
@@ -319,6 +361,14 @@ export function serializeLockRecord(record: LockRecord): string {
  * `E_LOCKFILE` at the file, line and column of the problem.
  */
 export function parseLockRecord(text: string, file: string): LockRecord {
+  // The records l10n writes are read without the full parser; anything else, and any
+  // record that does not pass the schema, goes through it (which places the problem).
+  const quick = text.startsWith('\uFEFF') || !text.endsWith('\n') ? undefined : readRecordYaml(text)
+  const checked = quick === undefined ? undefined : recordSchema.safeParse(quick)
+  if (checked?.success) {
+    const { source, locale, ...entry } = checked.data
+    return { source, locale, entry }
+  }
   const data = parsePlaced(text, file, recordSchema, (mismatch, raw) => {
     const { path } = mismatch
     const value = valueAt(raw, path)
