@@ -3,9 +3,22 @@
  * text. Keys the policy keeps are never re-serialized, so their quoting, comments, key
  * order and dates (`createdAt: 2025-07-30`) stay byte-identical.
  */
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Node, type Scalar } from 'yaml'
+import { isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Scalar } from 'yaml'
 import { splice, type Replacement } from './assemble.ts'
+import { BoundedCache } from '../shared/bounded-cache.ts'
 import { contentHash } from '../shared/hash.ts'
+
+/** Documents of the frontmatter texts seen last: a pair's YAML is read by several stages. */
+const DOCUMENTS = new BoundedCache<string, Document>(64)
+
+/**
+ * The YAML document of a frontmatter text, parsed once per text: planning, translation,
+ * locale and title lookups, the frontmatter rewrite and the check all read the same
+ * YAML (five parses per pair before). Shared, so callers only read it, never change it.
+ */
+export function frontmatterDocument(yaml: string): Document {
+  return DOCUMENTS.get(yaml, (text) => parseDocument(text))
+}
 
 /**
  * What happens to each frontmatter key. Keys listed nowhere are kept as they are.
@@ -41,7 +54,7 @@ function keyPath(key: string): string[] {
 }
 
 function translatableSites(yaml: string, policy: FrontmatterPolicy): ValueSite[] {
-  const document = parseDocument(yaml, { keepSourceTokens: false })
+  const document = frontmatterDocument(yaml)
   const sites: ValueSite[] = []
   for (const key of policy.translate) {
     const node = document.getIn(keyPath(key), true) as Node | undefined
@@ -101,7 +114,7 @@ export function localizeFrontmatter(
     // An unchanged value keeps its exact source text (block scalars, escapes, folding).
     if (translated !== undefined && translated !== site.text) replacements.push(replacementFor(yaml, site.node, translated, site.inFlow))
   }
-  const document = parseDocument(yaml)
+  const document = frontmatterDocument(yaml)
   let appended = ''
   for (const [key, template] of Object.entries(policy.set)) {
     const value = template.replaceAll('{locale}', targetLocale)
@@ -121,7 +134,7 @@ export function localizeFrontmatter(
 
 /** Top-level keys of a YAML mapping, in order (for the frontmatter check). */
 export function topLevelKeys(yaml: string): string[] {
-  const document = parseDocument(yaml)
+  const document = frontmatterDocument(yaml)
   if (!isMap(document.contents)) return []
   return document.contents.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
 }

@@ -2,15 +2,15 @@
  * What an article says about itself in its frontmatter: the locale it is written in and
  * its title. Pure: a parsed article in, values or a placed error out.
  */
-import { parseDocument } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
+import { frontmatterDocument } from './frontmatter.ts'
 import { findLocale, LOCALES, type LocaleInfo } from './locales.ts'
 import { placeOf } from './parse.ts'
 import type { Article } from './types.ts'
 
 /** The site locale of an article, from its `locale:` key. */
 export function articleLocale(article: Article): LocaleInfo {
-  const document = parseDocument(article.frontmatter.yaml)
+  const document = frontmatterDocument(article.frontmatter.yaml)
   const node = document.get('locale', true) as { value?: unknown; range?: [number, number, number] } | undefined
   const value = node?.value
   if (typeof value !== 'string' || value.trim() === '') {
@@ -26,6 +26,6 @@ export function articleLocale(article: Article): LocaleInfo {
 
 /** The article's title from the frontmatter (empty when there is none). */
 export function articleTitle(article: Article): string {
-  const title = parseDocument(article.frontmatter.yaml).get('title')
+  const title = frontmatterDocument(article.frontmatter.yaml).get('title')
   return typeof title === 'string' ? title : ''
 }
