@@ -1,37 +1,26 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { captureMain } from './helpers/cli.ts'
-import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
-import { SHORT_EXAMPLE } from './helpers/short-example.ts'
+import { describe, expect, it } from 'vitest'
+import { useShortTree } from './helpers/setup.ts'
 import { parseLockRecord, serializeLockRecord } from '../pipeline/state/lockfile.ts'
 
 /** Issue 15's site scale: what a sync leaves for the `status` after it. */
 describe('sync keeps what status needs', () => {
-  let root: string
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'l10n-scale-memo-'))
-    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
-    writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
-  })
-  afterEach(() => rmSync(root, { recursive: true, force: true }))
-  async function l10n(...args: string[]) {
-    return captureMain([...args, '--config', join(root, 'l10n.config.yaml')], { env: { L10N_LANG: 'en' } })
-  }
-  const tree = () => join(root, 'src/content/knowledge-cn')
+  const site = useShortTree('l10n-scale-memo-')
+  const l10n = site.l10n
+  const tree = () => join(site.root, 'src/content/knowledge-cn')
   const memoLine = (text: string) => /Status: (\d+) article × locale pairs unchanged since the last look \(not parsed\), (\d+) worked out/.exec(text)!.slice(1).map(Number)
   /** The names-coverage records of the memo folder (`names\0<file>` keys), by file. */
   const coverageRecords = () =>
-    readdirSync(join(root, '.l10n/status'), { recursive: true, encoding: 'utf8' })
+    readdirSync(join(site.root, '.l10n/status'), { recursive: true, encoding: 'utf8' })
       .filter((name) => name.endsWith('.json'))
-      .map((name) => JSON.parse(readFileSync(join(root, '.l10n/status', name), 'utf8')) as { file?: string; coverage?: unknown })
+      .map((name) => JSON.parse(readFileSync(join(site.root, '.l10n/status', name), 'utf8')) as { file?: string; coverage?: unknown })
       .filter((record) => record.coverage !== undefined)
 
   /** The lock records as an older l10n wrote them (no seal): a status then parses what the memo does not give. */
   const unseal = () => {
-    for (const name of readdirSync(join(root, 'l10n.lock'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.yaml'))) {
-      const file = join(root, 'l10n.lock', name)
+    for (const name of readdirSync(join(site.root, 'l10n.lock'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.yaml'))) {
+      const file = join(site.root, 'l10n.lock', name)
       const record = parseLockRecord(readFileSync(file, 'utf8'), file)
       delete record.entry.seal
       writeFileSync(file, serializeLockRecord(record))
@@ -43,7 +32,7 @@ describe('sync keeps what status needs', () => {
     const after = await l10n('status', tree(), '--verbose', '--format', 'json')
     expect(memoLine(after.stderr)).toEqual([6, 0])
     // What the memo gives is what a full look works out (no memo, records without seals).
-    rmSync(join(root, '.l10n/status'), { recursive: true })
+    rmSync(join(site.root, '.l10n/status'), { recursive: true })
     unseal()
     const full = await l10n('status', tree(), '--verbose', '--format', 'json')
     expect(memoLine(full.stderr)).toEqual([0, 6])
@@ -57,7 +46,7 @@ describe('sync keeps what status needs', () => {
     const kept = coverageRecords()
     expect(kept.map((record) => record.file).sort()).toEqual(readdirSync(tree()).map((name) => join(tree(), name)).sort())
     const remembered = JSON.parse((await l10n('status', tree(), '--format', 'json')).stdout)
-    rmSync(join(root, '.l10n/status'), { recursive: true })
+    rmSync(join(site.root, '.l10n/status'), { recursive: true })
     unseal()
     const counted = JSON.parse((await l10n('status', tree(), '--format', 'json')).stdout)
     expect(remembered.statuses.map((status: { names?: unknown }) => status.names)).toEqual(counted.statuses.map((status: { names?: unknown }) => status.names))

@@ -6,8 +6,7 @@ import { main } from '../pipeline/cli/main.ts'
 import { captureMain } from './helpers/cli.ts'
 import { translationStatus } from '../pipeline/review/status.ts'
 import { stampFile } from '../pipeline/state/memo.ts'
-import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
-import { useWorkspace } from './helpers/setup.ts'
+import { useShortTree, useWorkspace } from './helpers/setup.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 /** Puts a file's times on a whole second, as a file system with a coarse clock keeps them. */
@@ -114,15 +113,9 @@ describe('status: the no-op fast path', () => {
 })
 
 describe('sync: the no-op fast path', () => {
-  let root: string
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'l10n-noop-'))
-    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
-    writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
-  })
-  afterEach(() => rmSync(root, { recursive: true, force: true }))
+  const site = useShortTree('l10n-noop-')
   async function sync(...args: string[]) {
-    return captureMain(['sync', '--config', join(root, 'l10n.config.yaml'), '--verbose', ...args], { env: { L10N_LANG: 'en' } })
+    return captureMain(['sync', '--config', join(site.root, 'l10n.config.yaml'), '--verbose', ...args], { env: { L10N_LANG: 'en' } })
   }
 
   it('plans an unchanged tree from the memo, and an edit that keeps size and mtime as work', async () => {
@@ -135,11 +128,11 @@ describe('sync: the no-op fast path', () => {
     // What the run kept is what a full look works out.
     const statusJson = async () => {
       let stdout = ''
-      await main(['status', join(root, 'src/content/knowledge-cn'), '--config', join(root, 'l10n.config.yaml'), '--format', 'json'], { stdout: (text) => void (stdout += text), stderr: () => {}, isTty: false, env: { L10N_LANG: 'en' } })
+      await main(['status', join(site.root, 'src/content/knowledge-cn'), '--config', join(site.root, 'l10n.config.yaml'), '--format', 'json'], { stdout: (text) => void (stdout += text), stderr: () => {}, isTty: false, env: { L10N_LANG: 'en' } })
       return JSON.parse(stdout)
     }
     const remembered = await statusJson()
-    rmSync(join(root, '.l10n/status'), { recursive: true })
+    rmSync(join(site.root, '.l10n/status'), { recursive: true })
     expect(await statusJson()).toEqual(remembered)
     expect(remembered.statuses).toHaveLength(6)
     // Gone with the folder, the memo is not needed for an unchanged tree: the sealed lock
@@ -147,7 +140,7 @@ describe('sync: the no-op fast path', () => {
     expect((await sync('--dry-run')).stderr).toContain('Status: 6 article × locale pairs unchanged since the last look (not parsed), 0 worked out')
     expect((await sync()).stderr).toContain('Status: 6 article × locale pairs unchanged since the last look (not parsed), 0 worked out')
     expect((await statusJson()).statuses).toEqual(remembered.statuses)
-    const source = join(root, 'src/content/knowledge-cn/article-0002.md')
+    const source = join(site.root, 'src/content/knowledge-cn/article-0002.md')
     pinTimes(source)
     editKeepingTimes(source, (text) => text.replace(/。/, '！'))
     const edited = await sync('--dry-run')

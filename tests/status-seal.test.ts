@@ -1,10 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { captureMain } from './helpers/cli.ts'
-import { SHORT_EXAMPLE } from './helpers/short-example.ts'
-import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { useShortTree } from './helpers/setup.ts'
 import { parseLockRecord, serializeLockRecord } from '../pipeline/state/lockfile.ts'
 
 // Every parse of a Markdown file, counted: a cold status of an unchanged tree must make none.
@@ -16,21 +13,15 @@ vi.mock('../pipeline/article/parse.ts', async (original) => {
 
 /** Issue 15: `status` of a fresh checkout (no `.l10n/status/`) answers from the sealed lock records. */
 describe('status without the memo: sealed lock records', () => {
-  let root: string
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'l10n-seal-'))
-    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
-    writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
-  })
-  afterEach(() => rmSync(root, { recursive: true, force: true }))
-  const l10n = (...args: string[]) => captureMain([...args, '--config', join(root, 'l10n.config.yaml')], { env: { L10N_LANG: 'en' } })
-  const tree = () => join(root, 'src/content/knowledge-cn')
+  const site = useShortTree('l10n-seal-')
+  const l10n = site.l10n
+  const tree = () => join(site.root, 'src/content/knowledge-cn')
   const memoLine = (text: string) => /Status: (\d+) article × locale pairs unchanged since the last look \(not parsed\), (\d+) worked out/.exec(text)!.slice(1).map(Number)
-  const forgetMemo = () => rmSync(join(root, '.l10n/status'), { recursive: true, force: true })
+  const forgetMemo = () => rmSync(join(site.root, '.l10n/status'), { recursive: true, force: true })
   const records = () =>
-    readdirSync(join(root, 'l10n.lock'), { recursive: true, encoding: 'utf8' })
+    readdirSync(join(site.root, 'l10n.lock'), { recursive: true, encoding: 'utf8' })
       .filter((name) => name.endsWith('.yaml'))
-      .map((name) => join(root, 'l10n.lock', name))
+      .map((name) => join(site.root, 'l10n.lock', name))
   /** The records as an older l10n wrote them (no seal), for a look that parses every pair. */
   const unseal = () => {
     for (const file of records()) {
@@ -78,11 +69,11 @@ describe('status without the memo: sealed lock records', () => {
 
   it('an output edited by hand and an edited source are still reported without the memo, as a full look reports them', async () => {
     expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
-    const output = join(root, 'src/content/knowledge-en/article-0001.md')
+    const output = join(site.root, 'src/content/knowledge-en/article-0001.md')
     const text = readFileSync(output, 'utf8')
     const lastLine = text.trimEnd().split('\n').at(-1)!
     writeFileSync(output, text.replace(lastLine, `${lastLine} (edited by a reviewer)`))
-    const source = join(root, 'src/content/knowledge-cn/article-0002.md')
+    const source = join(site.root, 'src/content/knowledge-cn/article-0002.md')
     writeFileSync(source, readFileSync(source, 'utf8').replace('。', '，改过了。'))
     const cold = await coldStatus()
     // Only the three pairs whose files changed are parsed (the edited output's source once more for it).

@@ -4,9 +4,14 @@
  * registers its own hooks in the calling file, so every file starts and closes its own
  * server and no test sees another's files.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
-import { createWorkspace, type Workspace } from './cli.ts'
+import { generateTree, treeConfig } from '../../scripts/generate-tree.ts'
+import { captureMain, createWorkspace, type CliRun, type Workspace } from './cli.ts'
 import { startFakeOpenAi, type FakeOpenAi, type FakeOpenAiOptions } from './fake-openai.ts'
+import { SHORT_EXAMPLE } from './short-example.ts'
 
 /** The file's fake server; `server` is valid inside tests and hooks. */
 export interface FakeServerHandle {
@@ -61,5 +66,39 @@ export function useWorkspace(article?: string): WorkspaceHandle {
       if (!ws) throw new Error('the workspace exists only inside a test')
       return ws
     },
+  }
+}
+
+/** The current test's small site; `root` is valid inside tests and hooks registered after this call. */
+export interface ShortTreeHandle {
+  readonly root: string
+  /** Runs the CLI in process with the site's config (`--config` appended), in English. */
+  l10n(...args: string[]): Promise<CliRun>
+}
+
+/**
+ * A small site for each test, removed after it: 3 articles of 2 sections of the short
+ * example, translated by the pseudo provider into en and de (the status, seal and memo tests).
+ */
+export function useShortTree(prefix: string): ShortTreeHandle {
+  let root: string | undefined
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), prefix))
+    generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
+    writeFileSync(join(root, 'l10n.config.yaml'), treeConfig(['en', 'de'], 'provider: pseudo'))
+  })
+  afterEach(() => {
+    if (root) rmSync(root, { recursive: true, force: true })
+    root = undefined
+  })
+  const current = () => {
+    if (!root) throw new Error('the site exists only inside a test')
+    return root
+  }
+  return {
+    get root() {
+      return current()
+    },
+    l10n: (...args) => captureMain([...args, '--config', join(current(), 'l10n.config.yaml')], { env: { L10N_LANG: 'en' } }),
   }
 }
