@@ -197,7 +197,7 @@ async function commandSync(args: string[], io: CliIo): Promise<number> {
           ...runOptions(settings, values, io),
           ...(shard ? { migrateLockfile: false } : {}),
           // Kept for sync's own plan and for `status` (which compares no prompt or model unless named).
-          statusMemo: workflow.fingerprint ? [workflow, { ...workflow, fingerprint: undefined }] : workflow,
+          statusMemo: workflow.fingerprint ? [workflow, { ...workflow, fingerprint: undefined }] : [workflow],
           translator: provider.translator,
           onEvent: progress.onEvent,
           ...(judge ? { judge: judge.judge } : {}),

@@ -56,8 +56,7 @@ async function stampOrNone(path: string, known: Parameters<typeof stampFile>[1])
  * several settings (sync's, with its provider's fingerprint, and `status`'s, without),
  * a status is kept for each, in one write of the source's memo.
  */
-export async function rememberStatus(settings: WorkflowOptions | readonly WorkflowOptions[], loaded: Loaded): Promise<void> {
-  const all: readonly WorkflowOptions[] = Array.isArray(settings) ? settings : [settings as WorkflowOptions]
+export async function rememberStatus(all: readonly WorkflowOptions[], loaded: Loaded): Promise<void> {
   if (all.length === 0) return
   const file = loaded.article.file
   const source = await stampOrNone(file, undefined)

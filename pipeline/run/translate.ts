@@ -84,7 +84,7 @@ export interface TranslateRunOptions {
    * this one parses nothing of what it left unchanged. Several settings: a status is
    * kept for each (sync keeps its own and the one `status` judges with).
    */
-  statusMemo?: WorkflowOptions | readonly WorkflowOptions[]
+  statusMemo?: readonly WorkflowOptions[]
   signal?: AbortSignal
   onEvent?: (event: ProgressEvent) => void
   check?: Partial<CheckOptions>
@@ -200,7 +200,7 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
  * Keeps the status of a pair just written, as `status` would work it out from the files,
  * one article at a time (its locales finish concurrently and share one memo record).
  */
-async function remember(run: RunContext, workflow: WorkflowOptions | readonly WorkflowOptions[], loaded: Loaded): Promise<void> {
+async function remember(run: RunContext, workflow: readonly WorkflowOptions[], loaded: Loaded): Promise<void> {
   const previous = run.remembering.get(loaded.sourceKey) ?? Promise.resolve()
   const next = previous.then(() => rememberStatus(workflow, loaded))
   const settled = next.catch(() => {})
@@ -364,7 +364,7 @@ async function translateOne(file: string, article: Article, target: LocaleInfo, 
   let recorded: LockTranslation | undefined
   // The pair as `status` will load it, for its memo and the record's seal (see
   // review/status-seal.ts): sections as `status` splits them, the record's texts as named.
-  const settings = options.statusMemo === undefined ? [] : Array.isArray(options.statusMemo) ? (options.statusMemo as readonly WorkflowOptions[]) : [options.statusMemo as WorkflowOptions]
+  const settings = options.statusMemo ?? []
   const policyOf = settings[0]?.policy ?? policy
   const textOf = new Map(named.map(({ text, hash }) => [hash, text]))
   const written: Omit<Loaded, 'record' | 'oldSources'> | undefined =
