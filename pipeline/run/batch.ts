@@ -19,7 +19,7 @@ import { packInOrder } from '../shared/pack.ts'
 import { openBatchStore, type BatchState, type BatchStore, type Submission } from '../state/batch-store.ts'
 import { FINAL_BATCH_STATUSES, type BatchApi, type BatchInfo } from '../translate/batch-api.ts'
 import { createBatchClient, type BatchClient, type BatchLine } from '../translate/batch-client.ts'
-import { costOf, type ModelPrice } from '../translate/cost.ts'
+import { costOfParts, type ModelPrice } from '../translate/cost.ts'
 import { toCompletion, type ChatClient, type LlmOptions } from '../translate/llm.ts'
 import type { RunReport } from './translate.ts'
 
@@ -218,21 +218,7 @@ export async function collectBatches(store: BatchStore, api: BatchApi, model: st
 
 /** What a file's lines cost at the batch price, each at its own model's (the judge may ask another model). */
 function batchCost(lines: readonly BatchLine[], pricing: BatchPricing): { usd: number; known: boolean } {
-  const byModel = new Map<string, { promptTokens: number; completionTokens: number }>()
-  for (const line of lines) {
-    const model = line.body.model || pricing.model
-    const tokens = byModel.get(model) ?? { promptTokens: 0, completionTokens: 0 }
-    tokens.promptTokens += line.estimate.promptTokens
-    tokens.completionTokens += line.estimate.completionTokens
-    byModel.set(model, tokens)
-  }
-  const total = { usd: 0, known: true }
-  for (const [model, tokens] of byModel) {
-    const cost = costOf(model, tokens.promptTokens, tokens.completionTokens, pricing.prices, { batch: true })
-    total.usd += cost.usd
-    total.known &&= cost.known
-  }
-  return total
+  return costOfParts(lines.map((line) => ({ model: line.body.model || pricing.model, ...line.estimate })), pricing.prices, { batch: true })
 }
 
 /**

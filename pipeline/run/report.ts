@@ -5,7 +5,7 @@
 import type { Finding } from '../article/types.ts'
 import type { Translator, Usage } from '../translate/translator.ts'
 import type { NameCoverage } from '../glossary/coverage.ts'
-import { costOf, type ModelPrice, type PriceMode } from '../translate/cost.ts'
+import { costOfParts, type ModelPrice, type PriceMode } from '../translate/cost.ts'
 
 /** Progress, for the CLI's progress line. */
 export type ProgressEvent =
@@ -141,10 +141,8 @@ export function addUsage(spent: Spent, usage: Spent): void {
  */
 export function spentCost(spent: Spent & { judge?: JudgeSpent | undefined }, model: string, prices: Readonly<Record<string, ModelPrice>> = {}, mode: PriceMode = {}): { usd: number; known: boolean } {
   const judge = spent.judge
-  const translation = costOf(model, spent.promptTokens - (judge?.promptTokens ?? 0), spent.completionTokens - (judge?.completionTokens ?? 0), prices, mode)
-  if (!judge) return translation
-  const judging = costOf(judge.model, judge.promptTokens, judge.completionTokens, prices, mode)
-  return { usd: translation.usd + judging.usd, known: translation.known && judging.known }
+  const translation = { model, promptTokens: spent.promptTokens - (judge?.promptTokens ?? 0), completionTokens: spent.completionTokens - (judge?.completionTokens ?? 0) }
+  return costOfParts(judge ? [translation, judge] : [translation], prices, mode)
 }
 
 /** The judge's spending over some articles, when any was judged. */

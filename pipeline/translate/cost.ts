@@ -173,6 +173,21 @@ export function costOf(
   return { usd: (promptTokens * price.input + completionTokens * price.output) / 1_000_000, known: price.known }
 }
 
+/** What several parts cost, each at its own model's price (translations and the judge's requests); known when every part's price is. */
+export function costOfParts(
+  parts: readonly { model: string; promptTokens: number; completionTokens: number }[],
+  extraPrices?: Readonly<Record<string, ModelPrice>>,
+  mode: PriceMode = {},
+): { usd: number; known: boolean } {
+  const total = { usd: 0, known: true }
+  for (const part of parts) {
+    const cost = costOf(part.model, part.promptTokens, part.completionTokens, extraPrices, mode)
+    total.usd += cost.usd
+    total.known &&= cost.known
+  }
+  return total
+}
+
 // ── Budget ───────────────────────────────────────────────────────────────────
 
 /** Limits of one run; each is optional and unset means unlimited. */
