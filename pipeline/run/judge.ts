@@ -17,7 +17,7 @@ import type { Message } from '../shared/i18n.ts'
 import { checkJson } from '../shared/validation.ts'
 import { openCache, type TranslationCache } from '../state/cache.ts'
 import type { OnDamaged } from '../state/records.ts'
-import { isBatchPending, type BatchPendingError } from '../translate/batch-client.ts'
+import { chargedFor, chargedForPending, isBatchPending, type BatchPendingError } from '../translate/batch-client.ts'
 import type { BudgetTracker, RequestEstimate } from '../translate/cost.ts'
 import {
   batchIds,
@@ -148,14 +148,14 @@ export function createJudge(settings: JudgeSettings): Judge {
             ...(json ? { json: true } : {}),
           })
           // A batch answer was paid for when its batch was submitted.
-          if (reservation) settings.budget!.settle(reservation, value.prepaid ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
+          if (reservation) settings.budget!.settle(reservation, chargedFor(value))
           const used = value.usage.promptTokens + value.usage.completionTokens
           return { value, usedTokens: used > 0 ? used : estimate.promptTokens + estimate.completionTokens }
         } catch (error) {
           // Queued for a batch (sync --batch): paid when submitted, so it counts against the
           // budget at its estimate, as a translation request does; nothing was sent now.
           if (isBatchPending(error)) {
-            if (reservation) settings.budget!.settle(reservation, error.submitted ? { requests: 0, promptTokens: 0, completionTokens: 0 } : estimate)
+            if (reservation) settings.budget!.settle(reservation, chargedForPending(error, estimate))
             throw error
           }
           // Said before the queue starts the next request, so that one already goes without it.

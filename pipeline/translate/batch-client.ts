@@ -13,6 +13,7 @@ import { L10nError } from '../shared/errors.ts'
 import { contentHash } from '../shared/hash.ts'
 import { message } from '../shared/i18n.ts'
 import type { BatchState, BatchStore, RequestLabel } from '../state/batch-store.ts'
+import type { RequestEstimate } from './cost.ts'
 import { chatRequestBody, ProviderError, type ChatClient, type ChatRequestBody, type Completion, type CompleteRequest, type LlmOptions } from './llm.ts'
 
 /** A request that will be answered by a batch, not now. Costs no request in this run. */
@@ -28,6 +29,22 @@ export class BatchPendingError extends L10nError {
     this.requestId = requestId
     this.submitted = submitted
   }
+}
+
+const NOTHING: RequestEstimate = { requests: 0, promptTokens: 0, completionTokens: 0 }
+
+/** What an answer costs the budget now: nothing for a batch answer (paid when its batch was submitted), else what it used. */
+export function chargedFor(completion: Completion): RequestEstimate {
+  return completion.prepaid ? NOTHING : { requests: completion.attempts, promptTokens: completion.usage.promptTokens, completionTokens: completion.usage.completionTokens }
+}
+
+/**
+ * What a request queued for a batch costs the budget now: its estimate when it goes into a
+ * new batch (paid when submitted, so `--max-cost` limits what is submitted), nothing while it
+ * waits in a batch already submitted.
+ */
+export function chargedForPending(pending: BatchPendingError, estimate: RequestEstimate): RequestEstimate {
+  return pending.submitted ? NOTHING : estimate
 }
 
 /** True when `error` means "answered by a batch later". */

@@ -27,7 +27,7 @@ import { contentHash } from '../shared/hash.ts'
 import type { BudgetTracker } from './cost.ts'
 import { countTokens } from '../shared/tokens.ts'
 import { requestEstimate, type EstimateBook } from './estimates.ts'
-import { isBatchPending } from './batch-client.ts'
+import { chargedFor, chargedForPending, isBatchPending } from './batch-client.ts'
 import type { Clock } from '../shared/clock.ts'
 
 /** Queue limits of a run. */
@@ -196,7 +196,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
           // A request queued for a batch is paid when it is submitted: it counts against the
           // budget at its estimate (at the batch price), so --max-cost limits what is submitted.
           if (isBatchPending(error)) {
-            if (reservation) options.budget!.settle(reservation, error.submitted ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: 1, ...estimate })
+            if (reservation) options.budget!.settle(reservation, chargedForPending(error, { requests: 1, ...estimate }))
             throw error
           }
           if (error instanceof ProviderError && error.kind === 'auth') refused ??= error
@@ -207,7 +207,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
           throw error
         }
         // A batch answer was paid for when its batch was submitted.
-        if (reservation) options.budget!.settle(reservation, value.prepaid ? { requests: 0, promptTokens: 0, completionTokens: 0 } : { requests: value.attempts, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
+        if (reservation) options.budget!.settle(reservation, chargedFor(value))
         const used = value.usage.promptTokens + value.usage.completionTokens
         // The window keeps what the server counted on arrival, or more when it says so;
         // an answer from a batch never reached the realtime endpoint.
