@@ -142,9 +142,9 @@ function parseJsonl(text: string): OutputLine[] {
     })
 }
 
-function recordFailure(state: BatchState, requestId: string, error: string): void {
+function recordFailure(state: BatchState, requestId: string, error: string, status?: number): void {
   const known = state.failures[requestId]
-  state.failures[requestId] = { count: (known?.count ?? 0) + 1, error }
+  state.failures[requestId] = { count: (known?.count ?? 0) + 1, error, ...(status ? { status } : {}) }
 }
 
 /** Stores the answers and failures of a finished batch. */
@@ -169,7 +169,7 @@ async function collectOne(submission: Submission, batch: BatchInfo, state: Batch
           continue
         }
       }
-      recordFailure(state, id, line.error?.message ?? `HTTP ${status}`)
+      recordFailure(state, id, line.error?.message ?? `HTTP ${status}`, status)
       failed++
     }
   }
@@ -177,7 +177,7 @@ async function collectOne(submission: Submission, batch: BatchInfo, state: Batch
     for (const line of parseJsonl(await api.download(batch.errorFileId))) {
       const id = line.custom_id
       if (!id || !ours.has(id)) continue
-      recordFailure(state, id, line.error?.message ?? (line.response?.body ? JSON.stringify(line.response.body).slice(0, 300) : `HTTP ${line.response?.status_code ?? '?'}`))
+      recordFailure(state, id, line.error?.message ?? (line.response?.body ? JSON.stringify(line.response.body).slice(0, 300) : `HTTP ${line.response?.status_code ?? '?'}`), line.response?.status_code)
       failed++
     }
   }

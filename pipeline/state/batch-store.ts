@@ -50,8 +50,12 @@ const submissionSchema = z.object({
 const stateSchema = z.object({
   version: z.literal(1),
   submissions: z.array(submissionSchema),
-  /** Requests whose lines failed, by id: after a few failures they fail like a realtime request. */
-  failures: z.record(z.string(), z.object({ count: z.number().int().positive(), error: z.string() })).default({}),
+  /**
+   * Requests whose lines failed, by id, with the line's HTTP status when it had one: after a
+   * few failures, or at once for a status that asking again cannot change, they fail like a
+   * realtime request.
+   */
+  failures: z.record(z.string(), z.object({ count: z.number().int().positive(), error: z.string(), status: z.number().int().optional() })).default({}),
 })
 
 const answerSchema = z.object({

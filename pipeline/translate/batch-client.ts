@@ -64,6 +64,16 @@ export interface BatchLine {
 export const MAX_LINE_FAILURES = 3
 
 /**
+ * Whether a failed line's HTTP status is one that the same request body would get again: a
+ * client error other than a timeout, a conflict or a rate limit. Such a line fails like a
+ * realtime request at once (with its status, so a caller that can change the request — the
+ * judge without `response_format` — does so) instead of being submitted again two more nights.
+ */
+export function isFinalStatus(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429
+}
+
+/**
  * The id of a request: a hash of its exact body, so the same request made again (after a
  * kill, on the next night) is recognised as the one already submitted or answered.
  */
@@ -123,8 +133,12 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
         throw new BatchPendingError(requestId, true)
       }
       const failure = options.state.failures[requestId]
-      if (failure && failure.count >= MAX_LINE_FAILURES) {
-        throw new ProviderError('bad-request', { attempts: 0, params: { model: llm.model, message: failure.error } })
+      if (failure && (failure.count >= MAX_LINE_FAILURES || isFinalStatus(failure.status))) {
+        throw new ProviderError(failure.status === 401 || failure.status === 403 ? 'auth' : 'bad-request', {
+          attempts: 0,
+          ...(failure.status ? { status: failure.status } : {}),
+          params: { model: llm.model, message: failure.error },
+        })
       }
       if (realtime) return realtime.complete(request)
       outbox.set(requestId, { requestId, body, ...(request.label ? { label: request.label } : {}), estimate: request.estimate ?? { promptTokens: 0, completionTokens: 0 } })
