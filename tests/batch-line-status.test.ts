@@ -116,7 +116,7 @@ describe('failed batch lines by status', { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'l10n-batch-status-'))
     roots.push(dir)
     const store = openBatchStore(join(dir, 'state'))
-    const llm = { model: 'gpt-4o-mini', temperature: 0.2, maxOutputTokens: 100 }
+    const llm = { model: 'gpt-4o-mini', temperature: 0.2, maxOutputTokens: 100, baseURL: 'http://127.0.0.1:9/v1' }
     const ask = (text: string): CompleteRequest => ({ messages: [{ role: 'user', content: text }], estimate: { promptTokens: 5, completionTokens: 5 } })
     const idOf = (text: string) => requestIdOf(chatRequestBody(llm, ask(text)))
     const failures = {
