@@ -113,7 +113,7 @@ describe('internal errors (point 3)', () => {
     // command sees it, only the bin's last resort.
     const entry = ws.path('stray.mts')
     const bin = JSON.stringify(join(process.cwd(), 'pipeline/cli/bin.ts'))
-    writeFileSync(entry, `process.on('newListener', (name) => { if (name === 'unhandledRejection') setImmediate(() => Promise.reject(new RangeError('stray'))) })\nawait import(${bin})\n`)
+    writeFileSync(entry, `process.on('newListener', (name) => { if (name === 'unhandledRejection') void Promise.reject(new RangeError('stray')) })\nawait import(${bin})\n`)
     const child = spawnSync(process.execPath, ['bin/run-ts.mjs', entry, 'version'], { encoding: 'utf8', env: { ...process.env, L10N_LANG: 'en' } })
     expect(child.status).toBe(EXIT.internal)
     expect(child.stderr.trim()).toBe('l10n: internal error (a bug in l10n, not a problem of the article): RangeError: stray; run again with --debug for the trace')
