@@ -73,7 +73,7 @@ function config(text: string): string {
   return path
 }
 /** `l10n check SOURCE TARGET --judge` with the workspace's state folder; the short example's source unless `source` is given. */
-const judge = (file: string, extra: string[] = [], source = SHORT_SOURCE) =>
+const judge = (file: string, extra: string[] = [], source: string = SHORT_SOURCE) =>
   workspace.ws.run(['check', source, file, '--judge', '--format', 'json', '--state-dir', workspace.ws.path('.l10n'), ...extra], { env: env() })
 const findingsOf = (stdout: string) => JSON.parse(stdout).findings as { ruleId: string; severity: string; section?: number; sourcePosition?: { line: number; column: number }; targetPosition?: { line: number; column: number }; actual?: string; values?: Record<string, unknown> }[]
 const judged = (stdout: string) => findingsOf(stdout).filter((finding) => finding.ruleId.startsWith('judge/'))
