@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChatRequestBody, Reply } from './helpers/fake-openai.ts'
 import { referenceReply } from './helpers/reference-translator.ts'
 import { useFakeOpenAi, useWorkspace } from './helpers/setup.ts'
+import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { judgePairs } from '../pipeline/check/judge-pairs.ts'
 import { judgeBatches, readJudgeAnswer } from '../pipeline/translate/judge.ts'
@@ -16,6 +17,15 @@ const SOURCE = 'examples/cn/soundtrack.md'
 const reference = readFileSync('examples/en/soundtrack.md', 'utf8')
 const FLIPPED = 'a soundtrack is made simply for listening'
 const flipped = reference.replace('a soundtrack is not made simply for listening', FLIPPED)
+// The short example (tests/fixtures/short/) for what the judge does with its answers (cache,
+// retries, budget, unreadable answers): a fraction of the long pair's parsing, checking and
+// requests per run. The long one stays where its length matters: the alignment of a whole
+// article (the first test, the pure pairing).
+const SHORT_SOURCE = SHORT_EXAMPLE.source
+const shortReference = readFileSync(SHORT_EXAMPLE.reference, 'utf8')
+/** The short pair with its meaning flipped ("not only heightens" → "never heightens"), its structure intact. */
+const SHORT_FLIPPED = "it never heightens the audience's experience"
+const shortFlipped = shortReference.replace("it not only heightens the audience's experience", SHORT_FLIPPED)
 
 interface Item {
   id: string
@@ -32,14 +42,16 @@ function itemsOf(body: ChatRequestBody): Item[] {
   return inside.split('\n').filter((line) => line.startsWith('{"id"')).map((line) => JSON.parse(line) as Item)
 }
 
-/** A careful reviewer: flags the flipped negation, nothing else. */
+/** A careful reviewer: flags the flipped negation (of either example), nothing else. */
 function verdicts(body: ChatRequestBody): string {
   return JSON.stringify({
     pairs: itemsOf(body).map((item) => ({
       id: item.id,
       issues: item.target.includes(FLIPPED)
         ? [{ category: 'mistranslation', source: 'Soundtrack并非单纯用于聆听', target: FLIPPED, explanation: 'The source says a soundtrack is NOT made simply for listening.' }]
-        : [],
+        : item.target.includes(SHORT_FLIPPED)
+          ? [{ category: 'mistranslation', source: '不仅增强观众体验', target: SHORT_FLIPPED, explanation: 'The source says it heightens the experience.' }]
+          : [],
     })),
   })
 }
@@ -47,7 +59,7 @@ function verdicts(body: ChatRequestBody): string {
 const judgeReply = (body: ChatRequestBody): Reply => (isJudgeRequest(body) ? { content: verdicts(body) } : referenceReply(body))
 
 const fake = useFakeOpenAi({ handler: judgeReply })
-const workspace = useWorkspace()
+const workspace = useWorkspace(SHORT_EXAMPLE.source)
 const env = () => fake.env({ L10N_MAX_RETRIES: '2', L10N_TIMEOUT_MS: '5000' })
 
 function target(text: string): string {
@@ -60,9 +72,9 @@ function config(text: string): string {
   writeFileSync(path, text)
   return path
 }
-/** `l10n check SOURCE TARGET --judge` with the workspace's state folder. */
-const judge = (file: string, extra: string[] = []) =>
-  workspace.ws.run(['check', SOURCE, file, '--judge', '--format', 'json', '--state-dir', workspace.ws.path('.l10n'), ...extra], { env: env() })
+/** `l10n check SOURCE TARGET --judge` with the workspace's state folder; the short example's source unless `source` is given. */
+const judge = (file: string, extra: string[] = [], source: string = SHORT_SOURCE) =>
+  workspace.ws.run(['check', source, file, '--judge', '--format', 'json', '--state-dir', workspace.ws.path('.l10n'), ...extra], { env: env() })
 const findingsOf = (stdout: string) => JSON.parse(stdout).findings as { ruleId: string; severity: string; section?: number; sourcePosition?: { line: number; column: number }; targetPosition?: { line: number; column: number }; actual?: string; values?: Record<string, unknown> }[]
 const judged = (stdout: string) => findingsOf(stdout).filter((finding) => finding.ruleId.startsWith('judge/'))
 /** Line and column (UTF-16, from 1) of `needle` in `text`. */
@@ -80,7 +92,7 @@ describe('l10n check --judge', () => {
     expect(findingsOf(structure.stdout)).toEqual([])
     expect(fake.server.requests).toHaveLength(0)
 
-    const run = await judge(file)
+    const run = await judge(file, [], SOURCE)
     expect(run.code).toBe(1)
     const found = judged(run.stdout)
     expect(found).toHaveLength(1)
@@ -95,21 +107,23 @@ describe('l10n check --judge', () => {
   })
 
   it('finds nothing in a clean pair, and a rerun answers every pair from the cache (0 requests)', async () => {
-    const file = target(reference)
-    const first = await judge(file)
+    const file = target(shortReference)
+    // Small requests: the short pair's pairs go out in several of them.
+    const small = ['--config', config('judge: { requestTokens: 500 }\n')]
+    const first = await judge(file, small)
     expect(first.code).toBe(0)
     expect(judged(first.stdout)).toEqual([])
     const sent = fake.server.requests.length
     expect(sent).toBeGreaterThan(1)
     fake.server.reset()
-    const again = await judge(file)
+    const again = await judge(file, small)
     expect(again.code).toBe(0)
     expect(fake.server.requests).toHaveLength(0)
     const pairs = Number(/(\d+) text pairs, (\d+) from the cache/.exec(again.stderr)?.[1])
     expect(again.stderr).toContain(`${pairs} text pairs, ${pairs} from the cache, 0 requests`)
     // One edited paragraph is one pair judged again: one request.
     fake.server.reset()
-    const edited = await judge(target(flipped))
+    const edited = await judge(target(shortFlipped), small)
     expect(fake.server.requests).toHaveLength(1)
     expect(itemsOf(fake.server.requests[0]!.body!)).toHaveLength(1)
     expect(judged(edited.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
@@ -117,22 +131,25 @@ describe('l10n check --judge', () => {
 
   it('reads a fenced answer with chatter around it', async () => {
     fake.server.setHandler((body) => ({ content: `Sure! Here is my review:\n\n\`\`\`json\n${verdicts(body)}\n\`\`\`\n\nLet me know if you need more.` }))
-    const run = await judge(target(flipped))
+    const run = await judge(target(shortFlipped))
     expect(judged(run.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
   })
 
   it('turns a malformed answer into one warning, caches nothing, and asks again next time', async () => {
     fake.server.setHandler(() => ({ content: 'The translation looks faithful to me overall.' }))
-    const run = await judge(target(flipped))
+    const run = await judge(target(shortFlipped))
     expect(run.code).toBe(0)
     const found = judged(run.stdout)
     expect(found).toHaveLength(1)
     expect(found[0]).toMatchObject({ ruleId: 'judge/unreadable', severity: 'warning' })
-    expect(found[0]!.values?.count).toBeGreaterThan(50)
+    // Every pair of the article, none judged.
+    const pairs = judgePairs(parse(readFileSync(SHORT_SOURCE, 'utf8'), SHORT_SOURCE), parse(shortFlipped, 'en.md')).pairs
+    expect(pairs.length).toBeGreaterThan(5)
+    expect(found[0]!.values?.count).toBe(pairs.length)
     const sent = fake.server.requests.length
     fake.server.reset()
     fake.server.setHandler((body) => ({ content: verdicts(body) }))
-    const again = await judge(target(flipped))
+    const again = await judge(target(shortFlipped))
     expect(fake.server.requests).toHaveLength(sent)
     expect(judged(again.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
   })
@@ -142,12 +159,13 @@ describe('l10n check --judge', () => {
     expect(readJudgeAnswer('{"pairs": [{"id": 1, "issues": [{"category": "tone"}]}]}', ['1'])).toMatchObject({ ok: false })
     expect(readJudgeAnswer('{"pairs": [{"id": 1, "issues": [{"category": "Omission", "source": "x"}]}]}', ['1'])).toMatchObject({ ok: true })
     fake.server.setHandler((body) => ({ content: verdicts(body).slice(0, 40), finishReason: 'length' }))
-    const file = target(flipped)
-    const run = await judge(file, ['--format', 'human'])
+    const file = target(shortFlipped)
+    const small = ['--config', config('judge: { requestTokens: 500 }\n')]
+    const run = await judge(file, ['--format', 'human', ...small])
     expect(run.stdout).toMatch(/judge\/unreadable/)
     expect(run.stdout).toMatch(/cut off at the token limit; they were not judged and nothing was cached/)
     fake.server.reset()
-    await judge(file)
+    await judge(file, small)
     // Nothing was cached: the same requests again.
     expect(fake.server.requests.length).toBeGreaterThan(1)
   })
@@ -156,7 +174,7 @@ describe('l10n check --judge', () => {
     writeFileSync(workspace.ws.path('l10n.config.yaml'), 'judge: { requestTokens: 100000 }\n')
     let calls = 0
     fake.server.setHandler((body) => (calls++ === 0 ? { status: 500 } : { content: verdicts(body) }))
-    const run = await judge(target(flipped), ['--config', workspace.ws.path('l10n.config.yaml')])
+    const run = await judge(target(shortFlipped), ['--config', workspace.ws.path('l10n.config.yaml')])
     expect(fake.server.requests).toHaveLength(2)
     expect(run.code).toBe(1)
     expect(judged(run.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
@@ -164,7 +182,7 @@ describe('l10n check --judge', () => {
   })
 
   it('stops at --max-requests with a warning and exit code 3; --dry-run shows the estimate and sends nothing', async () => {
-    const file = target(flipped)
+    const file = target(shortFlipped)
     const cfg = config('judge: { requestTokens: 500 }\n')
     const plan = await judge(file, ['--config', cfg, '--dry-run'])
     expect(fake.server.requests).toHaveLength(0)
@@ -182,22 +200,23 @@ describe('l10n check --judge', () => {
 
   it('falls back to a plain request when the server refuses response_format', async () => {
     fake.server.setHandler((body) => (body.response_format ? { status: 400, body: { error: { message: "unknown field 'response_format'", type: 'invalid_request_error' } } } : { content: verdicts(body) }))
-    // One request at a time, so "the next one" is well defined.
-    const run = await judge(target(flipped), ['--config', config('concurrency: 1\n')])
+    // Several requests (small ones), one at a time, so "the next one" is well defined.
+    const run = await judge(target(shortFlipped), ['--config', config('concurrency: 1\njudge: { requestTokens: 500 }\n')])
     expect(judged(run.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
     // Refused once, then never asked again in the run.
     expect(fake.server.requests.filter((request) => request.body?.response_format)).toHaveLength(1)
+    expect(fake.server.requests.length).toBeGreaterThan(2)
   })
 
   it('exits 77 with the provider error on 401 (as translate does), and asks for an endpoint without one', async () => {
     fake.server.setHandler(() => ({ status: 401 }))
-    const run = await judge(target(flipped))
+    const run = await judge(target(shortFlipped))
     expect(run.code).toBe(77)
     expect(run.stderr).toMatch(/401|key|auth/i)
-    const offline = await workspace.ws.run(['check', SOURCE, target(flipped), '--judge'], { env: {} })
+    const offline = await workspace.ws.run(['check', SHORT_SOURCE, target(shortFlipped), '--judge'], { env: {} })
     expect(offline.code).toBe(2)
     expect(offline.stderr).toMatch(/the judge needs a model: set OPENAI_API_KEY/)
-    const stray = await workspace.ws.run(['check', SOURCE, target(flipped), '--max-requests', '3'], { env: {} })
+    const stray = await workspace.ws.run(['check', SHORT_SOURCE, target(shortFlipped), '--max-requests', '3'], { env: {} })
     expect(stray.code).toBe(2)
     expect(stray.stderr).toMatch(/--max-requests belongs to the judge: add --judge/)
   })
@@ -271,7 +290,7 @@ describe('translate with judge: true', () => {
         content: JSON.stringify({
           pairs: itemsOf(body).map((item) => ({
             id: item.id,
-            issues: item.target.includes('not made simply for listening') ? [{ category: 'omission', source: '', target: '', explanation: 'A clause is missing.' }] : [],
+            issues: item.target.includes("not only heightens the audience's experience") ? [{ category: 'omission', source: '', target: '', explanation: 'A clause is missing.' }] : [],
           })),
         }),
       }
@@ -282,9 +301,10 @@ describe('translate with judge: true', () => {
     const report = JSON.parse(readFileSync(workspace.ws.path('report.json'), 'utf8'))
     const article = report.run.articles[0]
     const omission = article.findings.find((finding: { ruleId: string }) => finding.ruleId === 'judge/omission')
-    expect(omission).toMatchObject({ severity: 'error', section: 2 })
+    expect(omission).toMatchObject({ severity: 'error', section: 0 })
     const written = readFileSync(workspace.ws.path('examples/en/soundtrack.md'), 'utf8')
-    expect(omission.targetPosition.line).toBe(placeOf(written, 'As an essential component').line)
+    expect(written).toBe(shortReference)
+    expect(omission.targetPosition.line).toBe(placeOf(written, 'A **soundtrack** refers to').line)
     expect(run.code).toBe(1)
     const judgeRequests = fake.server.requests.filter((request) => isJudgeRequest(request.body!)).length
     expect(judgeRequests).toBeGreaterThan(0)
@@ -293,7 +313,8 @@ describe('translate with judge: true', () => {
 
   it('--dry-run estimates the judge of the drafts to write, high rather than low, and nothing once they are written', async () => {
     fake.server.setHandler(judgeReply)
-    const cfg = config('judge: true\n')
+    // Small requests: the short example's drafts are judged in several, so the estimate is a count worth comparing.
+    const cfg = config('judge: { requestTokens: 500 }\n')
     const dry = await workspace.ws.run(['translate', workspace.ws.source, '--to', 'en', '--config', cfg, '--dry-run', '--format', 'json'], { env: env() })
     expect(dry.code).toBe(0)
     expect(fake.server.requests).toHaveLength(0)
