@@ -11,9 +11,9 @@ import type { Place } from '../article/types.ts'
 import { alignBlocks, textSimilarity, type AlignedGroup, type BlockAlignmentOptions } from './align.ts'
 import type { LengthRatio } from './options.ts'
 import { locate, type Locator } from './places.ts'
-import { mergeBlocks, PLACEHOLDER, type Profile, type TextBlock } from './profile.ts'
+import { featuresOf } from './features.ts'
+import { mergeBlocks, type Profile, type TextBlock } from './profile.ts'
 import type { Reporter } from './reporter.ts'
-import { sentenceCount } from './sentences.ts'
 import { ratioCalibration, type RatioCalibration } from './units.ts'
 import type { UrlMatcher } from './urls.ts'
 
@@ -67,15 +67,7 @@ const isCjkScript = (locale: LocaleInfo) => locale.script === 'Hans' || locale.s
 export function comparisonOf(source: SectionSide, target: SectionSide, context: CompareContext): Comparison {
   const tp = target.profile
   const ratio = ratioCalibration(context.sourceLocale, context.targetLocale)
-  const sentenceCache = new WeakMap<TextBlock, number>()
-  const sentences = (block: TextBlock) => {
-    let count = sentenceCache.get(block)
-    if (count === undefined) {
-      count = sentenceCount(block.prose.replaceAll(PLACEHOLDER, 'code'))
-      sentenceCache.set(block, count)
-    }
-    return count
-  }
+  const sentences = (block: TextBlock) => featuresOf(block).sentences.length
 
   // Glossary names as anchors: a source block's names in their locked forms, and which of
   // those forms a target block writes. One search over each side's Markdown, each hit

@@ -5,6 +5,7 @@
 import type { RootContent } from 'mdast'
 import type { FrontmatterPolicy } from '../article/frontmatter.ts'
 import type { Glossary } from '../glossary/model.ts'
+import type { Profile } from './profile.ts'
 import type { Definitions } from './references.ts'
 import type { RuleSettings } from './rules.ts'
 import type { HeadingSlugs, UrlRewrite } from './urls.ts'
@@ -93,6 +94,12 @@ export interface SectionCheckContext {
      * definition often sits in another section. @default those among the blocks
      */
     definitions?: { source: Definitions; target: Definitions }
+    /**
+     * The blocks' profiles when the caller walked them already (`check` keeps one per
+     * section for the section alignment and the article-wide rules), with the same
+     * bases and definitions. @default walked here
+     */
+    profiles?: { source: Profile; target: Profile }
   }
   /**
    * The source fragment's blocks, already parsed from its article (the translator's

@@ -5,11 +5,12 @@
  */
 import { isCjk } from '../article/locales.ts'
 import type { Comparison } from './comparison.ts'
+import { featuresOf } from './features.ts'
 import { looksUntranslated } from './language.ts'
 import { missingNumbers, type NumberToken } from './numbers.ts'
 import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
 import { keptLabels } from './references.ts'
-import { normalizeSpace, truncate } from './strings.ts'
+import { mayHoldCjk, normalizeSpace, truncate } from './strings.ts'
 
 // A run of Chinese (or Japanese kana) with the punctuation between its characters.
 const HAN_RUN =
@@ -98,7 +99,7 @@ export function compareText(comparison: Comparison): void {
     // A source label kept as a reference label (`[Another][另一个]`) is not shown either.
     const labels = keptLabels(s.references, tp.references)
     for (const block of tp.blocks) {
-      if (!mayHoldCjk(block.prose)) continue
+      if (!featuresOf(block).mayHoldCjk) continue
       const kept = block.htmlElements.filter((element) => sourceElements.has(element.markup))
       const runs = [...block.prose.matchAll(HAN_RUN)].filter((run) => {
         const offset = blockOffset(block, run.index)
@@ -116,7 +117,7 @@ export function compareText(comparison: Comparison): void {
   // Full-width punctuation（，。：）left in a Latin or Cyrillic text: the model kept the source's.
   if (reporter.on('text/fullwidth-punctuation') && !isCjk(targetLocale)) {
     for (const block of tp.blocks) {
-      if (!mayHoldCjk(block.prose)) continue
+      if (!featuresOf(block).mayHoldCjk) continue
       const marks = [...block.prose.matchAll(FULLWIDTH_PUNCTUATION)]
       // Beside Chinese left in the text it is part of that residue, reported already.
       if (marks.length === 0 || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(block.prose)) continue
@@ -280,16 +281,6 @@ export function compareText(comparison: Comparison): void {
       })
     }
   }
-}
-
-/**
- * False when a text has no UTF-16 unit from U+2E80 up: then it has no Han or kana and no
- * full-width punctuation (none of those lies below), and the property patterns above,
- * slow on a long English paragraph, need not run.
- */
-function mayHoldCjk(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true
-  return false
 }
 
 /** True for what `\s` matches in a regular expression. */
