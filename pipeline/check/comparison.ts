@@ -5,7 +5,7 @@
 import type { RootContent } from 'mdast'
 import type { Glossary } from '../glossary/model.ts'
 import { lockedForm } from '../glossary/model.ts'
-import { findTerms } from '../glossary/match.ts'
+import { findTerms, termRenderings, type TermRenderings } from '../glossary/match.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Place } from '../article/types.ts'
 import { alignBlocks, textSimilarity, type AlignedGroup, type BlockAlignmentOptions } from './align.ts'
@@ -28,6 +28,8 @@ export interface SectionSide {
 
 /** What `checkSection` settles before any rule runs. */
 export interface CompareContext {
+  /** The sides' glossary renderings when the caller computed them (`check` reads them for the article-wide consistency too). */
+  renderings?: TermRenderings
   reporter: Reporter
   sourceLocale: LocaleInfo
   targetLocale: LocaleInfo
@@ -59,6 +61,8 @@ export interface Comparison extends CompareContext {
   /** Locked forms of the glossary names a source block names, and those a target block writes. */
   sourceTerms: (block: TextBlock) => readonly string[]
   targetTerms: (block: TextBlock) => readonly string[]
+  /** How the target renders the glossary entries the source names (`termRenderings`, given or computed on first use); empty without a glossary. */
+  terms: () => TermRenderings
 }
 
 const isCjkScript = (locale: LocaleInfo) => locale.script === 'Hans' || locale.script === 'Jpan'
@@ -116,6 +120,9 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
     targetTerms,
   }
 
+  let renderings = context.renderings
+  const terms = () => (renderings ??= glossary ? termRenderings(source.markdown, target.markdown, glossary, targetCode) : { normalized: '', entries: [] })
+
   let groupList: AlignedGroup[] | undefined
   const groups = () => (groupList ??= alignBlocks(source.profile.paragraphs, tp.paragraphs, alignment, (blocks) => mergeBlocks(blocks, blocks[0]?.offset ?? 0), sentences))
   let pairList: [number | undefined, number | undefined][] | undefined
@@ -149,5 +156,6 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
     similarity: (a, b) => textSimilarity(a, b, alignment, sentences),
     sourceTerms,
     targetTerms,
+    terms,
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { RootContent } from 'mdast'
 import type { FrontmatterPolicy } from '../article/frontmatter.ts'
+import type { TermRenderings } from '../glossary/match.ts'
 import type { Glossary } from '../glossary/model.ts'
 import type { Profile } from './profile.ts'
 import type { Definitions } from './references.ts'
@@ -100,6 +101,13 @@ export interface SectionCheckContext {
      * bases and definitions. @default walked here
      */
     profiles?: { source: Profile; target: Profile }
+    /**
+     * How the target fragment renders the glossary entries the source fragment names
+     * (`termRenderings` of the two fragments with `glossary` and the target locale), when
+     * the caller computed them (`check` reads them for the article-wide consistency too).
+     * @default computed here
+     */
+    terms?: TermRenderings
   }
   /**
    * The source fragment's blocks, already parsed from its article (the translator's

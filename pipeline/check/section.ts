@@ -59,6 +59,7 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
     lengthRatio: context.lengthRatio,
     glossary: context.glossary,
     urls: urlMatcher(sourceLocale, targetLocale, context.urlRewrites, context.headingSlugs),
+    ...(blocks?.terms ? { renderings: blocks.terms } : {}),
   })
   // The order of the groups is the order of the findings.
   compareStructure(comparison)
