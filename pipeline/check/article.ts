@@ -10,6 +10,7 @@ import { findLocale, requireLocale, type LocaleInfo } from '../article/locales.t
 import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
+import { termRenderings } from '../glossary/match.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
 import { otherLanguage } from './language.ts'
 import { sentences } from './sentences.ts'
@@ -38,14 +39,14 @@ function guessLocale(article: Article): LocaleInfo {
 }
 
 /** A paragraph's text (as `toString` reads it) and body offset, with its sentences when they are known already. */
-interface ParagraphText {
+export interface ParagraphText {
   offset: number
   text: string
   sentences?: readonly string[]
 }
 
 /** Each top-level paragraph's text (inside JSX and block quotes too, not in lists or tables) with its body offset. */
-function paragraphTexts(article: Article): ParagraphText[] {
+export function paragraphTexts(article: Article): ParagraphText[] {
   const found: ParagraphText[] = []
   const visit = (nodes: readonly RootContent[]) => {
     for (const node of nodes) {
@@ -63,7 +64,7 @@ function paragraphTexts(article: Article): ParagraphText[] {
  * is not walked again, and its sentences are the ones the section rules cut already
  * when its prose has no placeholder (which they read as `code`).
  */
-function profiledParagraphTexts(sections: readonly CheckedSection[], profileOf: (index: number) => Profile): ParagraphText[] {
+export function profiledParagraphTexts(sections: readonly CheckedSection[], profileOf: (index: number) => Profile): ParagraphText[] {
   const found: ParagraphText[] = []
   sections.forEach((section, index) => {
     for (const block of profileOf(index).paragraphs) {
@@ -338,6 +339,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     if (a !== undefined && b !== undefined) {
       const s = sourceSections[a]!
       const t = targetSections[b]!
+      // One search of the glossary's forms per section pair, for its lock rules and the article's consistency.
+      const terms = options.glossary ? termRenderings(s.source, t.source, options.glossary, targetLocale.code) : undefined
       findings.push(
         ...checkSection(s.source, t.source, {
           section: s.index,
@@ -350,7 +353,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           sourceText: source.text,
           targetText: target.text,
           headingDepth,
-          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start, definitions, profiles: { source: profiles.source(a), target: profiles.target(b) } },
+          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start, definitions, profiles: { source: profiles.source(a), target: profiles.target(b) }, ...(terms ? { terms } : {}) },
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
           ...(options.glossary ? { glossary: options.glossary } : {}),
@@ -358,7 +361,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           headingSlugs: slugs,
         }),
       )
-      if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code) })
+      if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code, terms) })
       return
     }
     const missing = a !== undefined
