@@ -8,7 +8,6 @@ import { toString } from 'mdast-util-to-string'
 import { findLeftovers } from '../article/lint.ts'
 import { extractNumbers, type NumberToken } from './numbers.ts'
 import { definitionsIn, referencesInText, resolveReference, type Definitions, type Reference } from './references.ts'
-import { codePoints } from './strings.ts'
 import { lengthUnits } from './units.ts'
 
 function isLeftoverText(text: string): boolean {
@@ -45,8 +44,6 @@ export interface TextBlock {
   numbers: NumberToken[]
   codes: string[]
   urls: string[]
-  /** Code points of text and inline code. */
-  chars: number
   /** Length units of text and inline code (`lengthUnits`: the length-ratio measure). */
   units: number
   /** Bold and italic spans, in order, with their text. */
@@ -114,7 +111,6 @@ export interface Profile {
   /** Text nodes outside code and URL text. */
   texts: Located<string>[]
   numbers: NumberToken[]
-  chars: number
   /** Length units of all text (see `lengthUnits`). */
   units: number
   /** All prose, blocks separated by blank lines (what glossary matching reads). */
@@ -174,7 +170,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     emphasis: [],
     texts: [],
     numbers: [],
-    chars: 0,
     units: 0,
     prose: '',
   }
@@ -196,7 +191,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     numbers: [],
     codes: [],
     urls: [],
-    chars: 0,
     units: 0,
     marks: [],
     breaks: 0,
@@ -251,7 +245,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         openTags = outerTags
         result.blocks.push(current)
         if (current.kind === 'paragraph' && listDepth === 0) result.paragraphs.push(current)
-        result.chars += current.chars
         result.units += current.units
         if (current.prose.trim() !== '') proseParts.push(current.prose)
         return
@@ -275,10 +268,8 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
           block.segments.push({ at: block.prose.length, offset })
           block.prose += value
           block.numbers.push(...numbers)
-          block.chars += codePoints(value)
           block.units += lengthUnits(value)
         } else {
-          result.chars += codePoints(value)
           result.units += lengthUnits(value)
         }
         return
@@ -288,7 +279,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         if (block) {
           block.codes.push(node.value)
           block.prose += PLACEHOLDER
-          block.chars += codePoints(node.value)
           block.units += lengthUnits(node.value)
         }
         return
@@ -432,7 +422,6 @@ export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextB
     numbers: [],
     codes: [],
     urls: [],
-    chars: 0,
     units: 0,
     marks: [],
     breaks: 0,
@@ -448,7 +437,6 @@ export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextB
     merged.numbers.push(...block.numbers)
     merged.codes.push(...block.codes)
     merged.urls.push(...block.urls)
-    merged.chars += block.chars
     merged.units += block.units
     merged.marks.push(...block.marks)
     merged.breaks += block.breaks

@@ -132,12 +132,18 @@ export function compareText(comparison: Comparison): void {
 
   if (reporter.on('text/identical-paragraph')) {
     // Only paragraphs of the same shape (see `spaceFreeShape`) can be the same text up to
-    // white space: the others are not normalized at all.
+    // white space: the others are not normalized at all. A target paragraph is measured
+    // only when its ends are a source paragraph's (between two scripts they seldom are).
     const shapes = new Set<string>()
-    for (const block of s.blocks) if (block.kind === 'paragraph') shapes.add(spaceFreeShape(block.prose))
+    const ends = new Set<string>()
+    for (const block of s.blocks) {
+      if (block.kind !== 'paragraph') continue
+      shapes.add(spaceFreeShape(block.prose))
+      ends.add(spaceFreeEnds(block.prose))
+    }
     let sourceTexts: Map<string, TextBlock> | undefined
     for (const block of tp.blocks) {
-      if (block.kind !== 'paragraph' || !shapes.has(spaceFreeShape(block.prose))) continue
+      if (block.kind !== 'paragraph' || !ends.has(spaceFreeEnds(block.prose)) || !shapes.has(spaceFreeShape(block.prose))) continue
       if (!sourceTexts) {
         sourceTexts = new Map()
         for (const other of s.blocks) if (other.kind === 'paragraph') sourceTexts.set(normalizeSpace(other.prose), other)
@@ -289,6 +295,19 @@ function isSpaceCode(code: number): boolean {
     (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
   )
+}
+
+/**
+ * The first and last characters of a text that are not white space, as in its
+ * {@link spaceFreeShape}, found from both ends without reading the text between.
+ */
+function spaceFreeEnds(text: string): string {
+  let first = 0
+  while (first < text.length && isSpaceCode(text.charCodeAt(first))) first++
+  if (first === text.length) return '-1:-1'
+  let last = text.length - 1
+  while (isSpaceCode(text.charCodeAt(last))) last--
+  return `${text.charCodeAt(first)}:${text.charCodeAt(last)}`
 }
 
 /**
