@@ -56,7 +56,7 @@ export interface Comparison extends CompareContext {
   counterpart: (sourceIndex: number) => TextBlock | undefined
   /** Sentences of a block's prose (cached). */
   sentences: (block: TextBlock) => number
-  /** How alike two blocks are (see `textSimilarity`). */
+  /** How alike two blocks are (see `textSimilarity`), computed once per pair. */
   similarity: (a: TextBlock, b: TextBlock) => number
   /** Locked forms of the glossary names a source block names, and those a target block writes. */
   sourceTerms: (block: TextBlock) => readonly string[]
@@ -123,8 +123,29 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
   let renderings = context.renderings
   const terms = () => (renderings ??= glossary ? termRenderings(source.markdown, target.markdown, glossary, targetCode) : { normalized: '', entries: [] })
 
+  // Similarities kept by pair: the order rule weighs each aligned pair of paragraphs
+  // again (twice, with each neighbour), and the alignment weighed it first.
+  const similarities = new Map<TextBlock, Map<TextBlock, number>>()
+  const keep = (a: TextBlock, b: TextBlock, value: number) => {
+    const row = similarities.get(a)
+    if (row) row.set(b, value)
+    else similarities.set(a, new Map([[b, value]]))
+  }
+  const similarity = (a: TextBlock, b: TextBlock): number => {
+    let value = similarities.get(a)?.get(b)
+    if (value === undefined) keep(a, b, (value = textSimilarity(a, b, alignment, sentences)))
+    return value
+  }
+
   let groupList: AlignedGroup[] | undefined
-  const groups = () => (groupList ??= alignBlocks(source.profile.paragraphs, tp.paragraphs, alignment, (blocks) => mergeBlocks(blocks, blocks[0]?.offset ?? 0), sentences))
+  const groups = () => {
+    if (!groupList) {
+      groupList = alignBlocks(source.profile.paragraphs, tp.paragraphs, alignment, (blocks) => mergeBlocks(blocks, blocks[0]?.offset ?? 0), sentences)
+      // A one-to-one group's similarity is `textSimilarity` of its two blocks, as `similarity` weighs them.
+      for (const group of groupList) if (group.kind === '1-1') keep(source.profile.paragraphs[group.source[0]!]!, tp.paragraphs[group.target[0]!]!, group.similarity)
+    }
+    return groupList
+  }
   let pairList: [number | undefined, number | undefined][] | undefined
   const pairs = () =>
     (pairList ??= groups().flatMap((group): [number | undefined, number | undefined][] => {
@@ -153,7 +174,7 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
     pairs,
     counterpart,
     sentences,
-    similarity: (a, b) => textSimilarity(a, b, alignment, sentences),
+    similarity,
     sourceTerms,
     targetTerms,
     terms,
