@@ -4,7 +4,8 @@
  * later comparison.
  */
 import type { NumberToken } from './numbers.ts'
-import { anchorSetOf, anchorsOf, type Profile, type TextBlock } from './profile.ts'
+import { featuresOf } from './features.ts'
+import type { Profile, TextBlock } from './profile.ts'
 import { multisetMinus } from './sequences.ts'
 
 /**
@@ -128,14 +129,14 @@ const DIAGONAL_FLOOR = 0.5
 
 /** Coverage of one block's Latin words by the other's: the smaller set is the names. */
 function anchorSimilarity(x: TextBlock, y: TextBlock, crossScript: boolean): number | undefined {
-  const a = anchorsOf(x)
-  const b = anchorsOf(y)
+  const a = featuresOf(x).anchors
+  const b = featuresOf(y).anchors
   if (a.length === 0 && b.length === 0) return undefined
   if (crossScript) {
     const [small, large] = a.length <= b.length ? [a, y] : [b, x]
     if (small.length === 0) return 0.5
     // The larger side's set, built once with its words (an English paragraph's are many).
-    const set = anchorSetOf(large)
+    const set = featuresOf(large).anchorSet
     let found = 0
     for (const word of small) if (set.has(word)) found++
     return found / small.length

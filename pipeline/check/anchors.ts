@@ -8,8 +8,8 @@
 import { lockedForm } from '../glossary/model.ts'
 import { findTerms, normalizeTerm } from '../glossary/match.ts'
 import type { Comparison } from './comparison.ts'
-import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
-import { sentences } from './sentences.ts'
+import { featuresOf } from './features.ts'
+import { blockOffset, type TextBlock } from './profile.ts'
 import { truncate } from './strings.ts'
 import { lengthUnits } from './units.ts'
 
@@ -143,7 +143,7 @@ export function compareAnchors(comparison: Comparison): void {
           continue
         }
         // A name the paragraph does not write at all is the glossary rules' finding.
-        if (!normalizeTerm(b.prose).includes(wanted)) continue
+        if (!featuresOf(b).normalized.includes(wanted)) continue
         const near = b.marks.find((other, k) => !used.has(k) && other.kind === mark.kind && normalizeTerm(other.text).includes(wanted))
         reporter.add('inline/marked-term', {
           params: { kind: mark.kind === 'strong' ? 'bold' : 'italic', expected: form, actual: near ? `“${near.text}”` : '—' },
@@ -232,8 +232,8 @@ const MIN_INVENTED_UNITS = 40
  * up to their source's length; an invented sentence is length the source does not have.
  */
 function unmatchedSentence(a: TextBlock, b: TextBlock, ratio: number): string | undefined {
-  const sourceSentences = sentences(a.prose.replaceAll(PLACEHOLDER, 'code'))
-  const targetSentences = sentences(b.prose.replaceAll(PLACEHOLDER, 'code'))
+  const sourceSentences = featuresOf(a).sentences
+  const targetSentences = featuresOf(b).sentences
   const s = sourceSentences.map(lengthUnits)
   const t = targetSentences.map(lengthUnits)
   const n = s.length

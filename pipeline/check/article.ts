@@ -10,6 +10,7 @@ import { findLocale, requireLocale, type LocaleInfo } from '../article/locales.t
 import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
+import { termRenderings } from '../glossary/match.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
 import { otherLanguage } from './language.ts'
 import { sentences } from './sentences.ts'
@@ -17,7 +18,8 @@ import { truncate } from './strings.ts'
 import { lengthUnits, ratioCalibration } from './units.ts'
 import { validateHeadingDepth, validateLengthRatio, type CheckOptions } from './options.ts'
 import { placeIn } from './places.ts'
-import { profile } from './profile.ts'
+import { featuresOf } from './features.ts'
+import { PLACEHOLDER, profile, type Profile } from './profile.ts'
 import { definitionsIn, type Definitions } from './references.ts'
 import { Reporter } from './reporter.ts'
 import { validateRules } from './rules.ts'
@@ -36,9 +38,16 @@ function guessLocale(article: Article): LocaleInfo {
   return findLocale(code)!
 }
 
+/** A paragraph's text (as `toString` reads it) and body offset, with its sentences when they are known already. */
+export interface ParagraphText {
+  offset: number
+  text: string
+  sentences?: readonly string[]
+}
+
 /** Each top-level paragraph's text (inside JSX and block quotes too, not in lists or tables) with its body offset. */
-function paragraphTexts(article: Article): { offset: number; text: string }[] {
-  const found: { offset: number; text: string }[] = []
+export function paragraphTexts(article: Article): ParagraphText[] {
+  const found: ParagraphText[] = []
   const visit = (nodes: readonly RootContent[]) => {
     for (const node of nodes) {
       if (node.type === 'paragraph') found.push({ offset: node.position?.start.offset ?? 0, text: toString(node) })
@@ -46,6 +55,26 @@ function paragraphTexts(article: Article): { offset: number; text: string }[] {
     }
   }
   visit(article.tree.children)
+  return found
+}
+
+/**
+ * {@link paragraphTexts} read from the sections' profiles (in order, the article's
+ * paragraphs): a paragraph whose prose is its text as written (`TextBlock.asWritten`)
+ * is not walked again, and its sentences are the ones the section rules cut already
+ * when its prose has no placeholder (which they read as `code`).
+ */
+export function profiledParagraphTexts(sections: readonly CheckedSection[], profileOf: (index: number) => Profile): ParagraphText[] {
+  const found: ParagraphText[] = []
+  sections.forEach((section, index) => {
+    for (const block of profileOf(index).paragraphs) {
+      if (!block.topLevel) continue
+      const offset = section.start + block.offset
+      if (!block.asWritten) found.push({ offset, text: toString(block.node!) })
+      else if (block.prose.includes(PLACEHOLDER)) found.push({ offset, text: block.prose })
+      else found.push({ offset, text: block.prose, sentences: featuresOf(block).sentences })
+    }
+  })
   return found
 }
 
@@ -88,9 +117,10 @@ function articleText(
   pairs: [number | undefined, number | undefined][],
   sourceSections: readonly CheckedSection[],
   targetSections: readonly CheckedSection[],
+  targetProfile: (index: number) => Profile,
   options: CheckOptions,
 ): Finding[] {
-  const targetParagraphs = paragraphTexts(target)
+  const targetParagraphs = profiledParagraphTexts(targetSections, targetProfile)
   const sectionOf = (offset: number) => {
     let index = 0
     while (index + 1 < targetSections.length && targetSections[index + 1]!.start <= offset) index++
@@ -103,7 +133,7 @@ function articleText(
     return new Reporter(options.rules, { file: target.file, section: section?.index ?? 0, heading: section?.heading ?? null })
   }
 
-  const repeats = (paragraphs: { offset: number; text: string }[]) => {
+  const repeats = (paragraphs: readonly ParagraphText[]) => {
     // Sentences are compared by their normalized text (`normalizedSentence`), but only
     // those of the same shape (`sentenceShape`: what the normalized text determines) can
     // be equal, so a sentence is normalized only when one of its shape came before.
@@ -113,7 +143,7 @@ function articleText(
     const again: { offset: number; text: string }[] = []
     for (const paragraph of paragraphs) {
       let at = 0
-      for (const sentence of sentences(paragraph.text)) {
+      for (const sentence of paragraph.sentences ?? sentences(paragraph.text)) {
         const index = paragraph.text.indexOf(sentence, at)
         at = index === -1 ? at : index + sentence.length
         const units = lengthUnits(sentence)
@@ -229,6 +259,11 @@ export interface SectionPairing {
   targetBlocks: RootContent[][]
   /** Link definitions of each whole article (references resolve through them). */
   definitions: { source: Definitions; target: Definitions }
+  /**
+   * The profile of a section by index, walked on first use and then kept: the section
+   * alignment, the section rules and the article-wide text rules read the same one.
+   */
+  profiles: { source: (index: number) => Profile; target: (index: number) => Profile }
   /** Section index pairs; `undefined` marks a section without a partner. */
   pairs: [number | undefined, number | undefined][]
 }
@@ -243,15 +278,27 @@ export function sectionPairing(source: Article, target: Article, sourceLocale: L
   const ratio = ratioCalibration(sourceLocale, targetLocale)
   // References resolve through the whole article: definitions usually sit at its end.
   const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
+  const kept = { source: new Map<number, Profile>(), target: new Map<number, Profile>() }
+  const profileOf = (side: 'source' | 'target', index: number): Profile => {
+    let found = kept[side].get(index)
+    if (!found) {
+      const isSource = side === 'source'
+      const section = (isSource ? sourceSections : targetSections)[index]!
+      found = profile((isSource ? sourceBlocks : targetBlocks)[index]!, section.start, isSource, definitions[side])
+      kept[side].set(index, found)
+    }
+    return found
+  }
+  const profiles = { source: (index: number) => profileOf('source', index), target: (index: number) => profileOf('target', index) }
   const pairs =
     sourceSections.length === targetSections.length
       ? sourceSections.map((_, index): [number | undefined, number | undefined] => [index, index])
       : align(
-          sourceSections.map((section, index) => profile(sourceBlocks[index]!, section.start, true, definitions.source)),
-          targetSections.map((section, index) => profile(targetBlocks[index]!, section.start, false, definitions.target)),
+          sourceSections.map((_, index) => profiles.source(index)),
+          targetSections.map((_, index) => profiles.target(index)),
           profileSimilarity(ratio.median),
         )
-  return { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, pairs }
+  return { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, profiles, pairs }
 }
 
 /**
@@ -284,7 +331,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   )
   findings.push(...articleReporter.findings)
 
-  const { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, pairs } = sectionPairing(source, target, sourceLocale, targetLocale)
+  const { sourceSections, targetSections, sourceBlocks, targetBlocks, definitions, profiles, pairs } = sectionPairing(source, target, sourceLocale, targetLocale)
   const slugs = { source: headingSlugs(source), target: headingSlugs(target) }
 
   const termsBySection: { section: CheckedSection; uses: TermUse[] }[] = []
@@ -292,6 +339,8 @@ export function check(source: Article, target: Article, options: CheckOptions = 
     if (a !== undefined && b !== undefined) {
       const s = sourceSections[a]!
       const t = targetSections[b]!
+      // One search of the glossary's forms per section pair, for its lock rules and the article's consistency.
+      const terms = options.glossary ? termRenderings(s.source, t.source, options.glossary, targetLocale.code) : undefined
       findings.push(
         ...checkSection(s.source, t.source, {
           section: s.index,
@@ -304,7 +353,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           sourceText: source.text,
           targetText: target.text,
           headingDepth,
-          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start, definitions },
+          blocks: { source: sourceBlocks[a]!, target: targetBlocks[b]!, sourceBase: s.start, targetBase: t.start, definitions, profiles: { source: profiles.source(a), target: profiles.target(b) }, ...(terms ? { terms } : {}) },
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.lengthRatio ? { lengthRatio: options.lengthRatio } : {}),
           ...(options.glossary ? { glossary: options.glossary } : {}),
@@ -312,7 +361,7 @@ export function check(source: Article, target: Article, options: CheckOptions = 
           headingSlugs: slugs,
         }),
       )
-      if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code) })
+      if (options.glossary) termsBySection.push({ section: s, uses: termUses(s.source, t.source, options.glossary, targetLocale.code, terms) })
       return
     }
     const missing = a !== undefined
@@ -344,6 +393,6 @@ export function check(source: Article, target: Article, options: CheckOptions = 
   })
 
   if (options.glossary) findings.push(...inconsistentTerms(termsBySection, source, target, options.rules))
-  findings.push(...articleText(source, target, sourceLocale, targetLocale, pairs, sourceSections, targetSections, options))
+  findings.push(...articleText(source, target, sourceLocale, targetLocale, pairs, sourceSections, targetSections, profiles.target, options))
   return findings
 }

@@ -5,15 +5,15 @@
 import type { RootContent } from 'mdast'
 import type { Glossary } from '../glossary/model.ts'
 import { lockedForm } from '../glossary/model.ts'
-import { findTerms } from '../glossary/match.ts'
+import { findTerms, termRenderings, type TermRenderings } from '../glossary/match.ts'
 import type { LocaleInfo } from '../article/locales.ts'
 import type { Place } from '../article/types.ts'
 import { alignBlocks, textSimilarity, type AlignedGroup, type BlockAlignmentOptions } from './align.ts'
 import type { LengthRatio } from './options.ts'
 import { locate, type Locator } from './places.ts'
-import { mergeBlocks, PLACEHOLDER, type Profile, type TextBlock } from './profile.ts'
+import { featuresOf } from './features.ts'
+import { mergeBlocks, type Profile, type TextBlock } from './profile.ts'
 import type { Reporter } from './reporter.ts'
-import { sentenceCount } from './sentences.ts'
 import { ratioCalibration, type RatioCalibration } from './units.ts'
 import type { UrlMatcher } from './urls.ts'
 
@@ -28,6 +28,8 @@ export interface SectionSide {
 
 /** What `checkSection` settles before any rule runs. */
 export interface CompareContext {
+  /** The sides' glossary renderings when the caller computed them (`check` reads them for the article-wide consistency too). */
+  renderings?: TermRenderings
   reporter: Reporter
   sourceLocale: LocaleInfo
   targetLocale: LocaleInfo
@@ -54,11 +56,13 @@ export interface Comparison extends CompareContext {
   counterpart: (sourceIndex: number) => TextBlock | undefined
   /** Sentences of a block's prose (cached). */
   sentences: (block: TextBlock) => number
-  /** How alike two blocks are (see `textSimilarity`). */
+  /** How alike two blocks are (see `textSimilarity`), computed once per pair. */
   similarity: (a: TextBlock, b: TextBlock) => number
   /** Locked forms of the glossary names a source block names, and those a target block writes. */
   sourceTerms: (block: TextBlock) => readonly string[]
   targetTerms: (block: TextBlock) => readonly string[]
+  /** How the target renders the glossary entries the source names (`termRenderings`, given or computed on first use); empty without a glossary. */
+  terms: () => TermRenderings
 }
 
 const isCjkScript = (locale: LocaleInfo) => locale.script === 'Hans' || locale.script === 'Jpan'
@@ -67,15 +71,7 @@ const isCjkScript = (locale: LocaleInfo) => locale.script === 'Hans' || locale.s
 export function comparisonOf(source: SectionSide, target: SectionSide, context: CompareContext): Comparison {
   const tp = target.profile
   const ratio = ratioCalibration(context.sourceLocale, context.targetLocale)
-  const sentenceCache = new WeakMap<TextBlock, number>()
-  const sentences = (block: TextBlock) => {
-    let count = sentenceCache.get(block)
-    if (count === undefined) {
-      count = sentenceCount(block.prose.replaceAll(PLACEHOLDER, 'code'))
-      sentenceCache.set(block, count)
-    }
-    return count
-  }
+  const sentences = (block: TextBlock) => featuresOf(block).sentences.length
 
   // Glossary names as anchors: a source block's names in their locked forms, and which of
   // those forms a target block writes. One search over each side's Markdown, each hit
@@ -124,8 +120,32 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
     targetTerms,
   }
 
+  let renderings = context.renderings
+  const terms = () => (renderings ??= glossary ? termRenderings(source.markdown, target.markdown, glossary, targetCode) : { normalized: '', entries: [] })
+
+  // Similarities kept by pair: the order rule weighs each aligned pair of paragraphs
+  // again (twice, with each neighbour), and the alignment weighed it first.
+  const similarities = new Map<TextBlock, Map<TextBlock, number>>()
+  const keep = (a: TextBlock, b: TextBlock, value: number) => {
+    const row = similarities.get(a)
+    if (row) row.set(b, value)
+    else similarities.set(a, new Map([[b, value]]))
+  }
+  const similarity = (a: TextBlock, b: TextBlock): number => {
+    let value = similarities.get(a)?.get(b)
+    if (value === undefined) keep(a, b, (value = textSimilarity(a, b, alignment, sentences)))
+    return value
+  }
+
   let groupList: AlignedGroup[] | undefined
-  const groups = () => (groupList ??= alignBlocks(source.profile.paragraphs, tp.paragraphs, alignment, (blocks) => mergeBlocks(blocks, blocks[0]?.offset ?? 0), sentences))
+  const groups = () => {
+    if (!groupList) {
+      groupList = alignBlocks(source.profile.paragraphs, tp.paragraphs, alignment, (blocks) => mergeBlocks(blocks, blocks[0]?.offset ?? 0), sentences)
+      // A one-to-one group's similarity is `textSimilarity` of its two blocks, as `similarity` weighs them.
+      for (const group of groupList) if (group.kind === '1-1') keep(source.profile.paragraphs[group.source[0]!]!, tp.paragraphs[group.target[0]!]!, group.similarity)
+    }
+    return groupList
+  }
   let pairList: [number | undefined, number | undefined][] | undefined
   const pairs = () =>
     (pairList ??= groups().flatMap((group): [number | undefined, number | undefined][] => {
@@ -154,8 +174,9 @@ export function comparisonOf(source: SectionSide, target: SectionSide, context: 
     pairs,
     counterpart,
     sentences,
-    similarity: (a, b) => textSimilarity(a, b, alignment, sentences),
+    similarity,
     sourceTerms,
     targetTerms,
+    terms,
   }
 }

@@ -2,8 +2,8 @@
  * Glossary rules (`glossary/*`): each section must render a locked name in its locked
  * form, and the article must render it the same way throughout.
  */
-import { lockedForm, type Glossary, type GlossaryEntry } from '../glossary/model.ts'
-import { countForm, findTerms, normalize, normalizeTerm, renderingCount, verifyTerms } from '../glossary/match.ts'
+import type { Glossary, GlossaryEntry } from '../glossary/model.ts'
+import { normalize, normalizeTerm, termRenderings, verifyTerms, type TermRenderings } from '../glossary/match.ts'
 import type { Article, Finding, Section } from '../article/types.ts'
 import type { Comparison } from './comparison.ts'
 import { locate, placeIn } from './places.ts'
@@ -31,24 +31,25 @@ function formOffset(text: string, form: string): number | undefined {
   return at < 0 ? undefined : normalized.starts[at]
 }
 
-/** How each glossary entry of the source fragment is rendered in the target fragment. */
-export function termUses(sourceMarkdown: string, targetMarkdown: string, glossary: Glossary, targetLocale: string): TermUse[] {
-  const uses = new Map<GlossaryEntry, TermUse>()
-  for (const match of findTerms(sourceMarkdown, glossary)) {
-    if (uses.has(match.entry)) continue
-    const expected = lockedForm(match.entry, targetLocale)
-    if (expected === undefined) continue
+/**
+ * How each glossary entry of the source fragment is rendered in the target fragment;
+ * `renderings` are the fragments' (`termRenderings`) when the caller has them already.
+ */
+export function termUses(
+  sourceMarkdown: string,
+  targetMarkdown: string,
+  glossary: Glossary,
+  targetLocale: string,
+  renderings: TermRenderings = termRenderings(sourceMarkdown, targetMarkdown, glossary, targetLocale),
+): TermUse[] {
+  return renderings.entries.map(({ entry, expected, sourceStart, lockedSpans, shortSpans, wrongSpans }) => {
     const forms = new Map<string, number>()
     // A short form (the surname the second time) is the locked rendering too, not another one.
-    const rendered = renderingCount(targetMarkdown, match.entry, glossary, targetLocale)
+    const rendered = lockedSpans.length + shortSpans.length
     if (rendered > 0) forms.set(expected, rendered)
-    for (const form of match.entry.wrong[targetLocale] ?? []) {
-      const count = countForm(targetMarkdown, form)
-      if (count > 0) forms.set(form, count)
-    }
-    uses.set(match.entry, { entry: match.entry, expected, sourceOffset: match.start, forms })
-  }
-  return [...uses.values()]
+    for (const { form, spans } of wrongSpans) if (spans.length > 0) forms.set(form, spans.length)
+    return { entry, expected, sourceOffset: sourceStart, forms }
+  })
 }
 
 /** Reports locked names the target section lacks or renders in a known-wrong form. */
@@ -58,10 +59,11 @@ export function compareTerms(comparison: Comparison): void {
   if (!reporter.on('glossary/locked-form-missing') && !reporter.on('glossary/wrong-form')) return
   // Terms are looked up in the Markdown, not the prose: terms.ts ignores emphasis
   // markers and line breaks inside a name, and its offsets are then fragment offsets.
-  const problems = verifyTerms(source.markdown, target.markdown, glossary, comparison.targetLocale.code)
+  const renderings = comparison.terms()
+  const problems = verifyTerms(source.markdown, target.markdown, glossary, comparison.targetLocale.code, renderings)
   if (problems.length === 0) return
   const firstSource = new Map<GlossaryEntry, number>()
-  for (const match of findTerms(source.markdown, glossary)) if (!firstSource.has(match.entry)) firstSource.set(match.entry, match.start)
+  for (const rendering of renderings.entries) firstSource.set(rendering.entry, rendering.sourceStart)
   for (const problem of problems) {
     const sourceOffset = firstSource.get(problem.entry) ?? 0
     if (problem.kind === 'too-few') {

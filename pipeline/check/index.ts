@@ -16,7 +16,8 @@
  * This file only re-exports; the implementation is in `check/`, one concern a file:
  * - `article.ts` `check`; `section.ts` `checkSection`
  * - rule groups: `frontmatter.ts`, `structure.ts`, `inline.ts`, `text.ts`, `glossary.ts`
- * - what they share: `comparison.ts` (a section pair), `profile.ts` (one walk of a
+ * - what they share: `comparison.ts` (a section pair), `features.ts` (what rules read of
+ *   a text block, computed once), `profile.ts` (one walk of a
  *   fragment's mdast), `references.ts` (reference links resolved through definitions),
  *   `align.ts`, `numbers.ts`, `language.ts`, `reporter.ts`, `places.ts`, `strings.ts`,
  *   `sequences.ts`

@@ -6,20 +6,23 @@ import type { Comparison } from './comparison.ts'
 import type { TextBlock } from './profile.ts'
 import type { RuleId } from './rules.ts'
 
+const WORD = /[\p{L}\p{N}]/u
+
 /** Emphasis markers left as literal text: `**`/`__` anywhere, a lone `*`/`_` that flanks a word on one side only. */
 function literalMarkers(value: string): { index: number; marker: string }[] {
   const found: { index: number; marker: string }[] = []
-  const word = /[\p{L}\p{N}]/u
+  // By character codes: this reads every text node of both sides, and most hold no marker.
   for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code !== 0x2a && code !== 0x5f) continue
     const char = value[i]!
-    if (char !== '*' && char !== '_') continue
     let end = i
-    while (value[end + 1] === char) end++
+    while (value.charCodeAt(end + 1) === code) end++
     if (end > i) {
       found.push({ index: i, marker: value.slice(i, end + 1) })
     } else {
-      const before = i > 0 && word.test(value[i - 1]!)
-      const after = i + 1 < value.length && word.test(value[i + 1]!)
+      const before = i > 0 && WORD.test(value[i - 1]!)
+      const after = i + 1 < value.length && WORD.test(value[i + 1]!)
       if (before !== after) found.push({ index: i, marker: char })
     }
     i = end

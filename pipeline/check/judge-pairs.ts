@@ -13,7 +13,7 @@ import { checkLocales, sectionPairing } from './article.ts'
 import { comparisonOf, type SectionSide } from './comparison.ts'
 import type { CheckOptions } from './options.ts'
 import { placeIn } from './places.ts'
-import { profile, type TextBlock } from './profile.ts'
+import type { Profile, TextBlock } from './profile.ts'
 import { Reporter } from './reporter.ts'
 import { urlMatcher } from './urls.ts'
 
@@ -103,13 +103,13 @@ export function judgePairs(source: Article, target: Article, options: JudgePairO
     for (const [sourceUnit, targetUnit] of unitPairs(sections.sourceBlocks[a]!, sections.targetBlocks[b]!)) {
       keep(sourceUnit.unit, '1-1', nodeSlice(source, sourceUnit.node), nodeSlice(target, targetUnit.node))
     }
-    const side = (article: Article, markdown: string, blocks: Parameters<typeof profile>[0], start: number, isSource: boolean, definitions: Parameters<typeof profile>[3]): SectionSide => ({
+    const side = (article: Article, markdown: string, sectionProfile: Profile, start: number): SectionSide => ({
       markdown,
-      profile: profile(blocks, start, isSource, definitions),
+      profile: sectionProfile,
       locator: { text: article.text, shift: article.bodyStart + start },
     })
-    const sourceSide = side(source, s.source, sections.sourceBlocks[a]!, s.start, true, sections.definitions.source)
-    const targetSide = side(target, t.source, sections.targetBlocks[b]!, t.start, false, sections.definitions.target)
+    const sourceSide = side(source, s.source, sections.profiles.source(a), s.start)
+    const targetSide = side(target, t.source, sections.profiles.target(b), t.start)
     const comparison = comparisonOf(sourceSide, targetSide, {
       // Nothing is reported here; the comparison is borrowed for its alignment only.
       reporter: new Reporter(undefined, { file: target.file }),

@@ -4,7 +4,9 @@
  */
 import type { RootContent } from 'mdast'
 import type { FrontmatterPolicy } from '../article/frontmatter.ts'
+import type { TermRenderings } from '../glossary/match.ts'
 import type { Glossary } from '../glossary/model.ts'
+import type { Profile } from './profile.ts'
 import type { Definitions } from './references.ts'
 import type { RuleSettings } from './rules.ts'
 import type { HeadingSlugs, UrlRewrite } from './urls.ts'
@@ -93,6 +95,19 @@ export interface SectionCheckContext {
      * definition often sits in another section. @default those among the blocks
      */
     definitions?: { source: Definitions; target: Definitions }
+    /**
+     * The blocks' profiles when the caller walked them already (`check` keeps one per
+     * section for the section alignment and the article-wide rules), with the same
+     * bases and definitions. @default walked here
+     */
+    profiles?: { source: Profile; target: Profile }
+    /**
+     * How the target fragment renders the glossary entries the source fragment names
+     * (`termRenderings` of the two fragments with `glossary` and the target locale), when
+     * the caller computed them (`check` reads them for the article-wide consistency too).
+     * @default computed here
+     */
+    terms?: TermRenderings
   }
   /**
    * The source fragment's blocks, already parsed from its article (the translator's

@@ -3,12 +3,11 @@
  * paragraphs, lists, tables, code, URLs, HTML, footnotes, emphasis, numbers, length),
  * collected in one walk of its mdast blocks.
  */
-import type { Nodes, RootContent } from 'mdast'
+import type { Heading, Nodes, Paragraph, RootContent, TableCell } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { findLeftovers } from '../article/lint.ts'
 import { extractNumbers, type NumberToken } from './numbers.ts'
 import { definitionsIn, referencesInText, resolveReference, type Definitions, type Reference } from './references.ts'
-import { codePoints } from './strings.ts'
 import { lengthUnits } from './units.ts'
 
 function isLeftoverText(text: string): boolean {
@@ -45,8 +44,6 @@ export interface TextBlock {
   numbers: NumberToken[]
   codes: string[]
   urls: string[]
-  /** Code points of text and inline code. */
-  chars: number
   /** Length units of text and inline code (`lengthUnits`: the length-ratio measure). */
   units: number
   /** Bold and italic spans, in order, with their text. */
@@ -58,6 +55,17 @@ export interface TextBlock {
    * element as written (tags and prose between) to compare with the source's.
    */
   htmlElements: { start: number; end: number; markup: string }[]
+  /** The mdast node the block was read from (none for blocks merged by {@link mergeBlocks}). */
+  node?: Paragraph | Heading | TableCell
+  /**
+   * True when `prose` is the node's text as `mdast-util-to-string` gives it: only text
+   * nodes wrote it (no inline code, HTML, line break, image alt, expression or footnote
+   * reference, no autolink text, no leftover blanked). Article-wide rules then read the
+   * prose instead of walking the node again.
+   */
+  asWritten: boolean
+  /** True for a paragraph whose ancestors are block quotes and JSX elements only (what the article-wide text rules read). */
+  topLevel: boolean
 }
 
 /** A value and its offset in the fragment. */
@@ -103,7 +111,6 @@ export interface Profile {
   /** Text nodes outside code and URL text. */
   texts: Located<string>[]
   numbers: NumberToken[]
-  chars: number
   /** Length units of all text (see `lengthUnits`). */
   units: number
   /** All prose, blocks separated by blank lines (what glossary matching reads). */
@@ -163,7 +170,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     emphasis: [],
     texts: [],
     numbers: [],
-    chars: 0,
     units: 0,
     prose: '',
   }
@@ -171,10 +177,12 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
   // Inline HTML tags open in the current block: name, where its content starts in the prose, the tag.
   let openTags: { name: string; start: number; tag: string }[] = []
   let listDepth = 0
+  // Containers entered other than block quotes and JSX elements (see `TextBlock.topLevel`).
+  let opaque = 0
   const proseParts: string[] = []
 
-  const openBlock = (kind: TextBlock['kind'], offset: number): TextBlock => ({
-    kind,
+  const openBlock = (node: Paragraph | Heading | TableCell, offset: number): TextBlock => ({
+    kind: node.type === 'tableCell' ? 'cell' : node.type,
     offset,
     prose: '',
     segments: [],
@@ -183,11 +191,13 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
     numbers: [],
     codes: [],
     urls: [],
-    chars: 0,
     units: 0,
     marks: [],
     breaks: 0,
     htmlElements: [],
+    node,
+    asWritten: true,
+    topLevel: node.type === 'paragraph' && opaque === 0 && listDepth === 0,
   })
 
   const addAttributes = (offset: number, ...values: (string | null | undefined)[]) => {
@@ -216,6 +226,9 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
 
   const walk = (node: Nodes, linkUrl: string | undefined): void => {
     const offset = (node.position?.start.offset ?? base) - base
+    // What `toString` reads of a node and the prose does not (its value, an image's alt):
+    // the block's prose is then not its text as written.
+    if (block && node.type !== 'text' && ('value' in node || ('alt' in node && node.alt))) block.asWritten = false
     switch (node.type) {
       case 'paragraph':
       case 'heading':
@@ -224,7 +237,7 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         if (node.type === 'heading') result.headings.push({ offset, value: node.depth })
         const outer = block
         const outerTags = openTags
-        const current = openBlock(node.type === 'tableCell' ? 'cell' : node.type, offset)
+        const current = openBlock(node, offset)
         block = current
         openTags = []
         for (const child of node.children) walk(child, linkUrl)
@@ -232,7 +245,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         openTags = outerTags
         result.blocks.push(current)
         if (current.kind === 'paragraph' && listDepth === 0) result.paragraphs.push(current)
-        result.chars += current.chars
         result.units += current.units
         if (current.prose.trim() !== '') proseParts.push(current.prose)
         return
@@ -240,10 +252,14 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
       case 'text': {
         // Text that only repeats its link's URL (autolinks) is a URL, not prose.
         if (linkUrl !== undefined && (linkUrl === node.value || linkUrl.endsWith(`//${node.value}`) || linkUrl === `mailto:${node.value}`)) {
-          if (block) block.prose += PLACEHOLDER
+          if (block) {
+            block.prose += PLACEHOLDER
+            block.asWritten = false
+          }
           return
         }
         const value = dropLeftovers ? maskLeftovers(node.value) : node.value
+        if (block && value !== node.value) block.asWritten = false
         result.texts.push({ offset, value })
         result.references.push(...referencesInText(node.value, offset))
         const numbers = extractNumbers(value, offset)
@@ -252,10 +268,8 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
           block.segments.push({ at: block.prose.length, offset })
           block.prose += value
           block.numbers.push(...numbers)
-          block.chars += codePoints(value)
           block.units += lengthUnits(value)
         } else {
-          result.chars += codePoints(value)
           result.units += lengthUnits(value)
         }
         return
@@ -265,7 +279,6 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
         if (block) {
           block.codes.push(node.value)
           block.prose += PLACEHOLDER
-          block.chars += codePoints(node.value)
           block.units += lengthUnits(node.value)
         }
         return
@@ -364,18 +377,29 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
       }
       case 'footnoteReference':
         result.footnoteReferences.push(offset)
-        if (block) block.prose += PLACEHOLDER
+        if (block) {
+          block.prose += PLACEHOLDER
+          block.asWritten = false
+        }
         return
       case 'footnoteDefinition':
         result.footnoteDefinitions.push(offset)
         break
       case 'break':
-        if (block) block.prose += '\n'
+        if (block) {
+          block.prose += '\n'
+          block.asWritten = false
+        }
         return
       default:
         break
     }
-    if ('children' in node) for (const child of node.children) walk(child as Nodes, linkUrl)
+    if ('children' in node) {
+      const opens = node.type !== 'blockquote' && node.type !== 'mdxJsxFlowElement'
+      if (opens) opaque++
+      for (const child of node.children) walk(child as Nodes, linkUrl)
+      if (opens) opaque--
+    }
   }
 
   for (const node of blocks) walk(node, undefined)
@@ -386,80 +410,25 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
 // `<br>`, `<br/>`, `<br />` (any case).
 const BREAK_TAG = /^<br\s*\/?>$/i
 
-// Latin words of two or more letters (names, product names, terms), digits allowed inside.
-// That is the matches of /[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g, found by `latinWords`.
-
-/** A block's Latin words, in order of first occurrence, and the same words as a set. */
-interface Anchors {
-  words: string[]
-  set: ReadonlySet<string>
-}
-
-const anchorCache = new WeakMap<TextBlock, Anchors>()
-
-function anchors(block: TextBlock): Anchors {
-  let found = anchorCache.get(block)
-  if (!found) {
-    const set = latinWords(block.prose)
-    found = { words: [...set], set }
-    anchorCache.set(block, found)
-  }
-  return found
-}
-
-/**
- * The Latin words and names of a block (lower case, once each): what survives
- * translation between scripts. Computed on first use, since only alignment reads them.
- */
-export function anchorsOf(block: TextBlock): string[] {
-  return anchors(block).words
-}
-
-/** {@link anchorsOf} as a set (built with the list, for lookups against another block's words). */
-export function anchorSetOf(block: TextBlock): ReadonlySet<string> {
-  return anchors(block).set
-}
-
-const isAsciiLetter = (code: number) => (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
-const isAsciiUpper = (code: number) => code >= 0x41 && code <= 0x5a
-const isAsciiAlphanumeric = (code: number) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39)
-const isJoiner = (code: number) => code === 0x2e || code === 0x2b || code === 0x23 || code === 0x2d // . + # -
-
-/**
- * The distinct Latin words (the pattern above) of two or more characters, lower case, in
- * order of first occurrence (a set keeps insertion order): a scan by character codes (an
- * English paragraph is almost all such words; the regex's match objects were most of the
- * cost). A word without capitals is taken as it is: lower-casing a slice of a text with
- * typographic quotes (a two-byte string) is the slow path of `toLowerCase`.
- */
-function latinWords(text: string): Set<string> {
-  const set = new Set<string>()
-  const length = text.length
-  let i = 0
-  while (i < length) {
-    if (!isAsciiLetter(text.charCodeAt(i))) {
-      i++
-      continue
-    }
-    let end = i + 1
-    while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
-    while (end + 1 < length && isJoiner(text.charCodeAt(end)) && isAsciiAlphanumeric(text.charCodeAt(end + 1))) {
-      end += 2
-      while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
-    }
-    if (end - i >= 2) {
-      let upper = false
-      for (let k = i; k < end && !upper; k++) upper = isAsciiUpper(text.charCodeAt(k))
-      set.add(upper ? text.slice(i, end).toLowerCase() : text.slice(i, end))
-    }
-    i = end
-  }
-  return set
-}
-
 /** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */
 export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextBlock {
-  const merged: TextBlock = { kind: 'paragraph', offset: blocks[0]?.offset ?? offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], chars: 0, units: 0, marks: [], breaks: 0, htmlElements: [] }
+  const merged: TextBlock = {
+    kind: 'paragraph',
+    offset: blocks[0]?.offset ?? offset,
+    prose: '',
+    segments: [],
+    strong: 0,
+    emphasis: 0,
+    numbers: [],
+    codes: [],
+    urls: [],
+    units: 0,
+    marks: [],
+    breaks: 0,
+    htmlElements: [],
+    asWritten: false,
+    topLevel: false,
+  }
   for (const block of blocks) {
     merged.segments.push(...block.segments.map((segment) => ({ at: segment.at + merged.prose.length, offset: segment.offset })))
     merged.prose += (merged.prose === '' ? '' : '\n') + block.prose
@@ -468,7 +437,6 @@ export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextB
     merged.numbers.push(...block.numbers)
     merged.codes.push(...block.codes)
     merged.urls.push(...block.urls)
-    merged.chars += block.chars
     merged.units += block.units
     merged.marks.push(...block.marks)
     merged.breaks += block.breaks

@@ -31,12 +31,12 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
   const targetLocale = requireLocale(context.targetLocale)
   const blocks = context.blocks
   const sourceProfile = blocks
-    ? profile(blocks.source, blocks.sourceBase, true, blocks.definitions?.source)
+    ? (blocks.profiles?.source ?? profile(blocks.source, blocks.sourceBase, true, blocks.definitions?.source))
     : context.sourceBlocks
       ? profile(context.sourceBlocks.nodes, context.sourceBlocks.base, true)
       : profile(parseMarkdown(sourceMarkdown).children, 0, true)
   const targetProfile = blocks
-    ? profile(blocks.target, blocks.targetBase, false, blocks.definitions?.target)
+    ? (blocks.profiles?.target ?? profile(blocks.target, blocks.targetBase, false, blocks.definitions?.target))
     : profile(parseMarkdown(targetMarkdown).children, 0, false)
   const sourceNodes = blocks ? { children: blocks.source, base: blocks.sourceBase } : context.sourceBlocks ? { children: context.sourceBlocks.nodes, base: context.sourceBlocks.base } : undefined
   const source: SectionSide = {
@@ -59,6 +59,7 @@ export function checkSection(sourceMarkdown: string, targetMarkdown: string, con
     lengthRatio: context.lengthRatio,
     glossary: context.glossary,
     urls: urlMatcher(sourceLocale, targetLocale, context.urlRewrites, context.headingSlugs),
+    ...(blocks?.terms ? { renderings: blocks.terms } : {}),
   })
   // The order of the groups is the order of the findings.
   compareStructure(comparison)

@@ -75,8 +75,3 @@ export function sentences(text: string): string[] {
   }
   return result
 }
-
-/** How many sentences a text has. */
-export function sentenceCount(text: string): number {
-  return sentences(text).length
-}

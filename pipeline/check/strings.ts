@@ -19,6 +19,16 @@ export function codePoints(text: string): number {
   return count
 }
 
+/**
+ * False when a text has no UTF-16 unit from U+2E80 up: then it has no Han or kana and no
+ * full-width punctuation (none of those lies below), and the Unicode property patterns
+ * that look for them, slow on a long English paragraph, need not run.
+ */
+export function mayHoldCjk(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true
+  return false
+}
+
 /** Runs of white space as one space, trimmed: line wrapping is not a difference. */
 export function normalizeSpace(text: string): string {
   return text.replace(/\s+/g, ' ').trim()

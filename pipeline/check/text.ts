@@ -5,11 +5,12 @@
  */
 import { isCjk } from '../article/locales.ts'
 import type { Comparison } from './comparison.ts'
+import { featuresOf } from './features.ts'
 import { looksUntranslated } from './language.ts'
 import { missingNumbers, type NumberToken } from './numbers.ts'
 import { blockOffset, PLACEHOLDER, type TextBlock } from './profile.ts'
 import { keptLabels } from './references.ts'
-import { normalizeSpace, truncate } from './strings.ts'
+import { mayHoldCjk, normalizeSpace, truncate } from './strings.ts'
 
 // A run of Chinese (or Japanese kana) with the punctuation between its characters.
 const HAN_RUN =
@@ -98,7 +99,7 @@ export function compareText(comparison: Comparison): void {
     // A source label kept as a reference label (`[Another][另一个]`) is not shown either.
     const labels = keptLabels(s.references, tp.references)
     for (const block of tp.blocks) {
-      if (!mayHoldCjk(block.prose)) continue
+      if (!featuresOf(block).mayHoldCjk) continue
       const kept = block.htmlElements.filter((element) => sourceElements.has(element.markup))
       const runs = [...block.prose.matchAll(HAN_RUN)].filter((run) => {
         const offset = blockOffset(block, run.index)
@@ -116,7 +117,7 @@ export function compareText(comparison: Comparison): void {
   // Full-width punctuation（，。：）left in a Latin or Cyrillic text: the model kept the source's.
   if (reporter.on('text/fullwidth-punctuation') && !isCjk(targetLocale)) {
     for (const block of tp.blocks) {
-      if (!mayHoldCjk(block.prose)) continue
+      if (!featuresOf(block).mayHoldCjk) continue
       const marks = [...block.prose.matchAll(FULLWIDTH_PUNCTUATION)]
       // Beside Chinese left in the text it is part of that residue, reported already.
       if (marks.length === 0 || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(block.prose)) continue
@@ -131,12 +132,18 @@ export function compareText(comparison: Comparison): void {
 
   if (reporter.on('text/identical-paragraph')) {
     // Only paragraphs of the same shape (see `spaceFreeShape`) can be the same text up to
-    // white space: the others are not normalized at all.
+    // white space: the others are not normalized at all. A target paragraph is measured
+    // only when its ends are a source paragraph's (between two scripts they seldom are).
     const shapes = new Set<string>()
-    for (const block of s.blocks) if (block.kind === 'paragraph') shapes.add(spaceFreeShape(block.prose))
+    const ends = new Set<string>()
+    for (const block of s.blocks) {
+      if (block.kind !== 'paragraph') continue
+      shapes.add(spaceFreeShape(block.prose))
+      ends.add(spaceFreeEnds(block.prose))
+    }
     let sourceTexts: Map<string, TextBlock> | undefined
     for (const block of tp.blocks) {
-      if (block.kind !== 'paragraph' || !shapes.has(spaceFreeShape(block.prose))) continue
+      if (block.kind !== 'paragraph' || !ends.has(spaceFreeEnds(block.prose)) || !shapes.has(spaceFreeShape(block.prose))) continue
       if (!sourceTexts) {
         sourceTexts = new Map()
         for (const other of s.blocks) if (other.kind === 'paragraph') sourceTexts.set(normalizeSpace(other.prose), other)
@@ -282,22 +289,25 @@ export function compareText(comparison: Comparison): void {
   }
 }
 
-/**
- * False when a text has no UTF-16 unit from U+2E80 up: then it has no Han or kana and no
- * full-width punctuation (none of those lies below), and the property patterns above,
- * slow on a long English paragraph, need not run.
- */
-function mayHoldCjk(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true
-  return false
-}
-
 /** True for what `\s` matches in a regular expression. */
 function isSpaceCode(code: number): boolean {
   return (
     (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
   )
+}
+
+/**
+ * The first and last characters of a text that are not white space, as in its
+ * {@link spaceFreeShape}, found from both ends without reading the text between.
+ */
+function spaceFreeEnds(text: string): string {
+  let first = 0
+  while (first < text.length && isSpaceCode(text.charCodeAt(first))) first++
+  if (first === text.length) return '-1:-1'
+  let last = text.length - 1
+  while (isSpaceCode(text.charCodeAt(last))) last--
+  return `${text.charCodeAt(first)}:${text.charCodeAt(last)}`
 }
 
 /**

@@ -460,31 +460,72 @@ export function verifyTerms(
   translatedText: string,
   glossary: Glossary,
   targetLocale: string,
+  renderings: TermRenderings = termRenderings(sourceText, translatedText, glossary, targetLocale),
 ): TermProblem[] {
-  const counts = new Map<GlossaryEntry, number>()
-  for (const match of findTerms(sourceText, glossary)) counts.set(match.entry, (counts.get(match.entry) ?? 0) + 1)
-  if (counts.size === 0) return []
-  const normalized = normalizedText(translatedText)
-  const rule = glossaryInflection(glossary, targetLocale)
   const problems: TermProblem[] = []
-  for (const [entry, sourceCount] of counts) {
-    const expected = lockedForm(entry, targetLocale)
-    if (expected === undefined) continue
-    const { lockedSpans, shortSpans } = renderingSpans(normalized, entry, expected, targetLocale, rule)
+  for (const { entry, sourceCount, expected, lockedSpans, shortSpans, wrongSpans } of renderings.entries) {
     const targetCount = lockedSpans.length + shortSpans.length
     if (targetCount === 0) problems.push({ kind: 'missing', entry, expected, sourceCount, targetCount: 0 })
     else if (targetCount < sourceCount) problems.push({ kind: 'too-few', entry, expected, sourceCount, targetCount })
-    const wrong = wrongForms(entry, targetLocale)
-    for (const form of wrong) {
-      const count = formSpans(normalized, form).filter((span) => !within(span, lockedSpans)).length
+    for (const { form, spans } of wrongSpans) {
+      const count = spans.filter((span) => !within(span, lockedSpans)).length
       if (count > 0) problems.push({ kind: 'wrong-form', entry, form, count, expected })
     }
-    for (const [form, count] of nearMisses(normalized, expected, glossary, targetLocale, [...lockedSpans, ...shortSpans])) {
-      if (wrong.some((listed) => normalizeTerm(listed) === form)) continue
+    for (const [form, count] of nearMisses(renderings.normalized, expected, glossary, targetLocale, [...lockedSpans, ...shortSpans])) {
+      if (wrongSpans.some((listed) => normalizeTerm(listed.form) === form)) continue
       problems.push({ kind: 'wrong-form', entry, form, count, expected, nearMiss: true })
     }
   }
   return problems
+}
+
+/** How a translation renders one glossary entry its source names (see {@link termRenderings}). */
+export interface TermRendering {
+  entry: GlossaryEntry
+  /** Offset of the entry's first occurrence in the source text. */
+  sourceStart: number
+  /** Occurrences of the entry in the source (source term and aliases). */
+  sourceCount: number
+  /** The locked form for the target locale. */
+  expected: string
+  /** Spans (in the normalized translation) of the locked form, inflected forms included, and of the entry's short forms (see `renderingSpans`). */
+  lockedSpans: [number, number][]
+  shortSpans: [number, number][]
+  /** Each known-wrong form of the entry for the locale, with all its spans. */
+  wrongSpans: { form: string; spans: [number, number][] }[]
+}
+
+/** The renderings of a section pair, and the normalized translation their spans index. */
+export interface TermRenderings {
+  normalized: string
+  /** In order of first occurrence in the source; entries without a locked form for the locale are left out. */
+  entries: TermRendering[]
+}
+
+/**
+ * Where a translation renders each glossary entry its source names: one search of the
+ * source and one set of form searches of the translation, read by both the lock
+ * verification ({@link verifyTerms}) and the article-wide consistency of the check.
+ */
+export function termRenderings(sourceText: string, translatedText: string, glossary: Glossary, targetLocale: string): TermRenderings {
+  const found = new Map<GlossaryEntry, { start: number; count: number }>()
+  for (const match of findTerms(sourceText, glossary)) {
+    const seen = found.get(match.entry)
+    if (seen) seen.count++
+    else found.set(match.entry, { start: match.start, count: 1 })
+  }
+  if (found.size === 0) return { normalized: '', entries: [] }
+  const normalized = normalizedText(translatedText)
+  const rule = glossaryInflection(glossary, targetLocale)
+  const entries: TermRendering[] = []
+  for (const [entry, { start, count }] of found) {
+    const expected = lockedForm(entry, targetLocale)
+    if (expected === undefined) continue
+    const wrongSpans = wrongForms(entry, targetLocale).map((form) => ({ form, spans: formSpans(normalized, form) }))
+    const { lockedSpans, shortSpans } = renderingSpans(normalized, entry, expected, targetLocale, rule, wrongSpans.flatMap((wrong) => wrong.spans))
+    entries.push({ entry, sourceStart: start, sourceCount: count, expected, lockedSpans, shortSpans, wrongSpans })
+  }
+  return { normalized, entries }
 }
 
 /** True when `span` lies inside one of `spans`. */
@@ -496,25 +537,19 @@ function within([start, end]: [number, number], spans: readonly [number, number]
  * Where a translation (normalized) renders an entry: its locked form `expected` and
  * the entry's short forms for the locale, inflected forms included (Beethovens,
  * Hisaishis). A short form inside the locked form or inside a wrong form (`Williams` in
- * `Johnny Williams`) is no rendering of its own.
+ * `Johnny Williams`; `wrongSpans`: the spans of the entry's wrong forms) is no rendering of its own.
  */
-function renderingSpans(normalized: string, entry: GlossaryEntry, expected: string, locale: string, rule: InflectionRule | undefined): { lockedSpans: [number, number][]; shortSpans: [number, number][] } {
+function renderingSpans(
+  normalized: string,
+  entry: GlossaryEntry,
+  expected: string,
+  locale: string,
+  rule: InflectionRule | undefined,
+  wrongSpans: readonly [number, number][],
+): { lockedSpans: [number, number][]; shortSpans: [number, number][] } {
   const lockedSpans = formSpans(normalized, expected, rule)
-  const wrongSpans = wrongForms(entry, locale).flatMap((form) => formSpans(normalized, form))
   const shortSpans = shortForms(entry, locale).flatMap((form) => formSpans(normalized, form, rule).filter((span) => !within(span, lockedSpans) && !within(span, wrongSpans)))
   return { lockedSpans, shortSpans }
-}
-
-/**
- * How often a translation renders an entry the accepted way: its locked form for
- * `targetLocale` (inflected forms included) plus its short forms, counted as
- * {@link verifyTerms} counts them; 0 when the entry locks no form for the locale.
- */
-export function renderingCount(text: string, entry: GlossaryEntry, glossary: Glossary, targetLocale: string): number {
-  const expected = lockedForm(entry, targetLocale)
-  if (expected === undefined) return 0
-  const { lockedSpans, shortSpans } = renderingSpans(normalizedText(text), entry, expected, targetLocale, glossaryInflection(glossary, targetLocale))
-  return lockedSpans.length + shortSpans.length
 }
 
 function shortForms(entry: GlossaryEntry, locale: string): string[] {
@@ -560,6 +595,7 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
     // The text is normalized (single spaces): a run whose length differs by more than the
     // allowed edits cannot be a near miss.
     if (Math.abs(end - start - form.length) > max) continue
+    if (accepted.some(([a, b]) => start < b && end > a)) continue
     // Short words (articles, prepositions: `du` for `Le` in French) change with grammar, not by misspelling.
     let grammar = false
     for (let k = 0; k <= span && !grammar; k++) {
@@ -567,10 +603,10 @@ function nearMisses(normalized: string, expected: string, glossary: Glossary, lo
       grammar = (wordLength <= 3 || formWords[k]!.length <= 3) && !equalsLowerCase(normalized, starts[i + k]!, ends[i + k]!, lowerWords[k]!)
     }
     if (grammar) continue
+    // Compared in place: most runs that get this far are no near miss, and are not cut out of the text.
+    if (!withinEditsAt(normalized, start, end, form, max)) continue
     const candidate = normalized.slice(start, end)
     if (candidate === form || known.has(candidate)) continue
-    if (accepted.some(([a, b]) => start < b && end > a)) continue
-    if (!withinEdits(candidate, form, max)) continue
     found.set(candidate, (found.get(candidate) ?? 0) + 1)
   }
   return found
@@ -600,7 +636,12 @@ let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32A
  * an alignment. Near misses compare a form with thousands of word runs per check.
  */
 export function withinEdits(a: string, b: string, max: number): boolean {
-  const n = a.length
+  return withinEditsAt(a, 0, a.length, b, max)
+}
+
+/** {@link withinEdits} for `text.slice(start, end)` as `a`, read in place. */
+function withinEditsAt(text: string, start: number, end: number, b: string, max: number): boolean {
+  const n = end - start
   const m = b.length
   if (Math.abs(n - m) > max) return false
   const far = max + 1
@@ -613,10 +654,10 @@ export function withinEdits(a: string, b: string, max: number): boolean {
     current[0] = i <= max ? i : far
     if (low > 1) current[low - 1] = far
     let best = low === 1 ? current[0] : far
-    const char = a.charCodeAt(i - 1)
+    const char = text.charCodeAt(start + i - 1)
     for (let j = low; j <= high; j++) {
       let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (char === b.charCodeAt(j - 1) ? 0 : 1))
-      if (i > 1 && j > 1 && char === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) value = Math.min(value, before[j - 2]! + 1)
+      if (i > 1 && j > 1 && char === b.charCodeAt(j - 2) && text.charCodeAt(start + i - 2) === b.charCodeAt(j - 1)) value = Math.min(value, before[j - 2]! + 1)
       if (value > far) value = far
       current[j] = value
       if (value < best) best = value
