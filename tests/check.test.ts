@@ -830,3 +830,15 @@ describe('check: a paragraph far too short to be a translation', () => {
     expect(findings.map((f) => [f.ruleId, f.severity])).toContainEqual(['text/paragraph-too-short', 'error'])
   })
 })
+
+describe('text/doubled-word', () => {
+  const doubled = (target: string) => run(SOURCE, target).filter((f) => f.ruleId === 'text/doubled-word')
+
+  it('reports a run of the same word once, however long, and two separate slips twice', () => {
+    expect(doubled(swap(TARGET, 'introduces the use', 'introduces the the the the use'))).toHaveLength(1)
+    // A model stuck in a loop: one finding, not one per pair of repeats.
+    expect(doubled(swap(TARGET, 'introduces the use', `introduces ${'loop '.repeat(400)}the use`))).toHaveLength(1)
+    const twice = doubled(swap(swap(TARGET, 'introduces the use', 'introduces the the use'), 'a major award),', 'a a major award),'))
+    expect(twice.map((f) => f.actual).sort()).toEqual(['a a', 'the the'])
+  })
+})

@@ -252,8 +252,16 @@ export function compareText(comparison: Comparison): void {
   if (reporter.on('text/doubled-word') && (targetLocale.script === 'Latn' || targetLocale.script === 'Cyrl')) {
     const allowed = DOUBLED_OK[targetLocale.code]
     for (const block of tp.blocks) {
+      // One finding per run of the same word ("the the the" or a model's loop of thousands):
+      // a match that only continues the previous one's run is the same slip.
+      let runWord = ''
+      let runEnd = -1
       for (const match of block.prose.matchAll(DOUBLED)) {
         const word = match[1]!.toLowerCase()
+        const continues = word === runWord && /^\s*$/.test(block.prose.slice(runEnd, match.index))
+        runWord = word
+        runEnd = match.index + match[0].length
+        if (continues) continue
         if (allowed?.has(word)) continue
         // Capitalized twice the same way is a name ("La La Land", "Duran Duran"), not a slip.
         if (match[1] === match[2] && /^\p{Lu}/u.test(match[1]!)) continue
