@@ -5,6 +5,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { sleep as clockSleep, systemClock, timeoutSignal, type Clock } from '../shared/clock.ts'
+import { linkedSignal } from '../shared/signals.ts'
 import { L10nError, redactCredentials } from '../shared/errors.ts'
 import { message, type Message } from '../shared/i18n.ts'
 
@@ -385,9 +386,11 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
         const startedAt = performance.now()
         const timed = (outcome: string, extra: Partial<AttemptInfo> = {}) =>
           deps.onAttempt?.({ label: request.label, attempt: attempts, ms: performance.now() - startedAt, outcome, ...extra })
+        // Not AbortSignal.any: the SDK's listener on it would keep it alive for the whole run (shared/signals.ts).
+        const attemptSignal = linkedSignal([signal, timeout])
         let failure: Failure
         try {
-          const response = await attempt(request, signal ? AbortSignal.any([signal, timeout]) : timeout)
+          const response = await attempt(request, attemptSignal.signal)
           if (response === null || typeof response !== 'object') {
             failure = { kind: 'bad-response', retryable: true, message: message('llm:not-json'), cause: undefined }
           } else {
@@ -410,6 +413,7 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
           failure = classify(error)
         } finally {
           cancelTimeout()
+          attemptSignal.release()
         }
         timed(failure.kind, failure.status !== undefined ? { status: failure.status } : {})
 

@@ -29,6 +29,7 @@ import { countTokens } from '../shared/tokens.ts'
 import { requestEstimate, type EstimateBook } from './estimates.ts'
 import { chargedFor, chargedForPending, isBatchPending } from './batch-client.ts'
 import type { Clock } from '../shared/clock.ts'
+import { linkedSignal } from '../shared/signals.ts'
 
 /** Queue limits of a run. */
 export interface QueueSettings {
@@ -181,10 +182,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
         const reservation = options.budget?.reserve({ requests: 1, ...estimate })
         let value: Completion
         const label = { file: context.job.file, locale: context.job.targetLocale.code, section: context.job.section.index }
+        // Released when the request is done: the run's signals do not keep one listener per request (shared/signals.ts).
+        const requestSignal = linkedSignal([context.signal, taskSignal])
         try {
           value = await client.complete({
             messages,
-            signal: AbortSignal.any([context.signal, taskSignal]),
+            signal: requestSignal.signal,
             label,
             estimate,
             // A retry is one more request in the server's window.
@@ -205,6 +208,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
           context.usage.requests += sent
           if (reservation) options.budget!.settle(reservation, { requests: sent, promptTokens: 0, completionTokens: 0 })
           throw error
+        } finally {
+          requestSignal.release()
         }
         // A batch answer was paid for when its batch was submitted.
         if (reservation) options.budget!.settle(reservation, chargedFor(value))
