@@ -37,6 +37,7 @@ import { errorCounts, lockEntryFor, mergeApprovals } from './lock-entry.ts'
 import { addUsage, emptyReport, runReport, type ArticleReport, type ProgressEvent, type RunReport } from './report.ts'
 import { translateArticle, type ArticleTally, type PriorTranslation } from './translate-article.ts'
 import { commitOutput, recoverPending } from './write-output.ts'
+import { roomIn } from './feed.ts'
 import type { Judge } from './judge.ts'
 
 export type { ArticleReport, ProgressEvent, RunReport } from './report.ts'
@@ -45,6 +46,9 @@ export { translateArticle, type ArticleTranslation, type PriorTranslation, type 
 
 /** Source × locale jobs running at once (each has its sections in the shared request queue). */
 const ARTICLES_IN_FLIGHT = 16
+
+/** Source × locale jobs waiting in the article queue at most before the next file's are added (see `feed.ts`). */
+export const ARTICLES_WAITING = ARTICLES_IN_FLIGHT
 
 /** Everything one `translate` run needs; the CLI builds it from flags, env and config. */
 export interface TranslateRunOptions {
@@ -142,6 +146,9 @@ export async function translateFiles(options: TranslateRunOptions): Promise<RunR
         )
       : Promise.resolve([]))
   for (const file of files) {
+    // Streamed: a file's jobs are added once few wait, so a site's thousands of pairs are
+    // never all queued at once (the order and the reports stay the same).
+    await roomIn(articleQueue, ARTICLES_WAITING)
     let loaded: Promise<Article> | undefined
     // The names of a source are counted once, not once per target locale.
     let coverage: Promise<CountedNames> | undefined
