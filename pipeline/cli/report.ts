@@ -5,6 +5,7 @@
 import { formatMessage } from '../shared/i18n.ts'
 import type { Finding } from '../article/types.ts'
 import type { SyncReport } from '../run/sync.ts'
+import { jsonPieces } from '../shared/json-pieces.ts'
 
 /** A finding as machines get it: its message rendered beside the id and values. */
 export function findingJson(finding: Finding): Finding & { message: string } {
@@ -13,6 +14,14 @@ export function findingJson(finding: Finding): Finding & { message: string } {
 
 /** The report as JSON text, every finding carrying its rendered message. */
 export function reportJson(report: SyncReport): string {
+  return [...reportJsonPieces(report)].join('')
+}
+
+/**
+ * The text of {@link reportJson} in pieces, one element of the plan and of each article
+ * list at a time, for writing a site's report without holding its whole text (issue 15).
+ */
+export function reportJsonPieces(report: SyncReport): Generator<string> {
   const run = report.run && { ...report.run, articles: report.run.articles.map((article) => ({ ...article, findings: article.findings.map(findingJson) })) }
-  return JSON.stringify({ ...report, ...(run ? { run } : {}) }, null, 2)
+  return jsonPieces({ ...report, ...(run ? { run } : {}) })
 }

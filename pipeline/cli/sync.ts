@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import { BUDGET_OPTIONS, EXIT, budgetWithFlags, colorFor, detail, notice, parseCommandArgs, problem, relativePath, reportRunFailure, runFailureCode, say, summary, usage, type CliIo } from './common.ts'
 import { RUN_OPTIONS, openProvider, planningContext, providerNotice, resolveRunSettings, runOptions } from './run-settings.ts'
 import { costText, findingsToShow, printPlan, progressLine, startLine, tallyLines } from './output.ts'
-import { reportJson } from './report.ts'
+import { reportJson, reportJsonPieces } from './report.ts'
 import { judgePlanOptions, runJudge } from './judge.ts'
 import { renderFindings } from './render-findings.ts'
 import { costOf, createBudgetTracker } from '../translate/cost.ts'
@@ -38,9 +38,16 @@ function frozenVerdict(plan: SyncPlan): { lines: string[]; fail: boolean } {
   return { lines, fail: work + untracked + failed > 0 }
 }
 
+/** `pieces`, then the line break that ends a text file. */
+function* lines(pieces: Iterable<string>): Generator<string> {
+  yield* pieces
+  yield '\n'
+}
+
 async function writeReports(report: SyncReport, paths: { json: string | undefined; markdown: string | undefined }, contentRoot: string, io: CliIo): Promise<void> {
   if (paths.json) {
-    await writeFileAtomic(resolve(paths.json), reportJson(report) + '\n')
+    // In pieces: a site's report is never held as one text (the same bytes as reportJson).
+    await writeFileAtomic(resolve(paths.json), lines(reportJsonPieces(report)))
     say(io, t('cli:report-written', { path: relativePath(resolve(paths.json)) }))
   }
   if (paths.markdown) {

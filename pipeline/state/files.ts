@@ -4,7 +4,7 @@
  * half a file where a reader would take it for a whole one.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { L10nError } from '../shared/errors.ts'
 import { decodeUtf8 } from '../article/parse.ts'
@@ -45,14 +45,17 @@ export async function readTextFileIfExists(path: string): Promise<string | undef
  * `durable: false` skips the flush to disk: for records that are checked when read back and
  * can be made again (cache, section texts), where a site-wide run would otherwise wait on
  * thousands of fsyncs; the rename still makes the write atomic for readers and for kills.
+ * `text` may come in pieces (a big report, see `shared/json-pieces.ts`): they are written as
+ * they come, so the whole text is never held at once.
  */
-export async function writeFileAtomic(path: string, text: string, shownAs: string = path, options: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Iterable<string>, shownAs: string = path, options: { durable?: boolean } = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     const handle = await open(temp, 'w')
     try {
-      await handle.writeFile(text, 'utf8')
+      if (typeof text === 'string') await handle.writeFile(text, 'utf8')
+      else await writePieces(handle, text)
       if (options.durable !== false) await handle.sync()
     } finally {
       await handle.close()
@@ -64,6 +67,25 @@ export async function writeFileAtomic(path: string, text: string, shownAs: strin
     const code = (cause as NodeJS.ErrnoException).code
     throw new L10nError('E_IO', { file: shownAs, cause, params: { detail: code ? message('errors:io-detail', { code }) : (cause as Error).message } })
   }
+}
+
+/** Pieces big enough that a long document takes few writes, small enough that it is never held whole. */
+const PIECES_PER_WRITE_CHARS = 64 * 1024
+
+/** Writes `pieces` in order, gathered into writes of about {@link PIECES_PER_WRITE_CHARS}. */
+async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+  let pending: string[] = []
+  let size = 0
+  for (const piece of pieces) {
+    pending.push(piece)
+    size += piece.length
+    if (size >= PIECES_PER_WRITE_CHARS) {
+      await handle.writeFile(pending.join(''), 'utf8')
+      pending = []
+      size = 0
+    }
+  }
+  if (pending.length > 0) await handle.writeFile(pending.join(''), 'utf8')
 }
 
 function processAlive(pid: number): boolean {
