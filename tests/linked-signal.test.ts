@@ -50,12 +50,29 @@ describe('linkedSignal: one signal following several for one request (issue 15: 
   it('release leaves no listener on the sources, and a released signal no longer follows them', () => {
     const run = new AbortController()
     const links = Array.from({ length: 5 }, () => linkedSignal([run.signal]))
-    expect(getEventListeners(run.signal, 'abort')).toHaveLength(5)
     for (const link of links) link.release()
     links[0]!.release()
     expect(getEventListeners(run.signal, 'abort')).toHaveLength(0)
     run.abort('stop')
     expect(links.every((link) => !link.signal.aborted)).toBe(true)
+  })
+
+  it("a source followed by many requests at once holds one listener (no MaxListenersExceededWarning), and aborts every follower still held", () => {
+    const run = new AbortController()
+    const links = Array.from({ length: 40 }, () => linkedSignal([run.signal, new AbortController().signal]))
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(1)
+    for (const link of links.slice(0, 20)) link.release()
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(1)
+    run.abort('stop')
+    expect(links.slice(0, 20).some((link) => link.signal.aborted)).toBe(false)
+    expect(links.slice(20).every((link) => link.signal.aborted && link.signal.reason === 'stop')).toBe(true)
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0)
+    // A new run signal, followed after the first aborted, works the same.
+    const next = new AbortController()
+    const late = linkedSignal([next.signal])
+    expect(getEventListeners(next.signal, 'abort')).toHaveLength(1)
+    late.release()
+    expect(getEventListeners(next.signal, 'abort')).toHaveLength(0)
   })
 
   it('a released signal is freed although a listener stays on it, as the openai package leaves one on every request', async () => {
@@ -102,5 +119,21 @@ describe('the LLM client holds nothing of a request once it is answered (issue 1
     // With AbortSignal.any as each attempt's signal, every request's stayed (Node keeps it for the SDK's listener).
     expect(await survivors(refs)).toBeLessThanOrEqual(2)
     expect(getEventListeners(run.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('sixteen requests in flight on one run signal raise no MaxListenersExceededWarning', async () => {
+    const client = createOpenAiClient(resolveLlmOptions({ baseURL: server.baseURL, timeoutMs: 5_000 }, { OPENAI_API_KEY: 'sk-test' }))
+    const run = new AbortController()
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    try {
+      const answers = await Promise.all(Array.from({ length: 16 }, (_, request) => client.complete({ messages: [{ role: 'user', content: `hi ${request}` }], signal: run.signal })))
+      expect(answers.map((answer) => answer.text)).toEqual(Array.from({ length: 16 }, (_, request) => `hi ${request}`))
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.filter((name) => name === 'MaxListenersExceededWarning')).toEqual([])
   })
 })

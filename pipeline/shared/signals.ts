@@ -22,9 +22,10 @@ export interface LinkedSignal {
 
 /**
  * A plain signal that aborts, with the source's reason, as soon as one of `sources` does
- * (at once when one already has). Undefined sources are skipped. The sources hold a
- * listener only until {@link LinkedSignal.release}, so a long-lived source (a run's stop
- * signal) does not collect one per piece of work.
+ * (at once when one already has). Undefined sources are skipped. A source holds one
+ * listener however many signals follow it (a run's signal is followed by every request
+ * in flight: one listener each would pass Node's warning limit of 10), and only until
+ * the last of them is released, so a long-lived source collects nothing per request.
  */
 export function linkedSignal(sources: readonly (AbortSignal | undefined)[]): LinkedSignal {
   const controller = new AbortController()
@@ -34,19 +35,54 @@ export function linkedSignal(sources: readonly (AbortSignal | undefined)[]): Lin
     controller.abort(already.reason)
     return { signal: controller.signal, release: () => {} }
   }
-  const listeners = live.map((source) => {
-    const onAbort = () => {
-      release()
-      controller.abort(source.reason)
-    }
-    source.addEventListener('abort', onAbort, { once: true })
-    return { source, onAbort }
-  })
   let released = false
+  const unfollow: (() => void)[] = []
   function release(): void {
     if (released) return
     released = true
-    for (const { source, onAbort } of listeners) source.removeEventListener('abort', onAbort)
+    for (const stop of unfollow) stop()
+  }
+  for (const source of live) {
+    unfollow.push(
+      follow(source, () => {
+        release()
+        controller.abort(source.reason)
+      }),
+    )
   }
   return { signal: controller.signal, release }
+}
+
+/** The signals following a source, and the one listener on it that tells them. */
+interface Followers {
+  onAbort: Set<() => void>
+  listener: () => void
+}
+
+const FOLLOWERS = new WeakMap<AbortSignal, Followers>()
+
+/** Calls `onAbort` when `source` aborts, until the returned function is called. */
+function follow(source: AbortSignal, onAbort: () => void): () => void {
+  let followers = FOLLOWERS.get(source)
+  if (!followers) {
+    const created: Followers = {
+      onAbort: new Set(),
+      listener: () => {
+        FOLLOWERS.delete(source)
+        for (const call of [...created.onAbort]) call()
+      },
+    }
+    followers = created
+    FOLLOWERS.set(source, created)
+    source.addEventListener('abort', created.listener, { once: true })
+  }
+  const own = followers
+  own.onAbort.add(onAbort)
+  return () => {
+    own.onAbort.delete(onAbort)
+    if (own.onAbort.size === 0 && FOLLOWERS.get(source) === own) {
+      FOLLOWERS.delete(source)
+      source.removeEventListener('abort', own.listener)
+    }
+  }
 }
