@@ -16,7 +16,7 @@ import { createBatchClient, isBatchPending, isFinalStatus, requestIdOf } from '.
 import { chatRequestBody, type CompleteRequest } from '../pipeline/translate/llm.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { startFakeOpenAi, type ChatRequestBody, type FakeOpenAi, type Reply } from './helpers/fake-openai.ts'
-import { isJudgeRequest, judgeItemsOf } from './helpers/judge-requests.ts'
+import { firstPairFlagged, isJudgeRequest } from './helpers/judge-requests.ts'
 import { isFrontmatterRequest, referenceReply } from './helpers/reference-translator.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
@@ -63,14 +63,7 @@ const reportOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'reports/l10
 function refusingResponseFormat(body: ChatRequestBody): Reply {
   if (!isJudgeRequest(body)) return referenceReply(body)
   if ((body as { response_format?: unknown }).response_format) return { status: 400, body: { error: { message: "Unknown parameter: 'response_format'.", type: 'invalid_request_error' } } }
-  return {
-    content: JSON.stringify({
-      pairs: judgeItemsOf(body).map((item, k) => ({
-        id: item.id,
-        issues: k === 0 ? [{ category: 'mistranslation', source: item.source.slice(0, 4), target: item.target.slice(0, 8), explanation: 'Says something else.' }] : [],
-      })),
-    }),
-  }
+  return { content: firstPairFlagged(body) }
 }
 
 describe('failed batch lines by status', { timeout: 180_000 }, () => {

@@ -18,6 +18,7 @@ import { priceFor } from '../pipeline/translate/cost.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
 import { startFakeOpenAi, type ChatRequestBody, type FakeOpenAi, type Reply } from './helpers/fake-openai.ts'
 import { isFrontmatterRequest, referenceReply } from './helpers/reference-translator.ts'
+import { firstPairFlagged, isJudgeRequest } from './helpers/judge-requests.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 /** The main case runs a 20-article tree; the fault cases a small one. */
@@ -318,24 +319,6 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
   })
 })
 
-/** Judge requests of the fake server: the rubric's opening words. */
-const isJudgeRequest = (body: ChatRequestBody) => (body.messages ?? []).some((m) => String(m.content).startsWith('You review translations'))
-
-/** A judge that finds a mistranslation in the first pair of every request, so its verdicts show in the lock records' error counts. */
-function judgeVerdicts(body: ChatRequestBody): string {
-  const text = (body.messages ?? []).map((m) => String(m.content)).join('\n')
-  const items = (/<pairs>\n([\s\S]*)\n<\/pairs>/.exec(text)?.[1] ?? '')
-    .split('\n')
-    .filter((line) => line.startsWith('{"id"'))
-    .map((line) => JSON.parse(line) as { id: string; source: string; target: string })
-  return JSON.stringify({
-    pairs: items.map((item, k) => ({
-      id: item.id,
-      issues: k === 0 ? [{ category: 'mistranslation', source: item.source.slice(0, 4), target: item.target.slice(0, 8), explanation: 'Says something else.' }] : [],
-    })),
-  })
-}
-
 describe('l10n sync --batch with the judge (judge: in the config)', { timeout: 180_000 }, () => {
   it("puts the judge's requests in the batches with its own model; each draft waits for its review and equals a realtime run's", async () => {
     const JUDGE = 'judge: { model: gpt-4.1-mini }\n'
@@ -347,7 +330,7 @@ describe('l10n sync --batch with the judge (judge: in the config)', { timeout: 1
     const realtime = makeJudged()
     const batched = makeJudged()
     try {
-      server.setHandler((body) => (isJudgeRequest(body) ? { content: judgeVerdicts(body) } : referenceReply(body)))
+      server.setHandler((body) => (isJudgeRequest(body) ? { content: firstPairFlagged(body) } : referenceReply(body)))
       server.batch.pollsToFinish = 1
       // Exit code 1: the judge's findings are errors.
       const reference = await sync(realtime)
@@ -362,7 +345,7 @@ describe('l10n sync --batch with the judge (judge: in the config)', { timeout: 1
       expect(judge).toMatchObject({ model: 'gpt-4.1-mini', requests: judgedRealtime })
       expect(realtimeReport.cost.usd).toBeCloseTo(((totals.promptTokens - judge.promptTokens) * 0.15 + (totals.completionTokens - judge.completionTokens) * 0.6 + judge.promptTokens * 0.4 + judge.completionTokens * 1.6) / 1e6, 10)
       server.reset()
-      server.setHandler((body) => (isJudgeRequest(body) ? { content: judgeVerdicts(body) } : referenceReply(body)))
+      server.setHandler((body) => (isJudgeRequest(body) ? { content: firstPairFlagged(body) } : referenceReply(body)))
       server.batch.pollsToFinish = 1
       const inputOf = (index: number) => {
         const batch = [...server.batch.batches.values()][index]!

@@ -5,9 +5,9 @@
  * against computing them from its prose, and the glossary renderings one search gives
  * (`termRenderings`) against counting each form on its own.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { toString } from 'mdast-util-to-string'
 import { describe, expect, it } from 'vitest'
+import { fixtureMarkdownFiles, readRepoFile } from './helpers/fixture-files.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import type { Article } from '../pipeline/article/types.ts'
 import { checkedSections, paragraphTexts, profiledParagraphTexts } from '../pipeline/check/article.ts'
@@ -20,8 +20,7 @@ import { countForm, findTerms, normalizeTerm, termRenderings, verifyTerms } from
 import { lockedForm } from '../pipeline/glossary/model.ts'
 import { parseGlossary } from '../pipeline/glossary/load.ts'
 
-const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
-const realPairs = new URL('./fixtures/real-pairs/', import.meta.url)
+const read = readRepoFile
 
 // Every kind of paragraph content the profile walk treats apart from plain text, and
 // every container a paragraph can sit in.
@@ -58,14 +57,7 @@ An unresolved [reference][nowhere] and a resolved [one][ref], with ![an image][i
 A text that holds a literal \ufffc placeholder character.
 `
 
-const files = [
-  'examples/cn/soundtrack.md',
-  'examples/en/soundtrack.md',
-  ...readdirSync(new URL('./fixtures/article/', import.meta.url)).map((name) => `tests/fixtures/article/${name}`),
-  ...readdirSync(realPairs, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .flatMap((entry) => readdirSync(new URL(`${entry.name}/`, realPairs)).map((name) => `tests/fixtures/real-pairs/${entry.name}/${name}`)),
-]
+const files = fixtureMarkdownFiles()
 const articles: [string, Article][] = [['mixed content', parse(MIXED, 'mixed.md')], ...files.map((file): [string, Article] => [file, parse(read(file), file, { lenient: true })])]
 
 /** Each section's profile as `check` walks a target's (leftovers kept, the article's definitions). */

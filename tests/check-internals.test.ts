@@ -6,8 +6,8 @@
  * `parse` against a fresh parse, code points by character codes against the string
  * iterator, and duplicate sentences found without normalizing every sentence.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { fixtureMarkdownFiles, readRepoFile } from './helpers/fixture-files.ts'
 import { checkedSections } from '../pipeline/check/article.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
@@ -19,18 +19,10 @@ import { withinEdits } from '../pipeline/glossary/match.ts'
 import { MARKED_SIGNALS, markedNameOccurrences, nameOccurrences } from '../pipeline/glossary/names.ts'
 import { editDistance } from '../pipeline/shared/edit-distance.ts'
 
-const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
-const realPairs = new URL('./fixtures/real-pairs/', import.meta.url)
+const read = readRepoFile
 
 describe('checkedSections', () => {
-  const files = [
-    'examples/cn/soundtrack.md',
-    'examples/en/soundtrack.md',
-    ...readdirSync(new URL('./fixtures/article/', import.meta.url)).map((name) => `tests/fixtures/article/${name}`),
-    ...readdirSync(realPairs, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => readdirSync(new URL(`${entry.name}/`, realPairs)).map((name) => `tests/fixtures/real-pairs/${entry.name}/${name}`)),
-  ]
+  const files = fixtureMarkdownFiles()
   it.each(files)('cuts %s as split does, with the same blocks per section', (file) => {
     const article = parse(read(file), file, { lenient: true })
     const { sections, blocks } = checkedSections(article)

@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { isJudgeRequest, judgeItemsOf } from './helpers/judge-requests.ts'
 import type { ChatRequestBody, Reply } from './helpers/fake-openai.ts'
 import { referenceReply } from './helpers/reference-translator.ts'
 import { useFakeOpenAi, useWorkspace } from './helpers/setup.ts'
@@ -27,25 +28,10 @@ const shortReference = readFileSync(SHORT_EXAMPLE.reference, 'utf8')
 const SHORT_FLIPPED = "it never heightens the audience's experience"
 const shortFlipped = shortReference.replace("it not only heightens the audience's experience", SHORT_FLIPPED)
 
-interface Item {
-  id: string
-  source: string
-  target: string
-}
-
-const isJudgeRequest = (body: ChatRequestBody) => (body.messages ?? []).some((m) => String(m.content).startsWith('You review translations'))
-
-/** The pairs of a judge request, as the prompt lists them. */
-function itemsOf(body: ChatRequestBody): Item[] {
-  const text = (body.messages ?? []).map((m) => String(m.content)).join('\n')
-  const inside = /<pairs>\n([\s\S]*)\n<\/pairs>/.exec(text)?.[1] ?? ''
-  return inside.split('\n').filter((line) => line.startsWith('{"id"')).map((line) => JSON.parse(line) as Item)
-}
-
 /** A careful reviewer: flags the flipped negation (of either example), nothing else. */
 function verdicts(body: ChatRequestBody): string {
   return JSON.stringify({
-    pairs: itemsOf(body).map((item) => ({
+    pairs: judgeItemsOf(body).map((item) => ({
       id: item.id,
       issues: item.target.includes(FLIPPED)
         ? [{ category: 'mistranslation', source: 'Soundtrack并非单纯用于聆听', target: FLIPPED, explanation: 'The source says a soundtrack is NOT made simply for listening.' }]
@@ -99,7 +85,7 @@ describe('l10n check --judge', () => {
     expect(found[0]).toMatchObject({ ruleId: 'judge/mistranslation', severity: 'error', section: 2, actual: FLIPPED, targetPosition: placeOf(flipped, FLIPPED), sourcePosition: placeOf(readFileSync(SOURCE, 'utf8'), 'Soundtrack并非单纯用于聆听') })
     expect(run.stderr).toMatch(/Judge \(gpt-4o-mini\): \d+ text pairs, 0 from the cache, \d+ requests?/)
     // The pair sent beside the flipped paragraph is its own source paragraph (aligned, not by index).
-    const items = fake.server.requests.flatMap((request) => itemsOf(request.body!))
+    const items = fake.server.requests.flatMap((request) => judgeItemsOf(request.body!))
     const pair = items.find((item) => item.target.includes(FLIPPED))!
     expect(pair.source).toContain('Soundtrack并非单纯用于聆听')
     // JSON is asked for where the server supports it, at temperature 0.
@@ -125,7 +111,7 @@ describe('l10n check --judge', () => {
     fake.server.reset()
     const edited = await judge(target(shortFlipped), small)
     expect(fake.server.requests).toHaveLength(1)
-    expect(itemsOf(fake.server.requests[0]!.body!)).toHaveLength(1)
+    expect(judgeItemsOf(fake.server.requests[0]!.body!)).toHaveLength(1)
     expect(judged(edited.stdout).map((finding) => finding.ruleId)).toEqual(['judge/mistranslation'])
   })
 
@@ -267,7 +253,7 @@ describe('judge pairs beyond paragraphs (pure)', () => {
     writeFileSync(target, en)
     fake.server.setHandler((body) => ({
       content: JSON.stringify({
-        pairs: itemsOf(body).map((pair) => ({
+        pairs: judgeItemsOf(body).map((pair) => ({
           id: pair.id,
           issues: pair.target.includes('not loud') ? [{ category: 'mistranslation', source: '很响亮', target: 'not loud', explanation: 'The source says loud.' }] : [],
         })),
@@ -288,7 +274,7 @@ describe('translate with judge: true', () => {
       if (!isJudgeRequest(body)) return referenceReply(body)
       return {
         content: JSON.stringify({
-          pairs: itemsOf(body).map((item) => ({
+          pairs: judgeItemsOf(body).map((item) => ({
             id: item.id,
             issues: item.target.includes("not only heightens the audience's experience") ? [{ category: 'omission', source: '', target: '', explanation: 'A clause is missing.' }] : [],
           })),

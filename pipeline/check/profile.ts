@@ -182,19 +182,7 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
   const proseParts: string[] = []
 
   const openBlock = (node: Paragraph | Heading | TableCell, offset: number): TextBlock => ({
-    kind: node.type === 'tableCell' ? 'cell' : node.type,
-    offset,
-    prose: '',
-    segments: [],
-    strong: 0,
-    emphasis: 0,
-    numbers: [],
-    codes: [],
-    urls: [],
-    units: 0,
-    marks: [],
-    breaks: 0,
-    htmlElements: [],
+    ...emptyBlock(node.type === 'tableCell' ? 'cell' : node.type, offset),
     node,
     asWritten: true,
     topLevel: node.type === 'paragraph' && opaque === 0 && listDepth === 0,
@@ -410,25 +398,14 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
 // `<br>`, `<br/>`, `<br />` (any case).
 const BREAK_TAG = /^<br\s*\/?>$/i
 
+/** A block with nothing read into it yet: not from one node (`asWritten`, `topLevel` false until a walk says so). */
+function emptyBlock(kind: TextBlock['kind'], offset: number): TextBlock {
+  return { kind, offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], units: 0, marks: [], breaks: 0, htmlElements: [], asWritten: false, topLevel: false }
+}
+
 /** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */
 export function mergeBlocks(blocks: readonly TextBlock[], offset: number): TextBlock {
-  const merged: TextBlock = {
-    kind: 'paragraph',
-    offset: blocks[0]?.offset ?? offset,
-    prose: '',
-    segments: [],
-    strong: 0,
-    emphasis: 0,
-    numbers: [],
-    codes: [],
-    urls: [],
-    units: 0,
-    marks: [],
-    breaks: 0,
-    htmlElements: [],
-    asWritten: false,
-    topLevel: false,
-  }
+  const merged = emptyBlock('paragraph', blocks[0]?.offset ?? offset)
   for (const block of blocks) {
     merged.segments.push(...block.segments.map((segment) => ({ at: segment.at + merged.prose.length, offset: segment.offset })))
     merged.prose += (merged.prose === '' ? '' : '\n') + block.prose

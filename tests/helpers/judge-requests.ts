@@ -24,3 +24,13 @@ export function judgeItemsOf(body: ChatRequestBody): JudgeItem[] {
     .filter((line) => line.startsWith('{"id"'))
     .map((line) => JSON.parse(line) as JudgeItem)
 }
+
+/** A judge that finds a mistranslation in the first pair of every request, so its verdicts show in the lock records' error counts. */
+export function firstPairFlagged(body: ChatRequestBody): string {
+  return JSON.stringify({
+    pairs: judgeItemsOf(body).map((item, k) => ({
+      id: item.id,
+      issues: k === 0 ? [{ category: 'mistranslation', source: item.source.slice(0, 4), target: item.target.slice(0, 8), explanation: 'Says something else.' }] : [],
+    })),
+  })
+}
