@@ -14,7 +14,7 @@ import { contentHash } from '../shared/hash.ts'
 import { message } from '../shared/i18n.ts'
 import type { BatchState, BatchStore, RequestLabel } from '../state/batch-store.ts'
 import type { RequestEstimate } from './cost.ts'
-import { chatRequestBody, ProviderError, type ChatClient, type ChatRequestBody, type Completion, type CompleteRequest, type LlmOptions } from './llm.ts'
+import { chatRequestBody, ProviderError, statusKind, type ChatClient, type ChatRequestBody, type Completion, type CompleteRequest, type LlmOptions } from './llm.ts'
 
 /** A request that will be answered by a batch, not now. Costs no request in this run. */
 export class BatchPendingError extends L10nError {
@@ -69,8 +69,8 @@ export const MAX_LINE_FAILURES = 3
  * realtime request at once (with its status, so a caller that can change the request — the
  * judge without `response_format` — does so) instead of being submitted again two more nights.
  */
-export function isFinalStatus(status: number | undefined): boolean {
-  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429
+export function isFinalStatus(status: number | undefined): status is number {
+  return status !== undefined && status >= 400 && status < 500 && !statusKind(status).retryable
 }
 
 /**
@@ -134,7 +134,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       }
       const failure = options.state.failures[requestId]
       if (failure && (failure.count >= MAX_LINE_FAILURES || isFinalStatus(failure.status))) {
-        throw new ProviderError(failure.status === 401 || failure.status === 403 ? 'auth' : 'bad-request', {
+        throw new ProviderError(isFinalStatus(failure.status) ? statusKind(failure.status).kind : 'bad-request', {
           attempts: 0,
           ...(failure.status ? { status: failure.status } : {}),
           params: { model: llm.model, message: failure.error },

@@ -168,6 +168,17 @@ export class ProviderError extends L10nError {
   }
 }
 
+/**
+ * What an HTTP error status means for a request, the same in realtime and in a batch's
+ * failed lines: a refused key (`auth`), worth asking again (408, 409, 429, 5xx), or a
+ * request the server will refuse again as it is (`bad-request`).
+ */
+export function statusKind(status: number): { kind: ProviderErrorKind; retryable: boolean } {
+  if (status === 401 || status === 403) return { kind: 'auth', retryable: false }
+  if (status === 408 || status === 409 || status === 429 || status >= 500) return { kind: status === 429 ? 'rate-limited' : 'server', retryable: true }
+  return { kind: 'bad-request', retryable: false }
+}
+
 /** One chat message. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
@@ -356,12 +367,8 @@ export function createOpenAiClient(options: LlmOptions, deps: ClientDeps = {}): 
     if (error instanceof APIError && typeof error.status === 'number') {
       const status = error.status
       const retryAfterMs = parseRetryAfter(error.headers, now())
-      if (status === 401 || status === 403) return { kind: 'auth', retryable: false, status, message: text, cause: error }
-      if (status === 408 || status === 409 || status === 429 || status >= 500) {
-        const kind = status === 429 ? 'rate-limited' : 'server'
-        return { kind, retryable: true, status, retryAfterMs, message: text, cause: error }
-      }
-      return { kind: 'bad-request', retryable: false, status, message: text, cause: error }
+      const { kind, retryable } = statusKind(status)
+      return { kind, retryable, status, ...(retryable ? { retryAfterMs } : {}), message: text, cause: error }
     }
     // Connection refused or reset, and bodies cut off mid-way (undici's TypeError "terminated").
     if (error instanceof APIConnectionError || error instanceof APIUserAbortError || error instanceof TypeError) {
