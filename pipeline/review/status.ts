@@ -9,7 +9,7 @@ import { stampFile, type Stamped } from '../state/memo.ts'
 import type { Article } from '../article/types.ts'
 import { load, statusOf, type Loaded, type StatusFailure, type WorkflowOptions } from './state.ts'
 import { contentHash } from '../shared/hash.ts'
-import { readTextFileIfExists } from '../state/files.ts'
+import { decodeUtf8 } from '../article/parse.ts'
 import { recordOutput, statusFromSeal } from './status-seal.ts'
 import { memoSlot, openStatusMemo, sameContent, statusContext, statusInputs, summarize, textHash, type StatusMemoEntry, type StatusSummary } from './status-memo.ts'
 
@@ -44,6 +44,16 @@ export interface StatusStats {
 async function stampOrNone(path: string, known: Parameters<typeof stampFile>[1]): Promise<Stamped | undefined> {
   try {
     return await stampFile(path, known)
+  } catch {
+    return undefined
+  }
+}
+
+/** The text of bytes a stamp read, or undefined when there are none or they are not UTF-8 (the full path then says why). */
+function textOf(bytes: Buffer | undefined, path: string): string | undefined {
+  if (bytes === undefined) return undefined
+  try {
+    return decodeUtf8(bytes, path)
   } catch {
     return undefined
   }
@@ -136,8 +146,9 @@ export async function translationStatus(
         // its status while both files have the hashes the record names (see status-seal.ts).
         if (next && record?.seal) {
           const outputPath = recordOutput(options.lockfile, record)
+          // Stamped without a known stamp, so read: its bytes are the text judged, read once.
           const output = await stampOrNone(outputPath, undefined)
-          const outputText = output ? await readTextFileIfExists(outputPath).catch(() => undefined) : undefined
+          const outputText = textOf(output?.bytes, outputPath)
           const sealed = statusFromSeal(file, locale, options, record, { source: next.sourceFile.hash, output: outputText === undefined ? undefined : contentHash(outputText) })
           if (sealed) {
             results.push(sealed)

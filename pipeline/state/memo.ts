@@ -47,6 +47,8 @@ export const fileStampSchema = z.object({
 export interface Stamped {
   stamp: FileStamp
   read: boolean
+  /** The bytes hashed, when the file was read: a caller that needs the content too does not read it again. */
+  bytes?: Buffer
 }
 
 /**
@@ -67,8 +69,9 @@ export async function stampFile(path: string, known?: FileStamp, now: () => numb
   const same = known !== undefined && known.size === info.size && known.mtimeMs === info.mtimeMs && known.ctimeMs === info.ctimeMs && known.ino === info.ino
   if (same && known.stampedAt - Math.max(info.mtimeMs, info.ctimeMs) > RACY_MS) return { stamp: known, read: false }
   // A file changed between the stat and the read has a newer stat than the one stored: the next run reads it again.
-  const hash = createHash('sha256').update(await readFile(path)).digest('hex')
-  return { stamp: { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, stampedAt }, read: true }
+  const bytes = await readFile(path)
+  const hash = createHash('sha256').update(bytes).digest('hex')
+  return { stamp: { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, hash, stampedAt }, read: true, bytes }
 }
 
 /** Memo records of one kind, one JSON file per key. */
