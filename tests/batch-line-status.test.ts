@@ -8,28 +8,25 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { useFakeOpenAi } from './helpers/setup.ts'
 import { captureMain } from './helpers/cli.ts'
-import { lockText } from './helpers/lock.ts'
+import { lockTextWithoutTimes } from './helpers/lock.ts'
 import { openBatchStore } from '../pipeline/state/batch-store.ts'
 import { createBatchClient, isBatchPending, isFinalStatus, requestIdOf } from '../pipeline/translate/batch-client.ts'
 import { chatRequestBody, type CompleteRequest } from '../pipeline/translate/llm.ts'
 import { generateTree, treeConfig } from '../scripts/generate-tree.ts'
-import { startFakeOpenAi, type ChatRequestBody, type FakeOpenAi, type Reply } from './helpers/fake-openai.ts'
+import type { ChatRequestBody, Reply } from './helpers/fake-openai.ts'
 import { firstPairFlagged, isJudgeRequest } from './helpers/judge-requests.ts'
 import { isFrontmatterRequest, referenceReply } from './helpers/reference-translator.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
 const LOCALES = ['en']
 const ARTICLES = 2
-let server: FakeOpenAi
+// Reset before every test: no batches, files or handler of another test.
+const fake = useFakeOpenAi({ handler: referenceReply })
 const roots: string[] = []
-
-beforeAll(async () => {
-  server = await startFakeOpenAi({ handler: referenceReply })
-})
-afterAll(async () => {
-  await server.close()
+afterAll(() => {
   for (const dir of roots) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -42,21 +39,20 @@ function makeTree(config: string): string {
 }
 
 async function sync(dir: string, args: string[] = []) {
-  const run = await captureMain(['sync', '--config', join(dir, 'l10n.config.yaml'), '--model', 'gpt-4o-mini', ...args], { env: { OPENAI_BASE_URL: server.baseURL, L10N_LANG: 'en' } })
+  const run = await captureMain(['sync', '--config', join(dir, 'l10n.config.yaml'), '--model', 'gpt-4o-mini', ...args], { env: { OPENAI_BASE_URL: fake.server.baseURL, L10N_LANG: 'en' } })
   return { ...run, output: run.stdout + run.stderr }
 }
 
 /** Every line submitted so far, in submission order. */
 const submittedLines = () =>
-  [...server.batch.batches.values()].flatMap((batch) =>
-    server.batch.files
+  [...fake.server.batch.batches.values()].flatMap((batch) =>
+    fake.server.batch.files
       .get(batch.input_file_id)!
       .content.trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { custom_id: string; body: ChatRequestBody }),
   )
 
-const lockOf = (dir: string) => lockText(join(dir, 'l10n.lock.yaml')).replace(/^(\s*(?:translatedAt|approvedAt|updatedAt|createdAt):).*$/gm, '$1 <time>')
 const reportOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'reports/l10n.json'), 'utf8'))
 
 /** A server whose judge model does not know `response_format` (400), with a judge that finds one mistranslation per request. */
@@ -71,15 +67,14 @@ describe('failed batch lines by status', { timeout: 180_000 }, () => {
     const config = treeConfig(LOCALES, 'judge: { model: gpt-4.1-mini }\n')
     const realtime = makeTree(config)
     const batched = makeTree(config)
-    server.reset()
-    server.setHandler(refusingResponseFormat)
+    fake.server.setHandler(refusingResponseFormat)
     const reference = await sync(realtime)
     expect(reference.code, reference.output).toBe(1)
     expect(JSON.stringify(reportOf(realtime))).not.toContain('judge/failed')
 
-    server.reset()
-    server.setHandler(refusingResponseFormat)
-    server.batch.pollsToFinish = 1
+    fake.server.reset()
+    fake.server.setHandler(refusingResponseFormat)
+    fake.server.batch.pollsToFinish = 1
     // Night 1 submits the translations; night 2 collects them and submits the reviews.
     expect((await sync(batched, ['--batch'])).code).toBe(0)
     expect((await sync(batched, ['--batch'])).code).toBe(0)
@@ -98,7 +93,7 @@ describe('failed batch lines by status', { timeout: 180_000 }, () => {
     const fourth = await sync(batched, ['--batch'])
     expect(fourth.code, fourth.output).toBe(1)
     expect(JSON.stringify(reportOf(batched))).not.toContain('judge/failed')
-    expect(lockOf(batched)).toEqual(lockOf(realtime))
+    expect(lockTextWithoutTimes(batched)).toEqual(lockTextWithoutTimes(realtime))
     for (const name of ['article-0001', 'article-0002']) {
       const path = `src/content/knowledge-en/${name}.md`
       expect(readFileSync(join(batched, path), 'utf8')).toEqual(readFileSync(join(realtime, path), 'utf8'))
@@ -129,17 +124,16 @@ describe('failed batch lines by status', { timeout: 180_000 }, () => {
   })
 
   it('records the status of a failed line in the batch state and fails a refused section at once, not on the third night', async () => {
-    server.reset()
     // The first section translation the batch reaches is refused (400); everything else answers.
     let refused = 0
-    server.setHandler((body) => {
+    fake.server.setHandler((body) => {
       if (!isFrontmatterRequest(body) && refused === 0) {
         refused++
         return { status: 400, body: { error: { message: 'This model cannot do that.', type: 'invalid_request_error' } } }
       }
       return referenceReply(body)
     })
-    server.batch.pollsToFinish = 1
+    fake.server.batch.pollsToFinish = 1
     const dir = makeTree(treeConfig(LOCALES))
     expect((await sync(dir, ['--batch'])).code).toBe(0)
     const collect = await sync(dir, ['--batch'])
@@ -147,7 +141,7 @@ describe('failed batch lines by status', { timeout: 180_000 }, () => {
     const failed = Object.values(state.failures) as { status?: number; count: number }[]
     expect(failed, collect.output).toEqual([expect.objectContaining({ count: 1, status: 400 })])
     // Not submitted again: the run fails it like a realtime 400, and the other article is written.
-    expect(server.batch.batches.size).toBe(1)
+    expect(fake.server.batch.batches.size).toBe(1)
     expect(collect.code, collect.output).not.toBe(0)
     expect(collect.output).toContain('This model cannot do that.')
     const written = ['article-0001', 'article-0002'].filter((name) => existsSync(join(dir, `src/content/knowledge-en/${name}.md`)))

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { captureMain } from './helpers/cli.ts'
-import { lockText } from './helpers/lock.ts'
+import { lockText, lockTextWithoutTimes } from './helpers/lock.ts'
 import { chunkLines } from '../pipeline/run/batch.ts'
 import { openBatchStore } from '../pipeline/state/batch-store.ts'
 import { createBatchClient, isBatchPending, requestIdOf, type BatchLine } from '../pipeline/translate/batch-client.ts'
@@ -62,8 +62,6 @@ function drafts(dir: string): Record<string, string> {
   return result
 }
 
-/** The lockfile without what differs between any two runs (times). */
-const lockOf = (dir: string) => lockText(join(dir, 'l10n.lock.yaml')).replace(/^(\s*(?:translatedAt|approvedAt|updatedAt|createdAt):).*$/gm, '$1 <time>')
 
 beforeAll(async () => {
   server = await startFakeOpenAi({ handler: referenceReply })
@@ -118,7 +116,7 @@ describe('l10n sync --batch', { timeout: 180_000 }, () => {
       expect(chat()).toHaveLength(0)
       expect(Object.keys(drafts(root))).toHaveLength(BIG * LOCALES.length)
       expect(drafts(root)).toEqual(drafts(bigRealtime))
-      expect(lockOf(root)).toEqual(lockOf(bigRealtime))
+      expect(lockTextWithoutTimes(root)).toEqual(lockTextWithoutTimes(bigRealtime))
 
       // The report prices the answers at the batch price: half of gpt-4o-mini's list price.
       const report = JSON.parse(readFileSync(join(root, 'reports/l10n.json'), 'utf8'))
@@ -381,7 +379,7 @@ describe('l10n sync --batch with the judge (judge: in the config)', { timeout: 1
       expect(server.batch.batches.size).toBe(2)
       expect(chat()).toHaveLength(0)
       expect(drafts(batched)).toEqual(drafts(realtime))
-      expect(lockOf(batched)).toEqual(lockOf(realtime))
+      expect(lockTextWithoutTimes(batched)).toEqual(lockTextWithoutTimes(realtime))
       const after = JSON.parse((await cli(['status', join(batched, 'src/content/knowledge-cn'), '--config', join(batched, 'l10n.config.yaml'), '--format', 'json'])).stdout)
       expect(after.statuses.some((entry: { judgeWaiting: boolean }) => entry.judgeWaiting)).toBe(false)
 

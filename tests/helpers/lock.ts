@@ -27,3 +27,8 @@ export function readLockSync(path: string): Lockfile {
 export function lockText(path: string): string {
   return serializeLockfile(readLockSync(path))
 }
+
+/** The lockfile of a tree (`<dir>/l10n.lock.yaml`) as one text without what differs between any two runs: the times. */
+export function lockTextWithoutTimes(dir: string): string {
+  return lockText(join(dir, 'l10n.lock.yaml')).replace(/^(\s*(?:translatedAt|approvedAt|updatedAt|createdAt):).*$/gm, '$1 <time>')
+}
