@@ -20,7 +20,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
 rmSync(dist, { recursive: true, force: true })
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+const require = createRequire(import.meta.url)
+const tsc = require.resolve('typescript/bin/tsc')
 const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
 if (compiled.status !== 0) process.exit(compiled.status ?? 1)
 
@@ -34,7 +35,6 @@ writeFileSync(COMPILED_DEFAULT_GLOSSARY, compileGlossary(await loadGlossaryFiles
 // The tokenizer's merge table as JSON with the version it came from (shared/tokens.ts):
 // parsed as JSON, it costs the process far less native memory than the package's array literal.
 {
-  const require = createRequire(import.meta.url)
   const ranks = require('gpt-tokenizer/bpeRanks/o200k_base').default
   const { version } = require('gpt-tokenizer/package.json')
   writeFileSync(join(dist, 'data', 'o200k_base.json'), JSON.stringify({ version, ranks }))

@@ -7,7 +7,7 @@
  */
 import { toString } from 'mdast-util-to-string'
 import { describe, expect, it } from 'vitest'
-import { fixtureMarkdownFiles, readRepoFile } from './helpers/fixture-files.ts'
+import { fixtureMarkdownFiles, readRepoFile as read } from './helpers/fixture-files.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import type { Article } from '../pipeline/article/types.ts'
 import { checkedSections, paragraphTexts, profiledParagraphTexts } from '../pipeline/check/article.ts'
@@ -20,7 +20,6 @@ import { countForm, findTerms, normalizeTerm, termRenderings, verifyTerms } from
 import { lockedForm } from '../pipeline/glossary/model.ts'
 import { parseGlossary } from '../pipeline/glossary/load.ts'
 
-const read = readRepoFile
 
 // Every kind of paragraph content the profile walk treats apart from plain text, and
 // every container a paragraph can sit in.

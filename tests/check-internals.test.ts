@@ -7,7 +7,7 @@
  * iterator, and duplicate sentences found without normalizing every sentence.
  */
 import { describe, expect, it } from 'vitest'
-import { fixtureMarkdownFiles, readRepoFile } from './helpers/fixture-files.ts'
+import { fixtureMarkdownFiles, readRepoFile as read } from './helpers/fixture-files.ts'
 import { checkedSections } from '../pipeline/check/article.ts'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
@@ -19,7 +19,6 @@ import { withinEdits } from '../pipeline/glossary/match.ts'
 import { MARKED_SIGNALS, markedNameOccurrences, nameOccurrences } from '../pipeline/glossary/names.ts'
 import { editDistance } from '../pipeline/shared/edit-distance.ts'
 
-const read = readRepoFile
 
 describe('checkedSections', () => {
   const files = fixtureMarkdownFiles()

@@ -2,9 +2,9 @@
  * Mutation sweep: break the reference translation in many small ways, one variant per
  * test, and require the checker to name each break with the right rule (and section).
  */
-import { readFileSync } from 'node:fs'
 import type { Nodes, RootContent } from 'mdast'
 import { describe, expect, it } from 'vitest'
+import { readRepoFile as read } from './helpers/fixture-files.ts'
 import { check, extractNumbers, type CheckOptions, type RuleId } from '../pipeline/check/index.ts'
 import { lockedForm } from '../pipeline/glossary/model.ts'
 import { parseGlossary } from '../pipeline/glossary/load.ts'
@@ -16,7 +16,6 @@ import { formatMessage } from '../pipeline/shared/i18n.ts'
 
 const SOURCE_FILE = 'examples/cn/soundtrack.md'
 const TARGET_FILE = 'examples/en/soundtrack.md'
-const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
 const sourceText = read(SOURCE_FILE)
 const targetText = read(TARGET_FILE)
 const glossary = parseGlossary(read('glossary/music.yaml'), 'glossary/music.yaml')

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import {
   COMPLETION_FACTORS,
@@ -11,6 +13,7 @@ import {
   priceFor,
 } from '../pipeline/translate/cost.ts'
 import { isL10nError } from '../pipeline/shared/errors.ts'
+import { fromRanksFile, TOKENIZER_RANKS } from '../pipeline/shared/tokens.ts'
 
 const ZH = '约翰·威廉姆斯为《星球大战》创作的配乐，由伦敦交响乐团录制。'
 const EN = 'John Williams wrote the score for Star Wars, recorded by the London Symphony Orchestra.'
@@ -208,14 +211,19 @@ describe('createBudgetTracker', () => {
 })
 
 describe('the tokenizer built from the JSON merge table (dist/data/o200k_base.json)', () => {
-  it('counts exactly as the package does', async () => {
-    const { existsSync, readFileSync } = await import('node:fs')
-    const { createRequire } = await import('node:module')
-    const { TOKENIZER_RANKS } = await import('../pipeline/shared/tokens.ts')
-    // `npm ci` builds dist/ (prepare): the table is there, so countTokens uses it.
+  it('counts exactly as the package does', () => {
+    // `npm ci` builds dist/ (prepare): the table is there and of the installed version, so countTokens uses it.
     expect(existsSync(TOKENIZER_RANKS)).toBe(true)
+    const fromJson = fromRanksFile()
+    expect(fromJson).toBeDefined()
     const packaged = createRequire(import.meta.url)('gpt-tokenizer') as { encode: (text: string) => number[] }
     const texts = [readFileSync('examples/cn/soundtrack.md', 'utf8'), readFileSync('examples/en/soundtrack.md', 'utf8'), 'Ünïcödé, emoji 🎻🎼, 日本語のテキスト, Ελληνικά, 한국어 — and ASCII.']
-    for (const text of texts) for (const piece of text.split('\n\n')) expect(countTokens(piece)).toBe(packaged.encode(piece).length)
+    for (const text of texts) {
+      for (const piece of text.split('\n\n')) {
+        const expected = packaged.encode(piece)
+        expect(fromJson!.encode(piece)).toEqual(expected)
+        expect(countTokens(piece)).toBe(expected.length)
+      }
+    }
   })
 })

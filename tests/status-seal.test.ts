@@ -40,6 +40,8 @@ describe('status without the memo: sealed lock records', () => {
 
   it('a cold status of an unchanged tree parses no file, and says what a full look works out (names included)', async () => {
     expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
+    // Every one of the six pairs' records is sealed.
+    expect(records()).toHaveLength(6)
     expect(records().every((file) => parseLockRecord(readFileSync(file, 'utf8'), file).entry.seal !== undefined)).toBe(true)
     const cold = await coldStatus()
     expect(cold.counts).toEqual([6, 0])

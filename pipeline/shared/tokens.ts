@@ -30,13 +30,14 @@ export const TOKEN_MERGE_CACHE = 5_000
  */
 export const TOKENIZER_RANKS = join(PACKAGE_ROOT, 'dist', 'data', 'o200k_base.json')
 
-interface Tokenizer {
+/** The parts of a gpt-tokenizer encoding used here. */
+export interface Tokenizer {
   encode: Encode
   setMergeCacheSize: (size: number) => void
 }
 
 /** The o200k encoding built from {@link TOKENIZER_RANKS}, or undefined when that file is missing, stale or not a table. */
-function fromRanksFile(require: NodeJS.Require): Tokenizer | undefined {
+export function fromRanksFile(require: NodeJS.Require = createRequire(import.meta.url)): Tokenizer | undefined {
   let ranks: unknown
   try {
     const file = JSON.parse(readFileSync(TOKENIZER_RANKS, 'utf8')) as { version?: unknown; ranks?: unknown }
