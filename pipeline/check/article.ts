@@ -10,7 +10,7 @@ import { findLocale, requireLocale, type LocaleInfo } from '../article/locales.t
 import type { Article, Finding, Section } from '../article/types.ts'
 import { align, profileSimilarity } from './align.ts'
 import { compareFrontmatter, declaredLocale, localeKey } from './frontmatter.ts'
-import { termRenderings } from '../glossary/match.ts'
+import { lastCodePointStart, termRenderings } from '../glossary/match.ts'
 import { inconsistentTerms, termUses, type TermUse } from './glossary.ts'
 import { otherLanguage } from './language.ts'
 import { sentences } from './sentences.ts'
@@ -81,14 +81,7 @@ export function profiledParagraphTexts(sections: readonly CheckedSection[], prof
 const normalizedSentence = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim()
 
 /** The last code point of a non-empty text (a lone surrogate counts as one). */
-function lastCodePoint(text: string): number {
-  const low = text.charCodeAt(text.length - 1)
-  if (low >= 0xdc00 && low <= 0xdfff && text.length >= 2) {
-    const high = text.charCodeAt(text.length - 2)
-    if (high >= 0xd800 && high <= 0xdbff) return text.codePointAt(text.length - 2)!
-  }
-  return low
-}
+const lastCodePoint = (text: string): number => text.codePointAt(lastCodePointStart(text))!
 
 /**
  * What the normalized text of a (trimmed, non-empty) sentence determines, found without

@@ -6,7 +6,7 @@
  * the article-wide duplicate-sentence search read the same blocks: each of these is
  * computed once per block and check, not once per rule that needs it.
  */
-import { normalize } from '../glossary/match.ts'
+import { normalizeAsTerm } from '../glossary/match.ts'
 import { PLACEHOLDER, type TextBlock } from './profile.ts'
 import { sentences } from './sentences.ts'
 import { mayHoldCjk } from './strings.ts'
@@ -57,8 +57,8 @@ class Features implements BlockFeatures {
   }
 
   get normalized(): string {
-    // `normalizeTerm` without its shared cache of glossary forms: a paragraph is no form.
-    return (this.#normalized ??= normalize(this.#block.prose.normalize('NFC').trim()).text)
+    // Not through the shared cache of glossary forms: a paragraph is no form.
+    return (this.#normalized ??= normalizeAsTerm(this.#block.prose))
   }
 }
 

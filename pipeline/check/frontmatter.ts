@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml'
-import type { FrontmatterPolicy } from '../article/frontmatter.ts'
+import { frontmatterDocument, type FrontmatterPolicy } from '../article/frontmatter.ts'
 import { validatedFrontmatterDocument } from '../article/parse.ts'
 import { findLocale, type LocaleInfo } from '../article/locales.ts'
 import type { Article, Place } from '../article/types.ts'
@@ -45,9 +45,9 @@ function parsedFrontmatter(article: Article): { yaml: string; document: Document
   let parsed = documents.get(article)
   if (!parsed) {
     const yaml = frontmatterYaml(article)
-    // `parse` has read this YAML already (validating it): its document serves when it can.
-    const validated = article.frontmatter.format === 'toml' ? undefined : validatedFrontmatterDocument(article.frontmatter)
-    parsed = { yaml, document: validated ?? parseDocument(yaml) }
+    // `parse` has read this YAML already (validating it, never TOML): its document serves
+    // when it can; otherwise the one parse of this text the other stages share.
+    parsed = { yaml, document: validatedFrontmatterDocument(article.frontmatter) ?? frontmatterDocument(yaml) }
     documents.set(article, parsed)
   }
   return parsed

@@ -138,8 +138,10 @@ export function compareText(comparison: Comparison): void {
     const ends = new Set<string>()
     for (const block of s.blocks) {
       if (block.kind !== 'paragraph') continue
-      shapes.add(spaceFreeShape(block.prose))
-      ends.add(spaceFreeEnds(block.prose))
+      const shape = spaceFreeShape(block.prose)
+      shapes.add(shape)
+      // The shape ends with the ends: `count:first:last`.
+      ends.add(shape.slice(shape.indexOf(':') + 1))
     }
     let sourceTexts: Map<string, TextBlock> | undefined
     for (const block of tp.blocks) {

@@ -191,7 +191,12 @@ function nextVisibleCode(input: string, from: number): number {
 /** The normalized form of a term or target form, as used for matching and comparing. */
 export function normalizeTerm(term: string): string {
   // The same few hundred glossary forms are normalized for every section of every check.
-  return TERM_FORMS.get(term, (form) => normalize(form.normalize('NFC').trim()).text)
+  return TERM_FORMS.get(term, normalizeAsTerm)
+}
+
+/** {@link normalizeTerm} without its cache of glossary forms: for a text that is no form (a paragraph). */
+export function normalizeAsTerm(text: string): string {
+  return normalize(text.normalize('NFC').trim()).text
 }
 
 const TERM_FORMS_KEPT = 20_000
@@ -252,16 +257,23 @@ function matcherFor(glossary: Glossary): TrieNode {
   return root
 }
 
-/** The last character (code point) of a text, as `Array.from(text).at(-1)` gives it, without splitting the whole text. */
-function lastChar(text: string): string {
+/**
+ * Where the last code point of a non-empty text starts: one unit before its end, two for a
+ * surrogate pair (a lone surrogate counts as one), without splitting the whole text.
+ */
+export function lastCodePointStart(text: string): number {
   const length = text.length
-  if (length === 0) return ''
   const low = text.charCodeAt(length - 1)
   if (low >= 0xdc00 && low <= 0xdfff && length >= 2) {
     const high = text.charCodeAt(length - 2)
-    if (high >= 0xd800 && high <= 0xdbff) return text.slice(length - 2)
+    if (high >= 0xd800 && high <= 0xdbff) return length - 2
   }
-  return text.slice(length - 1)
+  return length - 1
+}
+
+/** The last character (code point) of a text, as `Array.from(text).at(-1)` gives it. */
+function lastChar(text: string): string {
+  return text.length === 0 ? '' : text.slice(lastCodePointStart(text))
 }
 
 function charBefore(text: string, offset: number): string | undefined {
