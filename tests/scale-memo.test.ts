@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useShortTree } from './helpers/setup.ts'
-import { parseLockRecord, serializeLockRecord } from '../pipeline/state/lockfile.ts'
+import { unsealLockRecords } from './helpers/lock.ts'
 
 /** Issue 15's site scale: what a sync leaves for the `status` after it. */
 describe('sync keeps what status needs', () => {
@@ -18,14 +18,7 @@ describe('sync keeps what status needs', () => {
       .filter((record) => record.coverage !== undefined)
 
   /** The lock records as an older l10n wrote them (no seal): a status then parses what the memo does not give. */
-  const unseal = () => {
-    for (const name of readdirSync(join(site.root, 'l10n.lock'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.yaml'))) {
-      const file = join(site.root, 'l10n.lock', name)
-      const record = parseLockRecord(readFileSync(file, 'utf8'), file)
-      delete record.entry.seal
-      writeFileSync(file, serializeLockRecord(record))
-    }
-  }
+  const unseal = () => unsealLockRecords(site.root)
 
   it('a status right after a sync (provider named in the config, none on the status command) parses no pair: sync kept its slot too', async () => {
     expect((await l10n('sync')).code).toBeLessThanOrEqual(1)

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { useShortTree } from './helpers/setup.ts'
-import { parseLockRecord, serializeLockRecord } from '../pipeline/state/lockfile.ts'
+import { parseLockRecord } from '../pipeline/state/lockfile.ts'
+import { lockRecordFiles, unsealLockRecords } from './helpers/lock.ts'
 
 // Every parse of a Markdown file, counted: a cold status of an unchanged tree must make none.
 const parses = vi.hoisted(() => ({ count: 0 }))
@@ -18,18 +19,9 @@ describe('status without the memo: sealed lock records', () => {
   const tree = () => join(site.root, 'src/content/knowledge-cn')
   const memoLine = (text: string) => /Status: (\d+) article × locale pairs unchanged since the last look \(not parsed\), (\d+) worked out/.exec(text)!.slice(1).map(Number)
   const forgetMemo = () => rmSync(join(site.root, '.l10n/status'), { recursive: true, force: true })
-  const records = () =>
-    readdirSync(join(site.root, 'l10n.lock'), { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.yaml'))
-      .map((name) => join(site.root, 'l10n.lock', name))
+  const records = () => lockRecordFiles(site.root)
   /** The records as an older l10n wrote them (no seal), for a look that parses every pair. */
-  const unseal = () => {
-    for (const file of records()) {
-      const record = parseLockRecord(readFileSync(file, 'utf8'), file)
-      delete record.entry.seal
-      writeFileSync(file, serializeLockRecord(record))
-    }
-  }
+  const unseal = () => unsealLockRecords(site.root)
   /** `status --format json` with no memo, as a fresh checkout meets it: its statuses, its memo counts and the parses it made. */
   const coldStatus = async (...extra: string[]) => {
     forgetMemo()

@@ -3,9 +3,9 @@
  * single file, or the index and its record files), synchronously, validated by the
  * same parsers the tool uses.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { defaultRecordsFolder, emptyLockfile, isLockIndex, parseLockfile, parseLockIndex, parseLockRecord, serializeLockfile, type Lockfile } from '../../pipeline/state/lockfile.ts'
+import { defaultRecordsFolder, emptyLockfile, isLockIndex, parseLockfile, parseLockIndex, parseLockRecord, serializeLockfile, serializeLockRecord, type Lockfile } from '../../pipeline/state/lockfile.ts'
 
 /** Every record of the lockfile at `path` (an empty lockfile when there is none). */
 export function readLockSync(path: string): Lockfile {
@@ -31,4 +31,21 @@ export function lockText(path: string): string {
 /** The lockfile of a tree (`<dir>/l10n.lock.yaml`) as one text without what differs between any two runs: the times. */
 export function lockTextWithoutTimes(dir: string): string {
   return lockText(join(dir, 'l10n.lock.yaml')).replace(/^(\s*(?:translatedAt|approvedAt|updatedAt|createdAt):).*$/gm, '$1 <time>')
+}
+
+/** The lock record files of a tree (`<dir>/l10n.lock/**.yaml`). */
+export function lockRecordFiles(dir: string): string[] {
+  const folder = join(dir, 'l10n.lock')
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => join(folder, name))
+}
+
+/** Rewrites a tree's lock records as an older l10n wrote them, without their seals: a status then parses what no memo gives. */
+export function unsealLockRecords(dir: string): void {
+  for (const file of lockRecordFiles(dir)) {
+    const record = parseLockRecord(readFileSync(file, 'utf8'), file)
+    delete record.entry.seal
+    writeFileSync(file, serializeLockRecord(record))
+  }
 }
