@@ -106,6 +106,46 @@ describe('featuresOf', () => {
   })
 })
 
+/** A block's anchor words by their definition: the pattern's matches of two or more characters, lower case, once each. */
+const anchorWords = (prose: string) => [...new Set((prose.match(/[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*/g) ?? []).filter((word) => word.length >= 2).map((word) => word.toLowerCase()))]
+
+describe('featuresOf: anchor questions answered before the whole prose is read', () => {
+  // Words of one block asked of every other, and look-alikes that are no word of a block:
+  // inside a longer word, after a digit, across a joiner, a word of one letter.
+  const EDGES = `Plain words: soundtracks, x-ray, 3dmark, c++, node.js, a.b.c, e.g., -flag, co-op, AI, İstanbul, İx, re-recording, 1920s, v2, OK.`
+  const LOOKALIKES = ['soundtrack', 'ray', 'dmark', 'mark', 'c', 'node', 'js', 'b.c', 'flag', 'op', 'stanbul', 'i', 'recording', 'x', 'v', 'ok', 'ok.', 'e.g']
+  const edges = parse(`---\nlocale: en\n---\n\n${EDGES}\n`, 'edges.md')
+  const cases: [string, Article][] = [['edge words', edges], ...articles]
+
+  it.each(cases)('answers hasAnchor and hasAnchorCount of every block of %s as its full word list does', (_name, article) => {
+    const blocks = () => targetProfiles(article).profiles.flatMap((item) => item.blocks)
+    // Fresh blocks for each kind of question: the answers must not depend on what was asked before.
+    const all = blocks()
+    all.forEach((block, index) => {
+      const words = anchorWords(block.prose)
+      // Its own words, its neighbours' (mostly not its own) and the look-alikes.
+      const questions = new Set([...LOOKALIKES, ...words, ...anchorWords(all[index - 1]?.prose ?? ''), ...anchorWords(all[index + 1]?.prose ?? '')])
+      for (const word of questions) expect(featuresOf(block).hasAnchor(word), `${word} in ${block.prose.slice(0, 60)}`).toBe(words.includes(word))
+      expect(featuresOf(block).anchors).toEqual(words)
+    })
+    for (const block of blocks()) {
+      const words = anchorWords(block.prose)
+      for (let count = 0; count <= words.length + 1; count++) expect(featuresOf(block).hasAnchorCount(count)).toBe(words.length >= count)
+      expect(featuresOf(block).anchors).toEqual(words)
+    }
+  })
+
+  it('finds the edge words as the pattern does', () => {
+    const block = targetProfiles(edges).profiles.flatMap((item) => item.blocks)[0]!
+    for (const word of ['x-ray', '3dmark'.slice(1), 'c', 'node.js', 'a.b.c', 'e.g', 'flag', 'co-op', 'ai', 'stanbul', 're-recording', 'v2', 'ok']) {
+      expect(featuresOf(block).hasAnchor(word), word).toBe(anchorWords(EDGES).includes(word))
+    }
+    expect(featuresOf(block).hasAnchor('soundtrack')).toBe(false)
+    expect(featuresOf(block).hasAnchor('x-ray')).toBe(true)
+    expect(featuresOf(block).hasAnchor('ray')).toBe(false)
+  })
+})
+
 describe('termRenderings', () => {
   const glossary = parseGlossary(read('glossary/music.yaml'), 'glossary/music.yaml')
   const source = parse(read('examples/cn/soundtrack.md'), 'cn.md')

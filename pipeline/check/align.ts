@@ -129,19 +129,34 @@ const DIAGONAL_FLOOR = 0.5
 
 /** Coverage of one block's Latin words by the other's: the smaller set is the names. */
 function anchorSimilarity(x: TextBlock, y: TextBlock, crossScript: boolean): number | undefined {
-  const a = featuresOf(x).anchors
-  const b = featuresOf(y).anchors
-  if (a.length === 0 && b.length === 0) return undefined
-  if (crossScript) {
-    const [small, large] = a.length <= b.length ? [a, y] : [b, x]
-    if (small.length === 0) return 0.5
-    // The larger side's set, built once with its words (an English paragraph's are many).
-    const set = featuresOf(large).anchorSet
-    let found = 0
-    for (const word of small) if (set.has(word)) found++
-    return found / small.length
+  if (!crossScript) {
+    const a = featuresOf(x).anchors
+    const b = featuresOf(y).anchors
+    if (a.length === 0 && b.length === 0) return undefined
+    return setSimilarity(a, b)
   }
-  return setSimilarity(a, b)
+  // Across scripts one side (the Han one) has few Latin words and the other many: all words
+  // are read of the shorter prose, and of the longer only as many as the answer needs. The
+  // result is that of comparing the full lists (the smaller list, x's on a tie, against the
+  // other's set).
+  const [shorter, longer] = x.prose.length <= y.prose.length ? [x, y] : [y, x]
+  const known = featuresOf(shorter).anchors
+  const other = featuresOf(longer)
+  // x's list is the small one when y has at least as many words; y's when x has more.
+  const smallIsShorter = other.hasAnchorCount(shorter === x ? known.length : known.length + 1)
+  if (smallIsShorter) {
+    if (known.length === 0) return other.hasAnchorCount(1) ? 0.5 : undefined
+    let found = 0
+    for (const word of known) if (other.hasAnchor(word)) found++
+    return found / known.length
+  }
+  // The longer prose's list is the small one (it was read to its end).
+  const small = other.anchors
+  if (small.length === 0) return known.length === 0 ? undefined : 0.5
+  const set = featuresOf(shorter).anchorSet
+  let found = 0
+  for (const word of small) if (set.has(word)) found++
+  return found / small.length
 }
 
 /**

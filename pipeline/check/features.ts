@@ -22,6 +22,13 @@ export interface BlockFeatures {
   readonly anchors: readonly string[]
   /** {@link BlockFeatures.anchors} as a set (built with the list, for lookups against another block's words). */
   readonly anchorSet: ReadonlySet<string>
+  /**
+   * True when the prose has at least `count` distinct anchor words. Reads the prose only as
+   * far as it must: an English paragraph's words are many, and a Chinese partner's few.
+   */
+  hasAnchorCount(count: number): boolean
+  /** True when `word` (lower case) is one of {@link BlockFeatures.anchors}, reading the prose only as far as it must. */
+  hasAnchor(word: string): boolean
   /** False when the prose has no Han, kana or full-width punctuation (see `mayHoldCjk`). */
   readonly mayHoldCjk: boolean
   /** The prose as glossary matching compares it (`normalizeTerm`). */
@@ -31,8 +38,11 @@ export interface BlockFeatures {
 class Features implements BlockFeatures {
   readonly #block: TextBlock
   #sentences: string[] | undefined
-  #anchorSet: Set<string> | undefined
+  // The anchor words found so far, and where the scan of the prose goes on (its length once done).
+  readonly #anchorSet = new Set<string>()
+  #anchorScan = 0
   #anchors: string[] | undefined
+  #lower: string | undefined
   #mayHoldCjk: boolean | undefined
   #normalized: string | undefined
 
@@ -45,7 +55,29 @@ class Features implements BlockFeatures {
   }
 
   get anchorSet(): ReadonlySet<string> {
-    return (this.#anchorSet ??= latinWords(this.#block.prose))
+    const prose = this.#block.prose
+    this.#anchorScan = scanLatinWords(prose, this.#anchorScan, this.#anchorSet, () => false)
+    return this.#anchorSet
+  }
+
+  hasAnchorCount(count: number): boolean {
+    const set = this.#anchorSet
+    if (set.size < count) this.#anchorScan = scanLatinWords(this.#block.prose, this.#anchorScan, set, () => set.size >= count)
+    return set.size >= count
+  }
+
+  hasAnchor(word: string): boolean {
+    if (this.#anchorSet.has(word)) return true
+    const prose = this.#block.prose
+    if (this.#anchorScan >= prose.length) return false
+    // Where the lower-cased prose holds the word, is a Latin word of the prose there? Offsets
+    // of the lower-cased prose are the prose's unless lower-casing changed its length (`İ`).
+    const lower = (this.#lower ??= prose.toLowerCase())
+    if (lower.length !== prose.length) return this.anchorSet.has(word)
+    for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
+      if (isLatinWordAt(prose, at, word.length)) return true
+    }
+    return false
   }
 
   get anchors(): readonly string[] {
@@ -79,34 +111,62 @@ const isAsciiUpper = (code: number) => code >= 0x41 && code <= 0x5a
 const isAsciiAlphanumeric = (code: number) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39)
 const isJoiner = (code: number) => code === 0x2e || code === 0x2b || code === 0x23 || code === 0x2d // . + # -
 
-/**
- * The distinct Latin words (the pattern above) of two or more characters, lower case, in
- * order of first occurrence (a set keeps insertion order): a scan by character codes (an
- * English paragraph is almost all such words; the regex's match objects were most of the
- * cost). A word without capitals is taken as it is: lower-casing a slice of a text with
- * typographic quotes (a two-byte string) is the slow path of `toLowerCase`.
- */
-function latinWords(text: string): Set<string> {
-  const set = new Set<string>()
+// Characters a Latin word may hold: a word never spans any other.
+const isWordCharacter = (code: number) => isAsciiAlphanumeric(code) || isJoiner(code)
+
+/** Where the Latin word that starts at `start` (an ASCII letter) ends. */
+function latinWordEnd(text: string, start: number): number {
   const length = text.length
-  let i = 0
+  let end = start + 1
+  while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
+  while (end + 1 < length && isJoiner(text.charCodeAt(end)) && isAsciiAlphanumeric(text.charCodeAt(end + 1))) {
+    end += 2
+    while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
+  }
+  return end
+}
+
+/**
+ * True when {@link scanLatinWords} reads a word of `length` characters at `at`. The scan
+ * starts again after the last character before `at` that no word holds: nothing before it
+ * changes where the words after it start.
+ */
+function isLatinWordAt(text: string, at: number, length: number): boolean {
+  let i = at
+  while (i > 0 && isWordCharacter(text.charCodeAt(i - 1))) i--
+  while (i < at) i = isAsciiLetter(text.charCodeAt(i)) ? latinWordEnd(text, i) : i + 1
+  return i === at && isAsciiLetter(text.charCodeAt(at)) && latinWordEnd(text, at) === at + length
+}
+
+/**
+ * Adds the distinct Latin words (the pattern above) of two or more characters, lower case,
+ * to `words` in order of first occurrence (a set keeps insertion order), scanning `text`
+ * from `from` until `enough(word)` says so after a newly added word, or to its end; returns
+ * where the scan stopped (the end of the last word read), so a later call goes on from
+ * there. A scan by character codes: an English paragraph is almost all such words, and the
+ * regex's match objects were most of the cost. A word without capitals is taken as it is:
+ * lower-casing a slice of a text with typographic quotes (a two-byte string) is the slow
+ * path of `toLowerCase`.
+ */
+function scanLatinWords(text: string, from: number, words: Set<string>, enough: (added: string) => boolean): number {
+  const length = text.length
+  let i = from
   while (i < length) {
     if (!isAsciiLetter(text.charCodeAt(i))) {
       i++
       continue
     }
-    let end = i + 1
-    while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
-    while (end + 1 < length && isJoiner(text.charCodeAt(end)) && isAsciiAlphanumeric(text.charCodeAt(end + 1))) {
-      end += 2
-      while (end < length && isAsciiAlphanumeric(text.charCodeAt(end))) end++
-    }
+    const end = latinWordEnd(text, i)
     if (end - i >= 2) {
       let upper = false
       for (let k = i; k < end && !upper; k++) upper = isAsciiUpper(text.charCodeAt(k))
-      set.add(upper ? text.slice(i, end).toLowerCase() : text.slice(i, end))
+      const word = upper ? text.slice(i, end).toLowerCase() : text.slice(i, end)
+      if (!words.has(word)) {
+        words.add(word)
+        if (enough(word)) return end
+      }
     }
     i = end
   }
-  return set
+  return length
 }
