@@ -90,6 +90,20 @@ describe('profiledParagraphTexts', () => {
   })
 })
 
+describe('profile blocks', () => {
+  // One object shape for every block, merged or read from a node: the rules read blocks in
+  // their hottest loops, and blocks of several shapes made each read a slow lookup.
+  it('all have the same fields in the same order', () => {
+    const shapes = new Set<string>()
+    for (const [, article] of articles) {
+      for (const item of targetProfiles(article).profiles) {
+        for (const block of [...item.blocks, ...item.listItems.flatMap((list) => list.items)]) shapes.add(Object.keys(block).join(','))
+      }
+    }
+    expect([...shapes]).toHaveLength(1)
+  })
+})
+
 describe('featuresOf', () => {
   it.each(articles)('gives the sentences, anchors, CJK flag and normalized prose of every block of %s', (_name, article) => {
     for (const item of targetProfiles(article).profiles) {

@@ -181,12 +181,13 @@ export function profile(blocks: readonly RootContent[], base: number, dropLeftov
   let opaque = 0
   const proseParts: string[] = []
 
-  const openBlock = (node: Paragraph | Heading | TableCell, offset: number): TextBlock => ({
-    ...emptyBlock(node.type === 'tableCell' ? 'cell' : node.type, offset),
-    node,
-    asWritten: true,
-    topLevel: node.type === 'paragraph' && opaque === 0 && listDepth === 0,
-  })
+  const openBlock = (node: Paragraph | Heading | TableCell, offset: number): TextBlock => {
+    const opened = emptyBlock(node.type === 'tableCell' ? 'cell' : node.type, offset)
+    opened.node = node
+    opened.asWritten = true
+    opened.topLevel = node.type === 'paragraph' && opaque === 0 && listDepth === 0
+    return opened
+  }
 
   const addAttributes = (offset: number, ...values: (string | null | undefined)[]) => {
     const value = values.filter((item) => item).join('\n')
@@ -400,7 +401,8 @@ const BREAK_TAG = /^<br\s*\/?>$/i
 
 /** A block with nothing read into it yet: not from one node (`asWritten`, `topLevel` false until a walk says so). */
 function emptyBlock(kind: TextBlock['kind'], offset: number): TextBlock {
-  return { kind, offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], units: 0, marks: [], breaks: 0, htmlElements: [], asWritten: false, topLevel: false }
+  // `node` is in every block (undefined when merged), so all blocks share one shape.
+  return { kind, offset, prose: '', segments: [], strong: 0, emphasis: 0, numbers: [], codes: [], urls: [], units: 0, marks: [], breaks: 0, htmlElements: [], node: undefined, asWritten: false, topLevel: false }
 }
 
 /** Blocks (a list item's paragraphs, a split paragraph) as one block: prose, numbers, codes, URLs and units added up. */
