@@ -75,6 +75,8 @@ export default defineConfig({
     // and in shuffled order (`--sequence.shuffle`).
     isolate: false,
     setupFiles: ['tests/helpers/file-start.ts'],
+    // Rebuilds dist/ when a source is newer: the process tests run the built command.
+    globalSetup: ['tests/helpers/fresh-build.ts'],
     // Cut-offs for hangs, not speed checks. Fake-server tests start HTTP servers and child
     // processes, and the 2-core machine is often shared: a test that takes 7 s alone took
     // over 30 s there. A test cut off while still running keeps talking to its file's fake
