@@ -142,20 +142,14 @@ function anchorSimilarity(x: TextBlock, y: TextBlock, crossScript: boolean): num
   const [shorter, longer] = x.prose.length <= y.prose.length ? [x, y] : [y, x]
   const known = featuresOf(shorter).anchors
   const other = featuresOf(longer)
-  // x's list is the small one when y has at least as many words; y's when x has more.
+  // The shorter prose's list is the small one when the longer has at least as many words
+  // (more, when the longer is x: x's list wins a tie); otherwise the longer was read to its
+  // end, and its list is the small one.
   const smallIsShorter = other.hasAnchorCount(shorter === x ? known.length : known.length + 1)
-  if (smallIsShorter) {
-    if (known.length === 0) return other.hasAnchorCount(1) ? 0.5 : undefined
-    let found = 0
-    for (const word of known) if (other.hasAnchor(word)) found++
-    return found / known.length
-  }
-  // The longer prose's list is the small one (it was read to its end).
-  const small = other.anchors
-  if (small.length === 0) return known.length === 0 ? undefined : 0.5
-  const set = featuresOf(shorter).anchorSet
+  const [small, large] = smallIsShorter ? [known, other] : [other.anchors, featuresOf(shorter)]
+  if (small.length === 0) return (smallIsShorter ? other.hasAnchorCount(1) : known.length > 0) ? 0.5 : undefined
   let found = 0
-  for (const word of small) if (set.has(word)) found++
+  for (const word of small) if (large.hasAnchor(word)) found++
   return found / small.length
 }
 
