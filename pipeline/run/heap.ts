@@ -48,11 +48,11 @@ export interface CollectionState {
 }
 
 /**
- * True when a long run should collect its heap now: {@link COLLECT_EVERY_MS} have passed
- * since the last collection, or the old generation grew by more than
- * {@link COLLECT_AFTER_GROWTH_BYTES} over what that collection left alive.
+ * True when a long run should collect its heap now: `limits.everyMs` have passed since the
+ * last collection, or the old generation grew by more than `limits.growthBytes` over what
+ * that collection left alive ({@link collectPeriodically} passes its own limits).
  */
-export function collectionDue(state: CollectionState, now: number, used: number, limits: { everyMs: number; growthBytes: number } = { everyMs: COLLECT_EVERY_MS, growthBytes: COLLECT_AFTER_GROWTH_BYTES }): boolean {
+export function collectionDue(state: CollectionState, now: number, used: number, limits: { everyMs: number; growthBytes: number }): boolean {
   return now - state.at >= limits.everyMs || used - state.live > limits.growthBytes
 }
 
