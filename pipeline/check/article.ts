@@ -261,6 +261,12 @@ export interface SectionPairing {
   pairs: [number | undefined, number | undefined][]
 }
 
+/** The profile of one side's section by index, walked on first use and then kept. */
+function keptProfiles(sections: readonly CheckedSection[], blocks: readonly RootContent[][], dropLeftovers: boolean, definitions: Definitions): (index: number) => Profile {
+  const kept: Profile[] = []
+  return (index) => (kept[index] ??= profile(blocks[index]!, sections[index]!.start, dropLeftovers, definitions))
+}
+
 /**
  * Pairs the sections of two articles: by position when both have as many, else by
  * {@link align} on what survives translation (see {@link check}).
@@ -271,18 +277,11 @@ export function sectionPairing(source: Article, target: Article, sourceLocale: L
   const ratio = ratioCalibration(sourceLocale, targetLocale)
   // References resolve through the whole article: definitions usually sit at its end.
   const definitions = { source: definitionsIn(source.tree.children), target: definitionsIn(target.tree.children) }
-  const kept = { source: new Map<number, Profile>(), target: new Map<number, Profile>() }
-  const profileOf = (side: 'source' | 'target', index: number): Profile => {
-    let found = kept[side].get(index)
-    if (!found) {
-      const isSource = side === 'source'
-      const section = (isSource ? sourceSections : targetSections)[index]!
-      found = profile((isSource ? sourceBlocks : targetBlocks)[index]!, section.start, isSource, definitions[side])
-      kept[side].set(index, found)
-    }
-    return found
+  // The source's generator leftovers are dropped (the translator leaves them out).
+  const profiles = {
+    source: keptProfiles(sourceSections, sourceBlocks, true, definitions.source),
+    target: keptProfiles(targetSections, targetBlocks, false, definitions.target),
   }
-  const profiles = { source: (index: number) => profileOf('source', index), target: (index: number) => profileOf('target', index) }
   const pairs =
     sourceSections.length === targetSections.length
       ? sourceSections.map((_, index): [number | undefined, number | undefined] => [index, index])
