@@ -63,6 +63,18 @@ describe('TBX-Basic', () => {
     expect(() => importTbx('<tbx><text><body>\n<conceptEntry>\n<langSec xml:lang="xx"><termSec><term>a</term></termSec></langSec></conceptEntry>\n</body></text></tbx>', 'b.tbx')).toThrow(/b\.tbx:3:1/)
     expect(() => importTbx('<tbx><body><conceptEntry></body></tbx>', 'c.tbx')).toThrow(/c\.tbx:1:1/)
   })
+
+  it('places a problem deep in a large file at its line, past comments and CDATA that span lines', () => {
+    const lines = exportTbx(shipped.entries).split('\n')
+    const last = lines.findLastIndex((line) => line.includes('<langSec xml:lang="en">'))
+    lines[last] = lines[last]!.replace('xml:lang="en"', 'xml:lang="xx"')
+    const header = lines.findIndex((line) => line.includes('<body>'))
+    lines.splice(header + 1, 0, '<!-- a comment\nover two lines -->', '<conceptEntry><langSec xml:lang="zh-CN"><termSec><term><![CDATA[多行\n标题]]></term></termSec></langSec></conceptEntry>')
+    const xml = lines.join('\n')
+    const expected = xml.slice(0, xml.indexOf('xml:lang="xx"')).split('\n').length
+    expect(expected).toBeGreaterThan(last + 2)
+    expect(() => importTbx(xml, 'big.tbx')).toThrow(new RegExp(`big\\.tbx:${expected}:1`))
+  })
 })
 
 describe('glossary YAML', () => {

@@ -331,4 +331,32 @@ describe('loadGlossaryFiles', () => {
     expect((error as L10nError).message).toContain(`${bad1}:4:`)
     expect((error as L10nError).message).toContain(`${bad2}:`)
   })
+
+  it('parses a text once per process, yet every load is its own copy and an edit is read anew', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glossary-'))
+    const file = join(dir, 'music.yaml')
+    const later = join(dir, 'later.yaml')
+    writeFileSync(file, entry('  - source: 久石让\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    short: { en: [Hisaishi] }\n'))
+    writeFileSync(later, entry('  - source: 久石让\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    short: { en: [Joe] }\n'))
+    const first = await loadGlossaryFiles([file, later])
+    expect(first.entries[0]).toMatchObject({ aliases: [], short: { en: ['Hisaishi', 'Joe'] } })
+    // What a caller (or a merge) does to one load's entries reaches no later load.
+    first.entries[0]!.aliases.push('久石譲')
+    first.entries[0]!.targets.de = 'Joe Hisaishi'
+    first.entries[0]!.short!.en!.push('J. H.')
+    const again = await loadGlossaryFiles([file, later])
+    expect(again.entries[0]).toMatchObject({ aliases: [], targets: { en: 'Joe Hisaishi' }, short: { en: ['Hisaishi', 'Joe'] } })
+    expect(again.entries[0]!.targets).not.toHaveProperty('de')
+    expect(again.version).toBe(first.version)
+    expect((await loadGlossaryFiles([file])).entries[0]!.short).toEqual({ en: ['Hisaishi'] })
+
+    writeFileSync(file, entry('  - source: 久石让\n    kind: composer\n    targets: { en: Jo Hisaishi }\n'))
+    expect((await loadGlossaryFiles([file])).entries[0]!.targets.en).toBe('Jo Hisaishi')
+    writeFileSync(file, entry('  - source: 久石让\n    kind: nope\n    targets: { en: x }\n'))
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await loadGlossaryFiles([file]).catch((caught: unknown) => caught)
+      expect(isL10nError(error, 'E_GLOSSARY')).toBe(true)
+      expect((error as L10nError).message).toContain(`${file}:4:`)
+    }
+  })
 })

@@ -15,6 +15,7 @@ import { parseYaml, type PlacedYaml, type YamlPath } from '../shared/place.ts'
 import { mismatchesOf } from '../shared/validation.ts'
 import { LOCALES, findLocale } from '../article/locales.ts'
 import { contentHash } from '../shared/hash.ts'
+import { BoundedCache } from '../shared/bounded-cache.ts'
 import { normalizeTerm } from './match.ts'
 
 import {
@@ -470,17 +471,35 @@ export function mergeGlossaries(list: readonly Glossary[]): Glossary {
   return { entries, files, version: glossaryVersion(entries), ...(Object.keys(inflection).length > 0 ? { inflection } : {}) }
 }
 
+/** A copy of an entry whose lists a merge may extend without touching the original's. */
 function cloneEntry(entry: GlossaryEntry): GlossaryEntry {
-  const wrong: Record<string, string[]> = {}
-  for (const [locale, forms] of Object.entries(entry.wrong)) wrong[locale] = [...forms]
-  return { ...entry, aliases: [...entry.aliases], targets: { ...entry.targets }, wrong }
+  const copy: GlossaryEntry = { ...entry, aliases: [...entry.aliases], targets: { ...entry.targets }, wrong: copyForms(entry.wrong) }
+  if (entry.short) copy.short = copyForms(entry.short)
+  return copy
+}
+
+function copyForms(forms: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+  const copy: Record<string, string[]> = {}
+  for (const [locale, list] of Object.entries(forms)) copy[locale] = [...list]
+  return copy
 }
 
 // ── Loading ──────────────────────────────────────────────────────────────────
 
 /**
+ * Glossary files parsed in this process, by path and text. A process that loads the same
+ * files again (a library caller, the review server's commands, the test suite running many
+ * commands in one process) parses and validates each text once: the YAML parse with
+ * positions is most of a load. An edited file is another text and is parsed anew; a file
+ * with problems is never kept, so its error is reported every time. The kept glossaries
+ * are never handed out: {@link mergeGlossaries} copies every entry it returns.
+ */
+const parsedFiles = new BoundedCache<string, Glossary>(8)
+
+/**
  * Reads, parses and merges glossary files in order. A missing file is `E_NOT_FOUND`;
- * problems in several files are reported together in one `E_GLOSSARY` error.
+ * problems in several files are reported together in one `E_GLOSSARY` error. A text
+ * already parsed in this process is not parsed again (see {@link parsedFiles}).
  */
 export async function loadGlossaryFiles(paths: readonly string[]): Promise<Glossary> {
   const glossaries: Glossary[] = []
@@ -496,7 +515,7 @@ export async function loadGlossaryFiles(paths: readonly string[]): Promise<Gloss
       throw new L10nError('E_IO', { file: path, cause: error, params: { detail: (error as Error).message } })
     }
     try {
-      glossaries.push(parseGlossary(text, path))
+      glossaries.push(parsedFiles.get(`${path}\0${text}`, () => parseGlossary(text, path)))
     } catch (error) {
       if (!isL10nError(error, 'E_GLOSSARY')) throw error
       problems.push(...((error.params.problems as GlossaryProblem[] | undefined) ?? []))

@@ -85,7 +85,15 @@ interface Token {
 /** Tags and text of the document; comments, the declaration and processing instructions are skipped. */
 function tokenize(xml: string, file: string): Token[] {
   const tokens: Token[] = []
-  const lineAt = (offset: number) => xml.slice(0, offset).split('\n').length
+  // Matches come in text order, so the line count moves forward with them: counting from
+  // the start for every token made a large TBX file quadratic to read.
+  let lineOfCounted = 1
+  let counted = 0
+  const lineAt = (offset: number) => {
+    for (let at = xml.indexOf('\n', counted); at !== -1 && at < offset; at = xml.indexOf('\n', at + 1)) lineOfCounted++
+    counted = offset
+    return lineOfCounted
+  }
   const pattern = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|</g
   for (const match of xml.matchAll(pattern)) {
     const [whole, cdata, slash, name, attrs, selfClose, text] = match
