@@ -1,9 +1,11 @@
 /**
  * The CLI loads only what the command it runs needs: `help` and `check` start without the
  * tokenizer (over a second to import), the OpenAI client, the queue or the translating
- * run. Each case runs the CLI from source in a child process that records every module it
- * loads (tests/helpers/trace-imports.ts); the translate and sync cases prove the recorder
- * sees those modules when a command does need them.
+ * run. Each case runs the CLI as tsc compiled it (`dist/`, one module per source file,
+ * rebuilt by the test run when a source is newer: tests/helpers/fresh-build.ts) in a child
+ * process that records every module it loads (tests/helpers/trace-imports.mjs); the
+ * translate and sync cases prove the recorder sees those modules when a command does need
+ * them.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,10 +24,10 @@ const HEAVY: Record<string, RegExp> = {
   tokenizer: /\/node_modules\/gpt-tokenizer\//,
   'openai client': /\/node_modules\/openai\//,
   queue: /\/node_modules\/p-queue\//,
-  'translating run': /\/pipeline\/run\/translate\.ts$/,
-  'llm client': /\/pipeline\/translate\/(llm|openai)\.ts$/,
-  'reviewer commands': /\/pipeline\/cli\/review\.ts$/,
-  'sync command': /\/pipeline\/cli\/sync\.ts$/,
+  'translating run': /\/dist\/run\/translate\.js$/,
+  'llm client': /\/dist\/translate\/(llm|openai)\.js$/,
+  'reviewer commands': /\/dist\/cli\/review\.js$/,
+  'sync command': /\/dist\/cli\/sync\.js$/,
 }
 
 interface Trace {
@@ -36,10 +38,10 @@ interface Trace {
 
 let dir: string
 
-/** Runs `l10n ...args` from source in `dir`; its exit code, output and every module it loaded. */
+/** Runs `l10n ...args` (dist/cli/main.js) in `dir`; its exit code, output and every module it loaded. */
 function trace(name: string, ...args: string[]): Promise<Trace> {
   const out = join(dir, `trace-${name}.json`)
-  const child = spawn(process.execPath, [join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'tests/helpers/trace-imports.ts'), out, ...args], {
+  const child = spawn(process.execPath, [join(ROOT, 'tests/helpers/trace-imports.mjs'), out, ...args], {
     cwd: dir,
     env: { ...process.env, L10N_LANG: 'en', NO_COLOR: '1' },
   })
@@ -59,7 +61,7 @@ function trace(name: string, ...args: string[]): Promise<Trace> {
 
 const runs: Record<'help' | 'check' | 'translate' | 'sync', Trace> = {} as never
 
-// The four children run side by side: each pays tsx's start-up, none depends on another.
+// The four children run side by side: none depends on another.
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'l10n-startup-'))
   mkdirSync(join(dir, 'examples/cn'), { recursive: true })
@@ -87,7 +89,7 @@ describe('what each command loads', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Usage: l10n <command>')
     expect(heavyLoaded(run.modules)).toEqual([])
-    const extra = run.modules.filter((module) => /\/pipeline\/cli\/(check|translate)\.ts$|\/node_modules\/(yaml|unified|remark-parse|zod)\//.test(module))
+    const extra = run.modules.filter((module) => /\/dist\/cli\/(check|translate)\.js$|\/node_modules\/(yaml|unified|remark-parse|zod)\//.test(module))
     expect(extra).toEqual([])
   })
 
@@ -95,7 +97,7 @@ describe('what each command loads', () => {
     const run = runs.check
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('no problems found')
-    expect(run.modules.some((module) => module.endsWith('/pipeline/check/index.ts'))).toBe(true)
+    expect(run.modules.some((module) => module.endsWith('/dist/check/index.js'))).toBe(true)
     expect(heavyLoaded(run.modules)).toEqual([])
   })
 

@@ -1,7 +1,7 @@
 /**
  * Vitest global setup: the tests about the process itself (exit status through `bin/`,
  * terminals, signals, the README's commands) start `bin/l10n.mjs`, which runs the built
- * `dist/`. A source edited since the last build would have them test yesterday's command,
+ * `dist/`, and tests/cli-startup.test.ts traces the modules of `dist/cli/main.js`. A source edited since the last build would have them test yesterday's command,
  * so the run rebuilds `dist/` first when anything the build reads is newer than its last
  * output. A fresh `npm ci` has just built it: nothing to do.
  */
