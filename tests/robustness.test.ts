@@ -5,6 +5,7 @@
 import { readLockSync } from './helpers/lock.ts'
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../pipeline/cli/main.ts'
 import { EXIT } from '../pipeline/cli/common.ts'
@@ -110,11 +111,12 @@ describe('internal errors (point 3)', () => {
   it('an exception no command caught ends the process with exit 70 and one line, not a raw trace', async () => {
     const { spawnSync } = await import('node:child_process')
     // A stray rejection while a command runs (once the bin's handlers are in place): no
-    // command sees it, only the bin's last resort.
-    const entry = ws.path('stray.mts')
-    const bin = JSON.stringify(join(process.cwd(), 'pipeline/cli/bin.ts'))
+    // command sees it, only the bin's last resort. The bin as compiled (dist/, rebuilt by
+    // the test run when a source is newer), in plain node.
+    const entry = ws.path('stray.mjs')
+    const bin = JSON.stringify(pathToFileURL(join(process.cwd(), 'dist/cli/bin.js')).href)
     writeFileSync(entry, `process.on('newListener', (name) => { if (name === 'unhandledRejection') void Promise.reject(new RangeError('stray')) })\nawait import(${bin})\n`)
-    const child = spawnSync(process.execPath, ['bin/run-ts.mjs', entry, 'version'], { encoding: 'utf8', env: { ...process.env, L10N_LANG: 'en' } })
+    const child = spawnSync(process.execPath, [entry, 'version'], { encoding: 'utf8', env: { ...process.env, L10N_LANG: 'en' } })
     expect(child.status).toBe(EXIT.internal)
     expect(child.stderr.trim()).toBe('l10n: internal error (a bug in l10n, not a problem of the article): RangeError: stray; run again with --debug for the trace')
   })

@@ -168,9 +168,11 @@ describe('acquireLock', () => {
   it('lets exactly one of several processes take over the same stale lock', async () => {
     await writeFile(lock, lockJson(deadPid()))
     // Each child says "ready" once loaded, acquires when told "go", and the winner keeps
-    // the lock until told "release", so every loser sees it held whatever the timing.
+    // the lock until told "release", so every loser sees it held whatever the timing. The
+    // children run the compiled module (dist/, rebuilt by the test run when a source is
+    // newer: tests/helpers/fresh-build.ts) in plain node, as the command does.
     const script = `
-      const { acquireLock } = await import(${JSON.stringify(new URL('../pipeline/state/run-lock.ts', import.meta.url).href)})
+      const { acquireLock } = await import(${JSON.stringify(new URL('../dist/state/run-lock.js', import.meta.url).href)})
       const { createInterface } = await import('node:readline')
       const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
       process.stdout.write('ready\\n')
@@ -186,7 +188,7 @@ describe('acquireLock', () => {
       process.exit(0)
     `
     const children = Array.from({ length: 4 }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] })
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] })
       // A loser exits without reading on; writing to it then is not this test's business.
       child.stdin!.on('error', () => {})
       const said: string[] = []

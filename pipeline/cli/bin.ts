@@ -1,7 +1,7 @@
 /**
  * The `l10n` process: signals, `main`, the exit. `bin/l10n.mjs` runs the compiled copy
- * (`dist/cli/bin.js`); tests and scripts that spawn the CLI run this file from source
- * through `bin/run-ts.mjs`, so they never exercise a stale build.
+ * (bundled into `dist/bin/`), and so do the tests that spawn the CLI; the test run
+ * rebuilds `dist/` first when a source is newer (tests/helpers/fresh-build.ts).
  */
 import { main } from './main.ts'
 import { EXIT, traceOf } from './common.ts'
