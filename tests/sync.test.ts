@@ -137,8 +137,8 @@ describe('l10n sync', () => {
   })
 
   it('a run killed with SIGKILL halfway finishes on rerun with no loss and no repeated requests', async () => {
-    // The bin as a user runs it (compiled: `npm run build` after editing pipeline/, as for
-    // every spawned test), which starts without transpiling the pipeline through tsx.
+    // The bin as a user runs it (compiled; the test run rebuilds dist/ when a source is
+    // newer, as for every spawned test).
     const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'sync', '--config', join(root, 'l10n.config.yaml'), '--concurrency', '2'], {
       env: { ...process.env, ...env(), NO_COLOR: '1' },
       stdio: 'ignore',
@@ -166,7 +166,7 @@ describe('l10n sync', () => {
     // No half-written file and no leftover temp or pending file in the content tree.
     expect(allFiles().filter((file) => !file.startsWith('.l10n') && /\.tmp$|l10n-pending/.test(file))).toEqual([])
     expect(fake.server.requests.length).toBe(FULL_RUN - cachedBeforeRerun)
-  }, 240_000) // a real child process (tsx loading the whole pipeline) can take long on a busy machine
+  }, 240_000) // a real child process running a whole sync can take long on a busy machine
 
   it('refuses to overlap with a running sync, and takes over the lock of a dead one', async () => {
     const release = await acquireLock(join(root, 'l10n.lock.yaml.sync-lock'), { owner: 'another l10n sync' })
