@@ -23,7 +23,7 @@ function scratchFolder(): string | undefined {
 const scratch = scratchFolder()
 
 /** Files that replace modules with vi.mock: each gets fresh modules (see `isolate`). */
-const MOCKING = ['tests/diff.test.ts', 'tests/once-per-run.test.ts', 'tests/status-seal.test.ts', 'tests/streamed-plan.test.ts']
+const MOCKING = ['tests/diff.test.ts']
 /** Files about V8's own collections: they run in workers with V8's default heap (see `WORKER_HEAP`). */
 const DEFAULT_HEAP = ['tests/heap.test.ts']
 /**

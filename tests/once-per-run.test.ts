@@ -1,8 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { parseMarkdown } from '../pipeline/article/markdown.ts'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from '../pipeline/article/parse.ts'
 import { split } from '../pipeline/article/split.ts'
 import { planSync } from '../pipeline/run/sync.ts'
@@ -13,20 +12,13 @@ import type { ChatClient, CompleteRequest } from '../pipeline/translate/llm.ts'
 import { createOpenAiProvider } from '../pipeline/translate/openai.ts'
 import { loadPrompts } from '../pipeline/translate/prompt.ts'
 import { generateTree } from '../scripts/generate-tree.ts'
+import { useParseEvents } from './helpers/parse-events.ts'
 import { referenceAnswer } from './helpers/reference-translator.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
-// Every parse of an article, and of any Markdown, goes through these spies, so a test can count them.
-vi.mock('../pipeline/article/parse.ts', async (original) => {
-  const actual = await original<typeof import('../pipeline/article/parse.ts')>()
-  return { ...actual, parse: vi.fn(actual.parse) }
-})
-vi.mock('../pipeline/article/markdown.ts', async (original) => {
-  const actual = await original<typeof import('../pipeline/article/markdown.ts')>()
-  return { ...actual, parseMarkdown: vi.fn(actual.parseMarkdown) }
-})
-
-const parsedFiles = () => vi.mocked(parse).mock.calls.map((call) => call[1])
+// Every parse of an article, and of any Markdown, is announced, so a test can count them.
+const parses = useParseEvents()
+const parsedFiles = () => parses.articles.map((event) => event.file)
 
 /**
  * A client answering with the reference translation; `sent` records each request. The
@@ -38,9 +30,9 @@ function referenceClient(sent: CompleteRequest[] = [], modelParses = new Set<num
     async complete(request) {
       sent.push(request)
       const body = { messages: request.messages.map((message) => ({ role: message.role, content: message.content })) }
-      const before = vi.mocked(parseMarkdown).mock.calls.length
+      const before = parses.markdown.length
       const text = referenceAnswer(body)
-      for (let i = before; i < vi.mocked(parseMarkdown).mock.calls.length; i++) modelParses.add(i)
+      for (let i = before; i < parses.markdown.length; i++) modelParses.add(i)
       return { text, finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 10 }, model: 'gpt-4o-mini', attempts: 1 }
     },
   }
@@ -129,7 +121,7 @@ describe('once per run', () => {
 
   it('planning parses every source once, whatever the number of locales', async () => {
     const files = generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
-    vi.mocked(parse).mockClear()
+    parses.clear()
     const workflow = { lockfile: join(root, 'l10n.lock.yaml'), stateDir: join(root, '.l10n'), outRoot: root }
     const plan = await planSync(files, ['en', 'de', 'fr'], workflow, 'gpt-4o-mini', { templates: loadPrompts() })
     expect(plan.totals.failed).toBe(0)
@@ -144,12 +136,12 @@ describe('once per run', () => {
     const sent: CompleteRequest[] = []
     const modelParses = new Set<number>()
     const provider = createOpenAiProvider({ env: {}, glossary: undefined, stateDir: join(root, '.l10n'), client: referenceClient(sent, modelParses) })
-    vi.mocked(parseMarkdown).mockClear()
+    parses.clear()
     const report = await translateFiles({ files, targets: ['en'], translator: provider.translator, outRoot: root, stateDir: join(root, '.l10n') })
     await provider.close()
     expect(report.totals.failed).toBe(0)
     expect(report.totals.errors).toBe(0)
-    const parsed = vi.mocked(parseMarkdown).mock.calls.filter((_, i) => !modelParses.has(i)).map((call) => call[0])
+    const parsed = parses.markdown.filter((_, i) => !modelParses.has(i)).map((event) => event.markdown)
     const answers = new Set(await Promise.all(sent.map((request) => referenceAnswer({ messages: request.messages }))))
     // The section answers were checked (parsed) one by one; no source chunk was parsed for it.
     expect(parsed.filter((text) => answers.has(text)).length).toBeGreaterThanOrEqual(chunks.size)

@@ -1,16 +1,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useShortTree } from './helpers/setup.ts'
+import { useParseEvents } from './helpers/parse-events.ts'
 import { parseLockRecord } from '../pipeline/state/lockfile.ts'
 import { lockRecordFiles, unsealLockRecords } from './helpers/lock.ts'
 
 // Every parse of a Markdown file, counted: a cold status of an unchanged tree must make none.
-const parses = vi.hoisted(() => ({ count: 0 }))
-vi.mock('../pipeline/article/parse.ts', async (original) => {
-  const actual = await original<typeof import('../pipeline/article/parse.ts')>()
-  return { ...actual, parse: (...args: Parameters<typeof actual.parse>) => (parses.count++, actual.parse(...args)) }
-})
+const parses = useParseEvents()
 
 /** Issue 15: `status` of a fresh checkout (no `.l10n/status/`) answers from the sealed lock records. */
 describe('status without the memo: sealed lock records', () => {
@@ -25,9 +22,9 @@ describe('status without the memo: sealed lock records', () => {
   /** `status --format json` with no memo, as a fresh checkout meets it: its statuses, its memo counts and the parses it made. */
   const coldStatus = async (...extra: string[]) => {
     forgetMemo()
-    parses.count = 0
+    parses.clear()
     const run = await l10n('status', tree(), '--verbose', '--format', 'json', ...extra)
-    return { json: JSON.parse(run.stdout) as { statuses: { source: string; locale: string; state: string; names?: unknown; sections: { state: string; reason: string }[] }[] }, counts: memoLine(run.stderr), parses: parses.count, code: run.code }
+    return { json: JSON.parse(run.stdout) as { statuses: { source: string; locale: string; state: string; names?: unknown; sections: { state: string; reason: string }[] }[] }, counts: memoLine(run.stderr), parses: parses.articles.length, code: run.code }
   }
 
   it('a cold status of an unchanged tree parses no file, and says what a full look works out (names included)', async () => {
@@ -40,9 +37,9 @@ describe('status without the memo: sealed lock records', () => {
     expect(cold.parses).toBe(0)
     expect(cold.json.statuses.every((status) => status.names !== undefined)).toBe(true)
     // The look it kept makes the next status warm.
-    parses.count = 0
+    parses.clear()
     expect(memoLine((await l10n('status', tree(), '--verbose')).stderr)).toEqual([6, 0])
-    expect(parses.count).toBe(0)
+    expect(parses.articles.length).toBe(0)
     unseal()
     const full = await coldStatus()
     expect(full.counts).toEqual([0, 6])
@@ -54,11 +51,11 @@ describe('status without the memo: sealed lock records', () => {
   it("sync's plan of a fresh checkout parses nothing either", async () => {
     expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
     forgetMemo()
-    parses.count = 0
+    parses.clear()
     const plan = await l10n('sync', '--dry-run', '--verbose')
     expect(memoLine(plan.stderr)).toEqual([6, 0])
     expect(plan.stdout).toMatch(/6 article × locale pairs, 0 to do, 6 up to date/)
-    expect(parses.count).toBe(0)
+    expect(parses.articles.length).toBe(0)
   }, 120_000)
 
   it('an output edited by hand and an edited source are still reported without the memo, as a full look reports them', async () => {

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { parse } from '../pipeline/article/parse.ts'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { translationStatus } from '../pipeline/review/status.ts'
 import { planSync } from '../pipeline/run/sync.ts'
 import { translateFiles } from '../pipeline/run/translate.ts'
@@ -10,13 +9,11 @@ import { createPseudoTranslator } from '../pipeline/translate/translator.ts'
 import { createEstimateBook, type EstimateBook } from '../pipeline/translate/estimates.ts'
 import { loadPrompts } from '../pipeline/translate/prompt.ts'
 import { generateTree } from '../scripts/generate-tree.ts'
+import { useParseEvents } from './helpers/parse-events.ts'
 import { SHORT_EXAMPLE } from './helpers/short-example.ts'
 
-// Every parse of an article goes through this spy, so a test can see when each source is read.
-vi.mock('../pipeline/article/parse.ts', async (original) => {
-  const actual = await original<typeof import('../pipeline/article/parse.ts')>()
-  return { ...actual, parse: vi.fn(actual.parse) }
-})
+// Every parse of an article is announced, so a test can see when each source is read.
+const parses = useParseEvents()
 
 let root: string
 beforeEach(() => {
@@ -57,13 +54,8 @@ describe('planning a site file by file (issue 15: memory bounded by the work in 
   it("estimates a source's requests right after reading it, before the next source is parsed", async () => {
     const files = generateTree(root, { articles: 3, sectionsPerArticle: 2, example: SHORT_EXAMPLE.tree })
     const log: string[] = []
-    vi.mocked(parse).mockClear()
-    vi.mocked(parse).mockImplementation(((text: string, file: string) => {
-      log.push(`parse ${file}`)
-      return realParse(text, file)
-    }) as typeof parse)
+    parses.onArticle = ({ file }) => void log.push(`parse ${file}`)
     const plan = await planSync(files, ['en', 'de'], workflowOf(), 'gpt-4o-mini', { templates: loadPrompts(), estimates: loggingBook(log) })
-    vi.mocked(parse).mockImplementation(realParse)
     expect(plan.totals.failed).toBe(0)
     // parse a, its estimates, parse b, its estimates…: never all sources first.
     const order = log.map((entry) => (entry.startsWith('parse ') ? entry : 'estimate')).filter((entry, i, list) => entry !== 'estimate' || list[i - 1] !== 'estimate')
@@ -85,5 +77,3 @@ describe('planning a site file by file (issue 15: memory bounded by the work in 
     expect(whole.totals.requests).toBeGreaterThan(0)
   })
 })
-
-const realParse = (await vi.importActual<typeof import('../pipeline/article/parse.ts')>('../pipeline/article/parse.ts')).parse

@@ -2,6 +2,7 @@
  * The one Markdown parser configuration used everywhere (source, translation, check),
  * so "what is a paragraph" never differs between stages.
  */
+import { channel } from 'node:diagnostics_channel'
 import { unified } from 'unified'
 import remarkParse from 'remark-parse'
 import remarkGfm from 'remark-gfm'
@@ -33,11 +34,26 @@ export function isMdxFile(file: string): boolean {
   return /\.mdx$/i.test(file)
 }
 
+/** The diagnostics channel on which every {@link parseMarkdown} call says what it parses. */
+export const PARSE_MARKDOWN_CHANNEL = 'l10n:parse-markdown'
+
+/** What {@link PARSE_MARKDOWN_CHANNEL} carries: the Markdown of one {@link parseMarkdown} call, as it starts. */
+export interface ParseMarkdownEvent {
+  markdown: string
+  mdx: boolean
+}
+
+// Whole articles and single sections (a model's answer, a review cell) are parsed here;
+// publishing costs nothing while no one listens (see article/parse.ts's PARSE_CHANNEL).
+const parseMarkdownEvents = channel(PARSE_MARKDOWN_CHANNEL)
+
 /**
  * Parses Markdown (no frontmatter) into mdast with positions; never throws on plain
  * Markdown. With `mdx`, parses MDX (ESM, JSX, expressions), which throws on invalid
  * JSX (a `VFileMessage` with `line`/`column`); callers turn that into an error with a place.
+ * Each call is announced on {@link PARSE_MARKDOWN_CHANNEL} before it starts.
  */
 export function parseMarkdown(markdown: string, options: { mdx?: boolean } = {}): Root {
+  if (parseMarkdownEvents.hasSubscribers) parseMarkdownEvents.publish({ markdown, mdx: options.mdx === true } satisfies ParseMarkdownEvent)
   return (options.mdx ? mdxProcessor : processor).parse(markdown)
 }

@@ -2,6 +2,7 @@
  * parse: decoded file text → {@link Article}. Pure: the orchestrator reads the bytes
  * (see `decodeUtf8`) and hands the text in.
  */
+import { channel } from 'node:diagnostics_channel'
 import matter from 'gray-matter'
 import { isMap, type Document } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
@@ -276,14 +277,30 @@ function treeDepth(root: { children?: unknown[] }): number {
   return deepest
 }
 
+/** The diagnostics channel on which every {@link parse} call says what it parses. */
+export const PARSE_CHANNEL = 'l10n:parse'
+
+/** What {@link PARSE_CHANNEL} carries: the file and text of one {@link parse} call, as it starts. */
+export interface ParseEvent {
+  file: string
+  text: string
+}
+
+// Parsing is most of what a run costs, so which files a command parses (and how often) is
+// worth watching from outside: a profiler, a library caller, the tests that hold a status
+// of an unchanged tree to parsing nothing. Publishing costs nothing while no one listens.
+const parseEvents = channel(PARSE_CHANNEL)
+
 /**
  * Parses a decoded Markdown article: frontmatter block (text, offsets) and the body's
  * mdast with positions (MDX for `.mdx` files). Throws typed {@link L10nError}s for
  * input it cannot use, among them `E_TOO_DEEP` for nesting beyond {@link MAX_NESTING}
  * (refused by a linear pre-scan before any parser sees the body, lenient or not);
- * `options.lenient` accepts other sites' files (see {@link ParseOptions}).
+ * `options.lenient` accepts other sites' files (see {@link ParseOptions}). Each call is
+ * announced on {@link PARSE_CHANNEL} (`node:diagnostics_channel`) before it starts.
  */
 export function parse(text: string, file: string, options: ParseOptions = {}): Article {
+  if (parseEvents.hasSubscribers) parseEvents.publish({ file, text } satisfies ParseEvent)
   const frontmatter = options.lenient ? lenientFrontmatter(text, file) : cutFrontmatter(text, file)
   if (frontmatter.format !== 'toml') validateFrontmatterYaml(frontmatter, text, file)
   const body = text.slice(frontmatter.end)
