@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { assemble } from '../pipeline/article/assemble.ts'
-import { localizeFrontmatter, translatableValues, topLevelKeys } from '../pipeline/article/frontmatter.ts'
+import { frontmatterDocument, localizeFrontmatter, translatableValues, topLevelKeys } from '../pipeline/article/frontmatter.ts'
 import { lint } from '../pipeline/article/lint.ts'
 import { parseMarkdown } from '../pipeline/article/markdown.ts'
-import { parse } from '../pipeline/article/parse.ts'
+import { parse, validatedFrontmatterDocument } from '../pipeline/article/parse.ts'
+import { parseDocument } from 'yaml'
 import { chunkMarkdown, measure, split } from '../pipeline/article/split.ts'
 import type { Article } from '../pipeline/article/types.ts'
 
@@ -75,6 +76,18 @@ describe('parse', () => {
     expect(article.frontmatter.yaml).toContain('createdAt: 2025-07-30\n')
     expect(article.body.startsWith('\n')).toBe(true)
     expect(article.text.slice(article.bodyStart)).toBe(article.body)
+  })
+
+  it('hands the YAML document it validated to the later stages, which then read the same values', () => {
+    const yaml = 'title: 标题  # a comment\nlocale: cn\ncreatedAt: 2025-07-30\nkeywords: [配乐, 电影]\n'
+    const article = parse(`---\n${yaml}---\n\n## 节\n\n内容。\n`, 'kept.md')
+    const validated = validatedFrontmatterDocument(article.frontmatter)
+    expect(validated).toBeDefined()
+    expect(frontmatterDocument(article.frontmatter.yaml)).toBe(validated)
+    expect(validated!.toJS()).toEqual(parseDocument(yaml).toJS())
+    expect(String(validated)).toBe(String(parseDocument(yaml)))
+    // A frontmatter with a problem is never handed on: it is refused.
+    expect(() => parse('---\ntitle: a\ntitle: b\n---\n\n正文。\n', 'twice.md')).toThrow(/twice\.md:3:/)
   })
 
   it('reads **“引号”**后 and **《命运》**交响曲 as strong text', () => {

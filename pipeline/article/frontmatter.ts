@@ -21,6 +21,15 @@ export function frontmatterDocument(yaml: string): Document {
 }
 
 /**
+ * Remembers the document `parse` read a frontmatter text into while validating it (which
+ * equals `parseDocument(yaml)` when it had no error), so the stages after it do not parse
+ * the same YAML again.
+ */
+export function rememberFrontmatterDocument(yaml: string, document: Document): void {
+  DOCUMENTS.get(yaml, () => document)
+}
+
+/**
  * What happens to each frontmatter key. Keys listed nowhere are kept as they are.
  * Keys may be dotted paths into nested maps (`seo.title`).
  */

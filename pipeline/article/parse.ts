@@ -8,6 +8,7 @@ import { isMap, type Document } from 'yaml'
 import { L10nError } from '../shared/errors.ts'
 import { message } from '../shared/i18n.ts'
 import { parseYaml, placeOf } from '../shared/place.ts'
+import { rememberFrontmatterDocument } from './frontmatter.ts'
 import { isMdxFile, parseMarkdown } from './markdown.ts'
 import type { Article, FrontmatterBlock } from './types.ts'
 
@@ -89,7 +90,10 @@ export function validateFrontmatterYaml(block: FrontmatterBlock, text: string, f
   const { document, syntaxErrors } = parseYaml(block.yaml, { firstLine: placeOf(text, block.yamlStart).line })
   // Kept for the check, which reads the same YAML as data: parsed without errors and from
   // the text as it is (no BOM stripped), it is what `parseDocument(block.yaml)` gives.
-  if (document.errors.length === 0 && !block.yaml.startsWith('\ufeff')) VALIDATED.set(block, { yaml: block.yaml, document })
+  if (document.errors.length === 0 && !block.yaml.startsWith('\ufeff')) {
+    VALIDATED.set(block, { yaml: block.yaml, document })
+    rememberFrontmatterDocument(block.yaml, document)
+  }
   const problem = syntaxErrors[0]
   if (problem) {
     throw new L10nError('E_YAML', { file, line: problem.line, column: problem.column, cause: problem.cause, params: { detail: problem.detail } })
