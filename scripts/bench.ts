@@ -188,11 +188,16 @@ async function scheduling(): Promise<void> {
       ),
     )
     const makespan = performance.now() - started
-    // Lower bound: the last window's requests cannot start before (windows-1)·interval,
-    // and at most `concurrency` of them run at once, each taking the latency.
+    // Lower bound under the scheduler's rule (translate/queue.ts): a request holds its
+    // place in the window from its start until one interval after it *finished*, so the
+    // k-th start of a window waits for the k-th request of the window before it to finish,
+    // plus the interval. Each window after the first therefore begins at least an interval
+    // and a latency after the one before it, and at most `concurrency` requests run at
+    // once, each taking the latency. (A bound of (windows-1)·interval ignored the
+    // latency in that hold: no scheduler following the rule could reach it.)
     const windows = Math.ceil(requests / perInterval)
     const lastBatch = requests - (windows - 1) * perInterval
-    const bound = Math.max((windows - 1) * intervalMs + Math.ceil(lastBatch / concurrency) * latencyMs, Math.ceil(requests / concurrency) * latencyMs)
+    const bound = Math.max((windows - 1) * (intervalMs + latencyMs) + Math.ceil(lastBatch / concurrency) * latencyMs, Math.ceil(requests / concurrency) * latencyMs)
     row(
       `scheduling ${requests} requests (latency ${latencyMs} ms, concurrency ${concurrency}, ${perInterval}/${intervalMs} ms)`,
       `makespan ${Math.round(makespan)} ms / bound ${bound} ms = ${(makespan / bound).toFixed(3)}; max in flight ${server.maxInFlight}`,
