@@ -74,6 +74,10 @@ describe('TBX-Basic', () => {
     const expected = xml.slice(0, xml.indexOf('xml:lang="xx"')).split('\n').length
     expect(expected).toBeGreaterThan(last + 2)
     expect(() => importTbx(xml, 'big.tbx')).toThrow(new RegExp(`big\\.tbx:${expected}:1`))
+    // Minified: one long line, then the problem on the next.
+    const minified = xml.replaceAll('\n', '').replace('<langSec xml:lang="xx">', '\n<langSec xml:lang="xx">')
+    expect(minified.split('\n')).toHaveLength(2)
+    expect(() => importTbx(minified, 'min.tbx')).toThrow(/min\.tbx:2:1/)
   })
 })
 

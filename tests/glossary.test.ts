@@ -336,7 +336,7 @@ describe('loadGlossaryFiles', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glossary-'))
     const file = join(dir, 'music.yaml')
     const later = join(dir, 'later.yaml')
-    writeFileSync(file, entry('  - source: 久石让\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    short: { en: [Hisaishi] }\n'))
+    writeFileSync(file, `inflection:\n  de: { suffixes: [s] }\n${entry('  - source: 久石让\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    short: { en: [Hisaishi] }\n')}`)
     writeFileSync(later, entry('  - source: 久石让\n    kind: composer\n    targets: { en: Joe Hisaishi }\n    short: { en: [Joe] }\n'))
     const first = await loadGlossaryFiles([file, later])
     expect(first.entries[0]).toMatchObject({ aliases: [], short: { en: ['Hisaishi', 'Joe'] } })
@@ -344,10 +344,12 @@ describe('loadGlossaryFiles', () => {
     first.entries[0]!.aliases.push('久石譲')
     first.entries[0]!.targets.de = 'Joe Hisaishi'
     first.entries[0]!.short!.en!.push('J. H.')
+    first.inflection!.de!.suffixes!.push('es')
     const again = await loadGlossaryFiles([file, later])
     expect(again.entries[0]).toMatchObject({ aliases: [], targets: { en: 'Joe Hisaishi' }, short: { en: ['Hisaishi', 'Joe'] } })
     expect(again.entries[0]!.targets).not.toHaveProperty('de')
     expect(again.version).toBe(first.version)
+    expect(again.inflection).toEqual({ de: { suffixes: ['s'] } })
     expect((await loadGlossaryFiles([file])).entries[0]!.short).toEqual({ en: ['Hisaishi'] })
 
     writeFileSync(file, entry('  - source: 久石让\n    kind: composer\n    targets: { en: Jo Hisaishi }\n'))

@@ -29,6 +29,7 @@ describe('status without the memo: sealed lock records', () => {
 
   it('a cold status of an unchanged tree parses no file, and says what a full look works out (names included)', async () => {
     expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
+    expect(parses.articles.length).toBeGreaterThan(0)
     // Every one of the six pairs' records is sealed.
     expect(records()).toHaveLength(6)
     expect(records().every((file) => parseLockRecord(readFileSync(file, 'utf8'), file).entry.seal !== undefined)).toBe(true)
@@ -50,6 +51,8 @@ describe('status without the memo: sealed lock records', () => {
 
   it("sync's plan of a fresh checkout parses nothing either", async () => {
     expect((await l10n('sync')).code).toBeLessThanOrEqual(1)
+    // The recorder hears parses: the sync that translated the tree made some.
+    expect(parses.articles.length).toBeGreaterThan(0)
     forgetMemo()
     parses.clear()
     const plan = await l10n('sync', '--dry-run', '--verbose')

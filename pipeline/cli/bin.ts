@@ -1,7 +1,8 @@
 /**
  * The `l10n` process: signals, `main`, the exit. `bin/l10n.mjs` runs the compiled copy
- * (bundled into `dist/bin/`), and so do the tests that spawn the CLI; the test run
- * rebuilds `dist/` first when a source is newer (tests/helpers/fresh-build.ts).
+ * bundled into `dist/bin/`; the tests that spawn the CLI run that bundle or tsc's modules
+ * of it (`dist/cli/bin.js`, `dist/cli/main.js`), and the test run rebuilds `dist/` first
+ * when a source is newer (tests/helpers/fresh-build.ts).
  */
 import { main } from './main.ts'
 import { EXIT, traceOf } from './common.ts'

@@ -467,7 +467,8 @@ export function mergeGlossaries(list: readonly Glossary[]): Glossary {
   }
   if (problems.length > 0) throw glossaryError(problems)
   // Inflection rules: a later file's rule for a locale replaces an earlier one.
-  const inflection = Object.assign({}, ...list.map((glossary) => glossary.inflection ?? {})) as Record<string, InflectionRule>
+  // Copied, like the entries: a caller may change what it got without reaching the next load.
+  const inflection = structuredClone(Object.assign({}, ...list.map((glossary) => glossary.inflection ?? {}))) as Record<string, InflectionRule>
   return { entries, files, version: glossaryVersion(entries), ...(Object.keys(inflection).length > 0 ? { inflection } : {}) }
 }
 
@@ -492,7 +493,7 @@ function copyForms(forms: Readonly<Record<string, readonly string[]>>): Record<s
  * commands in one process) parses and validates each text once: the YAML parse with
  * positions is most of a load. An edited file is another text and is parsed anew; a file
  * with problems is never kept, so its error is reported every time. The kept glossaries
- * are never handed out: {@link mergeGlossaries} copies every entry it returns.
+ * are never handed out: {@link mergeGlossaries} copies every entry and inflection rule it returns.
  */
 const parsedFiles = new BoundedCache<string, Glossary>(8)
 

@@ -86,27 +86,30 @@ interface Token {
 function tokenize(xml: string, file: string): Token[] {
   const tokens: Token[] = []
   // Matches come in text order, so the line count moves forward with them: counting from
-  // the start for every token made a large TBX file quadratic to read.
-  let lineOfCounted = 1
-  let counted = 0
+  // the start for every token made a large TBX file quadratic to read. The next newline is
+  // remembered, so a long line (a minified file) is not searched again for every token.
+  let line = 1
+  let nextNewline = xml.indexOf('\n')
   const lineAt = (offset: number) => {
-    for (let at = xml.indexOf('\n', counted); at !== -1 && at < offset; at = xml.indexOf('\n', at + 1)) lineOfCounted++
-    counted = offset
-    return lineOfCounted
+    while (nextNewline !== -1 && nextNewline < offset) {
+      line++
+      nextNewline = xml.indexOf('\n', nextNewline + 1)
+    }
+    return line
   }
   const pattern = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|</g
   for (const match of xml.matchAll(pattern)) {
     const [whole, cdata, slash, name, attrs, selfClose, text] = match
-    const line = lineAt(match.index)
+    const tokenLine = lineAt(match.index)
     if (whole.startsWith('<!--') || whole.startsWith('<?')) continue
-    if (cdata !== undefined) tokens.push({ type: 'text', name: '', attributes: {}, text: cdata, line })
+    if (cdata !== undefined) tokens.push({ type: 'text', name: '', attributes: {}, text: cdata, line: tokenLine })
     else if (name !== undefined) {
       const attributes: Record<string, string> = {}
       for (const attribute of (attrs ?? '').matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attributes[attribute[1]!] = unescapeXml(attribute[2] ?? attribute[3] ?? '')
-      tokens.push({ type: slash ? 'close' : 'open', name, attributes, text: '', line })
-      if (selfClose) tokens.push({ type: 'close', name, attributes: {}, text: '', line })
-    } else if (text !== undefined) tokens.push({ type: 'text', name: '', attributes: {}, text: unescapeXml(text), line })
-    else throw glossaryError([{ file, line, column: 1, message: message('glossary:tbx-syntax') }])
+      tokens.push({ type: slash ? 'close' : 'open', name, attributes, text: '', line: tokenLine })
+      if (selfClose) tokens.push({ type: 'close', name, attributes: {}, text: '', line: tokenLine })
+    } else if (text !== undefined) tokens.push({ type: 'text', name: '', attributes: {}, text: unescapeXml(text), line: tokenLine })
+    else throw glossaryError([{ file, line: tokenLine, column: 1, message: message('glossary:tbx-syntax') }])
   }
   return tokens
 }

@@ -1,9 +1,11 @@
 /**
  * Vitest global setup: the tests about the process itself (exit status through `bin/`,
  * terminals, signals, the README's commands) start `bin/l10n.mjs`, which runs the built
- * `dist/`, and tests/cli-startup.test.ts traces the modules of `dist/cli/main.js`. A source edited since the last build would have them test yesterday's command,
- * so the run rebuilds `dist/` first when anything the build reads is newer than its last
- * output. A fresh `npm ci` has just built it: nothing to do.
+ * `dist/`; cli-startup, runlock and robustness run tsc's modules in `dist/` in child
+ * processes. A source edited since the last build would have them test yesterday's
+ * command, so the run rebuilds `dist/` first when anything the build reads is newer than
+ * its last output. A fresh `npm ci` has just built it: nothing to do. In watch mode this
+ * happens once, at the start: after editing `pipeline/`, run `npm run build` (or restart).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
