@@ -199,9 +199,9 @@ async function scheduling(): Promise<void> {
     // the scheduler loses; the rest is what the rule costs.
     const windows = Math.ceil(requests / perInterval)
     const lastBatch = requests - (windows - 1) * perInterval
-    const rounds = Math.ceil(lastBatch / concurrency) * latencyMs
-    const bound = Math.max((windows - 1) * (intervalMs + latencyMs) + rounds, Math.ceil(requests / concurrency) * latencyMs)
-    const limitBound = Math.max((windows - 1) * intervalMs + rounds, Math.ceil(requests / concurrency) * latencyMs)
+    const lastWindowMs = Math.ceil(lastBatch / concurrency) * latencyMs
+    const bound = Math.max((windows - 1) * (intervalMs + latencyMs) + lastWindowMs, Math.ceil(requests / concurrency) * latencyMs)
+    const limitBound = Math.max((windows - 1) * intervalMs + lastWindowMs, Math.ceil(requests / concurrency) * latencyMs)
     row(
       `scheduling ${requests} requests (latency ${latencyMs} ms, concurrency ${concurrency}, ${perInterval}/${intervalMs} ms)`,
       `makespan ${Math.round(makespan)} ms / bound ${bound} ms = ${(makespan / bound).toFixed(3)} (the rate limit's bound alone, ${limitBound} ms: ${(makespan / limitBound).toFixed(3)}); max in flight ${server.maxInFlight}`,

@@ -86,7 +86,7 @@ describe('parse', () => {
     expect(frontmatterDocument(article.frontmatter.yaml)).toBe(validated)
     expect(validated!.toJS()).toEqual(parseDocument(yaml).toJS())
     expect(String(validated)).toBe(String(parseDocument(yaml)))
-    // A frontmatter with a problem is never handed on: it is refused.
+    // A frontmatter with a problem is refused, so no later stage reads its document.
     expect(() => parse('---\ntitle: a\ntitle: b\n---\n\n正文。\n', 'twice.md')).toThrow(/twice\.md:3:/)
   })
 
